@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
+          // One local stack serves every file; files run one after another so fault injection stays scoped.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { intakeDeps } from '#shared/composition.ts';
+import { assignManager } from '#shared/leads/intake.ts';
+import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
+
+const deps = intakeDeps();
+
+const Input = LeadStepInput.extend({
+  enrichment: z.object({
+    regionCode: z.string(),
+    existingClient: z.object({ clientId: z.string(), managerId: z.string() }).optional(),
+  }),
+});
+
+/** LeadIntake step: give the lead to a personal manager whose skills and capacity fit. */
+export const handler = workflowStep(Input, ({ leadId, enrichment }) => assignManager(deps, leadId, enrichment));

@@ -1,0 +1,3 @@
+import { buildAttractApp } from './attract-app.ts';
+
+buildAttractApp().synth();

@@ -1,0 +1,42 @@
+import type { Construct } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * Deployment settings a bank tunes, read from CDK context (`cdk.json`, `-c key=value`) and passed to the
+ * functions as environment; the local runtime synthesizes with the same keys, so both places agree.
+ */
+export const DeploymentConfig = z.object({
+  /** Verified SES identity that notifications come from. */
+  senderEmail: z.email().default('attract@bank.example'),
+  /** Lead submissions one client (source IP) may make per minute before 429. */
+  leadRateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** A second submission with the same email or company tax ID within this many days is a touch on the first lead. */
+  duplicateWindowDays: z.coerce.number().int().min(1).max(365).default(30),
+  /** Stage-wide API throttling, a backstop behind the per-client limit. */
+  apiRateLimit: z.coerce.number().int().min(1).default(200),
+  apiBurstLimit: z.coerce.number().int().min(1).default(400),
+  /** Where operational alarms are emailed; none when empty. */
+  alarmEmail: z.union([z.email(), z.literal('')]).default(''),
+});
+export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
+
+export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
+  senderEmail: 'attract:senderEmail',
+  leadRateLimitPerMinute: 'attract:leadRateLimitPerMinute',
+  duplicateWindowDays: 'attract:duplicateWindowDays',
+  apiRateLimit: 'attract:apiRateLimit',
+  apiBurstLimit: 'attract:apiBurstLimit',
+  alarmEmail: 'attract:alarmEmail',
+};
+
+export function readDeploymentConfig(scope: Construct): DeploymentConfig {
+  const raw = Object.fromEntries(
+    Object.entries(CONTEXT_KEYS).map(([field, key]) => [field, scope.node.tryGetContext(key)]),
+  );
+  const parsed = DeploymentConfig.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${CONTEXT_KEYS[i.path[0] as keyof DeploymentConfig]}: ${i.message}`);
+    throw new Error(`Invalid Attract deployment configuration: ${details.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,80 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Operations } from './operations.ts';
+
+export interface AttractApiProps {
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly operations: Operations;
+}
+
+/** The HTTP API: public routes for prospects' forms, JWT-protected routes for staff. */
+export class AttractApi extends Construct {
+  readonly httpApi: HttpApi;
+  private readonly staffAuthorizer: IHttpRouteAuthorizer;
+
+  constructor(scope: Construct, id: string, props: AttractApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'HttpApi', { apiName: 'attract', createDefaultStage: true });
+    this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = this.httpApi.defaultStage?.node.defaultChild as CfnStage;
+    // Access logs carry request ids and status, never bodies or source addresses.
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingRateLimit: props.rateLimit, throttlingBurstLimit: props.burstLimit };
+    props.operations.alarmOnAny(
+      'Api5xx',
+      this.httpApi.metricServerError(),
+      'The Attract API answered with server errors',
+    );
+  }
+
+  /** A route anyone may call: prospects' forms and the API description. */
+  publicRoute(method: HttpMethod, path: string, fn: IFunction): void {
+    for (const route of this.httpApi.addRoutes({ path, methods: [method], integration: this.integration(method, path, fn) })) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${method} ${path} is public by design (prospects' forms, the API description); it is rate-limited per client and validated.`,
+      });
+    }
+  }
+
+  /** A route for signed-in staff; the handler checks the role. */
+  staffRoute(method: HttpMethod, path: string, fn: IFunction): void {
+    this.httpApi.addRoutes({
+      path,
+      methods: [method],
+      integration: this.integration(method, path, fn),
+      authorizer: this.staffAuthorizer,
+    });
+  }
+
+  private integration(method: HttpMethod, path: string, fn: IFunction): HttpLambdaIntegration {
+    return new HttpLambdaIntegration(`${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, fn);
+  }
+}
+
+export { HttpMethod };

@@ -1,0 +1,235 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Fail,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  type TaskStateBase,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ENV } from '#shared/environment.ts';
+import type { DeploymentConfig } from '../config.ts';
+import { AttractFunction } from './attract-function.ts';
+import type { Operations } from './operations.ts';
+
+export interface LeadIntakeProps {
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  readonly operations: Operations;
+  readonly config: DeploymentConfig;
+}
+
+/**
+ * The lead-intake context: capture and read over HTTP, the stream starter (outbox), and the LeadIntake
+ * state machine: enrich -> assess (score, class) -> assign a personal manager -> notify.
+ */
+export class LeadIntake extends Construct {
+  readonly captureLead: AttractFunction;
+  readonly readLead: AttractFunction;
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: LeadIntakeProps) {
+    super(scope, id);
+    const { table, bus, operations, config } = props;
+    const tableEnv = { [ENV.tableName]: table.tableName };
+    const busEnv = { [ENV.eventBusName]: bus.eventBusName };
+
+    this.captureLead = new AttractFunction(this, 'CaptureLead', {
+      entry: 'functions/leads/capture-lead.ts',
+      description: 'POST /v1/leads: validates a web enquiry and stores it once',
+      environment: {
+        ...tableEnv,
+        [ENV.leadRateLimitPerMinute]: String(config.leadRateLimitPerMinute),
+        [ENV.duplicateWindowDays]: String(config.duplicateWindowDays),
+      },
+    });
+    grantTable(this.captureLead, table, 'readWrite');
+
+    this.readLead = new AttractFunction(this, 'ReadLead', {
+      entry: 'functions/leads/read-lead.ts',
+      description: 'GET /v1/leads/{leadId}: status, class, score breakdown, manager and timeline',
+      environment: tableEnv,
+    });
+    grantTable(this.readLead, table, 'read');
+
+    const step = (name: string, entry: string, description: string, extraEnv: Record<string, string> = {}) => {
+      const fn = new AttractFunction(this, name, {
+        entry,
+        description,
+        environment: { ...tableEnv, ...busEnv, ...extraEnv },
+      });
+      grantTable(fn, table, 'readWrite');
+      bus.grantPutEventsTo(fn);
+      return fn;
+    };
+    const enrichFn = step('EnrichLead', 'functions/leads/enrich-lead.ts', 'LeadIntake: match an existing client by tax ID');
+    const assessFn = step('AssessLead', 'functions/leads/assess-lead.ts', 'LeadIntake: score and class the lead');
+    const assignFn = step('AssignManager', 'functions/leads/assign-manager.ts', 'LeadIntake: route to a personal manager');
+    const notifyFn = step('NotifyManager', 'functions/leads/notify-manager.ts', 'LeadIntake: email the personal manager', {
+      [ENV.senderEmail]: config.senderEmail,
+    });
+    notifyFn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail'],
+        // Only the sender identity (its address and its domain), nothing else the account has verified.
+        resources: [config.senderEmail, config.senderEmail.split('@')[1] ?? ''].map((identity) =>
+          Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ),
+      }),
+    );
+    const failureFn = step('RecordIntakeFailure', 'functions/leads/record-intake-failure.ts', 'LeadIntake: mark a lead whose intake failed');
+
+    // States live in their own scope: their ids are the state names, and may repeat the functions' ids.
+    const flow = new Construct(this, 'Flow');
+    const failed = new Fail(flow, 'IntakeFailed', { error: 'LeadIntakeFailed', causePath: '$.failure.Cause' });
+    const recordFailure = new LambdaInvoke(flow, 'RecordIntakeFailure', {
+      lambdaFunction: failureFn,
+      payloadResponseOnly: true,
+      resultPath: JsonPath.DISCARD,
+      taskTimeout: Timeout.duration(Duration.seconds(30)),
+    });
+    recordFailure.next(failed);
+    acknowledgeVersionInvoke(this, failureFn);
+
+    // Every step is idempotent, so any failure is retried before the lead is marked as failed.
+    const task = (name: string, fn: AttractFunction, resultPath: string): TaskStateBase => {
+      const t = new LambdaInvoke(flow, name, {
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        resultPath,
+        taskTimeout: Timeout.duration(Duration.seconds(30)),
+      });
+      t.addRetry({
+        errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+        interval: Duration.seconds(1),
+        maxAttempts: 4,
+        backoffRate: 2,
+      });
+      t.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2 });
+      t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+      acknowledgeVersionInvoke(this, fn);
+      return t;
+    };
+
+    const enrich = task('EnrichLead', enrichFn, '$.enrichment');
+    const assess = task('AssessLead', assessFn, '$.assessment');
+    const assign = task('AssignPersonalManager', assignFn, '$.assignment');
+    const notify = task('NotifyManager', notifyFn, JsonPath.DISCARD);
+    // The acceptance SLA (wait for the manager's accept/decline with a task token, then reassign or
+    // escalate) slots in between NotifyManager and HandedToManager.
+    const handedToManager = new Succeed(flow, 'HandedToManager');
+    const nurtured = new Succeed(flow, 'Nurtured', { comment: 'Unqualified leads go to nurture, not to a manager' });
+    const awaitingManager = new Succeed(flow, 'AwaitingManager', {
+      comment: 'No manager fits or has capacity; the lead waits for the head of unit',
+    });
+
+    const definition = enrich.next(
+      new Choice(flow, 'IsExistingClient')
+        .when(Condition.isPresent('$.enrichment.existingClient.managerId'), assign)
+        .otherwise(
+          assess.next(
+            new Choice(flow, 'IsQualified')
+              .when(Condition.stringEquals('$.assessment.leadClass', 'unqualified'), nurtured)
+              .otherwise(assign),
+          ),
+        ),
+    );
+    assign.next(
+      new Choice(flow, 'HasManager')
+        .when(Condition.isPresent('$.assignment.managerId'), notify.next(handedToManager))
+        .otherwise(awaitingManager),
+    );
+
+    this.stateMachine = new StateMachine(this, 'LeadIntakeStateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(definition),
+      timeout: Duration.minutes(15),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'LeadIntakeLogs', {
+          retention: RetentionDays.THREE_MONTHS,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: LogLevel.ALL,
+        includeExecutionData: false, // execution data holds personal data
+      },
+    });
+    operations.alarmOnAny('LeadIntakeFailures', this.stateMachine.metricFailed(), 'LeadIntake executions failed');
+    operations.alarmOnAny('LeadIntakeTimeouts', this.stateMachine.metricTimedOut(), 'LeadIntake executions timed out');
+
+    // The outbox: every stored lead starts its workflow, named by leadId so a redelivery cannot start two.
+    const starter = new AttractFunction(this, 'StartLeadIntake', {
+      entry: 'functions/leads/start-lead-intake.ts',
+      description: 'Table stream: start one LeadIntake execution per new lead',
+      environment: { [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
+    });
+    this.stateMachine.grantStartExecution(starter);
+    const starterDlq = operations.deadLetterQueue('LeadIntakeStarterDlq', 'Leads whose workflow could not be started');
+    starter.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(starterDlq),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Lead') } } },
+          }),
+        ],
+      }),
+    );
+  }
+}
+
+const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+/** Table access by name, the table and its one index, instead of the `index/*` wildcard of grantReadWriteData. */
+function grantTable(fn: AttractFunction, table: ITable, access: keyof typeof TABLE_ACTIONS): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: TABLE_ACTIONS[access],
+      resources: [table.tableArn, `${table.tableArn}/index/${MANAGERS_INDEX.name}`],
+    }),
+  );
+}
+
+/** Step Functions' Lambda integration grants invoke on `<function>:*` (its versions and aliases). */
+function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
+  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+    reason: 'The state machine may invoke the step function and its published versions; the wildcard is only the version qualifier.',
+  });
+}

@@ -1,0 +1,84 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { CloudWatchLogGroup } from 'aws-cdk-lib/aws-events-targets';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
+import type { DeploymentConfig } from './config.ts';
+import { AttractApi, HttpMethod } from './constructs/attract-api.ts';
+import { AttractFunction } from './constructs/attract-function.ts';
+import { LeadIntake } from './constructs/lead-intake.ts';
+import { Operations } from './constructs/operations.ts';
+
+export interface AttractStatelessStackProps extends StackProps {
+  readonly table: Table;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly config: DeploymentConfig;
+}
+
+/** Code and wiring, safe to redeploy at any time: API, functions, workflows, the event bus, alarms. */
+export class AttractStatelessStack extends Stack {
+  constructor(scope: Construct, id: string, props: AttractStatelessStackProps) {
+    super(scope, id, props);
+    const { table, config } = props;
+    const operations = new Operations(this, 'Operations', { alarmEmail: config.alarmEmail });
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS managed basic execution role only lets a function write its own logs; a copy of it would add nothing.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray trace segments and CloudWatch Logs resource policies (the CDK resource letting EventBridge write the audit log) take no narrower resource.',
+      },
+    );
+
+    const bus = new EventBus(this, 'AttractBus', { eventBusName: 'attract' });
+    new Archive(this, 'AttractBusArchive', {
+      sourceEventBus: bus,
+      eventPattern: { source: [LEAD_EVENT_SOURCE] },
+      retention: Duration.days(365),
+    });
+    // Every lead event lands in an audit log; analytics and core-banking consumers add their own rules.
+    new Rule(this, 'LeadEventsAudit', {
+      eventBus: bus,
+      eventPattern: { source: [LEAD_EVENT_SOURCE] },
+      targets: [
+        new CloudWatchLogGroup(
+          new LogGroup(this, 'LeadEventsLog', {
+            retention: RetentionDays.ONE_YEAR,
+            removalPolicy: RemovalPolicy.RETAIN,
+          }),
+          {
+            deadLetterQueue: operations.deadLetterQueue('LeadEventsAuditDlq', 'Lead events that missed the audit log'),
+            retryAttempts: 8,
+          },
+        ),
+      ],
+    });
+
+    const leadIntake = new LeadIntake(this, 'LeadIntake', { table, bus, operations, config });
+
+    const api = new AttractApi(this, 'Api', {
+      userPool: props.userPool,
+      userPoolClient: props.userPoolClient,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+      operations,
+    });
+    api.publicRoute(HttpMethod.POST, '/v1/leads', leadIntake.captureLead);
+    api.staffRoute(HttpMethod.GET, '/v1/leads/{leadId}', leadIntake.readLead);
+    api.publicRoute(
+      HttpMethod.GET,
+      '/openapi.json',
+      new AttractFunction(this, 'DescribeApi', {
+        entry: 'functions/api/openapi.ts',
+        description: 'GET /openapi.json: the OpenAPI document generated from the zod schemas',
+      }),
+    );
+  }
+}

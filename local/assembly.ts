@@ -1,0 +1,223 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { buildAttractApp } from '#infra/attract-app.ts';
+import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
+
+/**
+ * Reads what `cdk synth` produced and describes it for the local runtime: tables, functions and their
+ * environment, HTTP routes and their authorizers, state machines, stream mappings, bus rules and queues.
+ * Nothing here restates the infrastructure; it is all resolved from the CloudFormation templates.
+ */
+export const LOCAL_ACCOUNT = '000000000000';
+
+type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> };
+type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, unknown> };
+
+export interface LocalFunction {
+  logicalId: string;
+  arn: string;
+  entry: string;
+  environment: Record<string, string>;
+}
+export interface LocalRoute {
+  method: string;
+  path: string;
+  functionArn: string;
+  jwt?: { issuer: string; audience: string[] };
+}
+export interface LocalStreamMapping {
+  functionArn: string;
+  tableName: string;
+  batchSize: number;
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  maximumRetryAttempts: number;
+  bisectBatchOnError: boolean;
+  reportBatchItemFailures: boolean;
+  filterPatterns: unknown[];
+  maximumBatchingWindowSeconds: number;
+  onFailureQueueArn?: string;
+}
+export interface LocalEventRule {
+  name: string;
+  eventBusName: string;
+  eventPattern: unknown;
+  targets: { id: string; arn: string; deadLetterArn?: string; maximumRetryAttempts?: number }[];
+}
+export interface LocalApp {
+  region: string;
+  tables: CreateTableCommandInput[];
+  timeToLive: { tableName: string; attribute: string }[];
+  functions: LocalFunction[];
+  routes: LocalRoute[];
+  stateMachines: { arn: string; name: string; definition: Record<string, unknown> }[];
+  streamMappings: LocalStreamMapping[];
+  rules: LocalEventRule[];
+  queues: { arn: string; name: string }[];
+}
+
+/** Synthesizes the CDK app in-process, without bundling or cdk-nag, and returns its templates. */
+export function synthesizeTemplates(context: Record<string, unknown>, outdir: string): Template[] {
+  const app = buildAttractApp({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, outdir, nag: false, validation: false });
+  return app.synth().stacks.map((stack) => stack.template as Template);
+}
+
+export function describeLocalApp(templates: Template[], region: string): LocalApp {
+  const resources = new Map<string, Resource>();
+  for (const t of templates) for (const [id, r] of Object.entries(t.Resources)) resources.set(id, r);
+  const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${rest}`;
+
+  const ref = (id: string): string => {
+    const type = resources.get(id)?.Type;
+    switch (type) {
+      case 'AWS::StepFunctions::StateMachine':
+        return arn('states', `stateMachine:${id}`);
+      case 'AWS::SQS::Queue':
+        return `http://sqs.local/${LOCAL_ACCOUNT}/${id}`;
+      case 'AWS::Events::EventBus':
+        return String(resources.get(id)?.Properties?.Name ?? id);
+      case 'AWS::Cognito::UserPool':
+        return `${region}_${id}`;
+      default:
+        return id;
+    }
+  };
+  const getAtt = (id: string, attribute: string): string => {
+    const type = resources.get(id)?.Type;
+    if (type === 'AWS::Lambda::Function' && attribute === 'Arn') return arn('lambda', `function:${id}`);
+    if (type === 'AWS::DynamoDB::Table' && attribute === 'Arn') return arn('dynamodb', `table/${id}`);
+    if (type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn') return arn('dynamodb', `table/${id}/stream/local`);
+    if (type === 'AWS::SQS::Queue' && attribute === 'Arn') return arn('sqs', id);
+    if (type === 'AWS::SQS::Queue' && attribute === 'QueueName') return id;
+    if (type === 'AWS::Events::EventBus' && attribute === 'Arn') return arn('events', `event-bus/${ref(id)}`);
+    if (type === 'AWS::Events::EventBus' && attribute === 'Name') return ref(id);
+    if (type === 'AWS::Logs::LogGroup' && attribute === 'Arn') return arn('logs', `log-group:${id}:*`);
+    if (type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return id;
+    if (type === 'AWS::Cognito::UserPool' && attribute === 'Arn') return arn('cognito-idp', `userpool/${ref(id)}`);
+    if (type === 'AWS::Cognito::UserPool' && attribute === 'ProviderURL') return `cognito-idp.${region}.amazonaws.com/${ref(id)}`;
+    if (type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}`;
+    if (type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return arn('sns', id);
+    if (type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://127.0.0.1';
+    return `${id}.${attribute}`;
+  };
+  const pseudo: Record<string, string> = {
+    'AWS::Region': region,
+    'AWS::AccountId': LOCAL_ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': 'local',
+    'AWS::NoValue': '',
+  };
+
+  const exports = new Map<string, unknown>();
+  for (const t of templates) {
+    for (const output of Object.values(t.Outputs ?? {})) {
+      if (output.Export) exports.set(String(resolve(output.Export.Name)), output.Value);
+    }
+  }
+  function resolve(value: unknown): any {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const obj = value as Record<string, unknown>;
+    if ('Ref' in obj) return pseudo[String(obj.Ref)] ?? ref(String(obj.Ref));
+    if ('Fn::GetAtt' in obj) {
+      const [id, attribute] = obj['Fn::GetAtt'] as [string, string];
+      return getAtt(id, attribute);
+    }
+    if ('Fn::Join' in obj) {
+      const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
+      return resolve(parts).join(separator);
+    }
+    if ('Fn::Select' in obj) {
+      const [index, list] = obj['Fn::Select'] as [number, unknown];
+      return resolve(list)[index];
+    }
+    if ('Fn::Split' in obj) {
+      const [separator, source] = obj['Fn::Split'] as [string, unknown];
+      return String(resolve(source)).split(separator);
+    }
+    if ('Fn::ImportValue' in obj) return resolve(exports.get(String(resolve(obj['Fn::ImportValue']))));
+    if ('Fn::Sub' in obj) {
+      const [text, vars] = (Array.isArray(obj['Fn::Sub']) ? obj['Fn::Sub'] : [obj['Fn::Sub'], {}]) as [string, Record<string, unknown>];
+      return text.replace(/\$\{([^}]+)\}/g, (_, name: string) =>
+        name in vars ? resolve(vars[name]) : name.includes('.') ? getAtt(...(name.split('.') as [string, string])) : resolve({ Ref: name }),
+      );
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolve(v)]));
+  }
+
+  const of = (type: string) => [...resources].filter(([, r]) => r.Type === type).map(([id, r]) => ({ id, props: resolve(r.Properties ?? {}), metadata: r.Metadata ?? {} }));
+  const tableOfStream = (streamArn: string) => /table\/([^/]+)\/stream/.exec(streamArn)?.[1] ?? streamArn;
+
+  const tables = of('AWS::DynamoDB::Table').map(({ id, props }) => ({
+    TableName: id,
+    KeySchema: props.KeySchema,
+    AttributeDefinitions: props.AttributeDefinitions,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    ...(props.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: props.GlobalSecondaryIndexes } : {}),
+    ...(props.StreamSpecification
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: props.StreamSpecification.StreamViewType } }
+      : {}),
+  }));
+  const timeToLive = of('AWS::DynamoDB::Table')
+    .filter(({ props }) => props.TimeToLiveSpecification?.Enabled)
+    .map(({ id, props }) => ({ tableName: id, attribute: props.TimeToLiveSpecification.AttributeName as string }));
+
+  const functions = of('AWS::Lambda::Function')
+    .filter(({ metadata }) => typeof metadata[ENTRY_METADATA] === 'string')
+    .map(({ id, props, metadata }) => ({
+      logicalId: id,
+      arn: getAtt(id, 'Arn'),
+      entry: String(metadata[ENTRY_METADATA]),
+      environment: (props.Environment?.Variables ?? {}) as Record<string, string>,
+    }));
+
+  const integrations = new Map(of('AWS::ApiGatewayV2::Integration').map(({ id, props }) => [id, String(props.IntegrationUri)]));
+  const authorizers = new Map(of('AWS::ApiGatewayV2::Authorizer').map(({ id, props }) => [id, props.JwtConfiguration]));
+  const routes = of('AWS::ApiGatewayV2::Route').map(({ props }) => {
+    const [method, path] = String(props.RouteKey).split(' ') as [string, string];
+    const integrationId = String(props.Target).replace('integrations/', '');
+    const jwt = props.AuthorizationType === 'JWT' ? authorizers.get(String(props.AuthorizerId)) : undefined;
+    return {
+      method,
+      path,
+      functionArn: integrations.get(integrationId) ?? '',
+      ...(jwt ? { jwt: { issuer: String(jwt.Issuer), audience: (jwt.Audience ?? []).map(String) } } : {}),
+    };
+  });
+
+  const stateMachines = of('AWS::StepFunctions::StateMachine').map(({ id, props }) => ({
+    arn: ref(id),
+    name: id,
+    definition: JSON.parse(String(props.DefinitionString)) as Record<string, unknown>,
+  }));
+
+  const streamMappings = of('AWS::Lambda::EventSourceMapping')
+    .filter(({ props }) => String(props.EventSourceArn).includes(':dynamodb:'))
+    .map(({ props }) => ({
+      functionArn: getAtt(String(props.FunctionName), 'Arn'),
+      tableName: tableOfStream(String(props.EventSourceArn)),
+      batchSize: Number(props.BatchSize ?? 100),
+      startingPosition: props.StartingPosition,
+      maximumRetryAttempts: Number(props.MaximumRetryAttempts ?? -1),
+      bisectBatchOnError: Boolean(props.BisectBatchOnFunctionError),
+      reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      filterPatterns: (props.FilterCriteria?.Filters ?? []).map((f: { Pattern: string }) => JSON.parse(f.Pattern)),
+      maximumBatchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
+      ...(props.DestinationConfig?.OnFailure?.Destination ? { onFailureQueueArn: String(props.DestinationConfig.OnFailure.Destination) } : {}),
+    }));
+
+  const rules = of('AWS::Events::Rule').map(({ id, props }) => ({
+    name: id,
+    eventBusName: String(props.EventBusName ?? 'default'),
+    eventPattern: props.EventPattern,
+    targets: (props.Targets ?? []).map((t: any) => ({
+      id: String(t.Id),
+      arn: String(t.Arn),
+      ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),
+      ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) } : {}),
+    })),
+  }));
+
+  const queues = of('AWS::SQS::Queue').map(({ id }) => ({ arn: getAtt(id, 'Arn'), name: id }));
+
+  return { region, tables, timeToLive, functions, routes, stateMachines, streamMappings, rules, queues };
+}

@@ -1,0 +1,64 @@
+import type { Client, Directory } from '#shared/adapters/directory.ts';
+import { completeInn10 } from '#shared/leads/inn.ts';
+import type { PersonalManager } from '#shared/leads/routing.ts';
+import type { DemoUser } from './dev-tokens.ts';
+
+/** The demo PM unit: managers with segments, regions, product skills and capacity. */
+export const DEMO_MANAGERS: PersonalManager[] = [
+  {
+    managerId: 'pm-ivanova',
+    name: 'Elena Ivanova',
+    email: 'e.ivanova@bank.example',
+    segments: ['corporate', 'mid_market'],
+    regions: ['77', '50'],
+    products: ['credit', 'fx', 'guarantees', 'cash_management'],
+    capacity: 40,
+    activeLeads: 0,
+    active: true,
+  },
+  {
+    managerId: 'pm-petrov',
+    name: 'Sergey Petrov',
+    email: 's.petrov@bank.example',
+    segments: ['mid_market', 'small_business'],
+    regions: ['77', '50', '78', '47'],
+    products: ['settlement_account', 'payroll', 'acquiring'],
+    capacity: 60,
+    activeLeads: 0,
+    active: true,
+  },
+  {
+    managerId: 'pm-sidorova',
+    name: 'Maria Sidorova',
+    email: 'm.sidorova@bank.example',
+    segments: ['small_business', 'mid_market', 'corporate'],
+    regions: ['*'],
+    products: ['settlement_account', 'acquiring', 'deposits', 'leasing'],
+    capacity: 80,
+    activeLeads: 0,
+    active: true,
+  },
+];
+
+/** Existing clients: an enquiry from one of these goes to its own manager, not to acquisition. */
+export const DEMO_CLIENTS: Client[] = [
+  { clientId: 'client-severstal-trade', inn: completeInn10('770100001'), name: 'Severnaya Torgovaya LLC', managerId: 'pm-ivanova' },
+  { clientId: 'client-neva-logistics', inn: completeInn10('780200002'), name: 'Neva Logistics JSC', managerId: 'pm-petrov' },
+];
+
+/** Demo staff, one per role, and one login per personal manager. */
+export const DEMO_USERS: DemoUser[] = [
+  { username: 'anna.campaigns', email: 'a.campaigns@bank.example', groups: ['campaign_manager'] },
+  { username: 'oleg.compliance', email: 'o.compliance@bank.example', groups: ['compliance_officer'] },
+  { username: 'irina.head', email: 'i.head@bank.example', groups: ['head_of_unit'] },
+  ...DEMO_MANAGERS.map((m) => ({
+    username: m.managerId,
+    email: m.email,
+    groups: ['personal_manager'],
+    managerId: m.managerId,
+  })),
+];
+
+export async function seedDemoData(directory: Directory): Promise<void> {
+  await Promise.all([...DEMO_MANAGERS.map((m) => directory.putManager(m)), ...DEMO_CLIENTS.map((c) => directory.putClient(c))]);
+}

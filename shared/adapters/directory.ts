@@ -1,0 +1,83 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { PersonalManager } from '../leads/routing.ts';
+import { keys, MANAGERS_INDEX, withoutKeys } from './table.ts';
+
+/** An existing bank client, matched by company tax ID; its personal manager owns the relationship. */
+export type Client = { clientId: string; inn: string; name: string; managerId: string };
+
+/** The PM unit's directory: personal managers with skills and capacity, and existing clients. */
+export class Directory {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async findClientByInn(inn: string): Promise<Client | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }));
+    return Item ? withoutKeys<Client>(Item) : undefined;
+  }
+
+  async getManager(managerId: string): Promise<PersonalManager | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.manager(managerId), ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<PersonalManager>(Item) : undefined;
+  }
+
+  /** All managers of the unit (tens, not thousands); capacity is re-checked by the conditional write. */
+  async listManagers(): Promise<PersonalManager[]> {
+    const managers: PersonalManager[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: MANAGERS_INDEX.name,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': MANAGERS_INDEX.pk },
+          ExclusiveStartKey,
+        }),
+      );
+      managers.push(...(page.Items ?? []).map((item) => withoutKeys<PersonalManager>(item)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return managers;
+  }
+
+  /** Transaction item that takes one unit of a manager's capacity, only while some is free. */
+  takeCapacity(managerId: string) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.manager(managerId),
+        UpdateExpression: 'ADD activeLeads :one',
+        ConditionExpression: 'active = :true AND activeLeads < capacity',
+        ExpressionAttributeValues: { ':one': 1, ':true': true },
+      },
+    };
+  }
+
+  async putManager(manager: PersonalManager): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.manager(manager.managerId),
+          type: 'PersonalManager',
+          gsi1pk: MANAGERS_INDEX.pk,
+          gsi1sk: manager.managerId,
+          ...manager,
+        },
+      }),
+    );
+  }
+
+  async putClient(client: Client): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.client(client.inn), type: 'Client', ...client } }),
+    );
+  }
+}

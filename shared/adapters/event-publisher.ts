@@ -1,0 +1,28 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LEAD_EVENT_SOURCE, LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
+
+/** Publishes lead events on the Attract bus, each checked against its contract before it leaves. */
+export class EventPublisher {
+  private readonly client: EventBridgeClient;
+  private readonly busName: string;
+
+  constructor(client: EventBridgeClient, busName: string) {
+    this.client = client;
+    this.busName = busName;
+  }
+
+  async publish<T extends LeadEventType>(type: T, detail: LeadEventDetail<T>): Promise<void> {
+    const checked = LEAD_EVENTS[type].parse(detail);
+    const result = await this.client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: this.busName, Source: LEAD_EVENT_SOURCE, DetailType: type, Detail: JSON.stringify(checked) },
+        ],
+      }),
+    );
+    // PutEvents reports per-entry failures in a 200 answer; throwing lets the workflow step retry.
+    if (result.FailedEntryCount) {
+      throw new Error(`EventBridge rejected ${type}: ${result.Entries?.[0]?.ErrorCode ?? 'unknown error'}`);
+    }
+  }
+}

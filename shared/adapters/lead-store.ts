@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DuplicateKey, Lead, TimelineEntry } from '../leads/lead.ts';
+import { epochSeconds, keys, type TransactItems, transact, withoutKeys } from './table.ts';
+
+export type IdempotencyClaim = { key: string; fingerprint: string; until: string };
+
+export type CaptureResult =
+  | { outcome: 'created' | 'duplicate' | 'replayed'; leadId: string }
+  | { outcome: 'idempotency_conflict' };
+
+export type LeadRecord = { lead: Lead; timeline: TimelineEntry[] };
+
+/** Conditions under which a uniqueness claim may be (re)taken: nobody holds it, or its window has passed. */
+const CLAIM_FREE = 'attribute_not_exists(pk) OR expiresAt < :now';
+
+/** Leads and their timelines in the Attract table. */
+export class LeadStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  /**
+   * Stores a new lead together with its uniqueness claims in one transaction. When a claim is held,
+   * the submission is a touch on the lead that holds it; when the Idempotency-Key is known, a replay.
+   */
+  async capture(args: {
+    lead: Lead;
+    received: TimelineEntry;
+    duplicateKeys: DuplicateKey[];
+    duplicateUntil: string;
+    idempotency?: IdempotencyClaim;
+    touch: TimelineEntry;
+  }): Promise<CaptureResult> {
+    const { lead, idempotency } = args;
+    const now = epochSeconds(lead.receivedAt);
+    const claim = (key: Record<string, string>, until: string, extra: Record<string, unknown> = {}) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: { ...key, type: 'Claim', leadId: lead.leadId, expiresAt: epochSeconds(until), ...extra },
+        ConditionExpression: CLAIM_FREE,
+        ExpressionAttributeValues: { ':now': now },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    });
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.lead(lead.leadId), type: 'Lead', ...lead },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.timelinePut(lead.leadId, 'received', args.received),
+      ...args.duplicateKeys.map((key) => claim(keys.duplicate(key), args.duplicateUntil)),
+      ...(idempotency
+        ? [claim(keys.idempotency(idempotency.key), idempotency.until, { fingerprint: idempotency.fingerprint })]
+        : []),
+    ];
+    const cancelled = await transact(this.client, items);
+    if (!cancelled) return { outcome: 'created', leadId: lead.leadId };
+
+    if (idempotency) {
+      const replay = await this.heldClaim(cancelled.at(-1), keys.idempotency(idempotency.key));
+      if (replay) return this.replayOf(replay, idempotency);
+    }
+    for (const [index, key] of args.duplicateKeys.entries()) {
+      const holder = await this.heldClaim(cancelled[2 + index], keys.duplicate(key));
+      if (holder) return this.recordTouch(String(holder.leadId), args.touch, idempotency, now);
+    }
+    throw new Error('Lead capture was cancelled without a held claim');
+  }
+
+  /** A later submission of the same company or contact: a touch on the existing lead, never a second lead. */
+  private async recordTouch(
+    leadId: string,
+    touch: TimelineEntry,
+    idempotency: IdempotencyClaim | undefined,
+    now: number,
+  ): Promise<CaptureResult> {
+    const items: TransactItems = [this.timelinePut(leadId, `touch#${touch.at}#${randomUUID()}`, touch)];
+    if (idempotency) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.idempotency(idempotency.key),
+            type: 'Claim',
+            leadId,
+            fingerprint: idempotency.fingerprint,
+            expiresAt: epochSeconds(idempotency.until),
+          },
+          ConditionExpression: CLAIM_FREE,
+          ExpressionAttributeValues: { ':now': now },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    const cancelled = await transact(this.client, items);
+    if (!cancelled) return { outcome: 'duplicate', leadId };
+    const replay = idempotency && (await this.heldClaim(cancelled[1], keys.idempotency(idempotency.key)));
+    if (replay && idempotency) return this.replayOf(replay, idempotency);
+    throw new Error('Touch was cancelled without a held idempotency claim');
+  }
+
+  private replayOf(claim: Record<string, unknown>, idempotency: IdempotencyClaim): CaptureResult {
+    return claim.fingerprint === idempotency.fingerprint
+      ? { outcome: 'replayed', leadId: String(claim.leadId) }
+      : { outcome: 'idempotency_conflict' };
+  }
+
+  /** The claim that made a condition fail, from the cancellation or, if the store did not return it, a read. */
+  private async heldClaim(
+    reason: { code: string; item?: Record<string, unknown> } | undefined,
+    key: Record<string, string>,
+  ): Promise<Record<string, unknown> | undefined> {
+    if (reason?.code !== 'ConditionalCheckFailed') return undefined;
+    if (reason.item) return reason.item;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item;
+  }
+
+  async get(leadId: string): Promise<LeadRecord | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const leadItem = items.find((item) => item.sk === 'LEAD');
+    if (!leadItem) return undefined;
+    const timeline = items
+      .filter((item) => String(item.sk).startsWith('TIMELINE#'))
+      .map((item) => withoutKeys<TimelineEntry>(item))
+      .sort((a, b) => a.at.localeCompare(b.at));
+    const lead = withoutKeys<Lead>(leadItem);
+    return { lead: { ...lead, touchCount: timeline.filter((e) => e.kind === 'touch').length }, timeline };
+  }
+
+  /**
+   * Records a step of the lead's intake: sets fields on the lead and writes its timeline entry, atomically.
+   * Step entries have fixed keys, so a retried step rewrites the same entry instead of adding one.
+   * Returns false when `condition` did not hold (the step had already happened).
+   */
+  async recordStep(
+    leadId: string,
+    step: {
+      set: Partial<Lead>;
+      entry: TimelineEntry;
+      condition?: string;
+      alongside?: TransactItems;
+    },
+  ): Promise<{ applied: true } | { applied: false; reasons: { code: string }[] }> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments = Object.entries(step.set).map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+    const condition = `attribute_exists(pk)${step.condition ? ` AND (${step.condition})` : ''}`;
+    const leadChange = assignments.length
+      ? {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.lead(leadId),
+            UpdateExpression: `SET ${assignments.join(', ')}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        }
+      : { ConditionCheck: { TableName: this.tableName, Key: keys.lead(leadId), ConditionExpression: condition } };
+    const items: TransactItems = [
+      leadChange,
+      this.timelinePut(leadId, step.entry.kind, step.entry),
+      ...(step.alongside ?? []),
+    ];
+    const cancelled = await transact(this.client, items);
+    return cancelled ? { applied: false, reasons: cancelled } : { applied: true };
+  }
+
+  /** Whether the manager was already emailed about this lead (an email cannot be unsent, so it is recorded). */
+  async wasNotified(leadId: string, managerId: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.notification(leadId, managerId), ConsistentRead: true }),
+    );
+    return Item?.status === 'sent';
+  }
+
+  async recordNotified(leadId: string, managerId: string, messageId: string, at: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.notification(leadId, managerId), type: 'Notification', status: 'sent', messageId, at },
+      }),
+    );
+  }
+
+  private timelinePut(leadId: string, suffix: string, entry: TimelineEntry) {
+    return { Put: { TableName: this.tableName, Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry } } };
+  }
+}

@@ -1,0 +1,41 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256 } from '../leads/lead.ts';
+import { keys } from './table.ts';
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Fixed one-minute windows per client, counted with a conditional atomic update, so concurrent
+ * requests can never pass the limit. Client addresses are hashed: no personal data in keys.
+ */
+export class RateLimiter {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly perMinute: number;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, perMinute: number) {
+    this.client = client;
+    this.tableName = tableName;
+    this.perMinute = perMinute;
+  }
+
+  async hit(clientAddress: string, nowMs: number): Promise<RateDecision> {
+    const windowStart = Math.floor(nowMs / 60_000) * 60;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.rateWindow(sha256(clientAddress), windowStart),
+          UpdateExpression: 'ADD hits :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': this.perMinute, ':expires': windowStart + 120 },
+        }),
+      );
+      return { allowed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { allowed: false, retryAfterSeconds: Math.max(1, windowStart + 60 - Math.floor(nowMs / 1000)) };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DuplicateKey } from '../leads/lead.ts';
+import { sha256 } from '../leads/lead.ts';
+
+/** Item keys of the single Attract table; docs/data-model.md lists the access patterns behind them. */
+export const keys = {
+  lead: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }),
+  timeline: (leadId: string, suffix: string) => ({ pk: `LEAD#${leadId}`, sk: `TIMELINE#${suffix}` }),
+  notification: (leadId: string, managerId: string) => ({ pk: `LEAD#${leadId}`, sk: `NOTIFICATION#${managerId}` }),
+  duplicate: (key: DuplicateKey) => ({ pk: `DUPLICATE#${key.kind.toUpperCase()}#${key.value}`, sk: 'CLAIM' }),
+  idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${sha256(key)}`, sk: 'CLAIM' }),
+  rateWindow: (clientHash: string, windowStart: number) => ({ pk: `RATE#${clientHash}#${windowStart}`, sk: 'WINDOW' }),
+  client: (inn: string) => ({ pk: `CLIENT#${inn}`, sk: 'CLIENT' }),
+  manager: (managerId: string) => ({ pk: `MANAGER#${managerId}`, sk: 'MANAGER' }),
+} as const;
+
+/** GSI1 lists the personal managers of the unit. */
+export const MANAGERS_INDEX = { name: 'gsi1', pk: 'MANAGERS' } as const;
+
+export const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'expiresAt'];
+
+/** The domain record without the table's own attributes. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const name of STORAGE_ATTRIBUTES) delete copy[name];
+  return copy as T;
+}
+
+export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+export type Cancellation = { code: string; item?: Record<string, unknown> }[];
+
+/**
+ * Runs a transaction, retrying only TransactionConflict (a concurrent writer on the same items).
+ * Returns the cancellation reasons when a condition failed, so callers decide what that means.
+ */
+export async function transact(client: DynamoDBDocumentClient, items: TransactItems): Promise<Cancellation | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons: Cancellation = (error.CancellationReasons ?? []).map((r) => ({
+        code: r.Code ?? 'None',
+        ...(r.Item ? { item: unmarshall(r.Item) } : {}),
+      }));
+      const conflicted = reasons.some((r) => r.code === 'TransactionConflict' || r.code === 'ThrottlingError');
+      if (conflicted && !reasons.some((r) => r.code === 'ConditionalCheckFailed') && attempt < 12) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
+        continue;
+      }
+      if (reasons.some((r) => r.code === 'ConditionalCheckFailed')) return reasons;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+/** Starts one LeadIntake execution per lead; the execution is named by leadId, so a retry cannot start two. */
+export class WorkflowStarter {
+  private readonly client: SFNClient;
+  private readonly stateMachineArn: string;
+
+  constructor(client: SFNClient, stateMachineArn: string) {
+    this.client = client;
+    this.stateMachineArn = stateMachineArn;
+  }
+
+  async startLeadIntake(leadId: string): Promise<'started' | 'already_started'> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: leadId,
+          input: JSON.stringify({ leadId }),
+        }),
+      );
+      return 'started';
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return 'already_started';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Names of the environment variables the infrastructure gives functions. Shared by infra/ (which sets them)
+ * and shared/runtime.ts (which reads them), so the two can never disagree.
+ */
+export const ENV = {
+  tableName: 'ATTRACT_TABLE_NAME',
+  eventBusName: 'ATTRACT_EVENT_BUS_NAME',
+  leadIntakeStateMachineArn: 'ATTRACT_LEAD_INTAKE_STATE_MACHINE_ARN',
+  senderEmail: 'ATTRACT_SENDER_EMAIL',
+  leadRateLimitPerMinute: 'ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE',
+  duplicateWindowDays: 'ATTRACT_DUPLICATE_WINDOW_DAYS',
+} as const;

@@ -1,0 +1,96 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Role, type StaffMember, staffMemberFromClaims } from '../access/roles.ts';
+import { logger } from '../runtime.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & { jsonBody?: unknown; staff?: StaffMember };
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+export type Issue = { path: string; message: string };
+
+/** An answer other than success; the error middleware turns it into a JSON response. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly issues?: Issue[];
+  readonly headers?: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, extra: { issues?: Issue[]; headers?: Record<string, string> } = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    if (extra.issues) this.issues = extra.issues;
+    if (extra.headers) this.headers = extra.headers;
+  }
+}
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** Errors become JSON; unknown ones become a bare 500 whose details stay in the log. */
+const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
+  onError: async (request) => {
+    const error = request.error;
+    if (error instanceof HttpError) {
+      request.response = json(
+        error.status,
+        { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } },
+        error.headers,
+      );
+      return;
+    }
+    logger.error('Unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+    request.response = json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side' } });
+  },
+});
+
+/** Reads a JSON body within a size limit: 415 for other media types, 413 when too large, 400 when malformed. */
+export const jsonBody = (maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> => ({
+  before: async ({ event }) => {
+    const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
+    }
+    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+    if (raw.byteLength > maxBytes) {
+      throw new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
+    }
+    try {
+      event.jsonBody = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'malformed_json', 'The body is not valid JSON', {
+        issues: [{ path: '', message: 'Malformed JSON' }],
+      });
+    }
+  },
+});
+
+/** Staff routes: the JWT was verified by the authorizer; here we check it is there and carries a role. */
+export const staffOnly = (allowed: readonly Role[]): MiddlewareObj<ApiEvent, ApiResult> => ({
+  before: async ({ event }) => {
+    const claims = event.requestContext.authorizer?.jwt?.claims;
+    if (!claims) throw new HttpError(401, 'unauthorized', 'Sign in to use this route');
+    const staff = staffMemberFromClaims(claims);
+    if (!staff.roles.some((role) => allowed.includes(role))) {
+      throw new HttpError(403, 'forbidden', 'Your role does not allow this');
+    }
+    event.staff = staff;
+  },
+});
+
+/** The pipeline every API handler runs in: headers normalized, context logged, errors as JSON. */
+export function apiHandler(
+  handler: (event: ApiEvent, context: Context) => Promise<ApiResult>,
+  ...middlewares: MiddlewareObj<ApiEvent, ApiResult>[]
+) {
+  return middy<ApiEvent, ApiResult>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger))
+    .use(errorResponses())
+    .use(middlewares)
+    .handler(handler);
+}

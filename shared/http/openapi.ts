@@ -1,0 +1,103 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { LEAD_STATUSES, TIMELINE_KINDS } from '../leads/lead.ts';
+import { LeadSubmission } from '../leads/lead-submission.ts';
+import { LEAD_CLASSES } from '../leads/scoring.ts';
+
+const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error', description: 'Every 4xx and 5xx answer; `issues` name the fields at fault' });
+
+const LeadAccepted = z.object({ leadId: z.uuid() }).meta({ id: 'LeadAccepted' });
+
+const LeadView = z
+  .object({
+    leadId: z.uuid(),
+    status: z.enum(LEAD_STATUSES),
+    receivedAt: z.iso.datetime(),
+    leadClass: z.enum(LEAD_CLASSES).nullable(),
+    score: z
+      .object({
+        total: z.number(),
+        configVersion: z.string(),
+        breakdown: z.array(
+          z.object({
+            factor: z.string(),
+            value: z.string(),
+            weight: z.number(),
+            fraction: z.number(),
+            points: z.number(),
+            explanation: z.string(),
+          }),
+        ),
+      })
+      .nullable(),
+    assignedManager: z
+      .object({ managerId: z.string(), kind: z.enum(['acquisition', 'existing_client']), assignedAt: z.iso.datetime() })
+      .nullable(),
+    company: LeadSubmission.shape.company,
+    contact: LeadSubmission.shape.contact,
+    products: LeadSubmission.shape.products,
+    message: z.string().nullable(),
+    touchCount: z.number().int(),
+    timeline: z.array(
+      z.object({ at: z.iso.datetime(), kind: z.enum(TIMELINE_KINDS), summary: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+    ),
+  })
+  .meta({ id: 'LeadView' });
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [code, { description: String(code), content: { 'application/json': { schema: ErrorResponse } } }]),
+  );
+
+/** The OpenAPI document of the Attract API, generated from the same zod schemas the handlers enforce. */
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'staffToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/leads',
+    summary: "Submit a company's enquiry (public web form)",
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
+      body: { required: true, content: { 'application/json': { schema: LeadSubmission } } },
+    },
+    responses: {
+      202: {
+        description: 'Accepted; a repeat of an earlier enquiry answers with the same leadId',
+        content: { 'application/json': { schema: LeadAccepted } },
+      },
+      ...errors(400, 409, 413, 415, 429),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/leads/{leadId}',
+    summary: 'Read a lead: status, class, score breakdown, assigned manager, timeline',
+    security: [{ [bearer.name]: [] }],
+    request: { params: z.object({ leadId: z.uuid() }) },
+    responses: {
+      200: { description: 'The lead', content: { 'application/json': { schema: LeadView } } },
+      ...errors(401, 403, 404),
+    },
+  });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Attract API',
+      version: '1.0.0',
+      description: "Client acquisition for the bank's business-banking unit",
+    },
+  });
+}

@@ -1,0 +1,80 @@
+import type { IdempotencyClaim, LeadStore } from '../adapters/lead-store.ts';
+import type { RateLimiter } from '../adapters/rate-limiter.ts';
+import { regionCodeOfInn } from './inn.ts';
+import { addDays, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
+import { formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
+
+export type CaptureDeps = {
+  leads: LeadStore;
+  rateLimiter: RateLimiter;
+  duplicateWindowDays: number;
+  now: () => Date;
+  newLeadId: () => string;
+};
+
+export type CaptureRequest = { body: unknown; idempotencyKey?: string; clientAddress: string };
+
+export type CaptureAnswer =
+  | { kind: 'accepted'; leadId: string; outcome: 'created' | 'duplicate' | 'replayed' | 'discarded' }
+  | { kind: 'invalid'; issues: { path: string; message: string }[] }
+  | { kind: 'rate_limited'; retryAfterSeconds: number }
+  | { kind: 'idempotency_conflict' };
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_HOURS = 24;
+
+/**
+ * A company's enquiry from a web form: stored once, whatever the retries and duplicates. A new lead
+ * reaches its workflow through the table stream, so this use case only has to store it.
+ */
+export async function captureLead(deps: CaptureDeps, request: CaptureRequest): Promise<CaptureAnswer> {
+  const now = deps.now();
+  const rate = await deps.rateLimiter.hit(request.clientAddress, now.getTime());
+  if (!rate.allowed) return { kind: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds };
+
+  if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(request.idempotencyKey)) {
+    return {
+      kind: 'invalid',
+      issues: [{ path: 'headers.idempotency-key', message: 'Must be 1 to 255 visible ASCII characters' }],
+    };
+  }
+  const parsed = LeadSubmission.safeParse(request.body);
+  if (!parsed.success) return { kind: 'invalid', issues: formatIssues(parsed.error) };
+  const submission = parsed.data;
+  // A bot filled the hidden field: answer as if accepted, so it learns nothing, and keep nothing.
+  if (isHoneypotHit(submission)) return { kind: 'accepted', leadId: deps.newLeadId(), outcome: 'discarded' };
+
+  const receivedAt = now.toISOString();
+  const { fax: _honeypot, ...fields } = submission;
+  const lead: Lead = {
+    leadId: deps.newLeadId(),
+    status: 'received',
+    receivedAt,
+    ...fields,
+    regionCode: regionCodeOfInn(submission.company.inn),
+    touchCount: 0,
+  };
+  const idempotency: IdempotencyClaim | undefined = request.idempotencyKey
+    ? {
+        key: request.idempotencyKey,
+        fingerprint: sha256(JSON.stringify(request.body)),
+        until: new Date(now.getTime() + IDEMPOTENCY_HOURS * 3_600_000).toISOString(),
+      }
+    : undefined;
+  const channel = submission.source.channel;
+  const result = await deps.leads.capture({
+    lead,
+    received: { at: receivedAt, kind: 'received', summary: `Enquiry received through ${channel}`, details: { channel } },
+    duplicateKeys: duplicateKeysOf(submission),
+    duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
+    ...(idempotency ? { idempotency } : {}),
+    touch: {
+      at: receivedAt,
+      kind: 'touch',
+      summary: `Repeated enquiry through ${channel}`,
+      details: { channel, products: submission.products, campaignId: submission.source.campaignId },
+    },
+  });
+  if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };
+  return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };
+}

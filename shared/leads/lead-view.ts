@@ -1,0 +1,31 @@
+import type { StaffMember } from '../access/roles.ts';
+import type { LeadRecord } from '../adapters/lead-store.ts';
+
+/** Who may read a lead: the unit's leadership and campaign staff, and the manager it is assigned to. */
+export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
+  if (viewer.roles.some((r) => r === 'head_of_unit' || r === 'campaign_manager' || r === 'compliance_officer')) {
+    return true;
+  }
+  return viewer.roles.includes('personal_manager') && viewer.managerId === record.lead.assignment?.managerId;
+}
+
+/** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
+export function leadView({ lead, timeline }: LeadRecord) {
+  return {
+    leadId: lead.leadId,
+    status: lead.status,
+    receivedAt: lead.receivedAt,
+    leadClass: lead.leadClass ?? null,
+    score: lead.score ?? null,
+    assignedManager: lead.assignment ?? null,
+    existingClient: lead.existingClient ?? null,
+    company: lead.company,
+    contact: lead.contact,
+    products: lead.products,
+    message: lead.message ?? null,
+    source: lead.source,
+    consents: lead.consents,
+    touchCount: lead.touchCount,
+    timeline,
+  };
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { LeadSubmission } from './lead-submission.ts';
+import type { Segment } from './routing.ts';
+import type { LeadClass, Score } from './scoring.ts';
+
+/** Where a lead is in its intake. */
+export const LEAD_STATUSES = [
+  'received',
+  'qualified',
+  'nurture',
+  'assigned',
+  'handed_to_client_manager',
+  'awaiting_manager',
+  'intake_failed',
+] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export type Assignment = {
+  managerId: string;
+  /** `acquisition`: routed by skills and capacity; `existing_client`: the company's own manager. */
+  kind: 'acquisition' | 'existing_client';
+  segment?: Segment;
+  assignedAt: string;
+};
+
+/** A prospect that showed interest through a channel, as stored. */
+export type Lead = {
+  leadId: string;
+  status: LeadStatus;
+  receivedAt: string;
+  company: LeadSubmission['company'];
+  contact: LeadSubmission['contact'];
+  products: LeadSubmission['products'];
+  message?: string;
+  consents: LeadSubmission['consents'];
+  source: LeadSubmission['source'];
+  regionCode: string;
+  touchCount: number;
+  lastTouchAt?: string;
+  existingClient?: { clientId: string; managerId: string };
+  score?: Score;
+  leadClass?: LeadClass;
+  assignment?: Assignment;
+  failure?: { error: string; at: string };
+};
+
+export const TIMELINE_KINDS = [
+  'received',
+  'touch',
+  'existing_client_matched',
+  'assessed',
+  'assigned',
+  'awaiting_manager',
+  'manager_notified',
+  'intake_failed',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+/** One line of a lead's history; the summary is for people, details for audit. */
+export type TimelineEntry = {
+  at: string;
+  kind: TimelineKind;
+  summary: string;
+  details?: Record<string, unknown>;
+};
+
+/** A key that makes two submissions the same lead within the duplicate window. */
+export type DuplicateKey = { kind: 'email' | 'inn'; value: string };
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Emails are hashed so the uniqueness keys hold no personal data in clear. */
+export function duplicateKeysOf(submission: Pick<LeadSubmission, 'contact' | 'company'>): DuplicateKey[] {
+  return [
+    { kind: 'email', value: sha256(submission.contact.email.trim().toLowerCase()) },
+    { kind: 'inn', value: submission.company.inn },
+  ];
+}
+
+export function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(iso) + days * 86_400_000).toISOString();
+}

@@ -1,0 +1,60 @@
+import type { Email } from '../adapters/mailer.ts';
+import type { Lead } from './lead.ts';
+import type { PersonalManager } from './routing.ts';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Everything a prospect typed is untrusted: it is escaped before it goes into a manager's mailbox. */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+
+const label = (value: string) => value.replaceAll('_', ' ');
+
+/** The email that hands a lead to its personal manager: who, what they want, and why it scored as it did. */
+export function managerNotification(lead: Lead, manager: PersonalManager): Email {
+  const kind = lead.assignment?.kind === 'existing_client' ? 'An enquiry from your client' : 'A new lead for you';
+  const classText = lead.leadClass ? `${lead.leadClass} lead` : 'existing client';
+  const facts: [string, string | undefined][] = [
+    ['Company', lead.company.name],
+    ['Tax ID (INN)', lead.company.inn],
+    ['Region code', lead.regionCode],
+    ['Size', lead.company.sizeBand],
+    ['Industry', lead.company.industry && label(lead.company.industry)],
+    ['Products of interest', lead.products.map(label).join(', ')],
+    ['Contact', [lead.contact.name, lead.contact.position].filter(Boolean).join(', ')],
+    ['Email', lead.contact.email],
+    ['Phone', lead.contact.phone],
+    ['Channel', label(lead.source.channel)],
+    ['Message', lead.message],
+    ['Lead id', lead.leadId],
+  ];
+  const shown = facts.filter((f): f is [string, string] => Boolean(f[1]));
+  const breakdown = lead.score?.breakdown ?? [];
+
+  const html = `<!doctype html><html><body style="font-family:sans-serif">
+<p>${escapeHtml(manager.name)}, ${escapeHtml(kind.toLowerCase())}: <strong>${escapeHtml(lead.company.name)}</strong>.</p>
+<table>${shown.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+${
+  lead.score
+    ? `<h3>Score ${lead.score.total} of 100 (${escapeHtml(classText)})</h3>
+<table><tr><th align="left">Factor</th><th align="left">Value</th><th align="right">Points</th><th align="left">Why</th></tr>
+${breakdown.map((f) => `<tr><td>${escapeHtml(f.factor)}</td><td>${escapeHtml(f.value)}</td><td align="right">${f.points}</td><td>${escapeHtml(f.explanation)}</td></tr>`).join('\n')}
+</table><p>Scoring configuration ${escapeHtml(lead.score.configVersion)}.</p>`
+    : ''
+}
+</body></html>`;
+
+  const text = [
+    `${manager.name}, ${kind.toLowerCase()}: ${lead.company.name}.`,
+    '',
+    ...shown.map(([k, v]) => `${k}: ${v}`),
+    ...(lead.score
+      ? [
+          '',
+          `Score ${lead.score.total} of 100 (${classText}), configuration ${lead.score.configVersion}:`,
+          ...breakdown.map((f) => `- ${f.factor} = ${f.value}: ${f.points} points (${f.explanation})`),
+        ]
+      : []),
+  ].join('\n');
+
+  return { to: manager.email, subject: `${kind}: ${lead.company.name} (${classText})`, html, text };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { call, clientAddress, enquiry, tokens } from './client.ts';
+import { E2E_RATE_LIMIT } from './global-setup.ts';
+
+const headToken = () => tokens()['irina.head'] ?? '';
+
+describe('bad input gets a clear 4xx and stores nothing', () => {
+  it('answers 400 with the path of every field at fault', async () => {
+    const bad = enquiry();
+    bad.company.inn = '7707083894'; // checksum off by one
+    (bad.contact as { email: string }).email = 'not-an-email';
+    (bad.contact as { phone?: string }).phone = '8 (495) 123-45-67';
+    const reply = await call('POST', '/v1/leads', { body: { ...bad, products: [], unexpected: 1 }, from: clientAddress() });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe('validation_failed');
+    const paths = reply.body.error.issues.map((i: { path: string }) => i.path);
+    for (const path of ['company.inn', 'contact.email', 'contact.phone', 'products']) expect(paths).toContain(path);
+  });
+
+  it('refuses a lead without consent to personal data processing', async () => {
+    const reply = await call('POST', '/v1/leads', {
+      body: enquiry({ consents: [{ purpose: 'marketing', granted: true, textVersion: 'm-1' }] }),
+      from: clientAddress(),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues.map((i: { path: string }) => i.path)).toContain('consents');
+  });
+
+  it('answers 413 over 16 KB, 415 for a non-JSON body, 400 for malformed JSON', async () => {
+    const big = enquiry({ message: 'x'.repeat(17 * 1024) });
+    expect((await call('POST', '/v1/leads', { body: big, from: clientAddress() })).status).toBe(413);
+    const text = await call('POST', '/v1/leads', {
+      body: 'company=Romashka',
+      headers: { 'content-type': 'text/plain' },
+      from: clientAddress(),
+    });
+    expect(text.status).toBe(415);
+    const malformed = await call('POST', '/v1/leads', {
+      body: '{"company": ',
+      headers: { 'content-type': 'application/json' },
+      from: clientAddress(),
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('malformed_json');
+  });
+
+  it('answers a honeypot hit with 202 and stores nothing', async () => {
+    const reply = await call('POST', '/v1/leads', { body: enquiry({ fax: '+7 495 000 00 00' }), from: clientAddress() });
+    expect(reply.status).toBe(202);
+    expect((await call('GET', `/v1/leads/${reply.body.leadId}`, { token: headToken() })).status).toBe(404);
+  });
+
+  it('answers 429 with Retry-After once one client exceeds its rate', async () => {
+    // The limit counts in one-minute windows: start in a window with time to spare, so none ends mid-test.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 100));
+    const from = clientAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i <= E2E_RATE_LIMIT; i++) {
+      statuses.push((await call('POST', '/v1/leads', { body: { not: 'valid' }, from })).status);
+    }
+    expect(statuses.slice(0, E2E_RATE_LIMIT)).toEqual(Array(E2E_RATE_LIMIT).fill(400));
+    const limited = await call('POST', '/v1/leads', { body: enquiry(), from });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another client is not affected.
+    expect((await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() })).status).toBe(202);
+  });
+});
+
+describe('reading leads', () => {
+  it('needs a valid staff token: 401 without one or with a forged one, 404 for an unknown lead', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await call('GET', `/v1/leads/${unknown}`)).status).toBe(401);
+    const forged = `${headToken().split('.').slice(0, 2).join('.')}.c2lnbmF0dXJl`;
+    expect((await call('GET', `/v1/leads/${unknown}`, { token: forged })).status).toBe(401);
+    const missing = await call('GET', `/v1/leads/${unknown}`, { token: headToken() });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+  });
+});
+
+describe('API description', () => {
+  it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
+    const reply = await call('GET', '/openapi.json');
+    expect(reply.status).toBe(200);
+    expect(reply.body.openapi).toBe('3.1.0');
+    expect(Object.keys(reply.body.paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{leadId}']));
+    expect(reply.body.components.schemas.LeadSubmission.properties.company).toBeDefined();
+  });
+});

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { completeInn10 } from '#shared/leads/inn.ts';
+
+export const api = () => inject('api');
+export const tokens = () => inject('tokens');
+
+export type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: any };
+
+/**
+ * An HTTP call from a chosen loopback address: each test (or each simulated client) speaks from its own
+ * 127.x address, so the per-client rate limit sees distinct clients, as it would on the internet.
+ */
+export function call(
+  method: string,
+  path: string,
+  options: { body?: string | object; headers?: Record<string, string>; from?: string; token?: string } = {},
+): Promise<Reply> {
+  const url = new URL(path, api());
+  const body = typeof options.body === 'string' ? options.body : options.body ? JSON.stringify(options.body) : undefined;
+  const headers: Record<string, string> = {
+    ...(options.body !== undefined && typeof options.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { method, host: url.hostname, port: url.port, path: url.pathname, headers, localAddress: options.from ?? '127.0.0.1' },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {}
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+let addressCounter = 0;
+/** A fresh loopback address for a simulated client. */
+export const clientAddress = () => {
+  addressCounter += 1;
+  return `127.${10 + ((process.pid >> 8) % 200)}.${(addressCounter >> 8) % 256}.${(addressCounter % 254) + 1}`;
+};
+
+/** A valid enquiry for a company nobody has seen: fresh INN and email. */
+export function enquiry(overrides: Record<string, unknown> = {}) {
+  const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  return {
+    company: { name: `Romashka ${randomUUID().slice(0, 8)} LLC`, inn: completeInn10(nine), sizeBand: 'medium', industry: 'manufacturing' },
+    contact: { name: 'Olga Smirnova', email: `olga.${randomUUID()}@romashka.example`, phone: '+74951234567' },
+    products: ['settlement_account', 'payroll', 'credit'],
+    message: 'We are looking for a bank for payroll and a credit line.',
+    consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
+    source: { channel: 'web', utm: { source: 'google', medium: 'cpc', campaign: 'sme-autumn' } },
+    ...overrides,
+  };
+}
+
+const localAws = { region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+export const sfn = () => new SFNClient({ ...localAws, endpoint: inject('stepFunctions') });
+export const dynamo = () => DynamoDBDocumentClient.from(new DynamoDBClient({ ...localAws, endpoint: inject('dynamodb') }));
+
+/** Polls until `check` returns a value (not undefined); no fixed sleeps. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const LEAD_INTAKE_NAME = 'LeadIntake';
+
+/** The LeadIntake executions named after this lead (the name is the lead id). */
+export async function executionsOf(leadId: string) {
+  const client = sfn();
+  const { ListStateMachinesCommand } = await import('@aws-sdk/client-sfn');
+  const machines = await client.send(new ListStateMachinesCommand({}));
+  const machine = machines.stateMachines?.find((m) => m.name?.includes(LEAD_INTAKE_NAME));
+  if (!machine?.stateMachineArn) throw new Error('LeadIntake state machine not found');
+  const { executions = [] } = await client.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }));
+  return executions.filter((e) => e.name === leadId);
+}
+
+/** Waits for the lead's execution to finish and returns its status. */
+export async function finishedExecution(leadId: string) {
+  const [execution] = await eventually(async () => {
+    const found = await executionsOf(leadId);
+    return found.length ? found : undefined;
+  }, `an execution for ${leadId}`);
+  return eventually(async () => {
+    const d = await sfn().send(new DescribeExecutionCommand({ executionArn: execution?.executionArn }));
+    return d.status === 'RUNNING' ? undefined : d;
+  }, `execution ${leadId} to finish`);
+}
+
+export type StoredEmail = { to: string; subject: string; html: string; text: string; from: string };
+
+export async function mailbox(): Promise<StoredEmail[]> {
+  const res = await fetch(`${inject('mailbox')}/store`);
+  const store = (await res.json()) as { emails: (StoredEmail & { destination?: { to?: string[] } })[] };
+  return store.emails;
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssues, isHoneypotHit, LeadSubmission } from '#shared/leads/lead-submission.ts';
+
+const valid = () => ({
+  company: {
+    name: '  ООО «Ромашка»  ',
+    inn: '7707083893',
+    sizeBand: 'medium',
+    industry: 'manufacturing',
+    website: 'https://romashka.example',
+  },
+  contact: {
+    name: 'Ирина Петрова',
+    email: '  Irina.Petrova@Romashka.Example ',
+    phone: '+74951234567',
+    position: 'Finance director',
+  },
+  products: ['settlement_account', 'payroll'],
+  message: 'We need payroll for 300 employees.',
+  consents: [
+    { purpose: 'personal_data_processing', granted: true, textVersion: '2026-01' },
+    { purpose: 'marketing', granted: false, textVersion: '2026-01' },
+  ],
+  source: {
+    channel: 'referral',
+    utm: { source: 'partner', medium: 'email', campaign: 'spring' },
+    campaignId: 'cmp-1',
+    referralCode: 'REF123',
+  },
+});
+
+/** A valid body with some fields replaced, one level deep. */
+function patched(patch: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = valid();
+  for (const [key, value] of Object.entries(patch)) {
+    const isPart = typeof value === 'object' && value !== null && !Array.isArray(value);
+    body[key] = isPart ? { ...(body[key] as object), ...value } : value;
+  }
+  return body;
+}
+
+/** Parses a body and answers the issues as a client would see them. */
+function issuesOf(body: unknown) {
+  const parsed = LeadSubmission.safeParse(body);
+  if (parsed.success) throw new Error('expected the submission to be rejected');
+  return formatIssues(parsed.error);
+}
+
+const pathsOf = (body: unknown) => issuesOf(body).map((i) => i.path);
+
+describe('LeadSubmission', () => {
+  it('parses a full submission, trimming names and lower-casing the email', () => {
+    const lead = LeadSubmission.parse(valid());
+    expect(lead.company.name).toBe('ООО «Ромашка»');
+    expect(lead.contact.email).toBe('irina.petrova@romashka.example');
+    expect(lead.source.channel).toBe('referral');
+    expect(isHoneypotHit(lead)).toBe(false);
+  });
+
+  it('parses a minimal submission and defaults the source to the web', () => {
+    const { company, contact, products, consents } = valid();
+    const lead = LeadSubmission.parse({
+      company: { name: company.name, inn: '500100732259' },
+      contact: { name: contact.name, email: contact.email },
+      products,
+      consents: consents.slice(0, 1),
+    });
+    expect(lead.source).toEqual({ channel: 'web' });
+  });
+
+  it('defaults the channel when a source comes without one', () => {
+    const lead = LeadSubmission.parse({ ...valid(), source: { campaignId: 'cmp-2' } });
+    expect(lead.source).toEqual({ channel: 'web', campaignId: 'cmp-2' });
+  });
+
+  it('tells a bad checksum from a bad length', () => {
+    expect(issuesOf(patched({ company: { inn: '7707083894' } }))).toEqual([
+      { path: 'company.inn', message: 'INN checksum does not match' },
+    ]);
+    expect(issuesOf(patched({ company: { inn: '77070838' } }))).toEqual([
+      { path: 'company.inn', message: 'INN must be 10 or 12 digits' },
+    ]);
+  });
+
+  it.each([
+    ['contact.email', { contact: { email: 'not-an-email' } }],
+    ['contact.phone', { contact: { phone: '8 (495) 123-45-67' } }],
+    ['contact.name', { contact: { name: '   ' } }],
+    ['company.name', { company: { name: 'x'.repeat(301) } }],
+    ['company.website', { company: { website: 'javascript:alert(1)' } }],
+    ['company.sizeBand', { company: { sizeBand: 'huge' } }],
+    ['products', { products: [] }],
+    ['products.1', { products: ['credit', 'mortgage'] }],
+    ['message', { message: 'x'.repeat(4001) }],
+    ['source.channel', { source: { channel: 'tv' } }],
+  ])('reports %s', (path, patch) => {
+    expect(pathsOf(patched(patch))).toEqual([path]);
+  });
+
+  it('rejects a product listed twice', () => {
+    expect(issuesOf({ ...valid(), products: ['credit', 'payroll', 'credit'] })).toEqual([
+      { path: 'products', message: 'Each product may be listed only once' },
+    ]);
+  });
+
+  it('requires granted consent to personal data processing', () => {
+    const refused = patched({
+      consents: [{ purpose: 'personal_data_processing', granted: false, textVersion: '2026-01' }],
+    });
+    expect(issuesOf(refused)).toEqual([
+      {
+        path: 'consents',
+        message: 'Consent to personal data processing (personal_data_processing, granted: true) is required',
+      },
+    ]);
+    const absent = patched({ consents: [{ purpose: 'marketing', granted: true, textVersion: '2026-01' }] });
+    expect(pathsOf(absent)).toEqual(['consents']);
+  });
+
+  it('names an unknown field by its path, at the top level and inside', () => {
+    expect(issuesOf({ ...valid(), compnay: {} })).toEqual([{ path: 'compnay', message: 'Unknown field' }]);
+    expect(pathsOf(patched({ contact: { phnoe: '+74951234567' } }))).toEqual(['contact.phnoe']);
+  });
+
+  it('reports missing required parts', () => {
+    expect(pathsOf({})).toEqual(['company', 'contact', 'products', 'consents']);
+  });
+
+  it('parses the honeypot field and flags any value in it', () => {
+    expect(isHoneypotHit(LeadSubmission.parse({ ...valid(), fax: '' }))).toBe(false);
+    expect(isHoneypotHit(LeadSubmission.parse({ ...valid(), fax: '+7 495 000-00-00' }))).toBe(true);
+  });
+});
