@@ -6,7 +6,8 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
   if (viewer.roles.some((r) => r === 'head_of_unit' || r === 'campaign_manager' || r === 'compliance_officer')) {
     return true;
   }
-  return viewer.roles.includes('personal_manager') && viewer.managerId === record.lead.assignment?.managerId;
+  const managerId = record.lead.assignment?.managerId;
+  return viewer.roles.includes('personal_manager') && managerId !== undefined && viewer.managerId === managerId;
 }
 
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
