@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Directory } from '#shared/adapters/directory.ts';
+import { completeInn10 } from '#shared/leads/inn.ts';
+import { spawnLocalRuntime } from '#local/spawn.ts';
+
+/**
+ * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
+ * 1. raw PutItem/s into the same DynamoDB Local at concurrency 50;
+ * 2. accepted leads/s through POST /v1/leads at concurrency 50, with p50/p99 latency;
+ * 3. p95 time from submit to the personal manager's email in the local mailbox.
+ */
+const CONCURRENCY = 50;
+const RAW_WRITES = Number(process.env.BENCH_RAW_WRITES ?? 2000);
+const LEADS = Number(process.env.BENCH_LEADS ?? 600);
+const TRACED_LEADS = Number(process.env.BENCH_TRACED_LEADS ?? 60);
+
+const runtime = await spawnLocalRuntime({ ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE: '1000000' });
+try {
+  const aws = { region: 'eu-central-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...aws, endpoint: runtime.urls.dynamodb }));
+  const { TableNames = [] } = await ddb.send(new ListTablesCommand({}));
+  const tableName = TableNames[0] ?? '';
+  // Managers with room for every lead the bench sends, so routing never runs out of capacity.
+  await new Directory(ddb, tableName).putManager({
+    managerId: 'pm-bench',
+    name: 'Bench Manager',
+    email: 'bench.manager@bank.example',
+    segments: ['corporate', 'mid_market', 'small_business'],
+    regions: ['*'],
+    products: [],
+    capacity: 1_000_000,
+    activeLeads: 0,
+    active: true,
+  });
+
+  const raw = await pool(RAW_WRITES, CONCURRENCY, async (i) => {
+    await ddb.send(new PutCommand({ TableName: tableName, Item: { pk: `BENCH#${i}`, sk: 'RAW', type: 'Bench', n: i, at: Date.now() } }));
+  });
+
+  const submit = (body: object) =>
+    fetch(`${runtime.urls.api}/v1/leads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { leadId?: string } }));
+
+  let rejected = 0;
+  const leads = await pool(LEADS, CONCURRENCY, async () => {
+    const reply = await submit(enquiry());
+    if (reply.status !== 202) rejected += 1;
+  });
+
+  // Let the workflows of the throughput phase drain before timing the path to the mailbox.
+  await fetch(`${runtime.urls.mailbox}/clear-store`, { method: 'POST' });
+  const sentAt = new Map<string, number>();
+  const arrivedAfter = new Map<string, number>();
+  const watcher = watchMailbox(runtime.urls.mailbox, sentAt, arrivedAfter);
+  await pool(TRACED_LEADS, 5, async () => {
+    const started = Date.now();
+    const reply = await submit(enquiry());
+    if (reply.body.leadId) sentAt.set(reply.body.leadId, started);
+  });
+  const deadline = Date.now() + 120_000;
+  while (arrivedAfter.size < sentAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  watcher.stop();
+  const toEmail = [...arrivedAfter.values()].sort((a, b) => a - b);
+
+  const rawRate = RAW_WRITES / raw.seconds;
+  const leadRate = LEADS / leads.seconds;
+  console.log(`raw PutItem/s (concurrency ${CONCURRENCY}, ${RAW_WRITES} writes): ${rawRate.toFixed(0)}`);
+  console.log(`accepted leads/s via POST /v1/leads (concurrency ${CONCURRENCY}, ${LEADS} leads, ${rejected} not 202): ${leadRate.toFixed(0)}`);
+  console.log(`ratio leads/s : PutItem/s: ${(leadRate / rawRate).toFixed(3)}`);
+  console.log(`POST /v1/leads latency p50 ${pct(leads.latencies, 50)} ms, p99 ${pct(leads.latencies, 99)} ms`);
+  console.log(`raw PutItem latency p50 ${pct(raw.latencies, 50)} ms, p99 ${pct(raw.latencies, 99)} ms`);
+  console.log(
+    `submit to manager email (${toEmail.length}/${sentAt.size} leads, concurrency 5): p50 ${pct(toEmail, 50)} ms, p95 ${pct(toEmail, 95)} ms`,
+  );
+} finally {
+  await runtime.stop();
+}
+
+function enquiry() {
+  const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  return {
+    company: { name: `Bench ${randomUUID().slice(0, 8)} LLC`, inn: completeInn10(nine), sizeBand: 'medium', industry: 'trade' },
+    contact: { name: 'Bench Contact', email: `bench.${randomUUID()}@bench.example` },
+    products: ['settlement_account', 'payroll'],
+    consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
+    source: { channel: 'web' },
+  };
+}
+
+/** Runs `total` tasks with at most `concurrency` in flight; returns wall time and per-task latencies. */
+async function pool(total: number, concurrency: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function pct(sorted: number[], p: number): string {
+  if (!sorted.length) return 'n/a';
+  return (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0).toFixed(0);
+}
+
+/** Polls the local mailbox and notes when each traced lead's email shows up. */
+function watchMailbox(mailbox: string, sentAt: Map<string, number>, arrivedAfter: Map<string, number>) {
+  let running = true;
+  const loop = async () => {
+    while (running) {
+      const store = (await (await fetch(`${mailbox}/store`)).json()) as { emails: { html: string }[] };
+      const now = Date.now();
+      for (const [leadId, started] of sentAt) {
+        if (!arrivedAfter.has(leadId) && store.emails.some((e) => e.html.includes(leadId))) {
+          arrivedAfter.set(leadId, now - started);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const done = loop();
+  return {
+    stop: () => {
+      running = false;
+      return done;
+    },
+  };
+}
