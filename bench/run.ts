@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
-import { spawnLocalRuntime } from '#local/spawn.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
@@ -36,7 +36,12 @@ try {
   });
 
   const raw = await pool(RAW_WRITES, CONCURRENCY, async (i) => {
-    await ddb.send(new PutCommand({ TableName: tableName, Item: { pk: `BENCH#${i}`, sk: 'RAW', type: 'Bench', n: i, at: Date.now() } }));
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: `BENCH#${i}`, sk: 'RAW', type: 'Bench', n: i, at: Date.now() },
+      }),
+    );
   });
 
   const submit = (body: object) =>
@@ -63,16 +68,21 @@ try {
     if (reply.body.leadId) sentAt.set(reply.body.leadId, started);
   });
   const deadline = Date.now() + 120_000;
-  while (arrivedAfter.size < sentAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (arrivedAfter.size < sentAt.size && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   watcher.stop();
   const toEmail = [...arrivedAfter.values()].sort((a, b) => a - b);
 
   const rawRate = RAW_WRITES / raw.seconds;
   const leadRate = LEADS / leads.seconds;
   console.log(`raw PutItem/s (concurrency ${CONCURRENCY}, ${RAW_WRITES} writes): ${rawRate.toFixed(0)}`);
-  console.log(`accepted leads/s via POST /v1/leads (concurrency ${CONCURRENCY}, ${LEADS} leads, ${rejected} not 202): ${leadRate.toFixed(0)}`);
+  console.log(
+    `accepted leads/s via POST /v1/leads (concurrency ${CONCURRENCY}, ${LEADS} leads, ${rejected} not 202): ${leadRate.toFixed(0)}`,
+  );
   console.log(`ratio leads/s : PutItem/s: ${(leadRate / rawRate).toFixed(3)}`);
-  console.log(`POST /v1/leads latency p50 ${pct(leads.latencies, 50)} ms, p99 ${pct(leads.latencies, 99)} ms`);
+  console.log(
+    `POST /v1/leads latency p50 ${pct(leads.latencies, 50)} ms, p99 ${pct(leads.latencies, 99)} ms`,
+  );
   console.log(`raw PutItem latency p50 ${pct(raw.latencies, 50)} ms, p99 ${pct(raw.latencies, 99)} ms`);
   console.log(
     `submit to manager email (${toEmail.length}/${sentAt.size} leads, concurrency 5): p50 ${pct(toEmail, 50)} ms, p95 ${pct(toEmail, 95)} ms`,
@@ -84,7 +94,12 @@ try {
 function enquiry() {
   const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   return {
-    company: { name: `Bench ${randomUUID().slice(0, 8)} LLC`, inn: completeInn10(nine), sizeBand: 'medium', industry: 'trade' },
+    company: {
+      name: `Bench ${randomUUID().slice(0, 8)} LLC`,
+      inn: completeInn10(nine),
+      sizeBand: 'medium',
+      industry: 'trade',
+    },
     contact: { name: 'Bench Contact', email: `bench.${randomUUID()}@bench.example` },
     products: ['settlement_account', 'payroll'],
     consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],

@@ -35,7 +35,9 @@ export function readDeploymentConfig(scope: Construct): DeploymentConfig {
   );
   const parsed = DeploymentConfig.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${CONTEXT_KEYS[i.path[0] as keyof DeploymentConfig]}: ${i.message}`);
+    const details = parsed.error.issues.map(
+      (i) => `${CONTEXT_KEYS[i.path[0] as keyof DeploymentConfig]}: ${i.message}`,
+    );
     throw new Error(`Invalid Attract deployment configuration: ${details.join('; ')}`);
   }
   return parsed.data;

@@ -1,10 +1,9 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { CloudWatchLogGroup } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
 import type { DeploymentConfig } from './config.ts';
@@ -29,11 +28,13 @@ export class AttractStatelessStack extends Stack {
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS managed basic execution role only lets a function write its own logs; a copy of it would add nothing.',
+        reason:
+          'The AWS managed basic execution role only lets a function write its own logs; a copy of it would add nothing.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray trace segments and CloudWatch Logs resource policies (the CDK resource letting EventBridge write the audit log) take no narrower resource.',
+        reason:
+          'X-Ray trace segments and CloudWatch Logs resource policies (the CDK resource letting EventBridge write the audit log) take no narrower resource.',
       },
     );
 
@@ -54,7 +55,10 @@ export class AttractStatelessStack extends Stack {
             removalPolicy: RemovalPolicy.RETAIN,
           }),
           {
-            deadLetterQueue: operations.deadLetterQueue('LeadEventsAuditDlq', 'Lead events that missed the audit log'),
+            deadLetterQueue: operations.deadLetterQueue(
+              'LeadEventsAuditDlq',
+              'Lead events that missed the audit log',
+            ),
             retryAttempts: 8,
           },
         ),

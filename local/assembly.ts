@@ -9,7 +9,10 @@ import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
  */
 export const LOCAL_ACCOUNT = '000000000000';
 
-type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> };
+type Template = {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+};
 type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, unknown> };
 
 export interface LocalFunction {
@@ -56,7 +59,12 @@ export interface LocalApp {
 
 /** Synthesizes the CDK app in-process, without bundling or cdk-nag, and returns its templates. */
 export function synthesizeTemplates(context: Record<string, unknown>, outdir: string): Template[] {
-  const app = buildAttractApp({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, outdir, nag: false, validation: false });
+  const app = buildAttractApp({
+    context: { ...context, 'aws:cdk:bundling-stacks': [] },
+    outdir,
+    nag: false,
+    validation: false,
+  });
   return app.synth().stacks.map((stack) => stack.template as Template);
 }
 
@@ -84,15 +92,18 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     const type = resources.get(id)?.Type;
     if (type === 'AWS::Lambda::Function' && attribute === 'Arn') return arn('lambda', `function:${id}`);
     if (type === 'AWS::DynamoDB::Table' && attribute === 'Arn') return arn('dynamodb', `table/${id}`);
-    if (type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn') return arn('dynamodb', `table/${id}/stream/local`);
+    if (type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn')
+      return arn('dynamodb', `table/${id}/stream/local`);
     if (type === 'AWS::SQS::Queue' && attribute === 'Arn') return arn('sqs', id);
     if (type === 'AWS::SQS::Queue' && attribute === 'QueueName') return id;
     if (type === 'AWS::Events::EventBus' && attribute === 'Arn') return arn('events', `event-bus/${ref(id)}`);
     if (type === 'AWS::Events::EventBus' && attribute === 'Name') return ref(id);
     if (type === 'AWS::Logs::LogGroup' && attribute === 'Arn') return arn('logs', `log-group:${id}:*`);
     if (type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return id;
-    if (type === 'AWS::Cognito::UserPool' && attribute === 'Arn') return arn('cognito-idp', `userpool/${ref(id)}`);
-    if (type === 'AWS::Cognito::UserPool' && attribute === 'ProviderURL') return `cognito-idp.${region}.amazonaws.com/${ref(id)}`;
+    if (type === 'AWS::Cognito::UserPool' && attribute === 'Arn')
+      return arn('cognito-idp', `userpool/${ref(id)}`);
+    if (type === 'AWS::Cognito::UserPool' && attribute === 'ProviderURL')
+      return `cognito-idp.${region}.amazonaws.com/${ref(id)}`;
     if (type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}`;
     if (type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return arn('sns', id);
     if (type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://127.0.0.1';
@@ -136,15 +147,25 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     }
     if ('Fn::ImportValue' in obj) return resolve(exports.get(String(resolve(obj['Fn::ImportValue']))));
     if ('Fn::Sub' in obj) {
-      const [text, vars] = (Array.isArray(obj['Fn::Sub']) ? obj['Fn::Sub'] : [obj['Fn::Sub'], {}]) as [string, Record<string, unknown>];
+      const [text, vars] = (Array.isArray(obj['Fn::Sub']) ? obj['Fn::Sub'] : [obj['Fn::Sub'], {}]) as [
+        string,
+        Record<string, unknown>,
+      ];
       return text.replace(/\$\{([^}]+)\}/g, (_, name: string) =>
-        name in vars ? resolve(vars[name]) : name.includes('.') ? getAtt(...(name.split('.') as [string, string])) : resolve({ Ref: name }),
+        name in vars
+          ? resolve(vars[name])
+          : name.includes('.')
+            ? getAtt(...(name.split('.') as [string, string]))
+            : resolve({ Ref: name }),
       );
     }
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolve(v)]));
   }
 
-  const of = (type: string) => [...resources].filter(([, r]) => r.Type === type).map(([id, r]) => ({ id, props: resolve(r.Properties ?? {}), metadata: r.Metadata ?? {} }));
+  const of = (type: string) =>
+    [...resources]
+      .filter(([, r]) => r.Type === type)
+      .map(([id, r]) => ({ id, props: resolve(r.Properties ?? {}), metadata: r.Metadata ?? {} }));
   const tableOfStream = (streamArn: string) => /table\/([^/]+)\/stream/.exec(streamArn)?.[1] ?? streamArn;
 
   const tables = of('AWS::DynamoDB::Table').map(({ id, props }) => ({
@@ -154,12 +175,20 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     BillingMode: 'PAY_PER_REQUEST' as const,
     ...(props.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: props.GlobalSecondaryIndexes } : {}),
     ...(props.StreamSpecification
-      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: props.StreamSpecification.StreamViewType } }
+      ? {
+          StreamSpecification: {
+            StreamEnabled: true,
+            StreamViewType: props.StreamSpecification.StreamViewType,
+          },
+        }
       : {}),
   }));
   const timeToLive = of('AWS::DynamoDB::Table')
     .filter(({ props }) => props.TimeToLiveSpecification?.Enabled)
-    .map(({ id, props }) => ({ tableName: id, attribute: props.TimeToLiveSpecification.AttributeName as string }));
+    .map(({ id, props }) => ({
+      tableName: id,
+      attribute: props.TimeToLiveSpecification.AttributeName as string,
+    }));
 
   const functions = of('AWS::Lambda::Function')
     .filter(({ metadata }) => typeof metadata[ENTRY_METADATA] === 'string')
@@ -170,8 +199,12 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       environment: (props.Environment?.Variables ?? {}) as Record<string, string>,
     }));
 
-  const integrations = new Map(of('AWS::ApiGatewayV2::Integration').map(({ id, props }) => [id, String(props.IntegrationUri)]));
-  const authorizers = new Map(of('AWS::ApiGatewayV2::Authorizer').map(({ id, props }) => [id, props.JwtConfiguration]));
+  const integrations = new Map(
+    of('AWS::ApiGatewayV2::Integration').map(({ id, props }) => [id, String(props.IntegrationUri)]),
+  );
+  const authorizers = new Map(
+    of('AWS::ApiGatewayV2::Authorizer').map(({ id, props }) => [id, props.JwtConfiguration]),
+  );
   const routes = of('AWS::ApiGatewayV2::Route').map(({ props }) => {
     const [method, path] = String(props.RouteKey).split(' ') as [string, string];
     const integrationId = String(props.Target).replace('integrations/', '');
@@ -200,9 +233,13 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       maximumRetryAttempts: Number(props.MaximumRetryAttempts ?? -1),
       bisectBatchOnError: Boolean(props.BisectBatchOnFunctionError),
       reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-      filterPatterns: (props.FilterCriteria?.Filters ?? []).map((f: { Pattern: string }) => JSON.parse(f.Pattern)),
+      filterPatterns: (props.FilterCriteria?.Filters ?? []).map((f: { Pattern: string }) =>
+        JSON.parse(f.Pattern),
+      ),
       maximumBatchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
-      ...(props.DestinationConfig?.OnFailure?.Destination ? { onFailureQueueArn: String(props.DestinationConfig.OnFailure.Destination) } : {}),
+      ...(props.DestinationConfig?.OnFailure?.Destination
+        ? { onFailureQueueArn: String(props.DestinationConfig.OnFailure.Destination) }
+        : {}),
     }));
 
   const rules = of('AWS::Events::Rule').map(({ id, props }) => ({
@@ -213,7 +250,9 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       id: String(t.Id),
       arn: String(t.Arn),
       ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),
-      ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) } : {}),
+      ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined
+        ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) }
+        : {}),
     })),
   }));
 

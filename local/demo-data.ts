@@ -42,8 +42,18 @@ export const DEMO_MANAGERS: PersonalManager[] = [
 
 /** Existing clients: an enquiry from one of these goes to its own manager, not to acquisition. */
 export const DEMO_CLIENTS: Client[] = [
-  { clientId: 'client-severstal-trade', inn: completeInn10('770100001'), name: 'Severnaya Torgovaya LLC', managerId: 'pm-ivanova' },
-  { clientId: 'client-neva-logistics', inn: completeInn10('780200002'), name: 'Neva Logistics JSC', managerId: 'pm-petrov' },
+  {
+    clientId: 'client-severstal-trade',
+    inn: completeInn10('770100001'),
+    name: 'Severnaya Torgovaya LLC',
+    managerId: 'pm-ivanova',
+  },
+  {
+    clientId: 'client-neva-logistics',
+    inn: completeInn10('780200002'),
+    name: 'Neva Logistics JSC',
+    managerId: 'pm-petrov',
+  },
 ];
 
 /** Demo staff, one per role, and one login per personal manager. */
@@ -60,5 +70,8 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 export async function seedDemoData(directory: Directory): Promise<void> {
-  await Promise.all([...DEMO_MANAGERS.map((m) => directory.putManager(m)), ...DEMO_CLIENTS.map((c) => directory.putClient(c))]);
+  await Promise.all([
+    ...DEMO_MANAGERS.map((m) => directory.putManager(m)),
+    ...DEMO_CLIENTS.map((c) => directory.putClient(c)),
+  ]);
 }

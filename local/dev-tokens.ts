@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 /** A demo member of staff; `managerId` ties a personal manager's login to the directory. */
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -48,7 +48,9 @@ export class DevTokenIssuer {
       const { payload } = await jwtVerify(token, this.keys.publicKey, { issuer: this.issuer });
       const aud = [payload.aud ?? []].flat();
       const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-      return aud.some((a) => audiences.includes(a)) || (clientId && audiences.includes(clientId)) ? payload : undefined;
+      return aud.some((a) => audiences.includes(a)) || (clientId && audiences.includes(clientId))
+        ? payload
+        : undefined;
     } catch {
       return undefined;
     }

@@ -19,13 +19,20 @@ export class LocalHttpApi {
   private readonly tokens: DevTokenIssuer;
   private readonly health: () => Promise<Record<string, boolean>>;
 
-  constructor(opts: { routes: LocalRoute[]; invoke: Invoke; tokens: DevTokenIssuer; health: () => Promise<Record<string, boolean>> }) {
+  constructor(opts: {
+    routes: LocalRoute[];
+    invoke: Invoke;
+    tokens: DevTokenIssuer;
+    health: () => Promise<Record<string, boolean>>;
+  }) {
     this.routes = opts.routes.map((route) => {
       const params: string[] = [];
-      const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}+]+)\+?\}/g, (_, name: string) => {
-        params.push(name);
-        return '([^/]+)';
-      });
+      const source = route.path
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\{([^}+]+)\+?\}/g, (_, name: string) => {
+          params.push(name);
+          return '([^/]+)';
+        });
       return { ...route, pattern: new RegExp(`^${source}$`), params };
     });
     this.invoke = opts.invoke;
@@ -96,7 +103,11 @@ export class LocalHttpApi {
       headers,
       ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
       ...(route.params.length
-        ? { pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')])) }
+        ? {
+            pathParameters: Object.fromEntries(
+              route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]),
+            ),
+          }
         : {}),
       ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
       isBase64Encoded: !textual,
@@ -130,10 +141,19 @@ export class LocalHttpApi {
     }
     const structured =
       result && typeof result === 'object' && 'statusCode' in result
-        ? (result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean })
+        ? (result as {
+            statusCode: number;
+            headers?: Record<string, string>;
+            body?: string;
+            isBase64Encoded?: boolean;
+          })
         : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
     res.writeHead(structured.statusCode, structured.headers ?? {});
-    res.end(structured.body ? Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+    res.end(
+      structured.body
+        ? Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8')
+        : undefined,
+    );
   }
 }
 

@@ -45,7 +45,9 @@ export class LocalLambdas {
     if (!fn) throw new Error(`No local function for ${arn}`);
     let handler = this.loaded.get(arn);
     if (!handler) {
-      handler = import(pathToFileURL(path.join(PROJECT_ROOT, fn.entry)).href).then((m) => m.handler as Handler);
+      handler = import(pathToFileURL(path.join(PROJECT_ROOT, fn.entry)).href).then(
+        (m) => m.handler as Handler,
+      );
       this.loaded.set(arn, handler);
     }
     return (await handler)(structuredClone(event), lambdaContext(fn));

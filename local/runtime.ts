@@ -20,7 +20,13 @@ import { DynamoStreamPoller } from './stream-poller.ts';
 export const LOCAL_REGION = 'eu-central-1';
 
 /** Ports, by environment variable; 0 or unset picks a free one, except where a default is given. */
-export type LocalPorts = { api: number; mailbox: number; dynamodb: number; stepFunctions: number; events: number };
+export type LocalPorts = {
+  api: number;
+  mailbox: number;
+  dynamodb: number;
+  stepFunctions: number;
+  events: number;
+};
 
 export type LocalRuntimeOptions = {
   ports?: Partial<LocalPorts>;
@@ -160,7 +166,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       invoke: (arn, event) => lambdas.invoke(arn, event),
       health: async () => ({
         dynamodb: ready,
-        mailbox: ready && (await fetch(`${urls.mailbox}/health-check`).then((r) => r.ok).catch(() => false)),
+        mailbox:
+          ready &&
+          (await fetch(`${urls.mailbox}/health-check`)
+            .then((r) => r.ok)
+            .catch(() => false)),
         stepFunctions: ready,
         events: ready,
         streams: ready,

@@ -31,7 +31,10 @@ export async function spawnLocalRuntime(env: Record<string, string> = {}): Promi
     output += d.toString();
   });
   const printed = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The local runtime did not start in time:\n${output}`)), 150_000);
+    const timer = setTimeout(
+      () => reject(new Error(`The local runtime did not start in time:\n${output}`)),
+      150_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       output += d.toString();
       if (output.includes('\nReady.')) {
@@ -53,7 +56,9 @@ export async function spawnLocalRuntime(env: Record<string, string> = {}): Promi
       stepFunctions: line('StepFunctions'),
       events: line('Events'),
     },
-    tokens: Object.fromEntries([...printed.matchAll(/^Token (\S+) (\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? ''])),
+    tokens: Object.fromEntries(
+      [...printed.matchAll(/^Token (\S+) (\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    ),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.removeAllListeners('exit');

@@ -21,7 +21,11 @@ export const leadStore = () => new LeadStore(documentClient(), setting('tableNam
 
 export const captureDeps = (): CaptureDeps => ({
   leads: leadStore(),
-  rateLimiter: new RateLimiter(documentClient(), setting('tableName'), numericSetting('leadRateLimitPerMinute')),
+  rateLimiter: new RateLimiter(
+    documentClient(),
+    setting('tableName'),
+    numericSetting('leadRateLimitPerMinute'),
+  ),
   duplicateWindowDays: numericSetting('duplicateWindowDays'),
   now: () => new Date(),
   newLeadId: randomUUID,

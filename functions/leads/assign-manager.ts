@@ -13,4 +13,6 @@ const Input = LeadStepInput.extend({
 });
 
 /** LeadIntake step: give the lead to a personal manager whose skills and capacity fit. */
-export const handler = workflowStep(Input, ({ leadId, enrichment }) => assignManager(deps, leadId, enrichment));
+export const handler = workflowStep(Input, ({ leadId, enrichment }) =>
+  assignManager(deps, leadId, enrichment),
+);

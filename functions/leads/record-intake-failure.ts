@@ -9,4 +9,6 @@ const deps = intakeDeps();
 const Input = LeadStepInput.extend({ failure: z.object({ Error: z.string() }).loose() });
 
 /** LeadIntake failure path: mark the lead so people see it needs attention. */
-export const handler = workflowStep(Input, ({ leadId, failure }) => recordIntakeFailure(deps, leadId, failure.Error));
+export const handler = workflowStep(Input, ({ leadId, failure }) =>
+  recordIntakeFailure(deps, leadId, failure.Error),
+);

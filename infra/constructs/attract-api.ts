@@ -44,7 +44,10 @@ export class AttractApi extends Construct {
         integrationError: '$context.integrationErrorMessage',
       }),
     };
-    stage.defaultRouteSettings = { throttlingRateLimit: props.rateLimit, throttlingBurstLimit: props.burstLimit };
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: props.rateLimit,
+      throttlingBurstLimit: props.burstLimit,
+    };
     props.operations.alarmOnAny(
       'Api5xx',
       this.httpApi.metricServerError(),
@@ -54,7 +57,11 @@ export class AttractApi extends Construct {
 
   /** A route anyone may call: prospects' forms and the API description. */
   publicRoute(method: HttpMethod, path: string, fn: IFunction): void {
-    for (const route of this.httpApi.addRoutes({ path, methods: [method], integration: this.integration(method, path, fn) })) {
+    for (const route of this.httpApi.addRoutes({
+      path,
+      methods: [method],
+      integration: this.integration(method, path, fn),
+    })) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: `${method} ${path} is public by design (prospects' forms, the API description); it is rate-limited per client and validated.`,

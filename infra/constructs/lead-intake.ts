@@ -1,9 +1,8 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction } from './attract-function.ts';
@@ -67,7 +67,12 @@ export class LeadIntake extends Construct {
     });
     grantTable(this.readLead, table, 'read');
 
-    const step = (name: string, entry: string, description: string, extraEnv: Record<string, string> = {}) => {
+    const step = (
+      name: string,
+      entry: string,
+      description: string,
+      extraEnv: Record<string, string> = {},
+    ) => {
       const fn = new AttractFunction(this, name, {
         entry,
         description,
@@ -77,12 +82,29 @@ export class LeadIntake extends Construct {
       bus.grantPutEventsTo(fn);
       return fn;
     };
-    const enrichFn = step('EnrichLead', 'functions/leads/enrich-lead.ts', 'LeadIntake: match an existing client by tax ID');
-    const assessFn = step('AssessLead', 'functions/leads/assess-lead.ts', 'LeadIntake: score and class the lead');
-    const assignFn = step('AssignManager', 'functions/leads/assign-manager.ts', 'LeadIntake: route to a personal manager');
-    const notifyFn = step('NotifyManager', 'functions/leads/notify-manager.ts', 'LeadIntake: email the personal manager', {
-      [ENV.senderEmail]: config.senderEmail,
-    });
+    const enrichFn = step(
+      'EnrichLead',
+      'functions/leads/enrich-lead.ts',
+      'LeadIntake: match an existing client by tax ID',
+    );
+    const assessFn = step(
+      'AssessLead',
+      'functions/leads/assess-lead.ts',
+      'LeadIntake: score and class the lead',
+    );
+    const assignFn = step(
+      'AssignManager',
+      'functions/leads/assign-manager.ts',
+      'LeadIntake: route to a personal manager',
+    );
+    const notifyFn = step(
+      'NotifyManager',
+      'functions/leads/notify-manager.ts',
+      'LeadIntake: email the personal manager',
+      {
+        [ENV.senderEmail]: config.senderEmail,
+      },
+    );
     notifyFn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -93,11 +115,18 @@ export class LeadIntake extends Construct {
         ),
       }),
     );
-    const failureFn = step('RecordIntakeFailure', 'functions/leads/record-intake-failure.ts', 'LeadIntake: mark a lead whose intake failed');
+    const failureFn = step(
+      'RecordIntakeFailure',
+      'functions/leads/record-intake-failure.ts',
+      'LeadIntake: mark a lead whose intake failed',
+    );
 
     // States live in their own scope: their ids are the state names, and may repeat the functions' ids.
     const flow = new Construct(this, 'Flow');
-    const failed = new Fail(flow, 'IntakeFailed', { error: 'LeadIntakeFailed', causePath: '$.failure.Cause' });
+    const failed = new Fail(flow, 'IntakeFailed', {
+      error: 'LeadIntakeFailed',
+      causePath: '$.failure.Cause',
+    });
     const recordFailure = new LambdaInvoke(flow, 'RecordIntakeFailure', {
       lambdaFunction: failureFn,
       payloadResponseOnly: true,
@@ -116,7 +145,12 @@ export class LeadIntake extends Construct {
         taskTimeout: Timeout.duration(Duration.seconds(30)),
       });
       t.addRetry({
-        errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+        errors: [
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+          'Lambda.TooManyRequestsException',
+        ],
         interval: Duration.seconds(1),
         maxAttempts: 4,
         backoffRate: 2,
@@ -134,7 +168,9 @@ export class LeadIntake extends Construct {
     // The acceptance SLA (wait for the manager's accept/decline with a task token, then reassign or
     // escalate) slots in between NotifyManager and HandedToManager.
     const handedToManager = new Succeed(flow, 'HandedToManager');
-    const nurtured = new Succeed(flow, 'Nurtured', { comment: 'Unqualified leads go to nurture, not to a manager' });
+    const nurtured = new Succeed(flow, 'Nurtured', {
+      comment: 'Unqualified leads go to nurture, not to a manager',
+    });
     const awaitingManager = new Succeed(flow, 'AwaitingManager', {
       comment: 'No manager fits or has capacity; the lead waits for the head of unit',
     });
@@ -170,8 +206,16 @@ export class LeadIntake extends Construct {
         includeExecutionData: false, // execution data holds personal data
       },
     });
-    operations.alarmOnAny('LeadIntakeFailures', this.stateMachine.metricFailed(), 'LeadIntake executions failed');
-    operations.alarmOnAny('LeadIntakeTimeouts', this.stateMachine.metricTimedOut(), 'LeadIntake executions timed out');
+    operations.alarmOnAny(
+      'LeadIntakeFailures',
+      this.stateMachine.metricFailed(),
+      'LeadIntake executions failed',
+    );
+    operations.alarmOnAny(
+      'LeadIntakeTimeouts',
+      this.stateMachine.metricTimedOut(),
+      'LeadIntake executions timed out',
+    );
 
     // The outbox: every stored lead starts its workflow, named by leadId so a redelivery cannot start two.
     const starter = new AttractFunction(this, 'StartLeadIntake', {
@@ -180,7 +224,10 @@ export class LeadIntake extends Construct {
       environment: { [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
     });
     this.stateMachine.grantStartExecution(starter);
-    const starterDlq = operations.deadLetterQueue('LeadIntakeStarterDlq', 'Leads whose workflow could not be started');
+    const starterDlq = operations.deadLetterQueue(
+      'LeadIntakeStarterDlq',
+      'Leads whose workflow could not be started',
+    );
     starter.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -230,6 +277,7 @@ function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
   const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
   Validations.of(scope).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-    reason: 'The state machine may invoke the step function and its published versions; the wildcard is only the version qualifier.',
+    reason:
+      'The state machine may invoke the step function and its published versions; the wildcard is only the version qualifier.',
   });
 }

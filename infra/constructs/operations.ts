@@ -30,9 +30,14 @@ export class Operations extends Construct {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue; a message in it raises an alarm for the engineer on call.',
+      reason:
+        'This queue is itself a dead-letter queue; a message in it raises an alarm for the engineer on call.',
     });
-    this.alarmOnAny(`${id}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), `${purpose}: messages are waiting in the dead-letter queue`);
+    this.alarmOnAny(
+      `${id}Depth`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      `${purpose}: messages are waiting in the dead-letter queue`,
+    );
     return queue;
   }
 

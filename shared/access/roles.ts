@@ -18,7 +18,10 @@ export function staffMemberFromClaims(claims: Record<string, unknown>): StaffMem
   const groups = Array.isArray(raw)
     ? raw.map(String)
     : typeof raw === 'string'
-      ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean)
+      ? raw
+          .replace(/^\[|\]$/g, '')
+          .split(/[\s,]+/)
+          .filter(Boolean)
       : [];
   const managerId = claims['custom:managerId'];
   return {

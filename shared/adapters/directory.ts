@@ -16,7 +16,9 @@ export class Directory {
   }
 
   async findClientByInn(inn: string): Promise<Client | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }),
+    );
     return Item ? withoutKeys<Client>(Item) : undefined;
   }
 
@@ -77,7 +79,10 @@ export class Directory {
 
   async putClient(client: Client): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.client(client.inn), type: 'Client', ...client } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.client(client.inn), type: 'Client', ...client },
+      }),
     );
   }
 }

@@ -1,5 +1,10 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { LEAD_EVENT_SOURCE, LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
+import {
+  LEAD_EVENT_SOURCE,
+  LEAD_EVENTS,
+  type LeadEventDetail,
+  type LeadEventType,
+} from '#events/lead-events.ts';
 
 /** Publishes lead events on the Attract bus, each checked against its contract before it leaves. */
 export class EventPublisher {
@@ -16,7 +21,12 @@ export class EventPublisher {
     const result = await this.client.send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: this.busName, Source: LEAD_EVENT_SOURCE, DetailType: type, Detail: JSON.stringify(checked) },
+          {
+            EventBusName: this.busName,
+            Source: LEAD_EVENT_SOURCE,
+            DetailType: type,
+            Detail: JSON.stringify(checked),
+          },
         ],
       }),
     );

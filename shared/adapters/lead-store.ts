@@ -58,7 +58,11 @@ export class LeadStore {
       this.timelinePut(lead.leadId, 'received', args.received),
       ...args.duplicateKeys.map((key) => claim(keys.duplicate(key), args.duplicateUntil)),
       ...(idempotency
-        ? [claim(keys.idempotency(idempotency.key), idempotency.until, { fingerprint: idempotency.fingerprint })]
+        ? [
+            claim(keys.idempotency(idempotency.key), idempotency.until, {
+              fingerprint: idempotency.fingerprint,
+            }),
+          ]
         : []),
     ];
     const cancelled = await transact(this.client, items);
@@ -120,7 +124,9 @@ export class LeadStore {
   ): Promise<Record<string, unknown> | undefined> {
     if (reason?.code !== 'ConditionalCheckFailed') return undefined;
     if (reason.item) return reason.item;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
     return Item;
   }
 
@@ -183,7 +189,13 @@ export class LeadStore {
             ExpressionAttributeValues: values,
           },
         }
-      : { ConditionCheck: { TableName: this.tableName, Key: keys.lead(leadId), ConditionExpression: condition } };
+      : {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: keys.lead(leadId),
+            ConditionExpression: condition,
+          },
+        };
     const items: TransactItems = [
       leadChange,
       this.timelinePut(leadId, step.entry.kind, step.entry),
@@ -196,7 +208,11 @@ export class LeadStore {
   /** Whether the manager was already emailed about this lead (an email cannot be unsent, so it is recorded). */
   async wasNotified(leadId: string, managerId: string): Promise<boolean> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.notification(leadId, managerId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.notification(leadId, managerId),
+        ConsistentRead: true,
+      }),
     );
     return Item?.status === 'sent';
   }
@@ -205,12 +221,23 @@ export class LeadStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.notification(leadId, managerId), type: 'Notification', status: 'sent', messageId, at },
+        Item: {
+          ...keys.notification(leadId, managerId),
+          type: 'Notification',
+          status: 'sent',
+          messageId,
+          at,
+        },
       }),
     );
   }
 
   private timelinePut(leadId: string, suffix: string, entry: TimelineEntry) {
-    return { Put: { TableName: this.tableName, Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry } } };
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry },
+      },
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DuplicateKey } from '../leads/lead.ts';
 import { sha256 } from '../leads/lead.ts';
@@ -8,10 +8,16 @@ import { sha256 } from '../leads/lead.ts';
 export const keys = {
   lead: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }),
   timeline: (leadId: string, suffix: string) => ({ pk: `LEAD#${leadId}`, sk: `TIMELINE#${suffix}` }),
-  notification: (leadId: string, managerId: string) => ({ pk: `LEAD#${leadId}`, sk: `NOTIFICATION#${managerId}` }),
+  notification: (leadId: string, managerId: string) => ({
+    pk: `LEAD#${leadId}`,
+    sk: `NOTIFICATION#${managerId}`,
+  }),
   duplicate: (key: DuplicateKey) => ({ pk: `DUPLICATE#${key.kind.toUpperCase()}#${key.value}`, sk: 'CLAIM' }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${sha256(key)}`, sk: 'CLAIM' }),
-  rateWindow: (clientHash: string, windowStart: number) => ({ pk: `RATE#${clientHash}#${windowStart}`, sk: 'WINDOW' }),
+  rateWindow: (clientHash: string, windowStart: number) => ({
+    pk: `RATE#${clientHash}#${windowStart}`,
+    sk: 'WINDOW',
+  }),
   client: (inn: string) => ({ pk: `CLIENT#${inn}`, sk: 'CLIENT' }),
   manager: (managerId: string) => ({ pk: `MANAGER#${managerId}`, sk: 'MANAGER' }),
 } as const;
@@ -30,7 +36,9 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
-export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+export type TransactItems = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>;
 
 export type Cancellation = { code: string; item?: Record<string, unknown> }[];
 
@@ -38,7 +46,10 @@ export type Cancellation = { code: string; item?: Record<string, unknown> }[];
  * Runs a transaction, retrying only TransactionConflict (a concurrent writer on the same items).
  * Returns the cancellation reasons when a condition failed, so callers decide what that means.
  */
-export async function transact(client: DynamoDBDocumentClient, items: TransactItems): Promise<Cancellation | undefined> {
+export async function transact(
+  client: DynamoDBDocumentClient,
+  items: TransactItems,
+): Promise<Cancellation | undefined> {
   for (let attempt = 0; ; attempt++) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -49,7 +60,9 @@ export async function transact(client: DynamoDBDocumentClient, items: TransactIt
         code: r.Code ?? 'None',
         ...(r.Item ? { item: unmarshall(r.Item) } : {}),
       }));
-      const conflicted = reasons.some((r) => r.code === 'TransactionConflict' || r.code === 'ThrottlingError');
+      const conflicted = reasons.some(
+        (r) => r.code === 'TransactionConflict' || r.code === 'ThrottlingError',
+      );
       if (conflicted && !reasons.some((r) => r.code === 'ConditionalCheckFailed') && attempt < 12) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
         continue;

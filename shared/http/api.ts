@@ -1,7 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { type Role, type StaffMember, staffMemberFromClaims } from '../access/roles.ts';
 import { logger } from '../runtime.ts';
 
@@ -16,7 +20,12 @@ export class HttpError extends Error {
   readonly issues?: Issue[];
   readonly headers?: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, extra: { issues?: Issue[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extra: { issues?: Issue[]; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -38,13 +47,26 @@ const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
     if (error instanceof HttpError) {
       request.response = json(
         error.status,
-        { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } },
+        {
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.issues ? { issues: error.issues } : {}),
+          },
+        },
         error.headers,
       );
       return;
     }
-    logger.error('Unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-    request.response = json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side' } });
+    logger.error('Unhandled error', {
+      error:
+        error instanceof Error
+          ? { name: error.name, message: error.message, stack: error.stack }
+          : String(error),
+    });
+    request.response = json(500, {
+      error: { code: 'internal_error', message: 'Something went wrong on our side' },
+    });
   },
 });
 
@@ -55,7 +77,9 @@ export const jsonBody = (maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> =
     if (type !== 'application/json') {
       throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
     }
-    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+    const raw = event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64')
+      : Buffer.from(event.body ?? '', 'utf8');
     if (raw.byteLength > maxBytes) {
       throw new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
     }

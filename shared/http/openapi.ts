@@ -39,7 +39,11 @@ const LeadView = z
       })
       .nullable(),
     assignedManager: z
-      .object({ managerId: z.string(), kind: z.enum(['acquisition', 'existing_client']), assignedAt: z.iso.datetime() })
+      .object({
+        managerId: z.string(),
+        kind: z.enum(['acquisition', 'existing_client']),
+        assignedAt: z.iso.datetime(),
+      })
       .nullable(),
     company: LeadSubmission.shape.company,
     contact: LeadSubmission.shape.contact,
@@ -47,14 +51,22 @@ const LeadView = z
     message: z.string().nullable(),
     touchCount: z.number().int(),
     timeline: z.array(
-      z.object({ at: z.iso.datetime(), kind: z.enum(TIMELINE_KINDS), summary: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+      z.object({
+        at: z.iso.datetime(),
+        kind: z.enum(TIMELINE_KINDS),
+        summary: z.string(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
     ),
   })
   .meta({ id: 'LeadView' });
 
 const errors = (...codes: number[]) =>
   Object.fromEntries(
-    codes.map((code) => [code, { description: String(code), content: { 'application/json': { schema: ErrorResponse } } }]),
+    codes.map((code) => [
+      code,
+      { description: String(code), content: { 'application/json': { schema: ErrorResponse } } },
+    ]),
   );
 
 /** The OpenAPI document of the Attract API, generated from the same zod schemas the handlers enforce. */

@@ -5,8 +5,8 @@ import type { Mailer } from '../adapters/mailer.ts';
 import type { Lead } from './lead.ts';
 import { managerNotification } from './manager-email.ts';
 import { rankManagers, segmentOf } from './routing.ts';
-import type { ScoringConfig } from './scoring-config.ts';
 import { classifyLead, type LeadClass, scoreLead, scoringInputOf } from './scoring.ts';
+import type { ScoringConfig } from './scoring-config.ts';
 
 /** The steps of the LeadIntake state machine. Each is idempotent: Step Functions may run it again. */
 export type IntakeDeps = {
@@ -67,7 +67,11 @@ export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enri
 export type Assessment = { leadClass: LeadClass; total: number; configVersion: string };
 
 /** Scores the lead with an explainable breakdown and classes it; unqualified leads go to nurture. */
-export async function assessLead(deps: IntakeDeps, config: ScoringConfig, leadId: string): Promise<Assessment> {
+export async function assessLead(
+  deps: IntakeDeps,
+  config: ScoringConfig,
+  leadId: string,
+): Promise<Assessment> {
   const lead = await loadLead(deps, leadId);
   const score = scoreLead(scoringInputOf(lead), config);
   const leadClass = classifyLead(score.total, config);
@@ -114,9 +118,17 @@ export async function assignManager(
   if (enrichment.existingClient) {
     const { managerId } = enrichment.existingClient;
     await deps.leads.recordStep(leadId, {
-      set: { assignment: { managerId, kind: 'existing_client', assignedAt: at }, status: 'handed_to_client_manager' },
+      set: {
+        assignment: { managerId, kind: 'existing_client', assignedAt: at },
+        status: 'handed_to_client_manager',
+      },
       condition: 'attribute_not_exists(assignment)',
-      entry: { at, kind: 'assigned', summary: `Handed to the client's personal manager ${managerId}`, details: { managerId } },
+      entry: {
+        at,
+        kind: 'assigned',
+        summary: `Handed to the client's personal manager ${managerId}`,
+        details: { managerId },
+      },
     });
     return announceAssignment(deps, await loadLead(deps, leadId));
   }
@@ -138,7 +150,11 @@ export async function assignManager(
         at,
         kind: 'assigned',
         summary: `Assigned to personal manager ${manager.managerId}`,
-        details: { managerId: manager.managerId, segment, loadBefore: `${manager.activeLeads}/${manager.capacity}` },
+        details: {
+          managerId: manager.managerId,
+          segment,
+          loadBefore: `${manager.activeLeads}/${manager.capacity}`,
+        },
       },
       alongside: [deps.directory.takeCapacity(manager.managerId)],
     });
@@ -189,7 +205,12 @@ export async function notifyManager(deps: IntakeDeps & { mailer: Mailer }, leadI
   await deps.leads.recordNotified(leadId, managerId, messageId, at);
   await deps.leads.recordStep(leadId, {
     set: {},
-    entry: { at, kind: 'manager_notified', summary: `Personal manager ${managerId} notified by email`, details: { managerId } },
+    entry: {
+      at,
+      kind: 'manager_notified',
+      summary: `Personal manager ${managerId} notified by email`,
+      details: { managerId },
+    },
   });
 }
 

@@ -3,11 +3,15 @@ import type { LeadRecord } from '../adapters/lead-store.ts';
 
 /** Who may read a lead: the unit's leadership and campaign staff, and the manager it is assigned to. */
 export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
-  if (viewer.roles.some((r) => r === 'head_of_unit' || r === 'campaign_manager' || r === 'compliance_officer')) {
+  if (
+    viewer.roles.some((r) => r === 'head_of_unit' || r === 'campaign_manager' || r === 'compliance_officer')
+  ) {
     return true;
   }
   const managerId = record.lead.assignment?.managerId;
-  return viewer.roles.includes('personal_manager') && managerId !== undefined && viewer.managerId === managerId;
+  return (
+    viewer.roles.includes('personal_manager') && managerId !== undefined && viewer.managerId === managerId
+  );
 }
 
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */

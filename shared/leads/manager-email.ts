@@ -2,7 +2,13 @@ import type { Email } from '../adapters/mailer.ts';
 import type { Lead } from './lead.ts';
 import type { PersonalManager } from './routing.ts';
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Everything a prospect typed is untrusted: it is escaped before it goes into a manager's mailbox. */
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
@@ -11,7 +17,8 @@ const label = (value: string) => value.replaceAll('_', ' ');
 
 /** The email that hands a lead to its personal manager: who, what they want, and why it scored as it did. */
 export function managerNotification(lead: Lead, manager: PersonalManager): Email {
-  const kind = lead.assignment?.kind === 'existing_client' ? 'An enquiry from your client' : 'A new lead for you';
+  const kind =
+    lead.assignment?.kind === 'existing_client' ? 'An enquiry from your client' : 'A new lead for you';
   const classText = lead.leadClass ? `${lead.leadClass} lead` : 'existing client';
   const facts: [string, string | undefined][] = [
     ['Company', lead.company.name],

@@ -10,11 +10,15 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
     bad.company.inn = '7707083894'; // checksum off by one
     (bad.contact as { email: string }).email = 'not-an-email';
     (bad.contact as { phone?: string }).phone = '8 (495) 123-45-67';
-    const reply = await call('POST', '/v1/leads', { body: { ...bad, products: [], unexpected: 1 }, from: clientAddress() });
+    const reply = await call('POST', '/v1/leads', {
+      body: { ...bad, products: [], unexpected: 1 },
+      from: clientAddress(),
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe('validation_failed');
     const paths = reply.body.error.issues.map((i: { path: string }) => i.path);
-    for (const path of ['company.inn', 'contact.email', 'contact.phone', 'products']) expect(paths).toContain(path);
+    for (const path of ['company.inn', 'contact.email', 'contact.phone', 'products'])
+      expect(paths).toContain(path);
   });
 
   it('refuses a lead without consent to personal data processing', async () => {
@@ -45,7 +49,10 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
   });
 
   it('answers a honeypot hit with 202 and stores nothing', async () => {
-    const reply = await call('POST', '/v1/leads', { body: enquiry({ fax: '+7 495 000 00 00' }), from: clientAddress() });
+    const reply = await call('POST', '/v1/leads', {
+      body: enquiry({ fax: '+7 495 000 00 00' }),
+      from: clientAddress(),
+    });
     expect(reply.status).toBe(202);
     expect((await call('GET', `/v1/leads/${reply.body.leadId}`, { token: headToken() })).status).toBe(404);
   });
@@ -85,7 +92,9 @@ describe('API description', () => {
     const reply = await call('GET', '/openapi.json');
     expect(reply.status).toBe(200);
     expect(reply.body.openapi).toBe('3.1.0');
-    expect(Object.keys(reply.body.paths)).toEqual(expect.arrayContaining(['/v1/leads', '/v1/leads/{leadId}']));
+    expect(Object.keys(reply.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/leads', '/v1/leads/{leadId}']),
+    );
     expect(reply.body.components.schemas.LeadSubmission.properties.company).toBeDefined();
   });
 });

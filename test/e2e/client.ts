@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
@@ -21,15 +21,25 @@ export function call(
   options: { body?: string | object; headers?: Record<string, string>; from?: string; token?: string } = {},
 ): Promise<Reply> {
   const url = new URL(path, api());
-  const body = typeof options.body === 'string' ? options.body : options.body ? JSON.stringify(options.body) : undefined;
+  const body =
+    typeof options.body === 'string' ? options.body : options.body ? JSON.stringify(options.body) : undefined;
   const headers: Record<string, string> = {
-    ...(options.body !== undefined && typeof options.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+    ...(options.body !== undefined && typeof options.body !== 'string'
+      ? { 'content-type': 'application/json' }
+      : {}),
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...options.headers,
   };
   return new Promise((resolve, reject) => {
     const req = request(
-      { method, host: url.hostname, port: url.port, path: url.pathname, headers, localAddress: options.from ?? '127.0.0.1' },
+      {
+        method,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        headers,
+        localAddress: options.from ?? '127.0.0.1',
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -60,7 +70,12 @@ export const clientAddress = () => {
 export function enquiry(overrides: Record<string, unknown> = {}) {
   const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   return {
-    company: { name: `Romashka ${randomUUID().slice(0, 8)} LLC`, inn: completeInn10(nine), sizeBand: 'medium', industry: 'manufacturing' },
+    company: {
+      name: `Romashka ${randomUUID().slice(0, 8)} LLC`,
+      inn: completeInn10(nine),
+      sizeBand: 'medium',
+      industry: 'manufacturing',
+    },
     contact: { name: 'Olga Smirnova', email: `olga.${randomUUID()}@romashka.example`, phone: '+74951234567' },
     products: ['settlement_account', 'payroll', 'credit'],
     message: 'We are looking for a bank for payroll and a credit line.',
@@ -72,10 +87,15 @@ export function enquiry(overrides: Record<string, unknown> = {}) {
 
 const localAws = { region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 export const sfn = () => new SFNClient({ ...localAws, endpoint: inject('stepFunctions') });
-export const dynamo = () => DynamoDBDocumentClient.from(new DynamoDBClient({ ...localAws, endpoint: inject('dynamodb') }));
+export const dynamo = () =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({ ...localAws, endpoint: inject('dynamodb') }));
 
 /** Polls until `check` returns a value (not undefined); no fixed sleeps. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -94,7 +114,9 @@ export async function executionsOf(leadId: string) {
   const machines = await client.send(new ListStateMachinesCommand({}));
   const machine = machines.stateMachines?.find((m) => m.name?.includes(LEAD_INTAKE_NAME));
   if (!machine?.stateMachineArn) throw new Error('LeadIntake state machine not found');
-  const { executions = [] } = await client.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }));
+  const { executions = [] } = await client.send(
+    new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }),
+  );
   return executions.filter((e) => e.name === leadId);
 }
 

@@ -2,7 +2,17 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CLIENTS, DEMO_MANAGERS } from '#local/demo-data.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
-import { call, clientAddress, dynamo, enquiry, eventually, executionsOf, finishedExecution, mailbox, tokens } from './client.ts';
+import {
+  call,
+  clientAddress,
+  dynamo,
+  enquiry,
+  eventually,
+  executionsOf,
+  finishedExecution,
+  mailbox,
+  tokens,
+} from './client.ts';
 
 const headToken = () => tokens()['irina.head'] ?? '';
 
@@ -33,14 +43,23 @@ describe('a web lead, end to end', () => {
     expect(lead.score.total).toBeCloseTo(sum, 0);
     const manager = DEMO_MANAGERS.find((m) => m.managerId === lead.assignedManager.managerId);
     expect(manager?.segments).toContain('mid_market');
-    expect(lead.timeline.map((e: { kind: string }) => e.kind)).toEqual(['received', 'assessed', 'assigned', 'manager_notified']);
+    expect(lead.timeline.map((e: { kind: string }) => e.kind)).toEqual([
+      'received',
+      'assessed',
+      'assigned',
+      'manager_notified',
+    ]);
 
-    const email = await eventually(async () => (await mailbox()).find((m) => m.html.includes(leadId)), 'the manager email');
+    const email = await eventually(
+      async () => (await mailbox()).find((m) => m.html.includes(leadId)),
+      'the manager email',
+    );
     expect(email.to).toContain(manager?.email);
     expect(email.html).toContain('Romashka &lt;b&gt;&amp;&lt;/b&gt; &quot;Partners&quot;');
     expect(email.html).not.toContain('<b>&</b>');
     expect(email.html).toContain(`Score ${lead.score.total} of 100`);
-    for (const factor of lead.score.breakdown) expect(email.text).toContain(`${factor.factor} = ${factor.value}`);
+    for (const factor of lead.score.breakdown)
+      expect(email.text).toContain(`${factor.factor} = ${factor.value}`);
   });
 
   it('hands an enquiry from an existing client to its own manager, without scoring it as acquisition', async () => {
@@ -55,7 +74,9 @@ describe('a web lead, end to end', () => {
     expect(lead.assignedManager).toMatchObject({ managerId: client?.managerId, kind: 'existing_client' });
     expect(lead.score).toBeNull();
     // The client's own manager may read it with a personal-manager token; another manager may not.
-    expect((await call('GET', `/v1/leads/${body.leadId}`, { token: tokens()[client?.managerId ?? ''] })).status).toBe(200);
+    expect(
+      (await call('GET', `/v1/leads/${body.leadId}`, { token: tokens()[client?.managerId ?? ''] })).status,
+    ).toBe(200);
     const other = DEMO_MANAGERS.find((m) => m.managerId !== client?.managerId)?.managerId ?? '';
     expect((await call('GET', `/v1/leads/${body.leadId}`, { token: tokens()[other] })).status).toBe(404);
   });
@@ -63,7 +84,12 @@ describe('a web lead, end to end', () => {
   it('sends an unqualified lead to nurture and emails nobody', async () => {
     // A micro company from a region outside the bank's focus, wanting only a deposit, with no details.
     const submission = enquiry({ products: ['deposits'], message: undefined, source: { channel: 'web' } });
-    submission.company = { ...submission.company, sizeBand: 'micro', industry: 'other', inn: completeInn10(`99${submission.company.inn.slice(2, 9)}`) };
+    submission.company = {
+      ...submission.company,
+      sizeBand: 'micro',
+      industry: 'other',
+      inn: completeInn10(`99${submission.company.inn.slice(2, 9)}`),
+    };
     submission.contact = { name: 'Ivan', email: submission.contact.email } as typeof submission.contact;
     const valid = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
     expect(valid.status).toBe(202);
@@ -80,7 +106,9 @@ describe('duplicates', () => {
   it('makes one lead of 100 concurrent identical submissions, each answered with the same leadId', async () => {
     const submission = enquiry();
     const replies = await Promise.all(
-      Array.from({ length: 100 }, () => call('POST', '/v1/leads', { body: submission, from: clientAddress() })),
+      Array.from({ length: 100 }, () =>
+        call('POST', '/v1/leads', { body: submission, from: clientAddress() }),
+      ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(100).fill(202));
     const ids = new Set(replies.map((r) => r.body.leadId));
@@ -113,11 +141,23 @@ describe('duplicates', () => {
   it('honours Idempotency-Key: a replay gets the same id, a different body under the same key a 409', async () => {
     const key = `form-${Date.now()}`;
     const body = enquiry();
-    const first = await call('POST', '/v1/leads', { body, headers: { 'idempotency-key': key }, from: clientAddress() });
-    const replay = await call('POST', '/v1/leads', { body, headers: { 'idempotency-key': key }, from: clientAddress() });
+    const first = await call('POST', '/v1/leads', {
+      body,
+      headers: { 'idempotency-key': key },
+      from: clientAddress(),
+    });
+    const replay = await call('POST', '/v1/leads', {
+      body,
+      headers: { 'idempotency-key': key },
+      from: clientAddress(),
+    });
     expect(replay.status).toBe(202);
     expect(replay.body.leadId).toBe(first.body.leadId);
-    const other = await call('POST', '/v1/leads', { body: enquiry(), headers: { 'idempotency-key': key }, from: clientAddress() });
+    const other = await call('POST', '/v1/leads', {
+      body: enquiry(),
+      headers: { 'idempotency-key': key },
+      from: clientAddress(),
+    });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_conflict');
   });

@@ -33,18 +33,33 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 24, arm64, with tracing and the handler it names', () => {
     // CDK's own custom-resource functions are not ours; ours carry the handler they run.
-    const functions = Object.values(stateless.findResources('AWS::Lambda::Function')).filter((fn) => fn.Metadata?.['attract:entry']);
+    const functions = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
+      (fn) => fn.Metadata?.['attract:entry'],
+    );
     expect(functions.length).toBeGreaterThanOrEqual(9);
     for (const fn of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
       expect(fn.Metadata['attract:entry']).toMatch(/^functions\/.+\.ts$/);
     }
   });
 
   it('exposes the lead routes: capture is public, reading needs a staff token', () => {
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/leads', AuthorizationType: 'NONE' });
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /openapi.json', AuthorizationType: 'NONE' });
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/leads/{leadId}', AuthorizationType: 'JWT' });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /v1/leads',
+      AuthorizationType: 'NONE',
+    });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /openapi.json',
+      AuthorizationType: 'NONE',
+    });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/leads/{leadId}',
+      AuthorizationType: 'JWT',
+    });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
   });
 
@@ -55,7 +70,14 @@ describe('stateless stack', () => {
       BisectBatchOnFunctionError: true,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Lead'] } } } }) }],
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { type: { S: ['Lead'] } } },
+            }),
+          },
+        ],
       },
     });
   });
@@ -82,17 +104,26 @@ describe('stateless stack', () => {
 
 describe('state machines', () => {
   // The same resolver the local runtime uses turns CloudFormation references into concrete ARNs.
-  const machines = describeLocalApp([stateful.toJSON(), stateless.toJSON()] as never, 'eu-central-1').stateMachines;
+  const machines = describeLocalApp(
+    [stateful.toJSON(), stateless.toJSON()] as never,
+    'eu-central-1',
+  ).stateMachines;
 
   it.each(machines.map((m) => [m.name, m.definition] as const))(
     '%s is valid ASL, JSONPath only, with a timeout on every task',
     (_name, definition) => {
-      const { isValid, errorsText } = aslValidator(structuredClone(definition) as never, { checkPaths: true, checkArn: true });
+      const { isValid, errorsText } = aslValidator(structuredClone(definition) as never, {
+        checkPaths: true,
+        checkArn: true,
+      });
       expect(errorsText('\n')).toBe('');
       expect(isValid).toBe(true);
       expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
-      const states = Object.values(definition.States as Record<string, { Type: string; TimeoutSeconds?: number }>);
-      for (const state of states.filter((s) => s.Type === 'Task')) expect(state.TimeoutSeconds).toBeGreaterThan(0);
+      const states = Object.values(
+        definition.States as Record<string, { Type: string; TimeoutSeconds?: number }>,
+      );
+      for (const state of states.filter((s) => s.Type === 'Task'))
+        expect(state.TimeoutSeconds).toBeGreaterThan(0);
     },
   );
 });
@@ -100,7 +131,9 @@ describe('state machines', () => {
 describe('cdk-nag AwsSolutions', () => {
   let violations: { ruleName: string; severity?: string; violatingResources: unknown[] }[] = [];
   beforeAll(() => {
-    const report = new AwsSolutionsChecks(app).validateScope(app) as unknown as { violations: typeof violations };
+    const report = new AwsSolutionsChecks(app).validateScope(app) as unknown as {
+      violations: typeof violations;
+    };
     violations = report.violations;
   });
 

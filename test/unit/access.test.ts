@@ -4,15 +4,19 @@ import type { LeadRecord } from '#shared/adapters/lead-store.ts';
 import { canReadLead } from '#shared/leads/lead-view.ts';
 
 const record = (managerId?: string) =>
-  ({ lead: { assignment: managerId ? { managerId, kind: 'acquisition', assignedAt: '' } : undefined }, timeline: [] }) as unknown as LeadRecord;
+  ({
+    lead: { assignment: managerId ? { managerId, kind: 'acquisition', assignedAt: '' } : undefined },
+    timeline: [],
+  }) as unknown as LeadRecord;
 
 describe('staff claims', () => {
   it('reads groups as API Gateway passes them ("[a b]") and as arrays', () => {
-    expect(staffMemberFromClaims({ sub: 'u1', 'cognito:groups': '[personal_manager head_of_unit]' }).roles).toEqual([
-      'personal_manager',
-      'head_of_unit',
-    ]);
-    expect(staffMemberFromClaims({ sub: 'u1', 'cognito:groups': ['campaign_manager', 'admins'] }).roles).toEqual(['campaign_manager']);
+    expect(
+      staffMemberFromClaims({ sub: 'u1', 'cognito:groups': '[personal_manager head_of_unit]' }).roles,
+    ).toEqual(['personal_manager', 'head_of_unit']);
+    expect(
+      staffMemberFromClaims({ sub: 'u1', 'cognito:groups': ['campaign_manager', 'admins'] }).roles,
+    ).toEqual(['campaign_manager']);
     expect(staffMemberFromClaims({ sub: 'u1' }).roles).toEqual([]);
     expect(staffMemberFromClaims({ sub: 'u1', 'custom:managerId': 'pm-1' }).managerId).toBe('pm-1');
   });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LEAD_EVENTS, type LeadEventType } from '#events/lead-events.ts';
 
-const sample = (type: string) => JSON.parse(readFileSync(new URL(`../../events/samples/${type}.json`, import.meta.url), 'utf8'));
+const sample = (type: string) =>
+  JSON.parse(readFileSync(new URL(`../../events/samples/${type}.json`, import.meta.url), 'utf8'));
 
 describe('lead event contracts', () => {
   it.each(Object.keys(LEAD_EVENTS) as LeadEventType[])('%s sample satisfies its schema', (type) => {
