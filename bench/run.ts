@@ -135,10 +135,10 @@ function watchMailbox(mailbox: string, sentAt: Map<string, number>, arrivedAfter
   let running = true;
   const loop = async () => {
     while (running) {
-      const store = (await (await fetch(`${mailbox}/store`)).json()) as { emails: { html: string }[] };
+      const store = (await (await fetch(`${mailbox}/store`)).json()) as { emails: { body: { html?: string } }[] };
       const now = Date.now();
       for (const [leadId, started] of sentAt) {
-        if (!arrivedAfter.has(leadId) && store.emails.some((e) => e.html.includes(leadId))) {
+        if (!arrivedAfter.has(leadId) && store.emails.some((e) => e.body.html?.includes(leadId))) {
           arrivedAfter.set(leadId, now - started);
         }
       }

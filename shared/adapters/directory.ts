@@ -56,7 +56,8 @@ export class Directory {
         TableName: this.tableName,
         Key: keys.manager(managerId),
         UpdateExpression: 'ADD activeLeads :one',
-        ConditionExpression: 'active = :true AND activeLeads < capacity',
+        ConditionExpression: '#active = :true AND activeLeads < #capacity',
+        ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' },
         ExpressionAttributeValues: { ':one': 1, ':true': true },
       },
     };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DuplicateKey, Lead, TimelineEntry } from '../leads/lead.ts';
+import { type DuplicateKey, type Lead, TIMELINE_KINDS, type TimelineEntry } from '../leads/lead.ts';
 import { epochSeconds, keys, type TransactItems, transact, withoutKeys } from './table.ts';
 
 export type IdempotencyClaim = { key: string; fingerprint: string; until: string };
@@ -151,7 +151,8 @@ export class LeadStore {
     const timeline = items
       .filter((item) => String(item.sk).startsWith('TIMELINE#'))
       .map((item) => withoutKeys<TimelineEntry>(item))
-      .sort((a, b) => a.at.localeCompare(b.at));
+      // Steps can land within one millisecond; the intake order breaks such ties.
+      .sort((a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind));
     const lead = withoutKeys<Lead>(leadItem);
     return { lead: { ...lead, touchCount: timeline.filter((e) => e.kind === 'touch').length }, timeline };
   }

@@ -132,10 +132,19 @@ export async function finishedExecution(leadId: string) {
   }, `execution ${leadId} to finish`);
 }
 
-export type StoredEmail = { to: string; subject: string; html: string; text: string; from: string };
+export type StoredEmail = { to: string[]; from: string; subject: string; html: string; text: string };
 
+/** The local SES mailbox, as stored by the emulator (recipients under `destination`, bodies under `body`). */
 export async function mailbox(): Promise<StoredEmail[]> {
   const res = await fetch(`${inject('mailbox')}/store`);
-  const store = (await res.json()) as { emails: (StoredEmail & { destination?: { to?: string[] } })[] };
-  return store.emails;
+  const store = (await res.json()) as {
+    emails: { from: string; subject: string; destination: { to: string[] }; body: { html?: string; text?: string } }[];
+  };
+  return store.emails.map((e) => ({
+    to: e.destination.to,
+    from: e.from,
+    subject: e.subject,
+    html: e.body.html ?? '',
+    text: e.body.text ?? '',
+  }));
 }
