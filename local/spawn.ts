@@ -26,18 +26,22 @@ export async function spawnLocalRuntime(env: Record<string, string> = {}): Promi
     env: { ...process.env, ...ports, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Output is kept until the runtime is ready (for the error message); after that it is only drained.
   let output = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  let ready = false;
+  const keep = (d: Buffer) => {
+    if (!ready) output += d.toString();
+  };
+  child.stderr?.on('data', keep);
   const printed = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`The local runtime did not start in time:\n${output}`)),
       150_000,
     );
     child.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('\nReady.')) {
+      keep(d);
+      if (!ready && output.includes('\nReady.')) {
+        ready = true;
         clearTimeout(timer);
         resolve(output);
       }
