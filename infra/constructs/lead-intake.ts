@@ -144,17 +144,8 @@ export class LeadIntake extends Construct {
         resultPath,
         taskTimeout: Timeout.duration(Duration.seconds(30)),
       });
-      t.addRetry({
-        errors: [
-          'Lambda.ServiceException',
-          'Lambda.AWSLambdaException',
-          'Lambda.SdkClientException',
-          'Lambda.TooManyRequestsException',
-        ],
-        interval: Duration.seconds(1),
-        maxAttempts: 4,
-        backoffRate: 2,
-      });
+      // CDK's LambdaInvoke already retries Lambda service errors; throttling and our own failures are added here.
+      t.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(1), maxAttempts: 5, backoffRate: 2 });
       t.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2 });
       t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
       acknowledgeVersionInvoke(this, fn);
