@@ -135,7 +135,9 @@ function watchMailbox(mailbox: string, sentAt: Map<string, number>, arrivedAfter
   let running = true;
   const loop = async () => {
     while (running) {
-      const store = (await (await fetch(`${mailbox}/store`)).json()) as { emails: { body: { html?: string } }[] };
+      const store = (await (await fetch(`${mailbox}/store`)).json()) as {
+        emails: { body: { html?: string } }[];
+      };
       const now = Date.now();
       for (const [leadId, started] of sentAt) {
         if (!arrivedAfter.has(leadId) && store.emails.some((e) => e.body.html?.includes(leadId))) {

@@ -145,7 +145,12 @@ export class LeadIntake extends Construct {
         taskTimeout: Timeout.duration(Duration.seconds(30)),
       });
       // CDK's LambdaInvoke already retries Lambda service errors; throttling and our own failures are added here.
-      t.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(1), maxAttempts: 5, backoffRate: 2 });
+      t.addRetry({
+        errors: ['Lambda.TooManyRequestsException'],
+        interval: Duration.seconds(1),
+        maxAttempts: 5,
+        backoffRate: 2,
+      });
       t.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2 });
       t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
       acknowledgeVersionInvoke(this, fn);

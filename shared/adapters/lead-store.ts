@@ -152,7 +152,9 @@ export class LeadStore {
       .filter((item) => String(item.sk).startsWith('TIMELINE#'))
       .map((item) => withoutKeys<TimelineEntry>(item))
       // Steps can land within one millisecond; the intake order breaks such ties.
-      .sort((a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind));
+      .sort(
+        (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
+      );
     const lead = withoutKeys<Lead>(leadItem);
     return { lead: { ...lead, touchCount: timeline.filter((e) => e.kind === 'touch').length }, timeline };
   }

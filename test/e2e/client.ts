@@ -59,11 +59,12 @@ export function call(
   });
 }
 
-let addressCounter = 0;
+// Each test file starts from a random point of 127/8, so files never share a client (and its rate window).
+let nextAddress = 1 + Math.floor(Math.random() * 0xfe0000);
 /** A fresh loopback address for a simulated client. */
 export const clientAddress = () => {
-  addressCounter += 1;
-  return `127.${10 + ((process.pid >> 8) % 200)}.${(addressCounter >> 8) % 256}.${(addressCounter % 254) + 1}`;
+  nextAddress += (nextAddress & 0xff) === 0xff ? 2 : 1; // skip .0 host addresses
+  return `127.${(nextAddress >> 16) & 0xff}.${(nextAddress >> 8) & 0xff}.${nextAddress & 0xff}`;
 };
 
 /** A valid enquiry for a company nobody has seen: fresh INN and email. */
@@ -138,7 +139,12 @@ export type StoredEmail = { to: string[]; from: string; subject: string; html: s
 export async function mailbox(): Promise<StoredEmail[]> {
   const res = await fetch(`${inject('mailbox')}/store`);
   const store = (await res.json()) as {
-    emails: { from: string; subject: string; destination: { to: string[] }; body: { html?: string; text?: string } }[];
+    emails: {
+      from: string;
+      subject: string;
+      destination: { to: string[] };
+      body: { html?: string; text?: string };
+    }[];
   };
   return store.emails.map((e) => ({
     to: e.destination.to,

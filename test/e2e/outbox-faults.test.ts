@@ -1,6 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { call, clientAddress, enquiry, eventually, executionsOf, finishedExecution, mailbox } from './client.ts';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import {
+  call,
+  clientAddress,
+  enquiry,
+  eventually,
+  executionsOf,
+  finishedExecution,
+  mailbox,
+} from './client.ts';
 
 // Faults are injected into the local Step Functions service: only to make StartExecution fail, never to
 // stand in for the thing under test (the starter, the stream mapping and the workflow run for real).
@@ -33,5 +40,19 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
       return found.length ? found : undefined;
     }, 'the manager email');
     expect(emails).toHaveLength(1);
+  });
+
+  it('redelivers from the stream when StartExecution keeps failing past the SDK retries', async () => {
+    // Prepare: the SDK tries three times per call; four failures make the starter report the record as
+    // failed, so only the stream mapping's retry of that record can start the workflow.
+    expect((await faults({ operation: 'StartExecution', mode: 'fail_after', count: 1 })).ok).toBe(true);
+    expect((await faults({ operation: 'StartExecution', mode: 'fail_before', count: 3 })).ok).toBe(true);
+
+    const { body } = await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() });
+
+    expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
+    expect(await executionsOf(body.leadId)).toHaveLength(1);
+    const used = (await (await fetch(`${inject('stepFunctions')}/__faults`)).json()) as { faults: unknown[] };
+    expect(used.faults).toEqual([]);
   });
 });
