@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
@@ -57,7 +58,8 @@ try {
     if (reply.status !== 202) rejected += 1;
   });
 
-  // Let the workflows of the throughput phase drain before timing the path to the mailbox.
+  // Let the workflows of the throughput phase finish before timing the path to the mailbox.
+  const drained = await drain(new SFNClient({ ...aws, endpoint: runtime.urls.stepFunctions }));
   await fetch(`${runtime.urls.mailbox}/clear-store`, { method: 'POST' });
   const sentAt = new Map<string, number>();
   const arrivedAfter = new Map<string, number>();
@@ -75,6 +77,7 @@ try {
 
   const rawRate = RAW_WRITES / raw.seconds;
   const leadRate = LEADS / leads.seconds;
+  console.log(`(${drained.toFixed(1)} s after the load phase until every LeadIntake execution had finished)`);
   console.log(`raw PutItem/s (concurrency ${CONCURRENCY}, ${RAW_WRITES} writes): ${rawRate.toFixed(0)}`);
   console.log(
     `accepted leads/s via POST /v1/leads (concurrency ${CONCURRENCY}, ${LEADS} leads, ${rejected} not 202): ${leadRate.toFixed(0)}`,
@@ -154,4 +157,21 @@ function watchMailbox(mailbox: string, sentAt: Map<string, number>, arrivedAfter
       return done;
     },
   };
+}
+
+/** Waits until no execution of any state machine is running; returns the seconds it took. */
+async function drain(sfn: SFNClient): Promise<number> {
+  const started = performance.now();
+  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+  for (;;) {
+    let running = 0;
+    for (const machine of stateMachines) {
+      const { executions = [] } = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: 'RUNNING', maxResults: 1000 }),
+      );
+      running += executions.length;
+    }
+    if (running === 0) return (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

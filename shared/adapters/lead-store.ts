@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type DuplicateKey, type Lead, TIMELINE_KINDS, type TimelineEntry } from '../leads/lead.ts';
 import { epochSeconds, keys, type TransactItems, transact, withoutKeys } from './table.ts';
 
@@ -30,7 +30,6 @@ export class LeadStore {
    */
   async capture(args: {
     lead: Lead;
-    received: TimelineEntry;
     duplicateKeys: DuplicateKey[];
     duplicateUntil: string;
     idempotency?: IdempotencyClaim;
@@ -55,7 +54,6 @@ export class LeadStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      this.timelinePut(lead.leadId, 'received', args.received),
       ...args.duplicateKeys.map((key) => claim(keys.duplicate(key), args.duplicateUntil)),
       ...(idempotency
         ? [
@@ -73,7 +71,7 @@ export class LeadStore {
       if (replay) return this.replayOf(replay, idempotency);
     }
     for (const [index, key] of args.duplicateKeys.entries()) {
-      const holder = await this.heldClaim(cancelled[2 + index], keys.duplicate(key));
+      const holder = await this.heldClaim(cancelled[1 + index], keys.duplicate(key));
       if (holder) return this.recordTouch(String(holder.leadId), args.touch, idempotency, now);
     }
     throw new Error('Lead capture was cancelled without a held claim');
@@ -130,6 +128,15 @@ export class LeadStore {
     return Item;
   }
 
+  /** The lead item alone: what the workflow steps need. */
+  async getLead(leadId: string): Promise<Lead | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.lead(leadId), ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<Lead>(Item) : undefined;
+  }
+
+  /** The lead with its timeline: what people read. */
   async get(leadId: string): Promise<LeadRecord | undefined> {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -156,7 +163,17 @@ export class LeadStore {
         (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
       );
     const lead = withoutKeys<Lead>(leadItem);
-    return { lead: { ...lead, touchCount: timeline.filter((e) => e.kind === 'touch').length }, timeline };
+    // The first entry is derived from the lead itself, so capture writes one item fewer.
+    const received: TimelineEntry = {
+      at: lead.receivedAt,
+      kind: 'received',
+      summary: `Enquiry received through ${lead.source.channel}`,
+      details: { channel: lead.source.channel },
+    };
+    return {
+      lead: { ...lead, touchCount: timeline.filter((e) => e.kind === 'touch').length },
+      timeline: [received, ...timeline],
+    };
   }
 
   /**
@@ -220,9 +237,10 @@ export class LeadStore {
     return Item?.status === 'sent';
   }
 
-  async recordNotified(leadId: string, managerId: string, messageId: string, at: string): Promise<void> {
-    await this.client.send(
-      new PutCommand({
+  /** Transaction item recording that the manager was emailed, written with the step's timeline entry. */
+  notified(leadId: string, managerId: string, messageId: string, at: string) {
+    return {
+      Put: {
         TableName: this.tableName,
         Item: {
           ...keys.notification(leadId, managerId),
@@ -231,8 +249,8 @@ export class LeadStore {
           messageId,
           at,
         },
-      }),
-    );
+      },
+    };
   }
 
   private timelinePut(leadId: string, suffix: string, entry: TimelineEntry) {

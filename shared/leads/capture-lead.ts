@@ -64,12 +64,6 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   const channel = submission.source.channel;
   const result = await deps.leads.capture({
     lead,
-    received: {
-      at: receivedAt,
-      kind: 'received',
-      summary: `Enquiry received through ${channel}`,
-      details: { channel },
-    },
     duplicateKeys: duplicateKeysOf(submission),
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),

@@ -21,9 +21,9 @@ export class LeadNotFound extends Error {
 }
 
 async function loadLead(deps: IntakeDeps, leadId: string): Promise<Lead> {
-  const record = await deps.leads.get(leadId);
-  if (!record) throw new LeadNotFound(`Lead ${leadId} does not exist`);
-  return record.lead;
+  const lead = await deps.leads.getLead(leadId);
+  if (!lead) throw new LeadNotFound(`Lead ${leadId} does not exist`);
+  return lead;
 }
 
 export type Enrichment = { regionCode: string; existingClient?: { clientId: string; managerId: string } };
@@ -117,11 +117,9 @@ export async function assignManager(
 
   if (enrichment.existingClient) {
     const { managerId } = enrichment.existingClient;
-    await deps.leads.recordStep(leadId, {
-      set: {
-        assignment: { managerId, kind: 'existing_client', assignedAt: at },
-        status: 'handed_to_client_manager',
-      },
+    const assignment = { managerId, kind: 'existing_client' as const, assignedAt: at };
+    const done = await deps.leads.recordStep(leadId, {
+      set: { assignment, status: 'handed_to_client_manager' },
       condition: 'attribute_not_exists(assignment)',
       entry: {
         at,
@@ -130,7 +128,7 @@ export async function assignManager(
         details: { managerId },
       },
     });
-    return announceAssignment(deps, await loadLead(deps, leadId));
+    return announceAssignment(deps, done.applied ? { ...lead, assignment } : await loadLead(deps, leadId));
   }
 
   const segment = segmentOf(lead.company.sizeBand);
@@ -140,11 +138,14 @@ export async function assignManager(
     products: lead.products,
   });
   for (const manager of candidates) {
+    const assignment = {
+      managerId: manager.managerId,
+      kind: 'acquisition' as const,
+      segment,
+      assignedAt: at,
+    };
     const done = await deps.leads.recordStep(leadId, {
-      set: {
-        assignment: { managerId: manager.managerId, kind: 'acquisition', segment, assignedAt: at },
-        status: 'assigned',
-      },
+      set: { assignment, status: 'assigned' },
       condition: 'attribute_not_exists(assignment)',
       entry: {
         at,
@@ -158,10 +159,10 @@ export async function assignManager(
       },
       alongside: [deps.directory.takeCapacity(manager.managerId)],
     });
-    // Applied, or the lead's own condition failed because an earlier attempt assigned it already.
-    if (done.applied || done.reasons[0]?.code === 'ConditionalCheckFailed') {
+    if (done.applied) return announceAssignment(deps, { ...lead, assignment });
+    // The lead's own condition failed: an earlier attempt assigned it already.
+    if (done.reasons[0]?.code === 'ConditionalCheckFailed')
       return announceAssignment(deps, await loadLead(deps, leadId));
-    }
   }
   await deps.leads.recordStep(leadId, {
     set: { status: 'awaiting_manager' },
@@ -202,7 +203,6 @@ export async function notifyManager(deps: IntakeDeps & { mailer: Mailer }, leadI
   if (!manager) throw new Error(`Personal manager ${managerId} is not in the directory`);
   const messageId = await deps.mailer.send(managerNotification(lead, manager));
   const at = deps.now().toISOString();
-  await deps.leads.recordNotified(leadId, managerId, messageId, at);
   await deps.leads.recordStep(leadId, {
     set: {},
     entry: {
@@ -211,6 +211,7 @@ export async function notifyManager(deps: IntakeDeps & { mailer: Mailer }, leadI
       summary: `Personal manager ${managerId} notified by email`,
       details: { managerId },
     },
+    alongside: [deps.leads.notified(leadId, managerId, messageId, at)],
   });
 }
 
