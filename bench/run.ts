@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
- * 1. raw PutItem/s into the same DynamoDB Local at concurrency 50;
+ * 1. raw PutItem/s into the same DynamoDB Local at concurrency 50, and the raw writes one capture makes;
  * 2. accepted leads/s through POST /v1/leads at concurrency 50, with p50/p99 latency;
  * 3. p95 time from submit to the personal manager's email in the local mailbox.
  */
@@ -41,6 +46,31 @@ try {
       new PutCommand({
         TableName: tableName,
         Item: { pk: `BENCH#${i}`, sk: 'RAW', type: 'Bench', n: i, at: Date.now() },
+      }),
+    );
+  });
+
+  // The writes one capture makes (rate window + lead with its two uniqueness claims), issued directly.
+  const rawCapture = await pool(RAW_WRITES / 2, CONCURRENCY, async (i) => {
+    const id = randomUUID();
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `BENCHRATE#${i}`, sk: 'WINDOW' },
+        UpdateExpression: 'ADD hits :one',
+        ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+        ExpressionAttributeValues: { ':one': 1, ':limit': 1000 },
+      }),
+    );
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: ['LEAD', 'EMAIL', 'INN'].map((kind) => ({
+          Put: {
+            TableName: tableName,
+            Item: { pk: `BENCH${kind}#${id}`, sk: 'RAW', type: 'Bench' },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        })),
       }),
     );
   });
@@ -83,6 +113,10 @@ try {
     `accepted leads/s via POST /v1/leads (concurrency ${CONCURRENCY}, ${LEADS} leads, ${rejected} not 202): ${leadRate.toFixed(0)}`,
   );
   console.log(`ratio leads/s : PutItem/s: ${(leadRate / rawRate).toFixed(3)}`);
+  const rawCaptureRate = RAW_WRITES / 2 / rawCapture.seconds;
+  console.log(
+    `raw capture-equivalent writes/s (UpdateItem + 3-item TransactWriteItems, concurrency ${CONCURRENCY}): ${rawCaptureRate.toFixed(0)}; ratio leads/s : that: ${(leadRate / rawCaptureRate).toFixed(3)}`,
+  );
   console.log(
     `POST /v1/leads latency p50 ${pct(leads.latencies, 50)} ms, p99 ${pct(leads.latencies, 99)} ms`,
   );
@@ -167,7 +201,11 @@ async function drain(sfn: SFNClient): Promise<number> {
     let running = 0;
     for (const machine of stateMachines) {
       const { executions = [] } = await sfn.send(
-        new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: 'RUNNING', maxResults: 1000 }),
+        new ListExecutionsCommand({
+          stateMachineArn: machine.stateMachineArn,
+          statusFilter: 'RUNNING',
+          maxResults: 1000,
+        }),
       );
       running += executions.length;
     }
