@@ -7,9 +7,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { demoEnquiry } from '#local/demo-data.ts';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
-import { completeInn10 } from '#shared/leads/inn.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
@@ -84,7 +84,7 @@ try {
 
   let rejected = 0;
   const leads = await pool(LEADS, CONCURRENCY, async () => {
-    const reply = await submit(enquiry());
+    const reply = await submit(demoEnquiry());
     if (reply.status !== 202) rejected += 1;
   });
 
@@ -96,7 +96,7 @@ try {
   const watcher = watchMailbox(runtime.urls.mailbox, sentAt, arrivedAfter);
   await pool(TRACED_LEADS, 5, async () => {
     const started = Date.now();
-    const reply = await submit(enquiry());
+    const reply = await submit(demoEnquiry());
     if (reply.body.leadId) sentAt.set(reply.body.leadId, started);
   });
   const deadline = Date.now() + 120_000;
@@ -126,22 +126,6 @@ try {
   );
 } finally {
   await runtime.stop();
-}
-
-function enquiry() {
-  const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  return {
-    company: {
-      name: `Bench ${randomUUID().slice(0, 8)} LLC`,
-      inn: completeInn10(nine),
-      sizeBand: 'medium',
-      industry: 'trade',
-    },
-    contact: { name: 'Bench Contact', email: `bench.${randomUUID()}@bench.example` },
-    products: ['settlement_account', 'payroll'],
-    consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-    source: { channel: 'web' },
-  };
 }
 
 /** Runs `total` tasks with at most `concurrency` in flight; returns wall time and per-task latencies. */

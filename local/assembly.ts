@@ -1,6 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildAttractApp } from '#infra/attract-app.ts';
 import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
+import type { StreamMappingConfig } from './stream-poller.ts';
 
 /**
  * Reads what `cdk synth` produced and describes it for the local runtime: tables, functions and their
@@ -27,18 +28,7 @@ export interface LocalRoute {
   functionArn: string;
   jwt?: { issuer: string; audience: string[] };
 }
-export interface LocalStreamMapping {
-  functionArn: string;
-  tableName: string;
-  batchSize: number;
-  startingPosition: 'LATEST' | 'TRIM_HORIZON';
-  maximumRetryAttempts: number;
-  bisectBatchOnError: boolean;
-  reportBatchItemFailures: boolean;
-  filterPatterns: unknown[];
-  maximumBatchingWindowSeconds: number;
-  onFailureQueueArn?: string;
-}
+export type LocalStreamMapping = StreamMappingConfig & { functionArn: string };
 export interface LocalEventRule {
   name: string;
   eventBusName: string;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client, Directory } from '#shared/adapters/directory.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import type { PersonalManager } from '#shared/leads/routing.ts';
@@ -74,4 +75,23 @@ export async function seedDemoData(directory: Directory): Promise<void> {
     ...DEMO_MANAGERS.map((m) => directory.putManager(m)),
     ...DEMO_CLIENTS.map((c) => directory.putClient(c)),
   ]);
+}
+
+/** A valid enquiry from a Moscow company nobody has seen yet (fresh INN and email), as a web form sends it. */
+export function demoEnquiry(overrides: Record<string, unknown> = {}) {
+  const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  return {
+    company: {
+      name: `Romashka ${randomUUID().slice(0, 8)} LLC`,
+      inn: completeInn10(nine),
+      sizeBand: 'medium',
+      industry: 'manufacturing',
+    },
+    contact: { name: 'Olga Smirnova', email: `olga.${randomUUID()}@romashka.example`, phone: '+74951234567' },
+    products: ['settlement_account', 'payroll', 'credit'],
+    message: 'We are looking for a bank for payroll and a credit line.',
+    consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
+    source: { channel: 'web', utm: { source: 'google', medium: 'cpc', campaign: 'sme-autumn' } },
+    ...overrides,
+  };
 }

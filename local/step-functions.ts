@@ -217,12 +217,7 @@ export class LocalStepFunctions {
   private describeExecution(input: Input) {
     const e = this.executionOf(input.executionArn);
     return {
-      executionArn: e.executionArn,
-      stateMachineArn: e.stateMachineArn,
-      name: e.name,
-      status: e.status,
-      startDate: seconds(e.startDate),
-      ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
+      ...executionSummary(e),
       input: e.input,
       inputDetails: { included: true },
       ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
@@ -239,14 +234,7 @@ export class LocalStepFunctions {
       .reverse(); // newest first, as AWS lists them
     const { items, nextToken } = page(all, input, 100);
     return {
-      executions: items.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: seconds(e.startDate),
-        ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
-      })),
+      executions: items.map(executionSummary),
       ...(nextToken ? { nextToken } : {}),
     };
   }
@@ -647,3 +635,13 @@ const optional = (value: unknown) => (typeof value === 'string' ? value : undefi
 const seconds = (date: Date) => date.getTime() / 1000;
 const stripUndefined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** What DescribeExecution and ListExecutions both say about an execution. */
+const executionSummary = (e: Execution) => ({
+  executionArn: e.executionArn,
+  stateMachineArn: e.stateMachineArn,
+  name: e.name,
+  status: e.status,
+  startDate: seconds(e.startDate),
+  ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
+});

@@ -2,7 +2,8 @@ import type { Directory } from '../adapters/directory.ts';
 import type { EventPublisher } from '../adapters/event-publisher.ts';
 import type { LeadStore } from '../adapters/lead-store.ts';
 import type { Mailer } from '../adapters/mailer.ts';
-import type { Lead } from './lead.ts';
+import type { TransactItems } from '../adapters/table.ts';
+import type { Assignment, Lead, LeadStatus } from './lead.ts';
 import { managerNotification } from './manager-email.ts';
 import { rankManagers, segmentOf } from './routing.ts';
 import { classifyLead, type LeadClass, scoreLead, scoringInputOf } from './scoring.ts';
@@ -117,18 +118,17 @@ export async function assignManager(
 
   if (enrichment.existingClient) {
     const { managerId } = enrichment.existingClient;
-    const assignment = { managerId, kind: 'existing_client' as const, assignedAt: at };
-    const done = await deps.leads.recordStep(leadId, {
-      set: { assignment, status: 'handed_to_client_manager' },
-      condition: 'attribute_not_exists(assignment)',
-      entry: {
-        at,
-        kind: 'assigned',
+    const assigned = await recordAssignment(
+      deps,
+      lead,
+      { managerId, kind: 'existing_client', assignedAt: at },
+      {
+        status: 'handed_to_client_manager',
         summary: `Handed to the client's personal manager ${managerId}`,
         details: { managerId },
       },
-    });
-    return announceAssignment(deps, done.applied ? { ...lead, assignment } : await loadLead(deps, leadId));
+    );
+    return assigned ?? {};
   }
 
   const segment = segmentOf(lead.company.sizeBand);
@@ -138,31 +138,19 @@ export async function assignManager(
     products: lead.products,
   });
   for (const manager of candidates) {
-    const assignment = {
-      managerId: manager.managerId,
-      kind: 'acquisition' as const,
-      segment,
-      assignedAt: at,
-    };
-    const done = await deps.leads.recordStep(leadId, {
-      set: { assignment, status: 'assigned' },
-      condition: 'attribute_not_exists(assignment)',
-      entry: {
-        at,
-        kind: 'assigned',
-        summary: `Assigned to personal manager ${manager.managerId}`,
-        details: {
-          managerId: manager.managerId,
-          segment,
-          loadBefore: `${manager.activeLeads}/${manager.capacity}`,
-        },
+    const { managerId } = manager;
+    const assigned = await recordAssignment(
+      deps,
+      lead,
+      { managerId, kind: 'acquisition', segment, assignedAt: at },
+      {
+        status: 'assigned',
+        summary: `Assigned to personal manager ${managerId}`,
+        details: { managerId, segment, loadBefore: `${manager.activeLeads}/${manager.capacity}` },
+        alongside: [deps.directory.takeCapacity(managerId)],
       },
-      alongside: [deps.directory.takeCapacity(manager.managerId)],
-    });
-    if (done.applied) return announceAssignment(deps, { ...lead, assignment });
-    // The lead's own condition failed: an earlier attempt assigned it already.
-    if (done.reasons[0]?.code === 'ConditionalCheckFailed')
-      return announceAssignment(deps, await loadLead(deps, leadId));
+    );
+    if (assigned) return assigned;
   }
   await deps.leads.recordStep(leadId, {
     set: { status: 'awaiting_manager' },
@@ -175,6 +163,30 @@ export async function assignManager(
     },
   });
   return {};
+}
+
+/**
+ * Writes the assignment unless the lead already has one, and announces whichever assignment it ends up
+ * with. Undefined when another condition failed: the manager had no capacity left.
+ */
+async function recordAssignment(
+  deps: IntakeDeps,
+  lead: Lead,
+  assignment: Assignment,
+  step: { status: LeadStatus; summary: string; details: Record<string, unknown>; alongside?: TransactItems },
+): Promise<AssignmentResult | undefined> {
+  const done = await deps.leads.recordStep(lead.leadId, {
+    set: { assignment, status: step.status },
+    condition: 'attribute_not_exists(assignment)',
+    entry: { at: assignment.assignedAt, kind: 'assigned', summary: step.summary, details: step.details },
+    ...(step.alongside ? { alongside: step.alongside } : {}),
+  });
+  if (done.applied) return announceAssignment(deps, { ...lead, assignment });
+  // The lead's own condition failed: an earlier attempt assigned it already.
+  if (done.reasons[0]?.code === 'ConditionalCheckFailed') {
+    return announceAssignment(deps, await loadLead(deps, lead.leadId));
+  }
+  return undefined;
 }
 
 /** Publishes the stored assignment; a retried step publishes the same event id again, never a different fact. */

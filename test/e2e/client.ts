@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { completeInn10 } from '#shared/leads/inn.ts';
 
 export const api = () => inject('api');
 export const tokens = () => inject('tokens');
@@ -67,24 +65,7 @@ export const clientAddress = () => {
   return `127.${(nextAddress >> 16) & 0xff}.${(nextAddress >> 8) & 0xff}.${nextAddress & 0xff}`;
 };
 
-/** A valid enquiry for a company nobody has seen: fresh INN and email. */
-export function enquiry(overrides: Record<string, unknown> = {}) {
-  const nine = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  return {
-    company: {
-      name: `Romashka ${randomUUID().slice(0, 8)} LLC`,
-      inn: completeInn10(nine),
-      sizeBand: 'medium',
-      industry: 'manufacturing',
-    },
-    contact: { name: 'Olga Smirnova', email: `olga.${randomUUID()}@romashka.example`, phone: '+74951234567' },
-    products: ['settlement_account', 'payroll', 'credit'],
-    message: 'We are looking for a bank for payroll and a credit line.',
-    consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-    source: { channel: 'web', utm: { source: 'google', medium: 'cpc', campaign: 'sme-autumn' } },
-    ...overrides,
-  };
-}
+export { demoEnquiry as enquiry } from '#local/demo-data.ts';
 
 const localAws = { region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 export const sfn = () => new SFNClient({ ...localAws, endpoint: inject('stepFunctions') });
