@@ -10,7 +10,8 @@ const MAX_PAYLOAD = 10 * 1024 * 1024; // API Gateway's own limit; handlers enfor
 
 /**
  * The HTTP API as API Gateway runs it: the synthesized routes, payload format 2.0 events, the JWT
- * authorizer's checks and its claims in the request context. `/health` is the local runtime's own.
+ * authorizer's checks and its claims in the request context. `/health` and `/__local/dead-letters` are the
+ * local runtime's own.
  */
 export class LocalHttpApi {
   private readonly server: Server;
@@ -18,8 +19,10 @@ export class LocalHttpApi {
   private readonly invoke: Invoke;
   private readonly tokens: DevTokenIssuer;
   private readonly health: () => Promise<Record<string, boolean>>;
+  private readonly deadLetters: () => unknown;
 
   constructor(opts: {
+    deadLetters: () => unknown;
     routes: LocalRoute[];
     invoke: Invoke;
     tokens: DevTokenIssuer;
@@ -38,6 +41,7 @@ export class LocalHttpApi {
     this.invoke = opts.invoke;
     this.tokens = opts.tokens;
     this.health = opts.health;
+    this.deadLetters = opts.deadLetters;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('Local API failure', error);
@@ -65,6 +69,8 @@ export class LocalHttpApi {
       const ok = Object.values(parts).every(Boolean);
       return send(res, ok ? 200 : 503, { status: ok ? 'ok' : 'starting', parts });
     }
+    // The local stand-in for the dead-letter queues' consoles: what the engineer on call would look at.
+    if (method === 'GET' && url.pathname === '/__local/dead-letters') return send(res, 200, this.deadLetters());
     const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
     if (!route) return send(res, 404, { message: 'Not Found' });
 

@@ -164,6 +164,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       routes: app.routes,
       tokens: issuer,
       invoke: (arn, event) => lambdas.invoke(arn, event),
+      deadLetters: () =>
+        Object.fromEntries(app.queues.map((q) => [q.name, queues.messages(q.arn).map((m) => JSON.parse(m.body))])),
       health: async () => ({
         dynamodb: ready,
         mailbox:

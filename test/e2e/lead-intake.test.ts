@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { LEAD_EVENT_SOURCE, LEAD_EVENTS, type LeadEventType } from '#events/lead-events.ts';
 import { DEMO_CLIENTS, DEMO_MANAGERS } from '#local/demo-data.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import {
@@ -167,4 +168,11 @@ async function tableName(): Promise<string> {
   const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
   return TableNames[0] ?? '';
+}
+
+type BusEvent = { source: string; 'detail-type': string; detail: { leadId?: string } };
+
+async function busEventsOf(leadId: string): Promise<BusEvent[]> {
+  const events = (await (await fetch(`${inject('events')}/events`)).json()) as BusEvent[];
+  return events.filter((e) => e.detail.leadId === leadId);
 }

@@ -7,6 +7,7 @@ import {
   executionsOf,
   finishedExecution,
   mailbox,
+  tokens,
 } from './client.ts';
 
 // Faults are injected into the local Step Functions service: only to make StartExecution fail, never to
@@ -17,6 +18,14 @@ const faults = (body?: object) =>
     headers: { 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
+
+const faultsUsedUp = () =>
+  eventually(async () => {
+    const { faults: left } = (await (await fetch(`${inject('stepFunctions')}/__faults`)).json()) as {
+      faults: unknown[];
+    };
+    return left.length === 0 ? true : undefined;
+  }, 'every injected fault to be used');
 
 describe('the outbox: a stored lead always reaches its workflow', () => {
   afterEach(async () => {
@@ -33,6 +42,7 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
     expect(status).toBe(202);
 
     // Assess: one execution, named by the lead, succeeded, and the manager got one email.
+    await faultsUsedUp();
     expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
     expect(await executionsOf(body.leadId)).toHaveLength(1);
     const emails = await eventually(async () => {
@@ -50,9 +60,34 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
 
     const { body } = await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() });
 
+    // The execution started by the first attempt may finish while the starter still retries: wait for
+    // every injected fault to be used before counting executions.
+    await faultsUsedUp();
     expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
     expect(await executionsOf(body.leadId)).toHaveLength(1);
-    const used = (await (await fetch(`${inject('stepFunctions')}/__faults`)).json()) as { faults: unknown[] };
-    expect(used.faults).toEqual([]);
+  });
+
+  it('dead-letters the stream record when StartExecution never succeeds, and the lead stays visible as received', async () => {
+    const deadLetters = async () =>
+      Object.entries((await call('GET', '/__local/dead-letters')).body as Record<string, unknown[]>)
+        .filter(([queue]) => queue.includes('StarterDlq'))
+        .flatMap(([, messages]) => messages);
+    const before = (await deadLetters()).length;
+    expect((await faults({ operation: 'StartExecution', mode: 'fail_before', count: 1000 })).ok).toBe(true);
+
+    const { body } = await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() });
+
+    const letters = await eventually(
+      async () => {
+        const found = await deadLetters();
+        return found.length > before ? found : undefined;
+      },
+      'the on-failure record',
+      60_000,
+    );
+    expect(JSON.stringify(letters.at(-1))).toMatch(/DDBStreamBatchInfo|shardId|startSequenceNumber/);
+    expect(await executionsOf(body.leadId)).toHaveLength(0);
+    const lead = await call('GET', `/v1/leads/${body.leadId}`, { token: tokens()['irina.head'] });
+    expect(lead.body.status).toBe('received');
   });
 });
