@@ -70,7 +70,8 @@ export class LocalHttpApi {
       return send(res, ok ? 200 : 503, { status: ok ? 'ok' : 'starting', parts });
     }
     // The local stand-in for the dead-letter queues' consoles: what the engineer on call would look at.
-    if (method === 'GET' && url.pathname === '/__local/dead-letters') return send(res, 200, this.deadLetters());
+    if (method === 'GET' && url.pathname === '/__local/dead-letters')
+      return send(res, 200, this.deadLetters());
     const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
     if (!route) return send(res, 404, { message: 'Not Found' });
 

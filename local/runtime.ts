@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTEXT_KEYS } from '#infra/config.ts';
 import { Directory } from '#shared/adapters/directory.ts';
@@ -165,18 +170,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tokens: issuer,
       invoke: (arn, event) => lambdas.invoke(arn, event),
       deadLetters: () =>
-        Object.fromEntries(app.queues.map((q) => [q.name, queues.messages(q.arn).map((m) => JSON.parse(m.body))])),
-      health: async () => ({
-        dynamodb: ready,
-        mailbox:
-          ready &&
-          (await fetch(`${urls.mailbox}/health-check`)
-            .then((r) => r.ok)
-            .catch(() => false)),
-        stepFunctions: ready,
-        events: ready,
-        streams: ready,
-      }),
+        Object.fromEntries(
+          app.queues.map((q) => [q.name, queues.messages(q.arn).map((m) => JSON.parse(m.body))]),
+        ),
+      // Each part is asked, not assumed: the store answers a call, the servers answer on their ports.
+      health: async () => {
+        const answers = (probe: Promise<unknown>) => probe.then(() => true).catch(() => false);
+        const [dynamodb, mailbox, stepFunctions, events] = await Promise.all([
+          answers(ddb.send(new ListTablesCommand({ Limit: 1 }))),
+          fetch(`${urls.mailbox}/health-check`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+          answers(fetch(`${urls.stepFunctions}/__faults`)),
+          answers(fetch(`${urls.events}/events`, { method: 'HEAD' })),
+        ]);
+        return { dynamodb, mailbox, stepFunctions, events, streamPollers: ready };
+      },
     });
     await api.listen(ports.api);
     stops.push(() => api.close());
