@@ -33,13 +33,12 @@ export type Enrichment = { regionCode: string; existingClient?: { clientId: stri
 export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enrichment> {
   const lead = await loadLead(deps, leadId);
   const client = await deps.directory.findClientByInn(lead.company.inn);
-  const at = deps.now().toISOString();
-  if (client) {
-    const existingClient = { clientId: client.clientId, managerId: client.managerId };
+  const existingClient = client && { clientId: client.clientId, managerId: client.managerId };
+  if (existingClient) {
     await deps.leads.recordStep(leadId, {
       set: { existingClient },
       entry: {
-        at,
+        at: deps.now().toISOString(),
         kind: 'existing_client_matched',
         summary: 'The company is an existing client; its personal manager takes the enquiry',
         details: existingClient,
@@ -59,10 +58,7 @@ export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enri
     ...(lead.company.industry ? { industry: lead.company.industry } : {}),
     existingClient: Boolean(client),
   });
-  return {
-    regionCode: lead.regionCode,
-    ...(client ? { existingClient: { clientId: client.clientId, managerId: client.managerId } } : {}),
-  };
+  return { regionCode: lead.regionCode, ...(existingClient ? { existingClient } : {}) };
 }
 
 export type Assessment = { leadClass: LeadClass; total: number; configVersion: string };
