@@ -8,10 +8,17 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/access/roles.ts';
-import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
+import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
 
 /** Data that must survive every redeploy of code: the Attract table and the staff directory (Cognito). */
 export class AttractStatefulStack extends Stack {
@@ -38,6 +45,14 @@ export class AttractStatefulStack extends Stack {
       indexName: MANAGERS_INDEX.name,
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+    });
+    // Sparse, and keys plus lead id only: the sweeper needs no personal data to restart a workflow.
+    this.table.addGlobalSecondaryIndex({
+      indexName: PENDING_INTAKE_INDEX.name,
+      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: ['leadId'],
     });
 
     this.userPool = new UserPool(this, 'StaffDirectory', {

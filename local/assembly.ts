@@ -35,6 +35,12 @@ export interface LocalEventRule {
   eventPattern: unknown;
   targets: { id: string; arn: string; deadLetterArn?: string; maximumRetryAttempts?: number }[];
 }
+/** A scheduled rule: its rate and the functions it invokes with their fixed input. */
+export interface LocalSchedule {
+  name: string;
+  everyMs: number;
+  targets: { arn: string; input?: string }[];
+}
 export interface LocalApp {
   region: string;
   tables: CreateTableCommandInput[];
@@ -44,6 +50,7 @@ export interface LocalApp {
   stateMachines: { arn: string; name: string; definition: Record<string, unknown> }[];
   streamMappings: LocalStreamMapping[];
   rules: LocalEventRule[];
+  schedules: LocalSchedule[];
   queues: { arn: string; name: string }[];
 }
 
@@ -232,21 +239,58 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
         : {}),
     }));
 
-  const rules = of('AWS::Events::Rule').map(({ id, props }) => ({
-    name: id,
-    eventBusName: String(props.EventBusName ?? 'default'),
-    eventPattern: props.EventPattern,
-    targets: (props.Targets ?? []).map((t: any) => ({
-      id: String(t.Id),
-      arn: String(t.Arn),
-      ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),
-      ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined
-        ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) }
-        : {}),
-    })),
-  }));
+  const rules = of('AWS::Events::Rule')
+    .filter(({ props }) => props.EventPattern)
+    .map(({ id, props }) => ({
+      name: id,
+      eventBusName: String(props.EventBusName ?? 'default'),
+      eventPattern: props.EventPattern,
+      targets: (props.Targets ?? []).map((t: any) => ({
+        id: String(t.Id),
+        arn: String(t.Arn),
+        ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),
+        ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined
+          ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) }
+          : {}),
+      })),
+    }));
+
+  const units: Record<string, number> = {
+    minute: 60_000,
+    minutes: 60_000,
+    hour: 3_600_000,
+    hours: 3_600_000,
+    day: 86_400_000,
+    days: 86_400_000,
+  };
+  const schedules = of('AWS::Events::Rule')
+    .filter(({ props }) => props.ScheduleExpression)
+    .map(({ id, props }) => {
+      const [, count, unit] = /^rate\((\d+) (\w+)\)$/.exec(String(props.ScheduleExpression)) ?? [];
+      if (!count || !unit || !units[unit])
+        throw new Error(`Unsupported schedule ${props.ScheduleExpression} on ${id}`);
+      return {
+        name: id,
+        everyMs: Number(count) * units[unit],
+        targets: (props.Targets ?? []).map((t: { Arn: string; Input?: string }) => ({
+          arn: String(t.Arn),
+          ...(t.Input ? { input: String(t.Input) } : {}),
+        })),
+      };
+    });
 
   const queues = of('AWS::SQS::Queue').map(({ id }) => ({ arn: getAtt(id, 'Arn'), name: id }));
 
-  return { region, tables, timeToLive, functions, routes, stateMachines, streamMappings, rules, queues };
+  return {
+    region,
+    tables,
+    timeToLive,
+    functions,
+    routes,
+    stateMachines,
+    streamMappings,
+    rules,
+    schedules,
+    queues,
+  };
 }

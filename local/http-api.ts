@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LocalRoute } from './assembly.ts';
+import type { LocalFunction, LocalRoute } from './assembly.ts';
 import type { DevTokenIssuer } from './dev-tokens.ts';
 
 type Invoke = (functionArn: string, event: unknown) => Promise<unknown>;
@@ -10,8 +10,8 @@ const MAX_PAYLOAD = 10 * 1024 * 1024; // API Gateway's own limit; handlers enfor
 
 /**
  * The HTTP API as API Gateway runs it: the synthesized routes, payload format 2.0 events, the JWT
- * authorizer's checks and its claims in the request context. `/health` and `/__local/dead-letters` are the
- * local runtime's own.
+ * authorizer's checks and its claims in the request context. `/health` and `/__local/*` are the local
+ * runtime's own.
  */
 export class LocalHttpApi {
   private readonly server: Server;
@@ -21,7 +21,10 @@ export class LocalHttpApi {
   private readonly health: () => Promise<Record<string, boolean>>;
   private readonly deadLetters: () => unknown;
 
+  private readonly functions: LocalFunction[];
+
   constructor(opts: {
+    functions: LocalFunction[];
     deadLetters: () => unknown;
     routes: LocalRoute[];
     invoke: Invoke;
@@ -42,6 +45,7 @@ export class LocalHttpApi {
     this.tokens = opts.tokens;
     this.health = opts.health;
     this.deadLetters = opts.deadLetters;
+    this.functions = opts.functions;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('Local API failure', error);
@@ -72,6 +76,23 @@ export class LocalHttpApi {
     // The local stand-in for the dead-letter queues' consoles: what the engineer on call would look at.
     if (method === 'GET' && url.pathname === '/__local/dead-letters')
       return send(res, 200, this.deadLetters());
+    // The local `aws lambda invoke`: an engineer runs a function by its name, e.g. the pending-intake sweeper.
+    if (method === 'GET' && url.pathname === '/__local/functions') {
+      return send(
+        res,
+        200,
+        this.functions.map((f) => ({ name: f.logicalId, entry: f.entry })),
+      );
+    }
+    const invoked = /^\/__local\/functions\/([^/]+)\/invoke$/.exec(url.pathname);
+    if (method === 'POST' && invoked) {
+      const fn = this.functions.find((f) => f.logicalId === invoked[1]);
+      if (!fn) return send(res, 404, { message: 'No such function' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const payload = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      return send(res, 200, (await this.invoke(fn.arn, payload)) ?? null);
+    }
     const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
     if (!route) return send(res, 404, { message: 'Not Found' });
 

@@ -158,6 +158,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stops.push(() => poller.stop());
     }
 
+    // Scheduled rules run on their synthesized rate, with the input the rule gives each target.
+    for (const schedule of app.schedules) {
+      const timer = setInterval(() => {
+        for (const target of schedule.targets) {
+          const input = target.input
+            ? JSON.parse(target.input)
+            : { 'detail-type': 'Scheduled Event', source: 'aws.events' };
+          lambdas
+            .invoke(target.arn, input)
+            .catch((e: unknown) => console.error(`Schedule ${schedule.name} failed:`, e));
+        }
+      }, schedule.everyMs);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    }
+
     const staffRoute = app.routes.find((r) => r.jwt);
     if (!staffRoute?.jwt) throw new Error('The synthesized API has no JWT-protected route');
     const issuer = await DevTokenIssuer.create(staffRoute.jwt.issuer, staffRoute.jwt.audience[0] ?? '');
@@ -169,6 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       routes: app.routes,
       tokens: issuer,
       invoke: (arn, event) => lambdas.invoke(arn, event),
+      functions: app.functions,
       deadLetters: () =>
         Object.fromEntries(
           app.queues.map((q) => [q.name, queues.messages(q.arn).map((m) => JSON.parse(m.body))]),

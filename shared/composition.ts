@@ -7,6 +7,7 @@ import { RateLimiter } from './adapters/rate-limiter.ts';
 import { WorkflowStarter } from './adapters/workflow-starter.ts';
 import type { CaptureDeps } from './leads/capture-lead.ts';
 import type { IntakeDeps } from './leads/intake.ts';
+import type { OutboxDeps } from './leads/outbox.ts';
 import {
   documentClient,
   eventBridgeClient,
@@ -40,4 +41,8 @@ export const intakeDeps = (): IntakeDeps => ({
 
 export const mailer = () => new Mailer(sesClient(), setting('senderEmail'));
 
-export const workflowStarter = () => new WorkflowStarter(sfnClient(), setting('leadIntakeStateMachineArn'));
+export const outboxDeps = (): OutboxDeps => ({
+  leads: leadStore(),
+  starter: new WorkflowStarter(sfnClient(), setting('leadIntakeStateMachineArn')),
+  now: () => new Date(),
+});

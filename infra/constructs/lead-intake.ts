@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -21,7 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
+import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction } from './attract-function.ts';
@@ -217,9 +218,10 @@ export class LeadIntake extends Construct {
     const starter = new AttractFunction(this, 'StartLeadIntake', {
       entry: 'functions/leads/start-lead-intake.ts',
       description: 'Table stream: start one LeadIntake execution per new lead',
-      environment: { [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
+      environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
     });
     this.stateMachine.grantStartExecution(starter);
+    grantTable(starter, table, 'readWrite');
     const starterDlq = operations.deadLetterQueue(
       'LeadIntakeStarterDlq',
       'Leads whose workflow could not be started',
@@ -240,6 +242,29 @@ export class LeadIntake extends Construct {
         ],
       }),
     );
+
+    // The safety net behind the stream: every few minutes, start any lead whose start was never confirmed.
+    const sweeper = new AttractFunction(this, 'SweepPendingIntake', {
+      entry: 'functions/leads/sweep-pending-intake.ts',
+      description: 'Scheduled: start the LeadIntake of leads whose workflow start was never confirmed',
+      environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
+      timeout: Duration.minutes(1),
+    });
+    this.stateMachine.grantStartExecution(sweeper);
+    grantTable(sweeper, table, 'readWrite');
+    new Rule(this, 'SweepPendingIntakeSchedule', {
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [
+        new LambdaFunction(sweeper, {
+          event: RuleTargetInput.fromObject({ graceMinutes: 2, batchSize: 100 }),
+          deadLetterQueue: operations.deadLetterQueue(
+            'SweepPendingIntakeDlq',
+            'Pending-intake sweeps that could not run',
+          ),
+          retryAttempts: 4,
+        }),
+      ],
+    });
   }
 }
 
@@ -257,12 +282,17 @@ const TABLE_ACTIONS = {
   ],
 };
 
-/** Table access by name, the table and its one index, instead of the `index/*` wildcard of grantReadWriteData. */
+/** Table access by name, the table and its indexes, instead of the `index/*` wildcard of grantReadWriteData. */
 function grantTable(fn: AttractFunction, table: ITable, access: keyof typeof TABLE_ACTIONS): void {
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: TABLE_ACTIONS[access],
-      resources: [table.tableArn, `${table.tableArn}/index/${MANAGERS_INDEX.name}`],
+      resources: [
+        table.tableArn,
+        ...[MANAGERS_INDEX.name, PENDING_INTAKE_INDEX.name].map(
+          (index) => `${table.tableArn}/index/${index}`,
+        ),
+      ],
     }),
   );
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type DuplicateKey, type Lead, TIMELINE_KINDS, type TimelineEntry } from '../leads/lead.ts';
-import { epochSeconds, keys, type TransactItems, transact, withoutKeys } from './table.ts';
+import {
+  epochSeconds,
+  keys,
+  PENDING_INTAKE_INDEX,
+  type TransactItems,
+  transact,
+  withoutKeys,
+} from './table.ts';
 
 export type IdempotencyClaim = { key: string; fingerprint: string; until: string };
 
@@ -50,7 +57,13 @@ export class LeadStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.lead(lead.leadId), type: 'Lead', ...lead },
+          Item: {
+            ...keys.lead(lead.leadId),
+            type: 'Lead',
+            gsi2pk: PENDING_INTAKE_INDEX.pk,
+            gsi2sk: `${lead.receivedAt}#${lead.leadId}`,
+            ...lead,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -126,6 +139,32 @@ export class LeadStore {
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     return Item;
+  }
+
+  /** Leads received before `before` whose workflow start was never confirmed, oldest first. */
+  async pendingIntake(before: string, limit: number): Promise<string[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_INTAKE_INDEX.name,
+        KeyConditionExpression: 'gsi2pk = :pending AND gsi2sk < :before',
+        ExpressionAttributeValues: { ':pending': PENDING_INTAKE_INDEX.pk, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => String(item.leadId));
+  }
+
+  /** The workflow is known to exist: the lead leaves the pending index. */
+  async confirmIntakeStarted(leadId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.lead(leadId),
+        UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   /** The lead item alone: what the workflow steps need. */

@@ -25,9 +25,12 @@ export const keys = {
 /** GSI1 lists the personal managers of the unit. */
 export const MANAGERS_INDEX = { name: 'gsi1', pk: 'MANAGERS' } as const;
 
+/** GSI2 is sparse: it holds the leads whose workflow has not been confirmed started, by receipt time. */
+export const PENDING_INTAKE_INDEX = { name: 'gsi2', pk: 'INTAKE_PENDING' } as const;
+
 export const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'expiresAt'];
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt'];
 
 /** The domain record without the table's own attributes. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {

@@ -67,7 +67,7 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
     expect(await executionsOf(body.leadId)).toHaveLength(1);
   });
 
-  it('dead-letters the stream record when StartExecution never succeeds, and the lead stays visible as received', async () => {
+  it('dead-letters the stream record when StartExecution keeps failing; the sweeper starts the lead once the service recovers', async () => {
     const deadLetters = async () =>
       Object.entries((await call('GET', '/__local/dead-letters')).body as Record<string, unknown[]>)
         .filter(([queue]) => queue.includes('StarterDlq'))
@@ -89,5 +89,27 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
     expect(await executionsOf(body.leadId)).toHaveLength(0);
     const lead = await call('GET', `/v1/leads/${body.leadId}`, { token: tokens()['irina.head'] });
     expect(lead.body.status).toBe('received');
+
+    // The service recovers; the pending-intake sweeper (run now, as after an incident) starts the workflow.
+    await faults();
+    const { body: functions } = await call('GET', '/__local/functions');
+    const sweeper = (functions as { name: string; entry: string }[]).find((f) =>
+      f.entry.endsWith('sweep-pending-intake.ts'),
+    );
+    const swept = await call('POST', `/__local/functions/${sweeper?.name}/invoke`, {
+      body: { graceMinutes: 0 },
+    });
+    expect(swept.body.started).toBeGreaterThanOrEqual(1);
+    expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
+    const delivered = await eventually(
+      async () => (await mailbox()).find((m) => m.html.includes(body.leadId)),
+      'the manager email after the sweep',
+    );
+    expect(delivered.subject).toContain('lead');
+    // Swept once, the lead is no longer pending: a second sweep starts nothing for it.
+    const again = await call('POST', `/__local/functions/${sweeper?.name}/invoke`, {
+      body: { graceMinutes: 0 },
+    });
+    expect(again.body.started).toBe(0);
   });
 });
