@@ -14,7 +14,10 @@ type Template = {
   Resources: Record<string, Resource>;
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 };
-type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, unknown> };
+/** CloudFormation properties are untyped JSON; every use below converts with String(), Number() or JSON.parse. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+type Resource = { Type: string; Properties?: Record<string, Json>; Metadata?: Record<string, unknown> };
 
 export interface LocalFunction {
   logicalId: string;
@@ -121,7 +124,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       if (output.Export) exports.set(String(resolve(output.Export.Name)), output.Value);
     }
   }
-  function resolve(value: unknown): any {
+  function resolve(value: unknown): Json {
     if (Array.isArray(value)) return value.map(resolve);
     if (value === null || typeof value !== 'object') return value;
     const obj = value as Record<string, unknown>;
@@ -245,7 +248,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       name: id,
       eventBusName: String(props.EventBusName ?? 'default'),
       eventPattern: props.EventPattern,
-      targets: (props.Targets ?? []).map((t: any) => ({
+      targets: (props.Targets ?? []).map((t: Json) => ({
         id: String(t.Id),
         arn: String(t.Arn),
         ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),

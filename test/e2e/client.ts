@@ -7,7 +7,9 @@ import { inject } from 'vitest';
 export const api = () => inject('api');
 export const tokens = () => inject('tokens');
 
-export type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: any };
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert on what they read
+type Body = any;
+export type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: Body };
 
 /**
  * An HTTP call from a chosen loopback address: each test (or each simulated client) speaks from its own

@@ -61,6 +61,18 @@ describe('a web lead, end to end', () => {
     expect(email.html).toContain(`Score ${lead.score.total} of 100`);
     for (const factor of lead.score.breakdown)
       expect(email.text).toContain(`${factor.factor} = ${factor.value}`);
+
+    // The bus carried the lead's events, each satisfying the contract consumers code against.
+    const onBus = await eventually(async () => {
+      const events = await busEventsOf(leadId);
+      return events.length === 3 ? events : undefined;
+    }, 'three lead events on the bus');
+    expect(onBus.map((e) => e['detail-type']).sort()).toEqual(['LeadAssigned', 'LeadCaptured', 'LeadScored']);
+    for (const event of onBus) {
+      expect(event.source).toBe(LEAD_EVENT_SOURCE);
+      expect(LEAD_EVENTS[event['detail-type'] as LeadEventType].safeParse(event.detail).success).toBe(true);
+      expect(JSON.stringify(event.detail)).not.toContain(submission.contact.email);
+    }
   });
 
   it('hands an enquiry from an existing client to its own manager, without scoring it as acquisition', async () => {
