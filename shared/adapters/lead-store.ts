@@ -44,15 +44,6 @@ export class LeadStore {
   }): Promise<CaptureResult> {
     const { lead, idempotency } = args;
     const now = epochSeconds(lead.receivedAt);
-    const claim = (key: Record<string, string>, until: string, extra: Record<string, unknown> = {}) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: { ...key, type: 'Claim', leadId: lead.leadId, expiresAt: epochSeconds(until), ...extra },
-        ConditionExpression: CLAIM_FREE,
-        ExpressionAttributeValues: { ':now': now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      },
-    });
     const items: TransactItems = [
       {
         Put: {
@@ -67,14 +58,10 @@ export class LeadStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...args.duplicateKeys.map((key) => claim(keys.duplicate(key), args.duplicateUntil)),
-      ...(idempotency
-        ? [
-            claim(keys.idempotency(idempotency.key), idempotency.until, {
-              fingerprint: idempotency.fingerprint,
-            }),
-          ]
-        : []),
+      ...args.duplicateKeys.map((key) =>
+        this.claimPut(keys.duplicate(key), lead.leadId, args.duplicateUntil, now),
+      ),
+      ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];
     const cancelled = await transact(this.client, items);
     if (!cancelled) return { outcome: 'created', leadId: lead.leadId };
@@ -98,28 +85,31 @@ export class LeadStore {
     now: number,
   ): Promise<CaptureResult> {
     const items: TransactItems = [this.timelinePut(leadId, `touch#${touch.at}#${randomUUID()}`, touch)];
-    if (idempotency) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.idempotency(idempotency.key),
-            type: 'Claim',
-            leadId,
-            fingerprint: idempotency.fingerprint,
-            expiresAt: epochSeconds(idempotency.until),
-          },
-          ConditionExpression: CLAIM_FREE,
-          ExpressionAttributeValues: { ':now': now },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
-    }
+    if (idempotency) items.push(this.idempotencyPut(idempotency, leadId, now));
     const cancelled = await transact(this.client, items);
     if (!cancelled) return { outcome: 'duplicate', leadId };
     const replay = idempotency && (await this.heldClaim(cancelled[1], keys.idempotency(idempotency.key)));
     if (replay && idempotency) return this.replayOf(replay, idempotency);
     throw new Error('Touch was cancelled without a held idempotency claim');
+  }
+
+  /** A uniqueness claim for `leadId`, taken only while free; a held one comes back with the cancellation. */
+  private claimPut(key: Record<string, string>, leadId: string, until: string, now: number, extra = {}) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...key, type: 'Claim', leadId, expiresAt: epochSeconds(until), ...extra },
+        ConditionExpression: CLAIM_FREE,
+        ExpressionAttributeValues: { ':now': now },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+  }
+
+  private idempotencyPut(idempotency: IdempotencyClaim, leadId: string, now: number) {
+    return this.claimPut(keys.idempotency(idempotency.key), leadId, idempotency.until, now, {
+      fingerprint: idempotency.fingerprint,
+    });
   }
 
   private replayOf(claim: Record<string, unknown>, idempotency: IdempotencyClaim): CaptureResult {
@@ -218,7 +208,8 @@ export class LeadStore {
   /**
    * Records a step of the lead's intake: sets fields on the lead and writes its timeline entry, atomically.
    * Step entries have fixed keys, so a retried step rewrites the same entry instead of adding one.
-   * Returns false when `condition` did not hold (the step had already happened).
+   * When a condition fails (the step had already happened, or an `alongside` item's condition), it
+   * returns `applied: false` with the cancellation reasons, in item order: the lead's first.
    */
   async recordStep(
     leadId: string,

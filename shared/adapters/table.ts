@@ -63,15 +63,13 @@ export async function transact(
         code: r.Code ?? 'None',
         ...(r.Item ? { item: unmarshall(r.Item) } : {}),
       }));
+      // A failed condition is an answer for the caller; a conflict with another writer is worth a retry.
+      if (reasons.some((r) => r.code === 'ConditionalCheckFailed')) return reasons;
       const conflicted = reasons.some(
         (r) => r.code === 'TransactionConflict' || r.code === 'ThrottlingError',
       );
-      if (conflicted && !reasons.some((r) => r.code === 'ConditionalCheckFailed') && attempt < 12) {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
-        continue;
-      }
-      if (reasons.some((r) => r.code === 'ConditionalCheckFailed')) return reasons;
-      throw error;
+      if (!conflicted || attempt >= 12) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
     }
   }
 }
