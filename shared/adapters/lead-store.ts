@@ -16,7 +16,8 @@ export type CaptureResult =
   | { outcome: 'created' | 'duplicate' | 'replayed'; leadId: string }
   | { outcome: 'idempotency_conflict' };
 
-export type LeadRecord = { lead: Lead; timeline: TimelineEntry[] };
+/** A lead as people read it: the item, its timeline, and how often the prospect came back (derived). */
+export type LeadRecord = { lead: Lead; timeline: TimelineEntry[]; touchCount: number };
 
 /** Conditions under which a uniqueness claim may be (re)taken: nobody holds it, or its window has passed. */
 const CLAIM_FREE = 'attribute_not_exists(pk) OR expiresAt < :now';
@@ -200,8 +201,9 @@ export class LeadStore {
       details: { channel: lead.source.channel },
     };
     return {
-      lead: { ...lead, touchCount: timeline.filter((e) => e.kind === 'touch').length },
+      lead,
       timeline: [received, ...timeline],
+      touchCount: timeline.filter((e) => e.kind === 'touch').length,
     };
   }
 

@@ -52,7 +52,6 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     receivedAt,
     ...fields,
     regionCode: regionCodeOfInn(submission.company.inn),
-    touchCount: 0,
   };
   const idempotency: IdempotencyClaim | undefined = request.idempotencyKey
     ? {

@@ -15,7 +15,7 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
 }
 
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
-export function leadView({ lead, timeline }: LeadRecord) {
+export function leadView({ lead, timeline, touchCount }: LeadRecord) {
   return {
     leadId: lead.leadId,
     status: lead.status,
@@ -30,7 +30,7 @@ export function leadView({ lead, timeline }: LeadRecord) {
     message: lead.message ?? null,
     source: lead.source,
     consents: lead.consents,
-    touchCount: lead.touchCount,
+    touchCount,
     timeline,
   };
 }

@@ -35,7 +35,6 @@ export type Lead = {
   consents: LeadSubmission['consents'];
   source: LeadSubmission['source'];
   regionCode: string;
-  touchCount: number;
   lastTouchAt?: string;
   existingClient?: { clientId: string; managerId: string };
   score?: Score;

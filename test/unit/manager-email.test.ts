@@ -28,7 +28,6 @@ const lead: Lead = {
   consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'v1' }],
   source: { channel: 'web' },
   regionCode: '77',
-  touchCount: 0,
   assignment: { managerId: 'pm-1', kind: 'acquisition', assignedAt: '2026-11-23T10:00:01.000Z' },
 };
 
