@@ -25,7 +25,7 @@ import { Construct } from 'constructs';
 import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { AttractFunction } from './attract-function.ts';
+import { AttractFunction, type AttractFunctionProps } from './attract-function.ts';
 import type { Operations } from './operations.ts';
 
 export interface LeadIntakeProps {
@@ -215,13 +215,20 @@ export class LeadIntake extends Construct {
     );
 
     // The outbox: every stored lead starts its workflow, named by leadId so a redelivery cannot start two.
-    const starter = new AttractFunction(this, 'StartLeadIntake', {
+    // Starter and sweeper both start executions and confirm the start on the lead.
+    const outboxFunction = (name: string, props: Omit<AttractFunctionProps, 'environment'>) => {
+      const fn = new AttractFunction(this, name, {
+        ...props,
+        environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
+      });
+      this.stateMachine.grantStartExecution(fn);
+      grantTable(fn, table, 'readWrite');
+      return fn;
+    };
+    const starter = outboxFunction('StartLeadIntake', {
       entry: 'functions/leads/start-lead-intake.ts',
       description: 'Table stream: start one LeadIntake execution per new lead',
-      environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
     });
-    this.stateMachine.grantStartExecution(starter);
-    grantTable(starter, table, 'readWrite');
     const starterDlq = operations.deadLetterQueue(
       'LeadIntakeStarterDlq',
       'Leads whose workflow could not be started',
@@ -244,14 +251,11 @@ export class LeadIntake extends Construct {
     );
 
     // The safety net behind the stream: every few minutes, start any lead whose start was never confirmed.
-    const sweeper = new AttractFunction(this, 'SweepPendingIntake', {
+    const sweeper = outboxFunction('SweepPendingIntake', {
       entry: 'functions/leads/sweep-pending-intake.ts',
       description: 'Scheduled: start the LeadIntake of leads whose workflow start was never confirmed',
-      environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
       timeout: Duration.minutes(1),
     });
-    this.stateMachine.grantStartExecution(sweeper);
-    grantTable(sweeper, table, 'readWrite');
     new Rule(this, 'SweepPendingIntakeSchedule', {
       schedule: Schedule.rate(Duration.minutes(5)),
       targets: [
