@@ -77,7 +77,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((e: unknown) => console.error('Stopping:', e));
+    for (const s of [...stops].reverse()) await s().catch((e: unknown) => console.error('Stopping:', e));
   };
 
   try {
@@ -112,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const lambdas = new LocalLambdas(app.functions);
     Object.assign(process.env, lambdas.environment());
+    const invoke = (arn: string, event: unknown) => lambdas.invoke(arn, event);
 
     const ddb = new DynamoDBClient({ endpoint: urls.dynamodb, region: LOCAL_REGION });
     for (const table of app.tables) await ddb.send(new CreateTableCommand(table));
@@ -127,7 +128,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const queues = new LocalQueues();
     const stepFunctions = new LocalStepFunctions({
       stateMachines: app.stateMachines,
-      invokeLambda: (arn, payload) => lambdas.invoke(arn, payload),
+      invokeLambda: invoke,
     });
     await stepFunctions.listen(ports.stepFunctions);
     stops.push(() => stepFunctions.close());
@@ -136,7 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       rules: app.rules,
       queues,
       deliver: async (targetArn, event) => {
-        if (lambdas.has(targetArn)) await lambdas.invoke(targetArn, event);
+        if (lambdas.has(targetArn)) await invoke(targetArn, event);
         // Log-group targets (the audit log) keep what the bus recorded; nothing more to do here.
       },
     });
@@ -150,7 +151,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           region: LOCAL_REGION,
           mapping,
           queues,
-          invoke: (event) => lambdas.invoke(mapping.functionArn, event),
+          invoke: (event) => invoke(mapping.functionArn, event),
         }),
     );
     for (const poller of pollers) {
@@ -165,9 +166,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           const input = target.input
             ? JSON.parse(target.input)
             : { 'detail-type': 'Scheduled Event', source: 'aws.events' };
-          lambdas
-            .invoke(target.arn, input)
-            .catch((e: unknown) => console.error(`Schedule ${schedule.name} failed:`, e));
+          invoke(target.arn, input).catch((e: unknown) =>
+            console.error(`Schedule ${schedule.name} failed:`, e),
+          );
         }
       }, schedule.everyMs);
       timer.unref();
@@ -184,7 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const api = new LocalHttpApi({
       routes: app.routes,
       tokens: issuer,
-      invoke: (arn, event) => lambdas.invoke(arn, event),
+      invoke,
       functions: app.functions,
       deadLetters: () =>
         Object.fromEntries(

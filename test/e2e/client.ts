@@ -1,6 +1,11 @@
 import { request } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 
@@ -94,7 +99,6 @@ export const LEAD_INTAKE_NAME = 'LeadIntake';
 /** The LeadIntake executions named after this lead (the name is the lead id). */
 export async function executionsOf(leadId: string) {
   const client = sfn();
-  const { ListStateMachinesCommand } = await import('@aws-sdk/client-sfn');
   const machines = await client.send(new ListStateMachinesCommand({}));
   const machine = machines.stateMachines?.find((m) => m.name?.includes(LEAD_INTAKE_NAME));
   if (!machine?.stateMachineArn) throw new Error('LeadIntake state machine not found');

@@ -1,3 +1,4 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { LEAD_EVENT_SOURCE, LEAD_EVENTS, type LeadEventType } from '#events/lead-events.ts';
@@ -177,7 +178,6 @@ describe('duplicates', () => {
 });
 
 async function tableName(): Promise<string> {
-  const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
   return TableNames[0] ?? '';
 }
