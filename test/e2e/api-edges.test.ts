@@ -48,6 +48,16 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
     expect(malformed.body.error.code).toBe('malformed_json');
   });
 
+  it('answers 400 for a malformed Idempotency-Key, naming the header', async () => {
+    const reply = await call('POST', '/v1/leads', {
+      body: enquiry(),
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+      from: clientAddress(),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['headers.idempotency-key']);
+  });
+
   it('answers a honeypot hit with 202 and stores nothing', async () => {
     const reply = await call('POST', '/v1/leads', {
       body: enquiry({ fax: '+7 495 000 00 00' }),
@@ -84,6 +94,7 @@ describe('reading leads', () => {
     const missing = await call('GET', `/v1/leads/${unknown}`, { token: headToken() });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not_found');
+    expect((await call('GET', '/v1/leads/not-a-lead-id', { token: headToken() })).status).toBe(404);
   });
 });
 
