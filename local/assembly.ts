@@ -24,6 +24,26 @@ export interface LocalFunction {
   arn: string;
   entry: string;
   environment: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMB: number;
+  /** The execution role whose policies every SDK call of the function is checked against. */
+  roleArn: string;
+  /** The asynchronous invocation configuration (AWS::Lambda::EventInvokeConfig, DeadLetterConfig). */
+  asyncInvoke: {
+    maximumRetryAttempts: number;
+    maximumEventAgeSeconds: number;
+    onFailureArn?: string;
+    deadLetterArn?: string;
+  };
+}
+/** An IAM policy document, as the template gives it (resolved). */
+export type PolicyDocument = { Version?: string; Statement: unknown[] | unknown };
+/** A role and the identity policies attached to it in the templates. */
+export interface LocalRole {
+  arn: string;
+  name: string;
+  policies: { name: string; document: PolicyDocument }[];
+  managedPolicyArns: string[];
 }
 export interface LocalRoute {
   method: string;
@@ -50,7 +70,8 @@ export interface LocalApp {
   timeToLive: { tableName: string; attribute: string }[];
   functions: LocalFunction[];
   routes: LocalRoute[];
-  stateMachines: { arn: string; name: string; definition: Record<string, unknown> }[];
+  stateMachines: { arn: string; name: string; roleArn: string; definition: Record<string, unknown> }[];
+  roles: LocalRole[];
   streamMappings: LocalStreamMapping[];
   rules: LocalEventRule[];
   schedules: LocalSchedule[];
@@ -190,14 +211,47 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       attribute: props.TimeToLiveSpecification.AttributeName as string,
     }));
 
+  const invokeConfigs = new Map(
+    of('AWS::Lambda::EventInvokeConfig').map(({ props }) => [String(props.FunctionName), props]),
+  );
   const functions = of('AWS::Lambda::Function')
     .filter(({ metadata }) => typeof metadata[ENTRY_METADATA] === 'string')
-    .map(({ id, props, metadata }) => ({
-      logicalId: id,
-      arn: getAtt(id, 'Arn'),
-      entry: String(metadata[ENTRY_METADATA]),
-      environment: (props.Environment?.Variables ?? {}) as Record<string, string>,
-    }));
+    .map(({ id, props, metadata }) => {
+      const asyncConfig = invokeConfigs.get(id);
+      const onFailure = asyncConfig?.DestinationConfig?.OnFailure?.Destination;
+      const deadLetter = props.DeadLetterConfig?.TargetArn;
+      return {
+        logicalId: id,
+        arn: getAtt(id, 'Arn'),
+        entry: String(metadata[ENTRY_METADATA]),
+        environment: (props.Environment?.Variables ?? {}) as Record<string, string>,
+        // Lambda's defaults when the template says nothing: 3 s, 128 MB, 2 async retries, 6 hours.
+        timeoutSeconds: Number(props.Timeout ?? 3),
+        memoryMB: Number(props.MemorySize ?? 128),
+        roleArn: String(props.Role),
+        asyncInvoke: {
+          maximumRetryAttempts: Number(asyncConfig?.MaximumRetryAttempts ?? 2),
+          maximumEventAgeSeconds: Number(asyncConfig?.MaximumEventAgeInSeconds ?? 21_600),
+          ...(onFailure ? { onFailureArn: String(onFailure) } : {}),
+          ...(deadLetter ? { deadLetterArn: String(deadLetter) } : {}),
+        },
+      };
+    });
+
+  const roles = of('AWS::IAM::Role').map(({ id, props }) => ({
+    arn: getAtt(id, 'Arn'),
+    name: id,
+    policies: [
+      ...(props.Policies ?? []).map((p: Json) => ({
+        name: String(p.PolicyName),
+        document: p.PolicyDocument,
+      })),
+      ...of('AWS::IAM::Policy')
+        .filter(({ props: policy }) => (policy.Roles ?? []).map(String).includes(id))
+        .map(({ id: policyId, props: policy }) => ({ name: policyId, document: policy.PolicyDocument })),
+    ],
+    managedPolicyArns: (props.ManagedPolicyArns ?? []).map(String),
+  }));
 
   const integrations = new Map(
     of('AWS::ApiGatewayV2::Integration').map(({ id, props }) => [id, String(props.IntegrationUri)]),
@@ -220,6 +274,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
   const stateMachines = of('AWS::StepFunctions::StateMachine').map(({ id, props }) => ({
     arn: ref(id),
     name: id,
+    roleArn: String(props.RoleArn),
     definition: JSON.parse(String(props.DefinitionString)) as Record<string, unknown>,
   }));
 
@@ -289,6 +344,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     tables,
     timeToLive,
     functions,
+    roles,
     routes,
     stateMachines,
     streamMappings,

@@ -1,73 +1,286 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '#infra/constructs/attract-function.ts';
 import type { LocalFunction } from './assembly.ts';
+import type { EnvironmentData, FunctionErrorPayload, InvocationResult } from './lambda-worker.ts';
+import type { LocalQueues } from './queues.ts';
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+/** A function's unhandled error as Lambda reports it: `name` is its errorType, `payload` the Invoke payload. */
+export class LambdaFunctionError extends Error {
+  readonly payload: FunctionErrorPayload;
+  constructor(payload: FunctionErrorPayload) {
+    super(payload.errorMessage);
+    this.name = payload.errorType;
+    this.payload = payload;
+  }
+}
+
+/** An error of the Lambda service itself (the invoke was refused), named as the Lambda API names it. */
+export class LambdaServiceError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+type Pending = {
+  resolve: (payload: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+};
+type Environment = { worker: Worker; busy: boolean; retired: boolean; pending?: Pending };
+
+export type LocalLambdasOptions = {
+  functions: LocalFunction[];
+  /** Variables Lambda itself sets (region, credentials, endpoints), added to each function's own. */
+  runtimeEnvironment: (fn: LocalFunction) => Record<string, string>;
+  queues: LocalQueues;
+  /** Execution environments one function may have at once on this machine; further invokes wait. */
+  maxEnvironments?: number;
+  /** Delay before async retry `attempt` (AWS waits about 1 and then 2 minutes). */
+  asyncRetryDelayMs?: (attempt: number) => number;
+};
 
 /**
- * Runs the synthesized functions in this process: each ARN maps to the handler module its
- * AttractFunction names, loaded once (module scope runs once, as in a warm Lambda).
+ * The local Lambda service. Each function runs in execution environments of its own: worker threads with
+ * only the function's synthesized environment, its own module instances, its memory as heap limit and its
+ * timeout, serving one invocation at a time. A timed-out or crashed environment is discarded, as in Lambda,
+ * and the next invocation starts cold.
  */
 export class LocalLambdas {
   private readonly functions: Map<string, LocalFunction>;
-  private readonly loaded = new Map<string, Promise<Handler>>();
+  private readonly pools = new Map<string, Environment[]>();
+  private readonly waiting = new Map<string, ((env: Environment) => void)[]>();
+  private readonly asyncInFlight = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private readonly options: Required<LocalLambdasOptions>;
 
-  constructor(functions: LocalFunction[]) {
-    this.functions = new Map(functions.map((fn) => [fn.arn, fn]));
-  }
-
-  /**
-   * The functions' environments, merged: they run in one process, so one name must mean one value.
-   * The infrastructure gives every function the same names for the same things, which this checks.
-   */
-  environment(): Record<string, string> {
-    const merged: Record<string, string> = {};
-    for (const fn of this.functions.values()) {
-      for (const [name, value] of Object.entries(fn.environment)) {
-        if (name in merged && merged[name] !== value) {
-          throw new Error(`Functions disagree on ${name}: ${merged[name]} vs ${value} (${fn.logicalId})`);
-        }
-        merged[name] = value;
-      }
-    }
-    return merged;
+  constructor(options: LocalLambdasOptions) {
+    this.options = {
+      maxEnvironments: 8,
+      asyncRetryDelayMs: (attempt) => 100 * 2 ** attempt,
+      ...options,
+    };
+    this.functions = new Map(options.functions.map((fn) => [fn.arn, fn]));
   }
 
   has(arn: string): boolean {
-    return this.functions.has(arn);
+    return this.functions.has(unqualified(arn));
   }
 
+  /** A synchronous invoke (RequestResponse): the function's result, or its error as a LambdaFunctionError. */
   async invoke(arn: string, event: unknown): Promise<unknown> {
-    const fn = this.functions.get(arn);
-    if (!fn) throw new Error(`No local function for ${arn}`);
-    let handler = this.loaded.get(arn);
-    if (!handler) {
-      handler = import(pathToFileURL(path.join(PROJECT_ROOT, fn.entry)).href).then(
-        (m) => m.handler as Handler,
-      );
-      this.loaded.set(arn, handler);
+    const fn = this.functionOf(arn);
+    const env = await this.acquire(fn);
+    const requestId = randomUUID();
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.retire(fn, env);
+          reject(
+            new LambdaFunctionError({
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+              trace: [],
+            }),
+          );
+        }, timeoutMs);
+        env.pending = { resolve, reject, timer };
+        const deadline = Date.now() + timeoutMs;
+        env.worker.postMessage({ requestId, event: structuredClone(event), deadline });
+      });
+    } finally {
+      env.pending = undefined;
+      this.release(fn, env);
     }
-    return (await handler)(structuredClone(event), lambdaContext(fn));
+  }
+
+  /**
+   * An asynchronous invoke (Event): accepted at once; Lambda then runs it with the function's async
+   * retry policy and sends what still fails to its on-failure destination or dead-letter queue.
+   */
+  async invokeAsync(arn: string, event: unknown): Promise<{ requestId: string }> {
+    const fn = this.functionOf(arn);
+    const requestId = randomUUID();
+    const run = this.runAsync(fn, requestId, structuredClone(event));
+    this.asyncInFlight.add(run);
+    void run.finally(() => this.asyncInFlight.delete(run));
+    return { requestId };
+  }
+
+  /** Resolves once every asynchronous invocation so far has succeeded or been sent to its failure path. */
+  async idle(): Promise<void> {
+    while (this.asyncInFlight.size > 0) await Promise.all(this.asyncInFlight);
+  }
+
+  /** Ends every execution environment; invocations still running fail. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    const all = [...this.pools.entries()].flatMap(([arn, envs]) =>
+      envs.map((env) => ({ fn: this.functionOf(arn), env })),
+    );
+    await Promise.all(all.map(({ fn, env }) => this.retire(fn, env)));
+  }
+
+  private functionOf(arn: string): LocalFunction {
+    const fn = this.functions.get(unqualified(arn));
+    if (!fn) throw new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arn}`);
+    return fn;
+  }
+
+  private async runAsync(fn: LocalFunction, requestId: string, event: unknown): Promise<void> {
+    const { maximumRetryAttempts, maximumEventAgeSeconds } = fn.asyncInvoke;
+    const acceptedAt = Date.now();
+    let failure: FunctionErrorPayload | undefined;
+    let attempts = 0;
+    let condition = 'RetriesExhausted';
+    for (let attempt = 0; attempt <= maximumRetryAttempts; attempt++) {
+      if (Date.now() - acceptedAt > maximumEventAgeSeconds * 1000) {
+        condition = 'EventAgeExceeded';
+        break;
+      }
+      attempts += 1;
+      try {
+        await this.invoke(fn.arn, event);
+        return;
+      } catch (error) {
+        failure =
+          error instanceof LambdaFunctionError
+            ? error.payload
+            : { errorType: 'Error', errorMessage: String(error), trace: [] };
+      }
+      if (attempt === maximumRetryAttempts) break;
+      const stopped = await sleep(this.options.asyncRetryDelayMs(attempt), false, {
+        signal: this.stopping.signal,
+      }).catch(() => true);
+      if (stopped) return;
+    }
+    this.asyncFailed(fn, requestId, event, failure, attempts, condition);
+  }
+
+  /** Where an async invocation goes when it still fails: the destination record or the DLQ message AWS sends. */
+  private asyncFailed(
+    fn: LocalFunction,
+    requestId: string,
+    event: unknown,
+    failure: FunctionErrorPayload | undefined,
+    attempts: number,
+    condition: string,
+  ): void {
+    const { onFailureArn, deadLetterArn } = fn.asyncInvoke;
+    if (onFailureArn) {
+      this.options.queues.send(
+        onFailureArn,
+        JSON.stringify({
+          version: '1.0',
+          timestamp: new Date().toISOString(),
+          requestContext: {
+            requestId,
+            functionArn: `${fn.arn}:$LATEST`,
+            condition,
+            approximateInvokeCount: attempts,
+          },
+          requestPayload: event,
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: failure ?? null,
+        }),
+      );
+    }
+    if (deadLetterArn) {
+      this.options.queues.send(deadLetterArn, JSON.stringify(event), {
+        RequestID: requestId,
+        ErrorCode: '200',
+        ErrorMessage: failure?.errorMessage ?? condition,
+      });
+    }
+    if (!onFailureArn && !deadLetterArn) {
+      console.error(
+        `Lambda: ${fn.logicalId} dropped async request ${requestId} (${condition}); it has no DLQ`,
+      );
+    }
+  }
+
+  /** An idle environment of the function, a new one (a cold start), or the next one freed. */
+  private acquire(fn: LocalFunction): Promise<Environment> {
+    const pool = this.pools.get(fn.arn) ?? [];
+    this.pools.set(fn.arn, pool);
+    const idle = pool.find((env) => !env.busy);
+    if (idle || pool.length < this.options.maxEnvironments) {
+      const env = idle ?? this.start(fn);
+      env.busy = true;
+      return Promise.resolve(env);
+    }
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(fn.arn) ?? [];
+      queue.push(resolve);
+      this.waiting.set(fn.arn, queue);
+    });
+  }
+
+  /** Hands the environment to the next invocation in line (a fresh one if it died), or marks it idle. */
+  private release(fn: LocalFunction, env: Environment): void {
+    const next = this.waiting.get(fn.arn)?.shift();
+    if (!next) {
+      env.busy = false;
+      return;
+    }
+    const handed = env.retired ? this.start(fn) : env;
+    handed.busy = true;
+    next(handed);
+  }
+
+  private start(fn: LocalFunction): Environment {
+    const workerData: EnvironmentData = {
+      entry: fn.entry,
+      projectRoot: PROJECT_ROOT,
+      functionName: fn.logicalId,
+      functionArn: fn.arn,
+      memoryMB: fn.memoryMB,
+    };
+    const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
+      env: { ...fn.environment, ...this.options.runtimeEnvironment(fn) },
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMB },
+    });
+    const env: Environment = { worker, busy: false, retired: false };
+    this.pools.get(fn.arn)?.push(env);
+    worker.on('message', (result: InvocationResult) => {
+      const pending = env.pending;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      if (result.ok) return pending.resolve(result.payload);
+      // A handler module that failed to load leaves no usable environment, as in Lambda.
+      if (result.initFailed) void this.retire(fn, env);
+      pending.reject(new LambdaFunctionError(result.error));
+    });
+    const crashed = (errorType: string, errorMessage: string) => {
+      const pending = env.pending;
+      void this.retire(fn, env);
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      pending.reject(new LambdaFunctionError({ errorType, errorMessage, trace: [] }));
+    };
+    worker.on('error', (error: Error & { code?: string }) =>
+      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? crashed('Runtime.OutOfMemory', `Runtime exited with error: out of memory (${fn.memoryMB} MB)`)
+        : crashed('Runtime.ExitError', `Runtime exited with error: ${error.message}`),
+    );
+    worker.on('exit', (code) =>
+      crashed('Runtime.ExitError', `Runtime exited with error: exit status ${code}`),
+    );
+    return env;
+  }
+
+  private async retire(fn: LocalFunction, env: Environment): Promise<void> {
+    if (env.retired) return;
+    env.retired = true;
+    const pool = this.pools.get(fn.arn) ?? [];
+    if (pool.includes(env)) pool.splice(pool.indexOf(env), 1);
+    await env.worker.terminate();
   }
 }
 
-function lambdaContext(fn: LocalFunction): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: fn.logicalId,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: fn.arn,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn.logicalId}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** `arn:...:function:Name:qualifier` without its qualifier. */
+const unqualified = (arn: string) => arn.replace(/^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):.+$/, '$1');

@@ -11,12 +11,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTEXT_KEYS } from '#infra/config.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { ENV } from '#shared/environment.ts';
-import { describeLocalApp, type LocalApp, synthesizeTemplates } from './assembly.ts';
+import { describeLocalApp, LOCAL_ACCOUNT, type LocalApp, synthesizeTemplates } from './assembly.ts';
 import { DEMO_USERS, seedDemoData } from './demo-data.ts';
 import { DevTokenIssuer } from './dev-tokens.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalHttpApi } from './http-api.ts';
-import { LocalLambdas } from './lambdas.ts';
+import { LocalIam } from './iam.ts';
+import { IamGateway } from './iam-gateway.ts';
+import { LambdaServiceError, LocalLambdas } from './lambdas.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from './processes.ts';
 import { LocalQueues } from './queues.ts';
 import { LocalStepFunctions } from './step-functions.ts';
@@ -38,6 +40,8 @@ export type LocalRuntimeOptions = {
   /** Deployment settings, by CDK context key (`attract:*`), as `cdk deploy -c` would take them. */
   context?: Record<string, unknown>;
   demoData?: boolean;
+  /** Execution environments one function may have at once (Lambda scales further; this machine has 2 cores). */
+  maxEnvironments?: number;
 };
 
 export type LocalRuntime = {
@@ -48,6 +52,7 @@ export type LocalRuntime = {
   stepFunctions: LocalStepFunctions;
   eventBus: LocalEventBus;
   pollers: DynamoStreamPoller[];
+  lambdas: LocalLambdas;
   stop: () => Promise<void>;
 };
 
@@ -98,21 +103,76 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
       events: `http://127.0.0.1:${ports.events}`,
     };
-    // The handlers' SDK clients find the emulators through the standard endpoint variables.
+    // The runtime's own clients (tables, seeding, stream pollers) speak to the emulators directly.
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
-      AWS_ENDPOINT_URL_SESV2: urls.mailbox,
-      AWS_ENDPOINT_URL_SFN: urls.stepFunctions,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: urls.events,
-      POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
     });
 
-    const lambdas = new LocalLambdas(app.functions);
-    Object.assign(process.env, lambdas.environment());
+    // Functions reach the emulators only through the IAM gateway, with their role's credentials.
+    const iam = new LocalIam(app.roles);
+    const gateway = new IamGateway({
+      iam,
+      upstreams: {
+        dynamodb: urls.dynamodb,
+        ses: urls.mailbox,
+        states: urls.stepFunctions,
+        events: urls.events,
+      },
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+    });
+    const gatewayUrl = await gateway.listen();
+    stops.push(() => gateway.close());
+
+    const queues = new LocalQueues();
+    const lambdas = new LocalLambdas({
+      functions: app.functions,
+      queues,
+      ...(options.maxEnvironments ? { maxEnvironments: options.maxEnvironments } : {}),
+      runtimeEnvironment: (fn) => {
+        const credentials = gateway.credentialsFor(fn.roleArn, fn.logicalId);
+        return {
+          AWS_REGION: LOCAL_REGION,
+          AWS_DEFAULT_REGION: LOCAL_REGION,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+          AWS_SESSION_TOKEN: credentials.sessionToken,
+          AWS_ENDPOINT_URL: gatewayUrl,
+          AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+          AWS_LAMBDA_LOG_FORMAT: 'JSON',
+          TZ: ':UTC',
+        };
+      },
+    });
+    stops.push(() => lambdas.stop());
     const invoke = (arn: string, event: unknown) => lambdas.invoke(arn, event);
+    const invokeAsync = (arn: string, event: unknown) =>
+      lambdas.invokeAsync(arn, event).then(() => undefined);
+    // A state machine invokes with its own role, which must allow lambda:InvokeFunction on the function.
+    const invokeFromStateMachine = async (
+      arn: string,
+      event: unknown,
+      caller?: { stateMachineArn: string },
+    ) => {
+      // TEMPORARY until the local Step Functions passes its caller: the only machine there is.
+      const machine = app.stateMachines.find(
+        (m) => m.arn === (caller?.stateMachineArn ?? app.stateMachines[0]?.arn),
+      );
+      if (!machine) throw new LambdaServiceError('Lambda.AWSLambdaException', `Unknown caller of ${arn}`);
+      const decision = await iam.authorize(
+        { roleArn: machine.roleArn, sessionName: machine.name },
+        'lambda:InvokeFunction',
+        [arn],
+      );
+      if (!decision.allowed) throw new LambdaServiceError('Lambda.AWSLambdaException', decision.message);
+      return invoke(arn, event);
+    };
+    await checkEventSourcePermissions(app, iam);
 
     const ddb = new DynamoDBClient({ endpoint: urls.dynamodb, region: LOCAL_REGION });
     for (const table of app.tables) await ddb.send(new CreateTableCommand(table));
@@ -125,10 +185,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
     }
 
-    const queues = new LocalQueues();
     const stepFunctions = new LocalStepFunctions({
       stateMachines: app.stateMachines,
-      invokeLambda: invoke,
+      invokeLambda: invokeFromStateMachine,
     });
     await stepFunctions.listen(ports.stepFunctions);
     stops.push(() => stepFunctions.close());
@@ -137,7 +196,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       rules: app.rules,
       queues,
       deliver: async (targetArn, event) => {
-        if (lambdas.has(targetArn)) await invoke(targetArn, event);
+        // EventBridge invokes Lambda asynchronously: delivered once Lambda accepts the event.
+        if (lambdas.has(targetArn)) await invokeAsync(targetArn, event);
         // Log-group targets (the audit log) keep what the bus recorded; nothing more to do here.
       },
     });
@@ -166,7 +226,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           const input = target.input
             ? JSON.parse(target.input)
             : { 'detail-type': 'Scheduled Event', source: 'aws.events' };
-          invoke(target.arn, input).catch((e: unknown) =>
+          invokeAsync(target.arn, input).catch((e: unknown) =>
             console.error(`Schedule ${schedule.name} failed:`, e),
           );
         }
@@ -210,14 +270,42 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(() => api.close());
 
     if (options.demoData ?? true) {
-      const tableName = process.env[ENV.tableName];
+      const tableName = app.functions.map((fn) => fn.environment[ENV.tableName]).find(Boolean);
       if (!tableName) throw new Error(`${ENV.tableName} is not set by the synthesized functions`);
       await seedDemoData(new Directory(DynamoDBDocumentClient.from(ddb), tableName));
     }
     ready = true;
-    return { urls, tokens, app, queues, stepFunctions, eventBus, pollers, stop };
+    return { urls, tokens, app, queues, stepFunctions, eventBus, pollers, lambdas, stop };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Lambda refuses to create an event source mapping whose function role cannot read the stream or send to
+ * the on-failure destination; so does the local runtime, before it polls anything.
+ */
+async function checkEventSourcePermissions(app: LocalApp, iam: LocalIam): Promise<void> {
+  for (const mapping of app.streamMappings) {
+    const fn = app.functions.find((f) => f.arn === mapping.functionArn);
+    if (!fn) throw new Error(`The stream mapping of ${mapping.tableName} names no known function`);
+    const caller = { roleArn: fn.roleArn, sessionName: fn.logicalId };
+    const streamArn = `arn:aws:dynamodb:${app.region}:${LOCAL_ACCOUNT}:table/${mapping.tableName}/stream/local`;
+    const checks: [string, string][] = [
+      ['dynamodb:DescribeStream', streamArn],
+      ['dynamodb:GetRecords', streamArn],
+      ['dynamodb:GetShardIterator', streamArn],
+      ['dynamodb:ListStreams', '*'],
+      ...(mapping.onFailureQueueArn
+        ? [['sqs:SendMessage', mapping.onFailureQueueArn] as [string, string]]
+        : []),
+    ];
+    for (const [action, resource] of checks) {
+      const decision = await iam.authorize(caller, action, [resource]);
+      if (!decision.allowed) {
+        throw new Error(`Cannot create the event source mapping of ${fn.logicalId}: ${decision.message}`);
+      }
+    }
   }
 }

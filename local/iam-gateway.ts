@@ -1,0 +1,250 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { LocalIam } from './iam.ts';
+import { requiredPermissions, type ServiceName } from './iam-requests.ts';
+
+export type FunctionCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+type Caller = FunctionCredentials & { roleArn: string; sessionName: string };
+
+/** sha256 and HMAC-sha256 from node:crypto, in the shape the SigV4 signer takes. */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (data: SourceData) =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+class NodeSha256 {
+  private hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    throw new Error('not used by the signer');
+  }
+}
+
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+
+/**
+ * What stands between the functions and the emulators, as AWS's front door does: every request must be
+ * signed (SigV4) with the credentials of the function's execution role, and the role's policies must
+ * allow the action on each resource the request touches. Allowed requests pass to the emulator untouched.
+ */
+export class IamGateway {
+  private readonly server: Server;
+  private readonly callers = new Map<string, Caller>();
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly iam: LocalIam;
+  private readonly upstreams: Record<ServiceName, string>;
+  private readonly region: string;
+  private readonly account: string;
+
+  constructor(opts: {
+    iam: LocalIam;
+    upstreams: Record<ServiceName, string>;
+    region: string;
+    account: string;
+  }) {
+    this.iam = opts.iam;
+    this.upstreams = opts.upstreams;
+    this.region = opts.region;
+    this.account = opts.account;
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        console.error('IAM gateway failure', error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+  }
+
+  /** Temporary credentials of the role's session, as Lambda gives a function in its environment. */
+  credentialsFor(roleArn: string, sessionName: string): FunctionCredentials {
+    const credentials = {
+      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: randomBytes(48).toString('base64'),
+    };
+    this.callers.set(credentials.accessKeyId, { ...credentials, roleArn, sessionName });
+    return credentials;
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    this.agent.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const match = AUTHORIZATION.exec(String(req.headers.authorization ?? ''));
+    const service = match?.[4] as ServiceName | undefined;
+    const protocol = protocolOf(service);
+    if (!match || !service) {
+      return refuse(
+        res,
+        protocol,
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+        403,
+      );
+    }
+    const caller = this.callers.get(match[1] ?? '');
+    if (!caller || req.headers['x-amz-security-token'] !== caller.sessionToken) {
+      return refuse(
+        res,
+        protocol,
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+    }
+    if (!(await this.signatureHolds(req, body, caller, match))) {
+      return refuse(
+        res,
+        protocol,
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided.',
+      );
+    }
+    const upstream = this.upstreams[service];
+    if (!upstream) {
+      return refuse(
+        res,
+        protocol,
+        'UnknownOperationException',
+        `The local runtime does not emulate ${service}`,
+      );
+    }
+    const checks = requiredPermissions(service, {
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://local').pathname,
+      target: String(req.headers['x-amz-target'] ?? ''),
+      body,
+      region: this.region,
+      account: this.account,
+    });
+    if ('unknown' in checks) {
+      return refuse(
+        res,
+        protocol,
+        'AccessDeniedException',
+        `The local IAM gateway cannot authorize ${checks.unknown}`,
+      );
+    }
+    for (const { action, resources, anyOf } of checks) {
+      const decision = anyOf
+        ? await this.anyAllowed(caller, action, resources)
+        : await this.iam.authorize(caller, action, resources);
+      if (!decision.allowed) return refuse(res, protocol, 'AccessDeniedException', decision.message);
+    }
+    await this.forward(req, res, body, upstream);
+  }
+
+  /** For SES identities: the address or its domain, whichever the account verified, may carry the grant. */
+  private async anyAllowed(caller: Caller, action: string, resources: string[]) {
+    let last = await this.iam.authorize(caller, action, resources.slice(0, 1));
+    for (const resource of resources.slice(1)) {
+      if (last.allowed) break;
+      last = await this.iam.authorize(caller, action, [resource]);
+    }
+    return last;
+  }
+
+  private async signatureHolds(
+    req: IncomingMessage,
+    body: Buffer,
+    caller: Caller,
+    [, , date, region, service, signedHeaders, signature]: RegExpExecArray,
+  ): Promise<boolean> {
+    const amzDate = String(req.headers['x-amz-date'] ?? '');
+    if (!amzDate.startsWith(date ?? '-') || region !== this.region) return false;
+    const names = String(signedHeaders).split(';');
+    const headers: Record<string, string> = {};
+    for (const name of names) headers[name] = String(req.headers[name] ?? '');
+    const url = new URL(req.url ?? '/', 'http://local');
+    const signer = new SignatureV4({
+      credentials: caller,
+      region: String(region),
+      service: String(service),
+      sha256: NodeSha256,
+    });
+    const signed = await signer.sign(
+      {
+        method: req.method ?? 'GET',
+        protocol: 'http:',
+        hostname: url.hostname,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body,
+      },
+      { signingDate: parseAmzDate(amzDate), signableHeaders: new Set(names) },
+    );
+    return String(signed.headers.authorization ?? '').endsWith(`Signature=${signature}`);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: string): Promise<void> {
+    const target = new URL(req.url ?? '/', upstream);
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        target,
+        { method: req.method, headers: { ...req.headers, host: target.host }, agent: this.agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', resolve);
+          answer.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+type Protocol = 'json' | 'rest';
+const protocolOf = (service: string | undefined): Protocol => (service === 'ses' ? 'rest' : 'json');
+
+/** An error as the service's protocol carries it: `__type` in AWS JSON, `x-amzn-ErrorType` in REST-JSON. */
+function refuse(
+  res: ServerResponse,
+  protocol: Protocol,
+  code: string,
+  message: string,
+  status?: number,
+): void {
+  if (protocol === 'rest') {
+    res.writeHead(status ?? 403, { 'content-type': 'application/json', 'x-amzn-errortype': code });
+    res.end(JSON.stringify({ message }));
+    return;
+  }
+  res.writeHead(status ?? 400, { 'content-type': 'application/x-amz-json-1.0' });
+  res.end(JSON.stringify({ __type: `com.amazon.coral.service#${code}`, message }));
+}
+
+/** `20261123T154500Z` as a Date. */
+const parseAmzDate = (value: string) =>
+  new Date(value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+
+/**
+ * One Lambda execution environment: a worker thread with the function's own environment and module
+ * instances. It imports the handler once (the cold start), then runs one invocation at a time, as Lambda
+ * does. Module scope runs here, so a missing variable fails this function's initialization, not another's.
+ */
+export type EnvironmentData = {
+  entry: string;
+  projectRoot: string;
+  functionName: string;
+  functionArn: string;
+  memoryMB: number;
+};
+export type Invocation = { requestId: string; event: unknown; deadline: number };
+/** What Lambda returns for an unhandled error: the Invoke response payload when FunctionError is set. */
+export type FunctionErrorPayload = { errorType: string; errorMessage: string; trace: string[] };
+export type InvocationResult = { requestId: string } & (
+  | { ok: true; payload: unknown }
+  /** `initFailed`: the handler module could not load, so Lambda discards this environment. */
+  | { ok: false; error: FunctionErrorPayload; initFailed: boolean }
+);
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const data = workerData as EnvironmentData;
+const port = parentPort;
+if (!port) throw new Error('local/lambda-worker.ts runs only as a worker thread');
+
+function errorPayload(error: unknown): FunctionErrorPayload {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
+}
+
+let handler: Promise<Handler> | undefined;
+const loadHandler = () => {
+  handler ??= import(pathToFileURL(path.join(data.projectRoot, data.entry)).href).then((module) => {
+    if (typeof module.handler !== 'function') {
+      throw Object.assign(new Error(`${data.entry} does not export a handler function`), {
+        name: 'Runtime.HandlerNotFound',
+      });
+    }
+    return module.handler as Handler;
+  });
+  return handler;
+};
+
+port.on('message', async ({ requestId, event, deadline }: Invocation) => {
+  const context: Context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: data.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: data.functionArn,
+    memoryLimitInMB: String(data.memoryMB),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${data.functionName}`,
+    logStreamName: `local/[$LATEST]${data.functionName}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  let fn: Handler;
+  try {
+    fn = await loadHandler();
+  } catch (error) {
+    return port.postMessage({ requestId, ok: false, error: errorPayload(error), initFailed: true });
+  }
+  let result: InvocationResult;
+  try {
+    const payload = await fn(event, context);
+    // Lambda answers with the result serialized as JSON, so only what survives that reaches the caller.
+    result = { requestId, ok: true, payload: JSON.parse(JSON.stringify(payload ?? null)) };
+  } catch (error) {
+    result = { requestId, ok: false, error: errorPayload(error), initFailed: false };
+  }
+  port.postMessage(result);
+});
