@@ -110,11 +110,21 @@ async function callLambda(
   return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JSONValue);
 }
 
-/** A thrown error's name becomes the ASL error; its cause is shaped as Lambda's error payload. */
+/**
+ * The task's error as AWS reports it: a function error (timeouts included, as `Sandbox.Timedout`) is its
+ * errorType with the response payload as the cause; a refused invoke keeps its own name and message.
+ */
 export function taskError(error: unknown): Error {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const trace = (e.stack ?? '').split('\n');
-  return namedError(e.name, JSON.stringify({ errorType: e.name, errorMessage: e.message, trace }));
+  if (!(error instanceof Error)) {
+    return namedError('States.Runtime', `The Lambda invoker rejected with a non-Error: ${String(error)}`);
+  }
+  const payload: unknown = (error as { payload?: unknown }).payload;
+  if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+    const { errorType } = payload as FunctionErrorPayload;
+    // Lambda.Unknown is AWS's name for a function error whose payload names no type.
+    return namedError(typeof errorType === 'string' ? errorType : 'Lambda.Unknown', JSON.stringify(payload));
+  }
+  return namedError(error.name, error.message);
 }
 
 /** `arn:...:function:NAME:QUALIFIER` → `arn:...:function:NAME`, the ARN the local functions are known by. */

@@ -9,6 +9,8 @@ export type Input = Record<string, unknown>;
 export function namedError(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
+  // AWS lets no Retry or Catch (States.ALL included) take States.Runtime; the library asks these two.
+  if (name === 'States.Runtime') Object.assign(error, { isRetryable: false, isCatchable: false });
   return error;
 }
 
