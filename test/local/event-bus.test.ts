@@ -222,7 +222,7 @@ describe('LocalEventBus', () => {
   });
 
   it('serves the accepted events at GET /events', async () => {
-    const events = await (await fetch(`${endpoint}/events`)).json();
+    const events = (await (await fetch(`${endpoint}/events`)).json()) as unknown[];
 
     expect(events).toEqual(bus.events());
     expect(events.length).toBeGreaterThan(0);
