@@ -24,6 +24,7 @@ interface AslState {
   Type?: string;
   Resource?: unknown;
   TimeoutSeconds?: unknown;
+  TimeoutSecondsPath?: unknown;
   Iterator?: AslMachine;
   ItemProcessor?: AslMachine;
   Branches?: AslMachine[];
@@ -65,7 +66,11 @@ function* statesOf(definition: AslMachine): Generator<[string, AslState]> {
 function taskHandler(state: AslState, invoke: LambdaInvoker, tokens: TaskTokens, caller: LambdaCaller) {
   const resource = String(state.Resource);
   const timeoutMs =
-    (typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : DEFAULT_TASK_TIMEOUT_S) * 1000;
+    typeof state.TimeoutSeconds === 'number'
+      ? state.TimeoutSeconds * 1000
+      : state.TimeoutSecondsPath === undefined
+        ? DEFAULT_TASK_TIMEOUT_S * 1000
+        : undefined;
   const call = (arn: unknown, payload: unknown) =>
     callLambda(invoke, unqualified(String(arn)), payload, caller);
   if (/^arn:[\w-]+:lambda:/.test(resource)) return (input: unknown) => call(resource, input);

@@ -27,15 +27,16 @@ export class TaskTokens {
     return token;
   }
 
-  /** The token a task passed in its parameters, now bound to expire when the task times out. */
-  claim(parameters: unknown, timeoutMs: number): string {
+  /**
+   * The token a task passed in its parameters, now bound to expire when the task times out. Expiry only
+   * spends the token: the library's own TimeoutSeconds fails the task with its States.Timeout, the one
+   * States.TaskFailed does not catch, as in AWS. No timeout (TimeoutSecondsPath): spent when the run ends.
+   */
+  claim(parameters: unknown, timeoutMs: number | undefined): string {
     const token = stringsIn(parameters).find((s) => this.tokens.get(s)?.open);
     if (!token) throw namedError('States.Runtime', 'A .waitForTaskToken task must pass $$.Task.Token');
     const pending = this.tokens.get(token) as PendingToken;
-    pending.timer = setTimeout(
-      () => this.settle(token, namedError('States.Timeout', 'Task timed out')),
-      timeoutMs,
-    );
+    if (timeoutMs !== undefined) pending.timer = setTimeout(() => this.expire(token), timeoutMs);
     return token;
   }
 
@@ -74,6 +75,12 @@ export class TaskTokens {
     clearTimeout(pending.timer);
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome);
+  }
+
+  /** Spends a token without settling what the task awaits: the task's own timeout decides its outcome. */
+  private expire(token: string): void {
+    const pending = this.tokens.get(token);
+    if (pending) pending.open = false;
   }
 
   private open(token: string): string {

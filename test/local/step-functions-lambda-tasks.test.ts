@@ -40,6 +40,22 @@ const approval = {
   },
 };
 
+// Nobody answers the manager's token; States.TaskFailed must not take the timeout, as in AWS.
+const unanswered = {
+  StartAt: 'AskManager',
+  States: {
+    AskManager: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: fn('Check'), Payload: { 'token.$': '$$.Task.Token', 'lead.$': '$.lead' } },
+      TimeoutSeconds: 1,
+      Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }],
+      End: true,
+    },
+    Caught: { Type: 'Succeed' },
+  },
+};
+
 // A task on a service the local runtime does not run, behind a Retry and Catch that AWS would not apply.
 const unsupported = {
   StartAt: 'Queue',
@@ -83,6 +99,7 @@ describe('LocalStepFunctions: Lambda task errors and the caller', () => {
       { arn: `${ARN}:Check`, name: 'Check', definition: check },
       { arn: `${ARN}:Approval`, name: 'Approval', definition: approval },
       { arn: `${ARN}:Unsupported`, name: 'Unsupported', definition: unsupported },
+      { arn: `${ARN}:Unanswered`, name: 'Unanswered', definition: unanswered },
     ],
     invokeLambda: async (arn, payload, caller) => {
       callers.push({ arn, stateMachineArn: caller.stateMachineArn });
@@ -170,6 +187,13 @@ describe('LocalStepFunctions: Lambda task errors and the caller', () => {
     expect(execution).toMatchObject({ status: 'FAILED', error: 'DirectoryDown' });
     expect(JSON.parse(execution.cause ?? '').errorMessage).toBe('the manager directory is down');
     expect(callers).toContainEqual({ arn: fn('Check'), stateMachineArn: `${ARN}:Approval` });
+  });
+
+  it('times an unanswered token out with States.Timeout, which States.TaskFailed does not catch', async () => {
+    expect(await run('Unanswered', { lead: 'c-6' })).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Timeout',
+    });
   });
 
   it('lets neither Retry nor Catch take States.Runtime, as AWS does not', async () => {
