@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeLocalApp } from '#local/assembly.ts';
 import { LocalQueues } from '#local/queues.ts';
 import { LocalScheduler, type ScheduledEvent } from '#local/scheduler.ts';
 import { DeliveryError } from '#local/target-delivery.ts';
@@ -119,5 +120,50 @@ describe('LocalScheduler', () => {
       });
 
     expect(create).toThrow('Schedule Broken has no rate');
+  });
+});
+
+describe('rule targets read from the template', () => {
+  const template = (target: Record<string, unknown>) => ({
+    Resources: {
+      Sweeper: { Type: 'AWS::Lambda::Function', Properties: {} },
+      SweepDlq: { Type: 'AWS::SQS::Queue', Properties: {} },
+      SweepSchedule: {
+        Type: 'AWS::Events::Rule',
+        Properties: { ScheduleExpression: 'rate(5 minutes)', Targets: [target] },
+      },
+      LeadAudit: {
+        Type: 'AWS::Events::Rule',
+        Properties: { EventPattern: { source: ['attract.leads'] }, Targets: [target] },
+      },
+    },
+  });
+  const target = {
+    Id: 'Target0',
+    Arn: { 'Fn::GetAtt': ['Sweeper', 'Arn'] },
+    Input: '{"graceMinutes":2}',
+    DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['SweepDlq', 'Arn'] } },
+    RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 600 },
+  };
+
+  it('gives scheduled and event rules alike their Input, retry policy and dead-letter queue', () => {
+    const app = describeLocalApp([template(target)], 'eu-central-1');
+
+    const expected = {
+      id: 'Target0',
+      arn: 'arn:aws:lambda:eu-central-1:000000000000:function:Sweeper',
+      input: '{"graceMinutes":2}',
+      deadLetterArn: 'arn:aws:sqs:eu-central-1:000000000000:SweepDlq',
+      maximumRetryAttempts: 4,
+      maximumEventAgeSeconds: 600,
+    };
+    expect(app.schedules).toEqual([{ name: 'SweepSchedule', everyMs: 300_000, targets: [expected] }]);
+    expect(app.rules[0]?.targets).toEqual([expected]);
+  });
+
+  it('refuses an input transformation, which the local runtime does not apply', () => {
+    const transformed = { ...target, Input: undefined, InputTransformer: { InputTemplate: '"<x>"' } };
+
+    expect(() => describeLocalApp([template(transformed)], 'eu-central-1')).toThrow(/not emulated/);
   });
 });
