@@ -91,16 +91,14 @@ export class TargetDelivery {
       } catch (error) {
         const failure = classify(error);
         const wait = backoffSeconds(retry);
-        const exhausted = !failure.retryable
-          ? undefined
-          : retry >= retries
+        if (!failure.retryable) return this.deadLetter(rule, target, payload, { ...failure, retry });
+        const exhausted =
+          retry >= retries
             ? 'MaximumRetryAttempts'
             : ageSeconds + wait > maximumAge
               ? 'MaximumEventAgeInSeconds'
               : undefined;
-        if (!failure.retryable || exhausted) {
-          return this.deadLetter(rule, target, payload, { ...failure, retry, exhausted });
-        }
+        if (exhausted) return this.deadLetter(rule, target, payload, { ...failure, retry, exhausted });
         ageSeconds += wait;
         const stopped = await sleep(wait * this.msPerAwsSecond, false, {
           signal: this.stopping.signal,
@@ -114,7 +112,7 @@ export class TargetDelivery {
     rule: string,
     target: RuleTarget,
     payload: unknown,
-    failure: { code: string; message: string; retry: number; exhausted: string | undefined },
+    failure: { code: string; message: string; retry: number; exhausted?: string },
   ): void {
     if (!target.deadLetterArn) {
       console.error(`${rule} dropped an event for ${target.arn} (no dead-letter queue): ${failure.message}`);
