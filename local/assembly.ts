@@ -2,6 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildAttractApp } from '#infra/attract-app.ts';
 import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
+import type { RuleTarget } from './target-delivery.ts';
 
 /**
  * Reads what `cdk synth` produced and describes it for the local runtime: tables, functions and their
@@ -56,13 +57,13 @@ export interface LocalEventRule {
   name: string;
   eventBusName: string;
   eventPattern: unknown;
-  targets: { id: string; arn: string; deadLetterArn?: string; maximumRetryAttempts?: number }[];
+  targets: RuleTarget[];
 }
-/** A scheduled rule: its rate and the functions it invokes with their fixed input. */
+/** A scheduled rule: its rate and its targets, with their fixed input, retry policy and dead-letter queue. */
 export interface LocalSchedule {
   name: string;
   everyMs: number;
-  targets: { arn: string; input?: string }[];
+  targets: RuleTarget[];
 }
 export interface LocalApp {
   region: string;
@@ -297,20 +298,30 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
         : {}),
     }));
 
+  // A rule target as both event and scheduled rules give it; input transformations are not emulated.
+  const ruleTarget = (t: Json, rule: string): RuleTarget => {
+    if (t.InputPath || t.InputTransformer)
+      throw new Error(`${rule}: InputPath/InputTransformer not emulated`);
+    return {
+      id: String(t.Id),
+      arn: String(t.Arn),
+      ...(t.Input !== undefined ? { input: String(t.Input) } : {}),
+      ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),
+      ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined
+        ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) }
+        : {}),
+      ...(t.RetryPolicy?.MaximumEventAgeInSeconds !== undefined
+        ? { maximumEventAgeSeconds: Number(t.RetryPolicy.MaximumEventAgeInSeconds) }
+        : {}),
+    };
+  };
   const rules = of('AWS::Events::Rule')
     .filter(({ props }) => props.EventPattern)
     .map(({ id, props }) => ({
       name: id,
       eventBusName: String(props.EventBusName ?? 'default'),
       eventPattern: props.EventPattern,
-      targets: (props.Targets ?? []).map((t: Json) => ({
-        id: String(t.Id),
-        arn: String(t.Arn),
-        ...(t.DeadLetterConfig?.Arn ? { deadLetterArn: String(t.DeadLetterConfig.Arn) } : {}),
-        ...(t.RetryPolicy?.MaximumRetryAttempts !== undefined
-          ? { maximumRetryAttempts: Number(t.RetryPolicy.MaximumRetryAttempts) }
-          : {}),
-      })),
+      targets: (props.Targets ?? []).map((t: Json) => ruleTarget(t, id)),
     }));
 
   const units: Record<string, number> = {
@@ -330,10 +341,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       return {
         name: id,
         everyMs: Number(count) * units[unit],
-        targets: (props.Targets ?? []).map((t: { Arn: string; Input?: string }) => ({
-          arn: String(t.Arn),
-          ...(t.Input ? { input: String(t.Input) } : {}),
-        })),
+        targets: (props.Targets ?? []).map((t: Json) => ruleTarget(t, id)),
       };
     });
 

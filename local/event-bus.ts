@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { matchesEventPattern } from './event-pattern.ts';
+import { matchesEventPattern, validateEventPattern } from './event-pattern.ts';
 import { AwsError, closeServer, createJsonProtocolServer, listenOn } from './json-protocol.ts';
 import type { LocalQueues } from './queues.ts';
+import { type DeliverToTarget, type RuleTarget, ruleArn, TargetDelivery } from './target-delivery.ts';
 
 export interface LocalRule {
   name: string;
   eventBusName: string;
   eventPattern: unknown;
-  targets: {
-    id: string;
-    arn: string;
-    input?: string;
-    deadLetterArn?: string;
-    maximumRetryAttempts?: number;
-  }[];
+  targets: RuleTarget[];
 }
 
 export interface BusEvent {
@@ -29,23 +23,19 @@ export interface BusEvent {
   detail: Record<string, unknown>;
 }
 
-const DEFAULT_RETRY_ATTEMPTS = 185; // EventBridge's default retry policy (its 24 hours shrink to seconds here)
 const MAX_ENTRIES = 10;
 
 /**
  * A local EventBridge on the AWS JSON 1.1 protocol (PutEvents), so @aws-sdk/client-eventbridge works
- * against it. Rules match with EventBridge patterns; targets get the event asynchronously, with retries
- * and then their dead-letter queue, as in AWS.
+ * against it. Rules are checked when created and match with EventBridge patterns; targets get the event
+ * asynchronously, with their retry policy and then their dead-letter queue, as in AWS.
  */
 export class LocalEventBus {
-  private readonly rules: LocalRule[];
-  private readonly deliver: (targetArn: string, event: unknown) => Promise<void>;
-  private readonly queues: LocalQueues;
+  private readonly rules: (LocalRule & { arn: string })[];
+  private readonly delivery: TargetDelivery;
   private readonly region: string;
   private readonly account: string;
   private readonly accepted: BusEvent[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly stopping = new AbortController();
   private readonly server = createJsonProtocolServer({
     targetPrefix: 'AWSEvents',
     contentType: 'application/x-amz-json-1.1',
@@ -54,18 +44,27 @@ export class LocalEventBus {
       method === 'GET' && path === '/events' ? { status: 200, body: this.events() } : undefined,
   });
 
+  /** Throws InvalidEventPatternException, as PutRule does, when a rule's pattern is not valid. */
   constructor(opts: {
     rules: LocalRule[];
-    deliver: (targetArn: string, event: unknown) => Promise<void>;
+    deliver: DeliverToTarget;
     queues: LocalQueues;
     region?: string;
     account?: string;
+    /** Milliseconds one second of EventBridge's retry backoff lasts here (default 1). */
+    msPerAwsSecond?: number;
   }) {
-    this.rules = opts.rules;
-    this.deliver = opts.deliver;
-    this.queues = opts.queues;
     this.region = opts.region ?? process.env.AWS_REGION ?? 'eu-central-1';
     this.account = opts.account ?? '000000000000';
+    this.rules = opts.rules.map((rule) => {
+      validateEventPattern(rule.eventPattern);
+      return { ...rule, arn: ruleArn(this.region, this.account, busName(rule.eventBusName), rule.name) };
+    });
+    this.delivery = new TargetDelivery({
+      deliver: opts.deliver,
+      queues: opts.queues,
+      ...(opts.msPerAwsSecond !== undefined ? { msPerAwsSecond: opts.msPerAwsSecond } : {}),
+    });
   }
 
   listen(port: number): Promise<string> {
@@ -74,7 +73,7 @@ export class LocalEventBus {
 
   /** Stops accepting events; pending retries are dropped so no timer keeps the process alive. */
   async close(): Promise<void> {
-    this.stopping.abort();
+    this.delivery.stop();
     await closeServer(this.server);
   }
 
@@ -83,9 +82,9 @@ export class LocalEventBus {
     return structuredClone(this.accepted);
   }
 
-  /** Resolves once every delivery started so far has succeeded or been dead-lettered. */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  /** Resolves once every delivery started so far has succeeded, been dead-lettered or dropped. */
+  idle(): Promise<void> {
+    return this.delivery.idle();
   }
 
   private putEvents(input: Record<string, unknown>) {
@@ -123,51 +122,9 @@ export class LocalEventBus {
     for (const rule of this.rules) {
       if (busName(rule.eventBusName) !== bus || !matchesEventPattern(rule.eventPattern, event)) continue;
       for (const target of rule.targets) {
-        const payload = target.input === undefined ? event : JSON.parse(target.input);
-        const delivery = this.deliverWithRetries(rule, target, payload);
-        this.inFlight.add(delivery);
-        void delivery.finally(() => this.inFlight.delete(delivery));
+        this.delivery.send(rule.arn, target, target.input === undefined ? event : JSON.parse(target.input));
       }
     }
-  }
-
-  private async deliverWithRetries(rule: LocalRule, target: LocalRule['targets'][number], payload: unknown) {
-    const retries = target.maximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.deliver(target.arn, structuredClone(payload));
-        return;
-      } catch (error) {
-        if (attempt >= retries) return this.deadLetter(rule, target, payload, error);
-        // AWS backs off over hours; locally tens of milliseconds.
-        const stopped = await sleep(Math.min(10 * 2 ** attempt, 250), false, {
-          signal: this.stopping.signal,
-        }).catch(() => true);
-        if (stopped) return;
-      }
-    }
-  }
-
-  private deadLetter(
-    rule: LocalRule,
-    target: LocalRule['targets'][number],
-    payload: unknown,
-    error: unknown,
-  ) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!target.deadLetterArn) {
-      console.error(
-        `Event bus: ${rule.name} gave up on ${target.arn} without a dead-letter queue: ${message}`,
-      );
-      return;
-    }
-    // The attributes EventBridge puts on a dead-lettered event.
-    this.queues.send(target.deadLetterArn, JSON.stringify(payload), {
-      ERROR_CODE: 'SDK_CLIENT_ERROR',
-      ERROR_MESSAGE: message,
-      RULE_ARN: `arn:aws:events:${this.region}:${this.account}:rule/${rule.eventBusName}/${rule.name}`,
-      TARGET_ARN: target.arn,
-    });
   }
 }
 

@@ -8,9 +8,24 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { AwsError, closeServer, createJsonProtocolServer, LostResponse, listenOn } from './json-protocol.ts';
+import { AwsError, closeServer, createJsonProtocolServer, listenOn } from './json-protocol.ts';
+import { FaultInjector } from './step-functions/faults.ts';
+import { type EventLog, recordHistory, withoutData } from './step-functions/history.ts';
+import { type AslMachine, type LambdaInvoker, taskHandlers } from './step-functions/lambda-tasks.ts';
+import {
+  type Input,
+  type JSONValue,
+  optional,
+  page,
+  parseJson,
+  seconds,
+  str,
+  stripUndefined,
+} from './step-functions/support.ts';
+import { TaskTokens } from './step-functions/task-tokens.ts';
 
-export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+export type { FaultRule } from './step-functions/faults.ts';
+export type { LambdaCaller, LambdaInvoker } from './step-functions/lambda-tasks.ts';
 
 export interface LocalStateMachineDefinition {
   arn: string;
@@ -19,12 +34,6 @@ export interface LocalStateMachineDefinition {
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
-
-export interface FaultRule {
-  operation: string;
-  mode: 'fail_before' | 'fail_after';
-  count: number;
-}
 
 interface Machine {
   arn: string;
@@ -49,43 +58,12 @@ interface Execution {
   abort: () => void;
 }
 
-type JSONValue = Parameters<StateMachine['run']>[0];
-/** The fields of the library's event logs that the history uses. */
-interface EventLog {
-  type: string;
-  timestamp: number;
-  state?: { name: string; type: string; input: unknown; output?: unknown };
-  parentState?: { name: string };
-  index?: number;
-  input?: unknown;
-  output?: unknown;
-  Error?: string;
-  Cause?: unknown;
-}
-interface AslState {
-  Type?: string;
-  Resource?: unknown;
-  TimeoutSeconds?: unknown;
-  Iterator?: AslMachine;
-  ItemProcessor?: AslMachine;
-  Branches?: AslMachine[];
-}
-interface AslMachine {
-  States?: Record<string, AslState>;
-}
-interface InvokeParameters {
-  FunctionName?: unknown;
-  Payload?: unknown;
-}
-type Input = Record<string, unknown>;
-
 /** AWS lets a name hold 1-80 characters, none of them whitespace, brackets, wildcards or controls. */
 const validName = (name: string) =>
   name.length >= 1 &&
   name.length <= 80 &&
   !/[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(name) &&
   ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
-const DEFAULT_TASK_TIMEOUT_S = 60; // the library's default; AWS waits about a year: set taskTimeout in CDK
 
 /**
  * A local AWS Step Functions service on the AWS JSON 1.0 protocol, so @aws-sdk/client-sfn works against
@@ -96,7 +74,7 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new TaskTokens();
   private readonly listeners = new Set<(e: { executionArn: string; status: string }) => void>();
-  private readonly faults: FaultRule[] = [];
+  private readonly faults = new FaultInjector();
   private readonly runOverrides: RunOptions['overrides'];
   private readonly server = createJsonProtocolServer({
     targetPrefix: 'AWSStepFunctions',
@@ -115,7 +93,7 @@ export class LocalStepFunctions {
         SendTaskHeartbeat: (i: Input) => this.tokens.heartbeat(str(i, 'taskToken')),
         ListStateMachines: () => this.listStateMachines(),
         DescribeStateMachine: (i: Input) => this.describeStateMachine(i),
-      }).map(([name, operation]) => [name, (input: Input) => this.withFaults(name, () => operation(input))]),
+      }).map(([name, operation]) => [name, (input: Input) => this.faults.run(name, () => operation(input))]),
     ),
     routes: (method, path, body) => this.adminRoute(method, path, body),
   });
@@ -141,7 +119,9 @@ export class LocalStepFunctions {
       const machine = new StateMachine(structuredClone(definition) as unknown as StateMachineDefinition, {
         validationOptions: { noValidate: true },
       });
-      const handlers = taskHandlers(definition, opts.invokeLambda, this.tokens);
+      const handlers = taskHandlers(definition as AslMachine, opts.invokeLambda, this.tokens, {
+        stateMachineArn: arn,
+      });
       this.machines.set(arn, { arn, name, definition, machine, handlers });
     }
   }
@@ -206,7 +186,7 @@ export class LocalStepFunctions {
       },
     });
     execution.abort = run.abort;
-    void recordHistory(execution, run.eventLogs as AsyncGenerator<EventLog>);
+    void recordHistory(execution.history, run.eventLogs as AsyncGenerator<EventLog>);
     run.result.then(
       (output) => this.finish(execution, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
       (error: unknown) => this.finish(execution, outcomeOf(error)),
@@ -313,44 +293,8 @@ export class LocalStepFunctions {
     return execution;
   }
 
-  /**
-   * Injected faults, for tests only. Both are retryable, as AWS's own failures are: fail_before answers
-   * 503 before doing anything, fail_after does the work and then drops the connection (a lost response),
-   * so with the SDK's default 3 attempts the caller sees an error only when faults outnumber its retries.
-   */
-  private async withFaults(operation: string, run: () => unknown): Promise<unknown> {
-    const fault = this.faults.find((f) => f.operation === operation && f.count > 0);
-    if (fault) fault.count -= 1;
-    if (fault?.count === 0) this.faults.splice(this.faults.indexOf(fault), 1);
-    if (fault?.mode === 'fail_before') {
-      throw new AwsError('ServiceUnavailable', `Injected fault before ${operation}`, 503);
-    }
-    const result = await run();
-    if (fault?.mode === 'fail_after') throw new LostResponse(`Injected fault after ${operation}`);
-    return result;
-  }
-
   private adminRoute(method: string, path: string, body: string) {
-    if (path === '/__faults' && method === 'POST') {
-      const rule = parseJson(body || '{}', 'SerializationException') as Partial<FaultRule>;
-      const count = rule.count ?? 1;
-      if (typeof rule.operation !== 'string' || !['fail_before', 'fail_after'].includes(String(rule.mode))) {
-        return {
-          status: 400,
-          body: { message: 'Expected { operation, mode: fail_before|fail_after, count }' },
-        };
-      }
-      if (!Number.isInteger(count) || count < 1) {
-        return { status: 400, body: { message: 'count must be >= 1' } };
-      }
-      this.faults.push({ operation: rule.operation, mode: rule.mode as FaultRule['mode'], count });
-      return { status: 200, body: { faults: this.faults } };
-    }
-    if (path === '/__faults' && method === 'DELETE') {
-      this.faults.length = 0;
-      return { status: 200, body: { faults: [] } };
-    }
-    if (path === '/__faults' && method === 'GET') return { status: 200, body: { faults: this.faults } };
+    if (path === '/__faults') return this.faults.route(method, body);
     if (path === '/__executions' && method === 'GET') {
       return {
         status: 200,
@@ -368,156 +312,6 @@ export class LocalStepFunctions {
   }
 }
 
-/** Task tokens: the library ignores `.waitForTaskToken`, so tokens are issued, awaited and settled here. */
-class TaskTokens {
-  private readonly tokens = new Map<string, PendingToken>();
-  private readonly byExecution = new Map<string, Set<string>>();
-
-  /** A fresh token for one task attempt ($$.Task.Token). */
-  issue(executionArn: string): string {
-    const token = Buffer.from(`${randomUUID()}:${randomUUID()}`).toString('base64url');
-    const { promise, resolve, reject } = Promise.withResolvers<JSONValue>();
-    promise.catch(() => undefined); // settled tokens nobody awaits must not be unhandled rejections
-    this.tokens.set(token, { executionArn, promise, resolve, reject, open: true });
-    const ofExecution = this.byExecution.get(executionArn) ?? new Set<string>();
-    this.byExecution.set(executionArn, ofExecution.add(token));
-    return token;
-  }
-
-  /** The token a task passed in its parameters, now bound to expire when the task times out. */
-  claim(parameters: unknown, timeoutMs: number): string {
-    const token = stringsIn(parameters).find((s) => this.tokens.get(s)?.open);
-    if (!token) throw namedError('States.Runtime', 'A .waitForTaskToken task must pass $$.Task.Token');
-    const pending = this.tokens.get(token) as PendingToken;
-    pending.timer = setTimeout(
-      () => this.settle(token, namedError('States.Timeout', 'Task timed out')),
-      timeoutMs,
-    );
-    return token;
-  }
-
-  result(token: string): Promise<JSONValue> {
-    return (this.tokens.get(token) as PendingToken).promise;
-  }
-
-  succeed(token: string, output: unknown) {
-    this.settle(this.open(token), output as JSONValue);
-    return {};
-  }
-
-  fail(token: string, error: unknown, cause: unknown) {
-    this.settle(this.open(token), namedError(optional(error) ?? 'States.TaskFailed', optional(cause) ?? ''));
-    return {};
-  }
-
-  heartbeat(token: string) {
-    this.open(token); // HeartbeatSeconds is not enforced locally; a heartbeat only proves the token is live
-    return {};
-  }
-
-  /** Rejects what an execution still waits for, so no timer outlives it. */
-  closeExecution(executionArn: string): void {
-    for (const token of this.byExecution.get(executionArn) ?? []) {
-      this.settle(token, namedError('States.Aborted', 'The execution is closed'));
-    }
-    this.byExecution.delete(executionArn);
-  }
-
-  /** Settles a token once; spent tokens stay known so late calls get TaskTimedOut, as in AWS. */
-  settle(token: string, outcome: JSONValue | Error): void {
-    const pending = this.tokens.get(token);
-    if (!pending?.open) return;
-    pending.open = false;
-    clearTimeout(pending.timer);
-    if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve(outcome);
-  }
-
-  private open(token: string): string {
-    const pending = this.tokens.get(token);
-    if (!pending) throw new AwsError('InvalidToken', 'Invalid Token');
-    if (!pending.open) {
-      throw new AwsError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
-    }
-    return token;
-  }
-}
-
-interface PendingToken {
-  executionArn: string;
-  promise: Promise<JSONValue>;
-  resolve: (value: JSONValue) => void;
-  reject: (error: Error) => void;
-  open: boolean;
-  timer?: NodeJS.Timeout;
-}
-
-/** One local handler per Task state (by name, as the library wants), nested Map and Parallel states included. */
-function taskHandlers(definition: AslMachine, invoke: LambdaInvoker, tokens: TaskTokens) {
-  const handlers: Record<string, (input: unknown) => Promise<JSONValue>> = {};
-  for (const [name, state] of statesOf(definition)) {
-    if (state.Type === 'Task') handlers[name] = taskHandler(state, invoke, tokens);
-  }
-  return handlers;
-}
-
-function* statesOf(definition: AslMachine): Generator<[string, AslState]> {
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
-    yield [name, state];
-    for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
-      if (nested) yield* statesOf(nested);
-    }
-  }
-}
-
-function taskHandler(state: AslState, invoke: LambdaInvoker, tokens: TaskTokens) {
-  const resource = String(state.Resource);
-  const timeoutMs =
-    (typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : DEFAULT_TASK_TIMEOUT_S) * 1000;
-  const call = (arn: unknown, payload: unknown) => callLambda(invoke, unqualified(String(arn)), payload);
-  if (/^arn:[\w-]+:lambda:/.test(resource)) return (input: unknown) => call(resource, input);
-  if (/^arn:[\w-]+:states:::lambda:invoke$/.test(resource)) {
-    return async (input: unknown) => ({
-      ExecutedVersion: '$LATEST',
-      Payload: await call((input as InvokeParameters).FunctionName, (input as InvokeParameters).Payload),
-      StatusCode: 200,
-    });
-  }
-  if (/^arn:[\w-]+:states:::lambda:invoke\.waitForTaskToken$/.test(resource)) {
-    return async (parameters: unknown) => {
-      const input = parameters as InvokeParameters;
-      const token = tokens.claim(input, timeoutMs);
-      try {
-        await call(input.FunctionName, input.Payload);
-      } catch (error) {
-        tokens.settle(token, error as Error);
-        throw error;
-      }
-      return tokens.result(token);
-    };
-  }
-  return async (): Promise<JSONValue> => {
-    throw namedError('States.Runtime', `The local Step Functions runs Lambda tasks only, not ${resource}`);
-  };
-}
-
-/** Calls a handler as Lambda would: JSON in and out; a thrown error's name becomes the ASL error. */
-async function callLambda(invoke: LambdaInvoker, arn: string, payload: unknown): Promise<JSONValue> {
-  try {
-    const result = await invoke(arn, JSON.parse(JSON.stringify(payload ?? null)));
-    return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JSONValue);
-  } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    const trace = (e.stack ?? '').split('\n');
-    return Promise.reject(
-      namedError(e.name, JSON.stringify({ errorType: e.name, errorMessage: e.message, trace })),
-    );
-  }
-}
-
-/** `arn:...:function:NAME:QUALIFIER` → `arn:...:function:NAME`, the ARN the local functions are known by. */
-const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
-
 function outcomeOf(error: unknown): Partial<Execution> & { status: ExecutionStatus } {
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   if (error instanceof ExecutionTimeoutError) {
@@ -528,113 +322,6 @@ function outcomeOf(error: unknown): Partial<Execution> & { status: ExecutionStat
   }
   return { status: 'FAILED', error: 'States.Runtime', cause: String(error) };
 }
-
-/** The library's event log, mapped to AWS history events (type, id, timestamp and details). */
-async function recordHistory(execution: Execution, logs: AsyncGenerator<EventLog>): Promise<void> {
-  for await (const log of logs) {
-    const details = historyDetails(log);
-    if (!details) continue;
-    const id = execution.history.length + 1;
-    execution.history.push({ timestamp: log.timestamp / 1000, id, previousEventId: id - 1, ...details });
-  }
-}
-
-function historyDetails(log: EventLog): Record<string, unknown> | undefined {
-  const json = (value: unknown) => JSON.stringify(value ?? null);
-  const state = log.state;
-  switch (log.type) {
-    case 'ExecutionStarted':
-      return { type: 'ExecutionStarted', executionStartedEventDetails: { input: json(log.input) } };
-    case 'ExecutionSucceeded':
-      return { type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: json(log.output) } };
-    case 'ExecutionFailed':
-      return {
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: { error: log.Error, cause: String(log.Cause) },
-      };
-    case 'ExecutionAborted':
-      return { type: 'ExecutionAborted', executionAbortedEventDetails: {} };
-    case 'ExecutionTimeout':
-      return { type: 'ExecutionTimedOut', executionTimedOutEventDetails: {} };
-    case 'StateEntered':
-      return {
-        type: `${state?.type}StateEntered`,
-        stateEnteredEventDetails: { name: state?.name, input: json(state?.input) },
-      };
-    case 'StateExited':
-      return {
-        type: `${state?.type}StateExited`,
-        stateExitedEventDetails: { name: state?.name, output: json(state?.output) },
-      };
-    case 'StateFailed':
-      if (state?.type === 'Task') {
-        const failure = {
-          resourceType: 'lambda',
-          resource: 'invoke',
-          error: log.Error,
-          cause: String(log.Cause),
-        };
-        return { type: 'TaskFailed', taskFailedEventDetails: failure };
-      }
-      return state?.type === 'Map' || state?.type === 'Parallel'
-        ? { type: `${state.type}StateFailed` }
-        : undefined;
-    case 'MapIterationStarted':
-    case 'MapIterationSucceeded':
-    case 'MapIterationFailed': {
-      const key = `${log.type[0]?.toLowerCase()}${log.type.slice(1)}EventDetails`;
-      return { type: log.type, [key]: { name: log.parentState?.name, index: log.index } };
-    }
-    default:
-      return undefined; // retries and catches show as the failure and the next state entered, as in AWS
-  }
-}
-
-function withoutData(event: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(
-    JSON.stringify(event, (key, value) => (key === 'input' || key === 'output' ? undefined : value)),
-  );
-}
-
-function page<T>(items: T[], input: Input, defaultSize: number): { items: T[]; nextToken?: string } {
-  const size = typeof input.maxResults === 'number' && input.maxResults > 0 ? input.maxResults : defaultSize;
-  const start = typeof input.nextToken === 'string' ? Number(input.nextToken) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidToken', 'Invalid nextToken');
-  const end = start + size;
-  return { items: items.slice(start, end), ...(end < items.length ? { nextToken: String(end) } : {}) };
-}
-
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
-  return [];
-}
-
-function namedError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
-
-function parseJson(text: unknown, errorType: string): unknown {
-  try {
-    return JSON.parse(String(text));
-  } catch {
-    throw new AwsError(errorType, `Invalid JSON: ${String(text).slice(0, 100)}`);
-  }
-}
-
-function str(input: Input, field: string): string {
-  const value = input[field];
-  if (typeof value !== 'string') throw new AwsError('ValidationException', `${field} must be a string`);
-  return value;
-}
-
-const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const seconds = (date: Date) => date.getTime() / 1000;
-const stripUndefined = <T extends object>(o: T) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** What DescribeExecution and ListExecutions both say about an execution. */
 const executionSummary = (e: Execution) => ({

@@ -70,6 +70,12 @@ class NamedError extends Error {
   }
 }
 
+/** A function error as the Lambda service reports it: the Invoke response payload rides along. */
+const functionError = (e: Error) =>
+  Object.assign(new NamedError(e.name, e.message), {
+    payload: { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') },
+  });
+
 describe('LocalStepFunctions', () => {
   const asked: { token: string; lead: string }[] = [];
   const attempts = new Map<string, number>();
@@ -104,10 +110,11 @@ describe('LocalStepFunctions', () => {
       { arn: `${ARN}:Scoring`, name: 'Scoring', definition: scoring },
       { arn: `${ARN}:Approval`, name: 'Approval', definition: approval },
     ],
-    invokeLambda: (arn, payload) => {
+    // Stands in for the Lambda service: what a handler throws comes back as Lambda reports a function error.
+    invokeLambda: async (arn, payload) => {
       const handler = handlers[arn];
-      if (!handler) throw new Error(`no function ${arn}`);
-      return handler(payload as Payload);
+      if (!handler) throw new NamedError('Lambda.ResourceNotFoundException', `Function not found: ${arn}`);
+      return handler(payload as Payload).catch((error: Error) => Promise.reject(functionError(error)));
     },
     retryIntervalOverrides: { Score: 0 },
   });
