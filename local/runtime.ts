@@ -21,7 +21,8 @@ import { IamGateway } from './iam-gateway.ts';
 import { LambdaServiceError, LocalLambdas } from './lambdas.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from './processes.ts';
 import { LocalQueues } from './queues.ts';
-import { LocalStepFunctions } from './step-functions.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { type LambdaInvoker, LocalStepFunctions } from './step-functions.ts';
 import { DynamoStreamPoller } from './stream-poller.ts';
 
 export const LOCAL_REGION = 'eu-central-1';
@@ -192,15 +193,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stepFunctions.listen(ports.stepFunctions);
     stops.push(() => stepFunctions.close());
 
-    const eventBus = new LocalEventBus({
-      rules: app.rules,
-      queues,
-      deliver: async (targetArn, event) => {
-        // EventBridge invokes Lambda asynchronously: delivered once Lambda accepts the event.
-        if (lambdas.has(targetArn)) await invokeAsync(targetArn, event);
-        // Log-group targets (the audit log) keep what the bus recorded; nothing more to do here.
-      },
-    });
+    // EventBridge invokes a Lambda target asynchronously: delivered once Lambda accepts the event.
+    // Log-group targets (the audit log) keep what the bus recorded; nothing more to do for them here.
+    const deliverToTarget = async (targetArn: string, event: unknown) => {
+      if (lambdas.has(targetArn)) await lambdas.invokeAsync(targetArn, event);
+    };
+    const eventBus = new LocalEventBus({ rules: app.rules, queues, deliver: deliverToTarget });
     await eventBus.listen(ports.events);
     stops.push(() => eventBus.close());
 
@@ -219,21 +217,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stops.push(() => poller.stop());
     }
 
-    // Scheduled rules run on their synthesized rate, with the input the rule gives each target.
-    for (const schedule of app.schedules) {
-      const timer = setInterval(() => {
-        for (const target of schedule.targets) {
-          const input = target.input
-            ? JSON.parse(target.input)
-            : { 'detail-type': 'Scheduled Event', source: 'aws.events' };
-          invokeAsync(target.arn, input).catch((e: unknown) =>
-            console.error(`Schedule ${schedule.name} failed:`, e),
-          );
-        }
-      }, schedule.everyMs);
-      timer.unref();
-      stops.push(async () => clearInterval(timer));
-    }
+    // Scheduled rules fire on their synthesized rate and deliver as rule targets do.
+    const scheduler = new LocalScheduler({
+      schedules: app.schedules,
+      queues,
+      deliver: deliverToTarget,
+      region: LOCAL_REGION,
+    });
+    scheduler.start();
+    stops.push(async () => scheduler.stop());
 
     const staffRoute = app.routes.find((r) => r.jwt);
     if (!staffRoute?.jwt) throw new Error('The synthesized API has no JWT-protected route');

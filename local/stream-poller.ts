@@ -12,7 +12,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { matchesEventPattern } from './event-pattern.ts';
+import { matchesEventPattern, validateEventPattern } from './event-pattern.ts';
 import type { LocalQueues } from './queues.ts';
 
 export interface StreamMappingConfig {
@@ -79,6 +79,8 @@ export class DynamoStreamPoller {
     queues: LocalQueues;
     pollIntervalMs?: number;
   }) {
+    // Lambda refuses a mapping whose filter is not a valid pattern when the mapping is created.
+    for (const pattern of opts.mapping.filterPatterns) validateEventPattern(pattern);
     this.mapping = opts.mapping;
     this.region = opts.region;
     this.invoke = opts.invoke;
