@@ -1,5 +1,5 @@
 import type { StaffMember } from '../access/roles.ts';
-import type { LeadRecord } from '../adapters/lead-store.ts';
+import type { LeadRecord } from './ports.ts';
 
 /** Who may read a lead: the unit's leadership and campaign staff, and the manager it is assigned to. */
 export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
