@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type Assignment,
-  type Lead,
-  type LeadStatus,
-  TIMELINE_KINDS,
-  type TimelineEntry,
-} from '../leads/lead.ts';
+import type { Assignment, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
+import { leadRecordOf } from '../leads/lead-view.ts';
 import type {
   CaptureResult,
   IdempotencyClaim,
@@ -205,26 +200,10 @@ export class LeadStore implements Leads {
     } while (ExclusiveStartKey);
     const leadItem = items.find((item) => item.sk === 'LEAD');
     if (!leadItem) return undefined;
-    const timeline = items
+    const entries = items
       .filter((item) => String(item.sk).startsWith('TIMELINE#'))
-      .map((item) => withoutKeys<TimelineEntry>(item))
-      // Steps can land within one millisecond; the intake order breaks such ties.
-      .sort(
-        (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
-      );
-    const lead = withoutKeys<Lead>(leadItem);
-    // The first entry is derived from the lead itself, so capture writes one item fewer.
-    const received: TimelineEntry = {
-      at: lead.receivedAt,
-      kind: 'received',
-      summary: `Enquiry received through ${lead.source.channel}`,
-      details: { channel: lead.source.channel },
-    };
-    return {
-      lead,
-      timeline: [received, ...timeline],
-      touchCount: timeline.filter((e) => e.kind === 'touch').length,
-    };
+      .map((item) => withoutKeys<TimelineEntry>(item));
+    return leadRecordOf(withoutKeys<Lead>(leadItem), entries);
   }
 
   async recordExistingClient(
