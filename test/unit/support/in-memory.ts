@@ -84,7 +84,10 @@ export class InMemoryBank {
 }
 
 class InMemoryLeads implements Leads {
-  constructor(private readonly bank: InMemoryBank) {}
+  private readonly bank: InMemoryBank;
+  constructor(bank: InMemoryBank) {
+    this.bank = bank;
+  }
 
   async capture(args: NewLead): Promise<CaptureResult> {
     const { lead, idempotency } = args;
@@ -160,7 +163,7 @@ class InMemoryLeads implements Leads {
     if (this.stored(leadId).assignment) return 'already_assigned';
     if (step.takeCapacityOf !== undefined) {
       const manager = this.bank.managerItems.get(step.takeCapacityOf);
-      if (!manager || manager.active !== true || !(manager.activeLeads < manager.capacity)) {
+      if (manager?.active !== true || !(manager.activeLeads < manager.capacity)) {
         return 'no_capacity';
       }
       manager.activeLeads += 1;
@@ -246,7 +249,10 @@ function replayOf(claim: Claim, idempotency: IdempotencyClaim): CaptureResult {
 }
 
 class InMemoryNotifications implements Notifications {
-  constructor(private readonly bank: InMemoryBank) {}
+  private readonly bank: InMemoryBank;
+  constructor(bank: InMemoryBank) {
+    this.bank = bank;
+  }
 
   async claim(leadId: string, managerId: string): Promise<NotificationClaim> {
     const key = `${leadId}#${managerId}`;
@@ -322,7 +328,10 @@ export class InMemoryStarter implements WorkflowStarter {
 export class InMemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, number>();
 
-  constructor(private readonly perMinute: number) {}
+  private readonly perMinute: number;
+  constructor(perMinute: number) {
+    this.perMinute = perMinute;
+  }
 
   async hit(clientAddress: string, nowMs: number): Promise<RateDecision> {
     const windowStart = Math.floor(nowMs / 60_000) * 60;

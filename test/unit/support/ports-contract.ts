@@ -227,7 +227,7 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       const ports = setup();
       // Leads from a day nobody else uses, so other tests' leads stay out of this window.
       const day = `2020-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}T00:00:0`;
-      const leads = [];
+      const leads: Lead[] = [];
       for (let i = 0; i < 7; i++) leads.push(await stored(ports, aLead({ receivedAt: `${day}${i}.000Z` })));
       const before = `${day}9.000Z`;
       const seen: string[] = [];
