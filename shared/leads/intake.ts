@@ -34,7 +34,11 @@ export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enri
   if (lead.status === 'intake_failed') await resumeIntake(deps, lead);
   const client = await deps.clients.findByInn(lead.company.inn);
   const existingClient = client && { clientId: client.clientId, managerId: client.managerId };
-  if (existingClient) {
+  // A rerun finds the match stored already: its entry keeps the time the match was made.
+  const known =
+    lead.existingClient?.clientId === existingClient?.clientId &&
+    lead.existingClient?.managerId === existingClient?.managerId;
+  if (existingClient && !known) {
     await deps.leads.recordExistingClient(leadId, existingClient, {
       at: deps.now().toISOString(),
       kind: 'existing_client_matched',

@@ -45,6 +45,7 @@ export function leadView({ lead, timeline, touchCount }: LeadRecord) {
     score: lead.score ?? null,
     assignedManager: lead.assignment ?? null,
     existingClient: lead.existingClient ?? null,
+    failure: lead.failure ?? null,
     company: lead.company,
     contact: lead.contact,
     products: lead.products,

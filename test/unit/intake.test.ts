@@ -211,3 +211,15 @@ describe('recordIntakeFailure', () => {
     expect(JSON.stringify(record?.timeline)).not.toContain(lead.contact.email);
   });
 });
+
+describe('enrichLead, run again', () => {
+  it('keeps a stored client match as it was: its entry keeps the time the match was made', async () => {
+    const { bank, deps, lead, clock } = await intake();
+    await bank.putClient({ clientId: 'c-1', inn: lead.company.inn, name: 'Client', managerId: 'pm-own' });
+    await enrichLead(deps, lead.leadId);
+    const first = (await bank.leads.read(lead.leadId))?.timeline.at(-1);
+    clock.advance(60_000);
+    await enrichLead(deps, lead.leadId);
+    expect((await bank.leads.read(lead.leadId))?.timeline.at(-1)).toEqual(first);
+  });
+});
