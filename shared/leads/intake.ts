@@ -73,6 +73,7 @@ export function statusFromFacts(lead: Lead): LeadStatus {
 /** A new run clears `intake_failed`, keeping the failure it clears in the timeline. */
 async function resumeIntake(deps: IntakeDeps, lead: Lead): Promise<void> {
   const status = statusFromFacts(lead);
+  // 'not_failed' means another run took the lead back first: the steps that follow are the same.
   await deps.leads.resumeAfterFailure(lead.leadId, status, {
     at: deps.now().toISOString(),
     kind: 'intake_resumed',
