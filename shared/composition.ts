@@ -3,11 +3,14 @@ import { Directory } from './adapters/directory.ts';
 import { EventPublisher } from './adapters/event-publisher.ts';
 import { LeadStore } from './adapters/lead-store.ts';
 import { Mailer } from './adapters/mailer.ts';
-import { RateLimiter } from './adapters/rate-limiter.ts';
-import { WorkflowStarter } from './adapters/workflow-starter.ts';
+import { NotificationStore } from './adapters/notification-store.ts';
+import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
+import { StepFunctionsStarter } from './adapters/workflow-starter.ts';
 import type { CaptureDeps } from './leads/capture-lead.ts';
 import type { IntakeDeps } from './leads/intake.ts';
+import type { NotifyDeps } from './leads/notify-manager.ts';
 import type { OutboxDeps } from './leads/outbox.ts';
+import type { Leads } from './leads/ports.ts';
 import {
   documentClient,
   eventBridgeClient,
@@ -17,12 +20,17 @@ import {
   sfnClient,
 } from './runtime.ts';
 
-/** Wires adapters into the use cases, once per function instance. Handlers take what they need from here. */
-export const leadStore = () => new LeadStore(documentClient(), setting('tableName'));
+/**
+ * The one place that wires adapters into the use cases, once per function instance. Handlers take what
+ * they need from here; the use cases see only the ports in shared/leads/ports.ts.
+ */
+export const leads = (): Leads => new LeadStore(documentClient(), setting('tableName'));
+
+const directory = () => new Directory(documentClient(), setting('tableName'));
 
 export const captureDeps = (): CaptureDeps => ({
-  leads: leadStore(),
-  rateLimiter: new RateLimiter(
+  leads: leads(),
+  rateLimiter: new DynamoRateLimiter(
     documentClient(),
     setting('tableName'),
     numericSetting('leadRateLimitPerMinute'),
@@ -33,16 +41,23 @@ export const captureDeps = (): CaptureDeps => ({
 });
 
 export const intakeDeps = (): IntakeDeps => ({
-  leads: leadStore(),
-  directory: new Directory(documentClient(), setting('tableName')),
+  leads: leads(),
+  managers: directory(),
+  clients: directory(),
   events: new EventPublisher(eventBridgeClient(), setting('eventBusName')),
   now: () => new Date(),
 });
 
-export const mailer = () => new Mailer(sesClient(), setting('senderEmail'));
+export const notifyDeps = (): NotifyDeps => ({
+  leads: leads(),
+  managers: directory(),
+  notifications: new NotificationStore(documentClient(), setting('tableName')),
+  mail: new Mailer(sesClient(), setting('senderEmail')),
+  now: () => new Date(),
+});
 
 export const outboxDeps = (): OutboxDeps => ({
-  leads: leadStore(),
-  starter: new WorkflowStarter(sfnClient(), setting('leadIntakeStateMachineArn')),
+  leads: leads(),
+  starter: new StepFunctionsStarter(sfnClient(), setting('leadIntakeStateMachineArn')),
   now: () => new Date(),
 });

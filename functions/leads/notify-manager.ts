@@ -1,8 +1,10 @@
-import { intakeDeps, mailer } from '#shared/composition.ts';
-import { notifyManager } from '#shared/leads/intake.ts';
+import { notifyDeps } from '#shared/composition.ts';
+import { notifyManager } from '#shared/leads/notify-manager.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
 
-const deps = { ...intakeDeps(), mailer: mailer() };
+const deps = notifyDeps();
 
-/** LeadIntake step: email the personal manager the lead and its score breakdown. */
-export const handler = workflowStep(LeadStepInput, ({ leadId }) => notifyManager(deps, leadId));
+/** LeadIntake step: email the personal manager the lead and its score breakdown, once. */
+export const handler = workflowStep(LeadStepInput, async ({ leadId }) => {
+  await notifyManager(deps, leadId);
+});

@@ -1,4 +1,4 @@
-import { leadStore } from '#shared/composition.ts';
+import { leads as leadStore } from '#shared/composition.ts';
 import { apiHandler, HttpError, json, staffOnly } from '#shared/http/api.ts';
 import { canReadLead, leadView } from '#shared/leads/lead-view.ts';
 
@@ -9,7 +9,7 @@ const NOT_FOUND = () => new HttpError(404, 'not_found', 'No such lead');
 export const handler = apiHandler(
   async (event) => {
     const leadId = event.pathParameters?.leadId ?? '';
-    const record = /^[0-9a-f-]{36}$/i.test(leadId) ? await leads.get(leadId) : undefined;
+    const record = /^[0-9a-f-]{36}$/i.test(leadId) ? await leads.read(leadId) : undefined;
     if (!record) throw NOT_FOUND();
     // A manager asking for someone else's lead learns nothing about whether it exists.
     if (!event.staff || !canReadLead(event.staff, record)) throw NOT_FOUND();

@@ -1,12 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Client, Clients, Managers } from '../leads/ports.ts';
 import type { PersonalManager } from '../leads/routing.ts';
 import { keys, MANAGERS_INDEX, withoutKeys } from './table.ts';
 
-/** An existing bank client, matched by company tax ID; its personal manager owns the relationship. */
-export type Client = { clientId: string; inn: string; name: string; managerId: string };
+export type { Client } from '../leads/ports.ts';
 
 /** The PM unit's directory: personal managers with skills and capacity, and existing clients. */
-export class Directory {
+export class Directory implements Managers, Clients {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
 
@@ -15,14 +15,14 @@ export class Directory {
     this.tableName = tableName;
   }
 
-  async findClientByInn(inn: string): Promise<Client | undefined> {
+  async findByInn(inn: string): Promise<Client | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }),
     );
     return Item ? withoutKeys<Client>(Item) : undefined;
   }
 
-  async getManager(managerId: string): Promise<PersonalManager | undefined> {
+  async get(managerId: string): Promise<PersonalManager | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.manager(managerId), ConsistentRead: true }),
     );
@@ -30,7 +30,7 @@ export class Directory {
   }
 
   /** All managers of the unit (tens, not thousands); capacity is re-checked by the conditional write. */
-  async listManagers(): Promise<PersonalManager[]> {
+  async list(): Promise<PersonalManager[]> {
     const managers: PersonalManager[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -49,20 +49,7 @@ export class Directory {
     return managers;
   }
 
-  /** Transaction item that takes one unit of a manager's capacity, only while some is free. */
-  takeCapacity(managerId: string) {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.manager(managerId),
-        UpdateExpression: 'ADD activeLeads :one',
-        ConditionExpression: '#active = :true AND activeLeads < #capacity',
-        ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' },
-        ExpressionAttributeValues: { ':one': 1, ':true': true },
-      },
-    };
-  }
-
+  /** Adds or replaces a manager (seeding and the head of unit's tools). */
   async putManager(manager: PersonalManager): Promise<void> {
     await this.client.send(
       new PutCommand({

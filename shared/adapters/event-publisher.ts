@@ -5,9 +5,10 @@ import {
   type LeadEventDetail,
   type LeadEventType,
 } from '#events/lead-events.ts';
+import type { LeadEvents } from '../leads/ports.ts';
 
 /** Publishes lead events on the Attract bus, each checked against its contract before it leaves. */
-export class EventPublisher {
+export class EventPublisher implements LeadEvents {
   private readonly client: EventBridgeClient;
   private readonly busName: string;
 

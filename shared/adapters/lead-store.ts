@@ -1,29 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type DuplicateKey, type Lead, TIMELINE_KINDS, type TimelineEntry } from '../leads/lead.ts';
+import type { Assignment, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
+import { leadRecordOf } from '../leads/lead-view.ts';
+import type {
+  CaptureResult,
+  IdempotencyClaim,
+  LeadRecord,
+  Leads,
+  NewLead,
+  PageCursor,
+} from '../leads/ports.ts';
+import type { LeadClass, Score } from '../leads/scoring.ts';
 import {
+  type Cancellation,
   epochSeconds,
   keys,
   PENDING_INTAKE_INDEX,
   type TransactItems,
+  timelinePut,
   transact,
   withoutKeys,
 } from './table.ts';
 
-export type IdempotencyClaim = { key: string; fingerprint: string; until: string };
+/** A step was asked of a lead the table does not hold: a bug upstream, so the step fails. */
+export class LeadNotStored extends Error {
+  override name = 'LeadNotFound';
+  constructor(leadId: string) {
+    super(`Lead ${leadId} does not exist`);
+  }
+}
 
-export type CaptureResult =
-  | { outcome: 'created' | 'duplicate' | 'replayed'; leadId: string }
-  | { outcome: 'idempotency_conflict' };
-
-/** A lead as people read it: the item, its timeline, and how often the prospect came back (derived). */
-export type LeadRecord = { lead: Lead; timeline: TimelineEntry[]; touchCount: number };
+/** Never move a lead back once a manager has it. */
+const UNASSIGNED = 'attribute_not_exists(assignment)';
 
 /** Conditions under which a uniqueness claim may be (re)taken: nobody holds it, or its window has passed. */
 const CLAIM_FREE = 'attribute_not_exists(pk) OR expiresAt < :now';
 
 /** Leads and their timelines in the Attract table. */
-export class LeadStore {
+export class LeadStore implements Leads {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
 
@@ -36,13 +50,7 @@ export class LeadStore {
    * Stores a new lead together with its uniqueness claims in one transaction. When a claim is held,
    * the submission is a touch on the lead that holds it; when the Idempotency-Key is known, a replay.
    */
-  async capture(args: {
-    lead: Lead;
-    duplicateKeys: DuplicateKey[];
-    duplicateUntil: string;
-    idempotency?: IdempotencyClaim;
-    touch: TimelineEntry;
-  }): Promise<CaptureResult> {
+  async capture(args: NewLead): Promise<CaptureResult> {
     const { lead, idempotency } = args;
     const now = epochSeconds(lead.receivedAt);
     const items: TransactItems = [
@@ -132,18 +140,25 @@ export class LeadStore {
     return Item;
   }
 
-  /** Leads received before `before` whose workflow start was never confirmed, oldest first. */
-  async pendingIntake(before: string, limit: number): Promise<string[]> {
-    const { Items = [] } = await this.client.send(
+  /** One page of the sparse pending-intake index, oldest first; the cursor is DynamoDB's LastEvaluatedKey. */
+  async pendingIntake(
+    before: string,
+    page: { size: number; after?: PageCursor },
+  ): Promise<{ leadIds: string[]; after?: PageCursor }> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: PENDING_INTAKE_INDEX.name,
         KeyConditionExpression: 'gsi2pk = :pending AND gsi2sk < :before',
         ExpressionAttributeValues: { ':pending': PENDING_INTAKE_INDEX.pk, ':before': before },
-        Limit: limit,
+        Limit: page.size,
+        ...(page.after ? { ExclusiveStartKey: JSON.parse(page.after) } : {}),
       }),
     );
-    return Items.map((item) => String(item.leadId));
+    return {
+      leadIds: Items.map((item) => String(item.leadId)),
+      ...(LastEvaluatedKey ? { after: JSON.stringify(LastEvaluatedKey) } : {}),
+    };
   }
 
   /** The workflow is known to exist: the lead leaves the pending index. */
@@ -159,7 +174,7 @@ export class LeadStore {
   }
 
   /** The lead item alone: what the workflow steps need. */
-  async getLead(leadId: string): Promise<Lead | undefined> {
+  async get(leadId: string): Promise<Lead | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.lead(leadId), ConsistentRead: true }),
     );
@@ -167,7 +182,7 @@ export class LeadStore {
   }
 
   /** The lead with its timeline: what people read. */
-  async get(leadId: string): Promise<LeadRecord | undefined> {
+  async read(leadId: string): Promise<LeadRecord | undefined> {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -185,112 +200,161 @@ export class LeadStore {
     } while (ExclusiveStartKey);
     const leadItem = items.find((item) => item.sk === 'LEAD');
     if (!leadItem) return undefined;
-    const timeline = items
+    const entries = items
       .filter((item) => String(item.sk).startsWith('TIMELINE#'))
-      .map((item) => withoutKeys<TimelineEntry>(item))
-      // Steps can land within one millisecond; the intake order breaks such ties.
-      .sort(
-        (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
-      );
-    const lead = withoutKeys<Lead>(leadItem);
-    // The first entry is derived from the lead itself, so capture writes one item fewer.
-    const received: TimelineEntry = {
-      at: lead.receivedAt,
-      kind: 'received',
-      summary: `Enquiry received through ${lead.source.channel}`,
-      details: { channel: lead.source.channel },
-    };
+      .map((item) => withoutKeys<TimelineEntry>(item));
+    return leadRecordOf(withoutKeys<Lead>(leadItem), entries);
+  }
+
+  async recordExistingClient(
+    leadId: string,
+    existingClient: NonNullable<Lead['existingClient']>,
+    entry: TimelineEntry,
+  ): Promise<void> {
+    const cancelled = await this.step(leadId, { set: { existingClient }, entry });
+    if (cancelled) throw new LeadNotStored(leadId);
+  }
+
+  async recordAssessment(
+    leadId: string,
+    assessment: { score: Score; leadClass: LeadClass; status: LeadStatus },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_assigned'> {
+    const cancelled = await this.step(leadId, { set: assessment, condition: UNASSIGNED, entry });
+    return cancelled ? this.leadRefusal(leadId, cancelled, 'already_assigned') : 'recorded';
+  }
+
+  async assignIfUnassigned(
+    leadId: string,
+    assignment: Assignment,
+    step: { status: LeadStatus; entry: TimelineEntry; takeCapacityOf?: string },
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
+    const cancelled = await this.step(leadId, {
+      set: { assignment, status: step.status },
+      condition: UNASSIGNED,
+      entry: step.entry,
+      alongside: step.takeCapacityOf ? [this.takeCapacity(step.takeCapacityOf)] : [],
+    });
+    if (!cancelled) return 'assigned';
+    // Reasons come in item order: the lead's own condition first, then the manager's capacity.
+    if (cancelled[0]?.code === 'ConditionalCheckFailed')
+      return this.leadRefusal(leadId, cancelled, 'already_assigned');
+    return 'no_capacity';
+  }
+
+  async markAwaitingManager(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+    const cancelled = await this.step(leadId, {
+      set: { status: 'awaiting_manager' },
+      condition: UNASSIGNED,
+      entry,
+    });
+    return cancelled ? this.leadRefusal(leadId, cancelled, 'already_assigned') : 'recorded';
+  }
+
+  async recordIntakeFailure(
+    leadId: string,
+    failure: { error: string; at: string },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_failed'> {
+    const cancelled = await this.step(leadId, {
+      set: { status: 'intake_failed', failure },
+      condition: '#status <> :failed',
+      values: { ':failed': 'intake_failed' },
+      // Each failed run keeps its own entry: a lead may fail, be run again, and fail again.
+      entryKey: `intake_failed#${failure.at}`,
+      entry,
+    });
+    return cancelled ? this.leadRefusal(leadId, cancelled, 'already_failed') : 'recorded';
+  }
+
+  async resumeAfterFailure(
+    leadId: string,
+    status: LeadStatus,
+    entry: TimelineEntry,
+  ): Promise<'resumed' | 'not_failed'> {
+    const cancelled = await this.step(leadId, {
+      set: { status },
+      remove: ['failure'],
+      condition: '#status = :failed',
+      values: { ':failed': 'intake_failed' },
+      entryKey: `intake_resumed#${entry.at}`,
+      entry,
+    });
+    return cancelled ? this.leadRefusal(leadId, cancelled, 'not_failed') : 'resumed';
+  }
+
+  /** A refused step: the lead's condition said no, unless the lead itself is missing. */
+  private leadRefusal<R extends string>(leadId: string, cancelled: Cancellation, refusal: R): R {
+    if (cancelled[0]?.code !== 'ConditionalCheckFailed')
+      throw new Error(`Step on lead ${leadId} was cancelled`);
+    if (!cancelled[0].item) throw new LeadNotStored(leadId);
+    return refusal;
+  }
+
+  /** Transaction item that takes one unit of a manager's capacity, only while some is free. */
+  private takeCapacity(managerId: string) {
     return {
-      lead,
-      timeline: [received, ...timeline],
-      touchCount: timeline.filter((e) => e.kind === 'touch').length,
+      Update: {
+        TableName: this.tableName,
+        Key: keys.manager(managerId),
+        UpdateExpression: 'ADD activeLeads :one',
+        ConditionExpression: '#active = :true AND activeLeads < #capacity',
+        ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' },
+        ExpressionAttributeValues: { ':one': 1, ':true': true },
+      },
     };
   }
 
   /**
-   * Records a step of the lead's intake: sets fields on the lead and writes its timeline entry, atomically.
-   * Step entries have fixed keys, so a retried step rewrites the same entry instead of adding one.
-   * When a condition fails (the step had already happened, or an `alongside` item's condition), it
-   * returns `applied: false` with the cancellation reasons, in item order: the lead's first.
+   * Sets fields on the lead and writes the step's timeline entry, atomically. Step entries have fixed
+   * keys (the kind, unless `entryKey` says otherwise), so a retried step rewrites the same entry.
+   * Answers the cancellation reasons in item order (the lead's first) when a condition failed.
    */
-  async recordStep(
+  private step(
     leadId: string,
     step: {
-      set: Partial<Lead>;
-      entry: TimelineEntry;
+      set: Record<string, unknown>;
+      remove?: string[];
       condition?: string;
+      values?: Record<string, unknown>;
+      entry: TimelineEntry;
+      entryKey?: string;
       alongside?: TransactItems;
     },
-  ): Promise<{ applied: true } | { applied: false; reasons: { code: string }[] }> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
+  ): Promise<Cancellation | undefined> {
+    // DynamoDB refuses names an expression does not use.
+    const names: Record<string, string> = step.condition?.includes('#status') ? { '#status': 'status' } : {};
+    const values: Record<string, unknown> = { ...step.values };
     const assignments = Object.entries(step.set).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
       return `#f${i} = :v${i}`;
     });
-    const condition = `attribute_exists(pk)${step.condition ? ` AND (${step.condition})` : ''}`;
-    const leadChange = assignments.length
-      ? {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.lead(leadId),
-            UpdateExpression: `SET ${assignments.join(', ')}`,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        }
-      : {
-          ConditionCheck: {
-            TableName: this.tableName,
-            Key: keys.lead(leadId),
-            ConditionExpression: condition,
-          },
-        };
+    const removals = (step.remove ?? []).map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
+    });
+    const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`;
     const items: TransactItems = [
-      leadChange,
-      this.timelinePut(leadId, step.entry.kind, step.entry),
-      ...(step.alongside ?? []),
-    ];
-    const cancelled = await transact(this.client, items);
-    return cancelled ? { applied: false, reasons: cancelled } : { applied: true };
-  }
-
-  /** Whether the manager was already emailed about this lead (an email cannot be unsent, so it is recorded). */
-  async wasNotified(leadId: string, managerId: string): Promise<boolean> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.notification(leadId, managerId),
-        ConsistentRead: true,
-      }),
-    );
-    return Item?.status === 'sent';
-  }
-
-  /** Transaction item recording that the manager was emailed, written with the step's timeline entry. */
-  notified(leadId: string, managerId: string, messageId: string, at: string) {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.notification(leadId, managerId),
-          type: 'Notification',
-          status: 'sent',
-          messageId,
-          at,
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.lead(leadId),
+          UpdateExpression: update,
+          ConditionExpression: `attribute_exists(pk)${step.condition ? ` AND (${step.condition})` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          // The stored lead comes back with a refusal, telling a refused step from a missing lead.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
-    };
+      this.timelinePut(leadId, step.entryKey ?? step.entry.kind, step.entry),
+      ...(step.alongside ?? []),
+    ];
+    return transact(this.client, items);
   }
 
   private timelinePut(leadId: string, suffix: string, entry: TimelineEntry) {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry },
-      },
-    };
+    return timelinePut(this.tableName, leadId, suffix, entry);
   }
 }

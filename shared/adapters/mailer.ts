@@ -1,12 +1,13 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
-export type Email = { to: string; subject: string; html: string; text: string };
+import type { Email, Mail } from '../leads/ports.ts';
 
 /**
  * Sends email through SES v2. `Content.Simple` keeps custom headers and attachments whole, in SES and in
- * the local emulator alike (the v1 API keeps only the first recipient there).
+ * the local emulator alike (the v1 API keeps only the first recipient there). Tags go to SES event
+ * publishing (the local emulator accepts and drops them); headers travel with the message.
  */
-export class Mailer {
+export class Mailer implements Mail {
   private readonly client: SESv2Client;
   private readonly from: string;
 
@@ -27,10 +28,17 @@ export class Mailer {
               Html: { Data: email.html, Charset: 'UTF-8' },
               Text: { Data: email.text, Charset: 'UTF-8' },
             },
+            ...(email.headers
+              ? { Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })) }
+              : {}),
           },
         },
+        ...(email.tags
+          ? { EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) }
+          : {}),
       }),
     );
-    return result.MessageId ?? '';
+    if (!result.MessageId) throw new Error('SES answered without a message id');
+    return result.MessageId;
   }
 }

@@ -1,15 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../leads/lead.ts';
+import type { RateDecision, RateLimiter } from '../leads/ports.ts';
 import { keys } from './table.ts';
-
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
  * Fixed one-minute windows per client, counted with a conditional atomic update, so concurrent
  * requests can never pass the limit. Client addresses are hashed: no personal data in keys.
  */
-export class RateLimiter {
+export class DynamoRateLimiter implements RateLimiter {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly perMinute: number;

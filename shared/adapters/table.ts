@@ -1,8 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DuplicateKey } from '../leads/lead.ts';
-import { sha256 } from '../leads/lead.ts';
+import { type DuplicateKey, sha256, type TimelineEntry } from '../leads/lead.ts';
 
 /** Item keys of the single Attract table; docs/data-model.md lists the access patterns behind them. */
 export const keys = {
@@ -72,4 +71,14 @@ export async function transact(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
     }
   }
+}
+
+/** Transaction item writing one timeline entry of a lead under `TIMELINE#<suffix>`. */
+export function timelinePut(tableName: string, leadId: string, suffix: string, entry: TimelineEntry) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry },
+    },
+  };
 }

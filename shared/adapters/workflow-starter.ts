@@ -1,7 +1,8 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { WorkflowStarter } from '../leads/ports.ts';
 
 /** Starts one LeadIntake execution per lead; the execution is named by leadId, so a retry cannot start two. */
-export class WorkflowStarter {
+export class StepFunctionsStarter implements WorkflowStarter {
   private readonly client: SFNClient;
   private readonly stateMachineArn: string;
 

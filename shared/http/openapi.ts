@@ -45,6 +45,10 @@ const LeadView = z
         assignedAt: z.iso.datetime(),
       })
       .nullable(),
+    failure: z
+      .object({ error: z.string(), at: z.iso.datetime() })
+      .nullable()
+      .meta({ description: 'Set while the intake has failed: the error name only; a new run clears it' }),
     company: LeadSubmission.shape.company,
     contact: LeadSubmission.shape.contact,
     products: LeadSubmission.shape.products,

@@ -1,11 +1,10 @@
-import type { IdempotencyClaim, LeadStore } from '../adapters/lead-store.ts';
-import type { RateLimiter } from '../adapters/rate-limiter.ts';
 import { regionCodeOfInn } from './inn.ts';
 import { addDays, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
 import { formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
+import type { IdempotencyClaim, Leads, RateLimiter } from './ports.ts';
 
 export type CaptureDeps = {
-  leads: LeadStore;
+  leads: Pick<Leads, 'capture'>;
   rateLimiter: RateLimiter;
   duplicateWindowDays: number;
   now: () => Date;

@@ -1,19 +1,15 @@
-import type { Directory } from '../adapters/directory.ts';
-import type { EventPublisher } from '../adapters/event-publisher.ts';
-import type { LeadStore } from '../adapters/lead-store.ts';
-import type { Mailer } from '../adapters/mailer.ts';
-import type { TransactItems } from '../adapters/table.ts';
 import type { Assignment, Lead, LeadStatus } from './lead.ts';
-import { managerNotification } from './manager-email.ts';
+import type { Clients, LeadEvents, Leads, Managers } from './ports.ts';
 import { rankManagers, segmentOf } from './routing.ts';
 import { classifyLead, type LeadClass, scoreLead, scoringInputOf } from './scoring.ts';
 import type { ScoringConfig } from './scoring-config.ts';
 
 /** The steps of the LeadIntake state machine. Each is idempotent: Step Functions may run it again. */
 export type IntakeDeps = {
-  leads: LeadStore;
-  directory: Directory;
-  events: EventPublisher;
+  leads: Leads;
+  managers: Managers;
+  clients: Clients;
+  events: LeadEvents;
   now: () => Date;
 };
 
@@ -21,28 +17,33 @@ export class LeadNotFound extends Error {
   override name = 'LeadNotFound';
 }
 
-async function loadLead(deps: IntakeDeps, leadId: string): Promise<Lead> {
-  const lead = await deps.leads.getLead(leadId);
+export async function loadLead(leads: Leads, leadId: string): Promise<Lead> {
+  const lead = await leads.get(leadId);
   if (!lead) throw new LeadNotFound(`Lead ${leadId} does not exist`);
   return lead;
 }
 
 export type Enrichment = { regionCode: string; existingClient?: { clientId: string; managerId: string } };
 
-/** Is the company already a client of the bank? Then its own personal manager takes the enquiry. */
+/**
+ * Is the company already a client of the bank? Then its own personal manager takes the enquiry. As the
+ * first step of every run, it also takes back a lead whose earlier run failed.
+ */
 export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enrichment> {
-  const lead = await loadLead(deps, leadId);
-  const client = await deps.directory.findClientByInn(lead.company.inn);
+  const lead = await loadLead(deps.leads, leadId);
+  if (lead.status === 'intake_failed') await resumeIntake(deps, lead);
+  const client = await deps.clients.findByInn(lead.company.inn);
   const existingClient = client && { clientId: client.clientId, managerId: client.managerId };
-  if (existingClient) {
-    await deps.leads.recordStep(leadId, {
-      set: { existingClient },
-      entry: {
-        at: deps.now().toISOString(),
-        kind: 'existing_client_matched',
-        summary: 'The company is an existing client; its personal manager takes the enquiry',
-        details: existingClient,
-      },
+  // A rerun finds the match stored already: its entry keeps the time the match was made.
+  const known =
+    lead.existingClient?.clientId === existingClient?.clientId &&
+    lead.existingClient?.managerId === existingClient?.managerId;
+  if (existingClient && !known) {
+    await deps.leads.recordExistingClient(leadId, existingClient, {
+      at: deps.now().toISOString(),
+      kind: 'existing_client_matched',
+      summary: 'The company is an existing client; its personal manager takes the enquiry',
+      details: existingClient,
     });
   }
   await deps.events.publish('LeadCaptured', {
@@ -61,29 +62,60 @@ export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enri
   return { regionCode: lead.regionCode, ...(existingClient ? { existingClient } : {}) };
 }
 
+/** Where the lead stands by what is stored about it: what a new run resumes from after a failure. */
+export function statusFromFacts(lead: Lead): LeadStatus {
+  if (lead.assignment)
+    return lead.assignment.kind === 'existing_client' ? 'handed_to_client_manager' : 'assigned';
+  if (lead.leadClass) return lead.leadClass === 'unqualified' ? 'nurture' : 'qualified';
+  return 'received';
+}
+
+/** A new run clears `intake_failed`, keeping the failure it clears in the timeline. */
+async function resumeIntake(deps: IntakeDeps, lead: Lead): Promise<void> {
+  const status = statusFromFacts(lead);
+  // 'not_failed' means another run took the lead back first: the steps that follow are the same.
+  await deps.leads.resumeAfterFailure(lead.leadId, status, {
+    at: deps.now().toISOString(),
+    kind: 'intake_resumed',
+    summary: `Intake run again after a failure (${lead.failure?.error ?? 'unknown error'})`,
+    details: { failure: lead.failure, status },
+  });
+}
+
 export type Assessment = { leadClass: LeadClass; total: number; configVersion: string };
 
-/** Scores the lead with an explainable breakdown and classes it; unqualified leads go to nurture. */
+/**
+ * Scores the lead with an explainable breakdown and classes it; unqualified leads go to nurture. Once a
+ * manager has the lead the score is not rewritten, and nothing that was not stored is published.
+ */
 export async function assessLead(
   deps: IntakeDeps,
   config: ScoringConfig,
   leadId: string,
 ): Promise<Assessment> {
-  const lead = await loadLead(deps, leadId);
+  const lead = await loadLead(deps.leads, leadId);
   const score = scoreLead(scoringInputOf(lead), config);
   const leadClass = classifyLead(score.total, config);
   const at = deps.now().toISOString();
-  await deps.leads.recordStep(leadId, {
-    set: { score, leadClass, status: leadClass === 'unqualified' ? 'nurture' : 'qualified' },
-    // Never move a lead back once a manager has it.
-    condition: 'attribute_not_exists(assignment)',
-    entry: {
+  const recorded = await deps.leads.recordAssessment(
+    leadId,
+    { score, leadClass, status: leadClass === 'unqualified' ? 'nurture' : 'qualified' },
+    {
       at,
       kind: 'assessed',
       summary: `Scored ${score.total} of 100: ${leadClass}`,
       details: { total: score.total, leadClass, configVersion: score.configVersion },
     },
-  });
+  );
+  if (recorded === 'already_assigned') {
+    // The run that assigned it published its score; this run only reports what is stored.
+    const stored = await loadLead(deps.leads, leadId);
+    return {
+      leadClass: stored.leadClass ?? leadClass,
+      total: stored.score?.total ?? score.total,
+      configVersion: stored.score?.configVersion ?? score.configVersion,
+    };
+  }
   await deps.events.publish('LeadScored', {
     eventId: `${leadId}:LeadScored`,
     version: 1,
@@ -101,88 +133,75 @@ export type AssignmentResult = { managerId?: string };
 
 /**
  * Gives the lead to a personal manager: the existing client's own manager, or the least loaded manager
- * whose segment and region fit, taking a unit of capacity in the same transaction as the assignment.
+ * whose segment and region fit, taking a unit of capacity in the same write as the assignment.
  */
 export async function assignManager(
   deps: IntakeDeps,
   leadId: string,
   enrichment: Enrichment,
 ): Promise<AssignmentResult> {
-  const lead = await loadLead(deps, leadId);
+  const lead = await loadLead(deps.leads, leadId);
   if (lead.assignment) return announceAssignment(deps, lead);
   const at = deps.now().toISOString();
 
   if (enrichment.existingClient) {
     const { managerId } = enrichment.existingClient;
-    const assigned = await recordAssignment(
-      deps,
-      lead,
-      { managerId, kind: 'existing_client', assignedAt: at },
-      {
-        status: 'handed_to_client_manager',
+    const assignment: Assignment = { managerId, kind: 'existing_client', assignedAt: at };
+    const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
+      status: 'handed_to_client_manager',
+      entry: {
+        at,
+        kind: 'assigned',
         summary: `Handed to the client's personal manager ${managerId}`,
         details: { managerId },
       },
-    );
-    return assigned ?? {};
+    });
+    // A client's own manager takes the enquiry whatever their load: no capacity is asked for.
+    if (outcome === 'no_capacity') throw new Error('No capacity was asked for, yet none was found');
+    return announceStored(deps, lead, assignment, outcome);
   }
 
   const segment = segmentOf(lead.company.sizeBand);
-  const candidates = rankManagers(await deps.directory.listManagers(), {
+  const candidates = rankManagers(await deps.managers.list(), {
     segment,
     regionCode: lead.regionCode,
     products: lead.products,
   });
   for (const manager of candidates) {
     const { managerId } = manager;
-    const assigned = await recordAssignment(
-      deps,
-      lead,
-      { managerId, kind: 'acquisition', segment, assignedAt: at },
-      {
-        status: 'assigned',
+    const assignment: Assignment = { managerId, kind: 'acquisition', segment, assignedAt: at };
+    const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
+      status: 'assigned',
+      entry: {
+        at,
+        kind: 'assigned',
         summary: `Assigned to personal manager ${managerId}`,
         details: { managerId, segment, loadBefore: `${manager.activeLeads}/${manager.capacity}` },
-        alongside: [deps.directory.takeCapacity(managerId)],
       },
-    );
-    if (assigned) return assigned;
+      takeCapacityOf: managerId,
+    });
+    // Another lead took this manager's last unit since the list was read: try the next one.
+    if (outcome !== 'no_capacity') return announceStored(deps, lead, assignment, outcome);
   }
-  await deps.leads.recordStep(leadId, {
-    set: { status: 'awaiting_manager' },
-    condition: 'attribute_not_exists(assignment)',
-    entry: {
-      at,
-      kind: 'awaiting_manager',
-      summary: 'No personal manager fits with free capacity; waiting for the head of unit',
-      details: { segment, regionCode: lead.regionCode },
-    },
+  const waiting = await deps.leads.markAwaitingManager(leadId, {
+    at,
+    kind: 'awaiting_manager',
+    summary: 'No personal manager fits with free capacity; waiting for the head of unit',
+    details: { segment, regionCode: lead.regionCode },
   });
+  if (waiting === 'already_assigned') return announceAssignment(deps, await loadLead(deps.leads, leadId));
   return {};
 }
 
-/**
- * Writes the assignment unless the lead already has one, and announces whichever assignment it ends up
- * with. Undefined when another condition failed: the manager had no capacity left.
- */
-async function recordAssignment(
+/** Announces the assignment that was stored: this one, or the one an earlier attempt stored first. */
+async function announceStored(
   deps: IntakeDeps,
   lead: Lead,
   assignment: Assignment,
-  step: { status: LeadStatus; summary: string; details: Record<string, unknown>; alongside?: TransactItems },
-): Promise<AssignmentResult | undefined> {
-  const done = await deps.leads.recordStep(lead.leadId, {
-    set: { assignment, status: step.status },
-    condition: 'attribute_not_exists(assignment)',
-    entry: { at: assignment.assignedAt, kind: 'assigned', summary: step.summary, details: step.details },
-    ...(step.alongside ? { alongside: step.alongside } : {}),
-  });
-  if (done.applied) return announceAssignment(deps, { ...lead, assignment });
-  // The lead's own condition failed: an earlier attempt assigned it already.
-  if (done.reasons[0]?.code === 'ConditionalCheckFailed') {
-    return announceAssignment(deps, await loadLead(deps, lead.leadId));
-  }
-  return undefined;
+  outcome: 'assigned' | 'already_assigned',
+): Promise<AssignmentResult> {
+  const stored = outcome === 'assigned' ? { ...lead, assignment } : await loadLead(deps.leads, lead.leadId);
+  return announceAssignment(deps, stored);
 }
 
 /** Publishes the stored assignment; a retried step publishes the same event id again, never a different fact. */
@@ -201,33 +220,19 @@ async function announceAssignment(deps: IntakeDeps, lead: Lead): Promise<Assignm
   return { managerId: assignment.managerId };
 }
 
-/** Emails the assigned manager a summary with the score breakdown; never twice for one assignment. */
-export async function notifyManager(deps: IntakeDeps & { mailer: Mailer }, leadId: string): Promise<void> {
-  const lead = await loadLead(deps, leadId);
-  const managerId = lead.assignment?.managerId;
-  if (!managerId) throw new Error(`Lead ${leadId} has no manager to notify`);
-  if (await deps.leads.wasNotified(leadId, managerId)) return;
-  const manager = await deps.directory.getManager(managerId);
-  if (!manager) throw new Error(`Personal manager ${managerId} is not in the directory`);
-  const messageId = await deps.mailer.send(managerNotification(lead, manager));
+/**
+ * The workflow gave up on this lead: make that visible on the lead, for people to act on. Only the
+ * error's name is kept (a cause may quote personal data); a retry of this step records nothing twice.
+ */
+export async function recordIntakeFailure(
+  deps: Pick<IntakeDeps, 'leads' | 'now'>,
+  leadId: string,
+  error: string,
+): Promise<'recorded' | 'already_failed'> {
   const at = deps.now().toISOString();
-  await deps.leads.recordStep(leadId, {
-    set: {},
-    entry: {
-      at,
-      kind: 'manager_notified',
-      summary: `Personal manager ${managerId} notified by email`,
-      details: { managerId },
-    },
-    alongside: [deps.leads.notified(leadId, managerId, messageId, at)],
-  });
-}
-
-/** The workflow gave up on this lead: make that visible on the lead, for people to act on. */
-export async function recordIntakeFailure(deps: IntakeDeps, leadId: string, error: string): Promise<void> {
-  const at = deps.now().toISOString();
-  await deps.leads.recordStep(leadId, {
-    set: { status: 'intake_failed', failure: { error, at } },
-    entry: { at, kind: 'intake_failed', summary: `Intake failed: ${error}`, details: { error } },
-  });
+  return deps.leads.recordIntakeFailure(
+    leadId,
+    { error, at },
+    { at, kind: 'intake_failed', summary: `Intake failed: ${error}`, details: { error } },
+  );
 }

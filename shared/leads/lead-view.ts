@@ -1,5 +1,26 @@
 import type { StaffMember } from '../access/roles.ts';
-import type { LeadRecord } from '../adapters/lead-store.ts';
+import { type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
+import type { LeadRecord } from './ports.ts';
+
+/** A lead with its stored timeline entries, as people read it: in order, with the derived first entry. */
+export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
+  // Steps can land within one millisecond; the intake order breaks such ties.
+  const timeline = [...entries].sort(
+    (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
+  );
+  // The first entry is derived from the lead itself, so capture writes one item fewer.
+  const received: TimelineEntry = {
+    at: lead.receivedAt,
+    kind: 'received',
+    summary: `Enquiry received through ${lead.source.channel}`,
+    details: { channel: lead.source.channel },
+  };
+  return {
+    lead,
+    timeline: [received, ...timeline],
+    touchCount: timeline.filter((e) => e.kind === 'touch').length,
+  };
+}
 
 /** Who may read a lead: the unit's leadership and campaign staff, and the manager it is assigned to. */
 export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
@@ -24,6 +45,7 @@ export function leadView({ lead, timeline, touchCount }: LeadRecord) {
     score: lead.score ?? null,
     assignedManager: lead.assignment ?? null,
     existingClient: lead.existingClient ?? null,
+    failure: lead.failure ?? null,
     company: lead.company,
     contact: lead.contact,
     products: lead.products,

@@ -40,6 +40,7 @@ export type Lead = {
   score?: Score;
   leadClass?: LeadClass;
   assignment?: Assignment;
+  /** Set while the lead's intake has failed; a new run clears it. */
   failure?: { error: string; at: string };
 };
 
@@ -52,6 +53,7 @@ export const TIMELINE_KINDS = [
   'awaiting_manager',
   'manager_notified',
   'intake_failed',
+  'intake_resumed',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

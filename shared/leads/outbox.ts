@@ -1,7 +1,10 @@
-import type { LeadStore } from '../adapters/lead-store.ts';
-import type { WorkflowStarter } from '../adapters/workflow-starter.ts';
+import type { Leads, WorkflowStarter } from './ports.ts';
 
-export type OutboxDeps = { leads: LeadStore; starter: WorkflowStarter; now: () => Date };
+export type OutboxDeps = {
+  leads: Pick<Leads, 'pendingIntake' | 'confirmIntakeStarted'>;
+  starter: WorkflowStarter;
+  now: () => Date;
+};
 
 /**
  * Starts the lead's LeadIntake execution (named by leadId, so never twice) and then confirms it, which
@@ -17,18 +20,27 @@ export async function startLeadIntake(
 }
 
 /**
- * The outbox's safety net: a lead still pending `graceMinutes` after it was received (its stream record
- * was dead-lettered, or its start never confirmed) gets its workflow started now.
+ * The outbox's safety net: every lead still pending `graceMinutes` after it was received (its stream
+ * record was dead-lettered, or its start never confirmed) gets its workflow started now, page by page.
  */
 export async function sweepPendingIntake(
   deps: OutboxDeps,
   options: { graceMinutes: number; batchSize: number },
 ): Promise<{ pending: number; started: number }> {
   const before = new Date(deps.now().getTime() - options.graceMinutes * 60_000).toISOString();
-  const pending = await deps.leads.pendingIntake(before, options.batchSize);
+  let pending = 0;
   let started = 0;
-  for (const leadId of pending) {
-    if ((await startLeadIntake(deps, leadId)) === 'started') started += 1;
-  }
-  return { pending: pending.length, started };
+  let after: string | undefined;
+  do {
+    const page = await deps.leads.pendingIntake(before, {
+      size: options.batchSize,
+      ...(after ? { after } : {}),
+    });
+    pending += page.leadIds.length;
+    for (const leadId of page.leadIds) {
+      if ((await startLeadIntake(deps, leadId)) === 'started') started += 1;
+    }
+    after = page.after;
+  } while (after);
+  return { pending, started };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { staffMemberFromClaims } from '#shared/access/roles.ts';
-import type { LeadRecord } from '#shared/adapters/lead-store.ts';
 import { canReadLead } from '#shared/leads/lead-view.ts';
+import type { LeadRecord } from '#shared/leads/ports.ts';
 
 const record = (managerId?: string) =>
   ({

@@ -1,0 +1,154 @@
+import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
+import type { Assignment, DuplicateKey, Lead, LeadStatus, TimelineEntry } from './lead.ts';
+import type { PersonalManager } from './routing.ts';
+import type { LeadClass, Score } from './scoring.ts';
+
+/**
+ * The ports of the lead-intake core, in the bank's words. Use cases depend on these; the adapters in
+ * shared/adapters implement them (and keep DynamoDB's conditions and transactions to themselves), and
+ * test/unit/support implements them in memory with the same contracts.
+ */
+
+/** An Idempotency-Key's claim: the key, the fingerprint of the body it first came with, and its expiry. */
+export type IdempotencyClaim = { key: string; fingerprint: string; until: string };
+
+/** A submission to store once: the lead, the keys that make it unique, and the touch to record if it is not new. */
+export type NewLead = {
+  lead: Lead;
+  duplicateKeys: DuplicateKey[];
+  duplicateUntil: string;
+  idempotency?: IdempotencyClaim;
+  touch: TimelineEntry;
+};
+
+export type CaptureResult =
+  | { outcome: 'created' | 'duplicate' | 'replayed'; leadId: string }
+  | { outcome: 'idempotency_conflict' };
+
+/** A lead as people read it: the item, its timeline, and how often the prospect came back (derived). */
+export type LeadRecord = { lead: Lead; timeline: TimelineEntry[]; touchCount: number };
+
+/** Where the sweeper stopped reading; opaque to the core, handed back to read the next page. */
+export type PageCursor = string;
+
+/**
+ * Leads and their timelines. Every change is written together with its timeline entry, atomically; a
+ * step's entry has a fixed place, so a retried step rewrites it instead of adding another.
+ */
+export interface Leads {
+  /**
+   * Stores a new lead with its uniqueness claims, all or nothing. A held email or INN claim makes the
+   * submission a touch on the lead that holds it; a known Idempotency-Key replays the first answer.
+   */
+  capture(newLead: NewLead): Promise<CaptureResult>;
+  /** The lead alone, as the workflow steps read it (strongly consistent). */
+  get(leadId: string): Promise<Lead | undefined>;
+  /** The lead with its timeline, as people read it. */
+  read(leadId: string): Promise<LeadRecord | undefined>;
+  recordExistingClient(
+    leadId: string,
+    existingClient: NonNullable<Lead['existingClient']>,
+    entry: TimelineEntry,
+  ): Promise<void>;
+  /** Stores score and class, unless a manager has the lead already: a lead never moves back. */
+  recordAssessment(
+    leadId: string,
+    assessment: { score: Score; leadClass: LeadClass; status: LeadStatus },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_assigned'>;
+  /**
+   * Gives the lead to a manager unless it has one. With `takeCapacityOf`, one unit of that manager's
+   * capacity is taken in the same write, only while the manager is active and has a unit free.
+   */
+  assignIfUnassigned(
+    leadId: string,
+    assignment: Assignment,
+    step: { status: LeadStatus; entry: TimelineEntry; takeCapacityOf?: string },
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'>;
+  /** Nobody fits: the lead waits for the head of unit, unless it was assigned meanwhile. */
+  markAwaitingManager(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'>;
+  /** The workflow gave up: the lead shows `intake_failed` with the error's name, once per failed run. */
+  recordIntakeFailure(
+    leadId: string,
+    failure: { error: string; at: string },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_failed'>;
+  /** A new run takes a failed lead back: `status` replaces `intake_failed`, only if the lead is still failed. */
+  resumeAfterFailure(
+    leadId: string,
+    status: LeadStatus,
+    entry: TimelineEntry,
+  ): Promise<'resumed' | 'not_failed'>;
+  /** One page of leads received before `before` whose workflow start is unconfirmed, oldest first. */
+  pendingIntake(
+    before: string,
+    page: { size: number; after?: PageCursor },
+  ): Promise<{ leadIds: string[]; after?: PageCursor }>;
+  /** The workflow is known to exist: the lead leaves the pending intake. */
+  confirmIntakeStarted(leadId: string): Promise<void>;
+}
+
+/** The PM unit's directory of personal managers (tens, not thousands). */
+export interface Managers {
+  list(): Promise<PersonalManager[]>;
+  get(managerId: string): Promise<PersonalManager | undefined>;
+}
+
+/** An existing bank client, matched by company tax ID; its personal manager owns the relationship. */
+export type Client = { clientId: string; inn: string; name: string; managerId: string };
+
+export interface Clients {
+  findByInn(inn: string): Promise<Client | undefined>;
+}
+
+/**
+ * The manager's email about a lead, claimed before it is sent. `attempt` counts the runs that claimed
+ * it; past the first, an earlier run may have sent the email and died before recording it.
+ */
+export type NotificationClaim =
+  | { kind: 'claimed'; claimId: string; attempt: number }
+  | { kind: 'already_sent'; messageId: string; attempt: number };
+
+export interface Notifications {
+  /** Opens (or reopens, if a run died holding it) the claim on the notification; never once it is sent. */
+  claim(leadId: string, managerId: string, at: string): Promise<NotificationClaim>;
+  /** Records the sent message under its claim, with the step's timeline entry, in one write. */
+  recordSent(
+    leadId: string,
+    managerId: string,
+    sent: { claimId: string; attempt: number; messageId: string; at: string },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_recorded'>;
+}
+
+/** An email for a person; `headers` and `tags` let a message be matched to what the system recorded. */
+export type Email = {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+};
+
+export interface Mail {
+  /** Sends the email and answers the provider's message id. */
+  send(email: Email): Promise<string>;
+}
+
+export interface LeadEvents {
+  /** Publishes a fact about a lead; its id is deterministic, so a retried step publishes the same event. */
+  publish<T extends LeadEventType>(type: T, detail: LeadEventDetail<T>): Promise<void>;
+}
+
+export interface WorkflowStarter {
+  /** Starts the lead's intake workflow, named by the lead id, so a retry can never start two. */
+  startLeadIntake(leadId: string): Promise<'started' | 'already_started'>;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  /** Counts one submission from the client in the current minute; refuses past the limit. */
+  hit(clientAddress: string, nowMs: number): Promise<RateDecision>;
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { Directory } from '#shared/adapters/directory.ts';
+import { completeInn10 } from '#shared/leads/inn.ts';
+import { aManager } from '../unit/support/ports-contract.ts';
+import {
+  call,
+  clientAddress,
+  dynamo,
+  enquiry,
+  eventually,
+  executionsOf,
+  finishedExecution,
+  LEAD_INTAKE_NAME,
+  mailbox,
+  sfn,
+  tokens,
+} from './client.ts';
+
+const headToken = () => tokens()['irina.head'] ?? '';
+
+async function directory(): Promise<Directory> {
+  const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
+  return new Directory(dynamo(), TableNames[0] ?? '');
+}
+
+describe('a lead whose intake fails for good', () => {
+  it('goes Catch -> RecordIntakeFailure -> IntakeFailed: the lead shows intake_failed with the error name only; a new run clears it and hands the lead over', async () => {
+    // Prepare, with a real cause: an existing client whose personal manager has left the directory.
+    const managerId = `pm-departed-${randomUUID()}`;
+    const inn = completeInn10(`77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
+    await (await directory()).putClient({
+      clientId: `client-${randomUUID()}`,
+      inn,
+      name: 'Departed LLC',
+      managerId,
+    });
+    const submission = enquiry();
+    submission.company.inn = inn;
+
+    // Act
+    const accepted = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
+    expect(accepted.status).toBe(202);
+    const { leadId } = accepted.body;
+    const execution = await finishedExecution(leadId);
+
+    // Assess: the execution failed through the failure path, and the lead says so without personal data.
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('LeadIntakeFailed');
+    const failed = (await call('GET', `/v1/leads/${leadId}`, { token: headToken() })).body;
+    expect(failed.status).toBe('intake_failed');
+    expect(failed.failure).toEqual({ error: 'ManagerNotInDirectory', at: expect.any(String) });
+    const failureEntry = failed.timeline.find((e: { kind: string }) => e.kind === 'intake_failed');
+    expect(failureEntry.details).toEqual({ error: 'ManagerNotInDirectory' });
+    const shown = JSON.stringify([failed.failure, failureEntry]);
+    for (const personal of [submission.contact.email, submission.contact.phone, submission.contact.name]) {
+      expect(shown).not.toContain(personal);
+    }
+    expect((await mailbox()).some((m) => m.html.includes(leadId))).toBe(false);
+
+    // The manager is back in the directory; an engineer runs the lead again under a new execution name.
+    const manager = aManager({ managerId, email: `${managerId}@bank.example` });
+    await (await directory()).putManager(manager);
+    const { stateMachines = [] } = await sfn().send(new ListStateMachinesCommand({}));
+    const machine = stateMachines.find((m) => m.name?.includes(LEAD_INTAKE_NAME));
+    const rerun = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: machine?.stateMachineArn,
+        name: `${leadId}-rerun-1`,
+        input: JSON.stringify({ leadId }),
+      }),
+    );
+    const rerunDone = await eventually(async () => {
+      const found = await executionsOf(`${leadId}-rerun-1`);
+      return found[0]?.status && found[0].status !== 'RUNNING' ? found[0] : undefined;
+    }, 'the rerun to finish');
+    expect(rerun.executionArn).toBe(rerunDone.executionArn);
+    expect(rerunDone.status).toBe('SUCCEEDED');
+
+    const resumed = (await call('GET', `/v1/leads/${leadId}`, { token: headToken() })).body;
+    expect(resumed.status).toBe('handed_to_client_manager');
+    expect(resumed.failure).toBeNull();
+    expect(resumed.timeline.map((e: { kind: string }) => e.kind)).toEqual([
+      'received',
+      'existing_client_matched',
+      'assigned',
+      'intake_failed',
+      'intake_resumed',
+      'manager_notified',
+    ]);
+    const emails = await eventually(async () => {
+      const found = (await mailbox()).filter((m) => m.html.includes(leadId));
+      return found.length ? found : undefined;
+    }, 'the manager email after the rerun');
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.to).toContain(manager.email);
+  });
+});

@@ -1,0 +1,40 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+import { Directory } from '#shared/adapters/directory.ts';
+import { LeadStore } from '#shared/adapters/lead-store.ts';
+import { NotificationStore } from '#shared/adapters/notification-store.ts';
+import { keys } from '#shared/adapters/table.ts';
+import { portsContract } from '../unit/support/ports-contract.ts';
+import { startAttractTable } from './support/attract-table.ts';
+
+let table: Awaited<ReturnType<typeof startAttractTable>>;
+beforeAll(async () => {
+  table = await startAttractTable();
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+// The contract the in-memory ports keep in test/unit, here kept by the DynamoDB adapters on DynamoDB Local.
+portsContract('DynamoDB adapters on DynamoDB Local', () => {
+  const { documentClient, tableName } = table;
+  const directory = new Directory(documentClient, tableName);
+  return {
+    leads: new LeadStore(documentClient, tableName),
+    managers: directory,
+    clients: directory,
+    notifications: new NotificationStore(documentClient, tableName),
+    putManager: (m) => directory.putManager(m),
+    putClient: (c) => directory.putClient(c),
+    notification: async (leadId, managerId) => {
+      const { Item } = await documentClient.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.notification(leadId, managerId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item;
+    },
+  };
+});

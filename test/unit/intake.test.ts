@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assessLead,
+  assignManager,
+  enrichLead,
+  type IntakeDeps,
+  recordIntakeFailure,
+  statusFromFacts,
+} from '#shared/leads/intake.ts';
+import type { Lead } from '#shared/leads/lead.ts';
+import { scoringConfig } from '#shared/leads/scoring-config.ts';
+import { InMemoryBank, RecordedEvents, testClock } from './support/in-memory.ts';
+import { aLead, aManager, newLeadOf } from './support/ports-contract.ts';
+
+async function intake(
+  lead: Lead = aLead({ company: { name: 'Romashka', inn: '7707083893', sizeBand: 'medium' } }),
+) {
+  const bank = new InMemoryBank();
+  const events = new RecordedEvents();
+  const clock = testClock();
+  const deps: IntakeDeps = {
+    leads: bank.leads,
+    managers: bank.managers,
+    clients: bank.clients,
+    events,
+    now: clock.now,
+  };
+  await bank.leads.capture(newLeadOf(lead));
+  return { bank, events, clock, deps, lead };
+}
+
+const noClient = { regionCode: '77' };
+
+describe('enrichLead', () => {
+  it('matches an existing client by INN, records it, and announces the captured lead', async () => {
+    const { bank, deps, events, lead } = await intake();
+    await bank.putClient({ clientId: 'c-1', inn: lead.company.inn, name: 'Client', managerId: 'pm-own' });
+    expect(await enrichLead(deps, lead.leadId)).toEqual({
+      regionCode: '77',
+      existingClient: { clientId: 'c-1', managerId: 'pm-own' },
+    });
+    expect((await bank.leads.get(lead.leadId))?.existingClient).toEqual({
+      clientId: 'c-1',
+      managerId: 'pm-own',
+    });
+    expect(events.of('LeadCaptured')).toEqual([expect.objectContaining({ existingClient: true })]);
+  });
+
+  it('takes back a lead whose earlier run failed: the failure is cleared and kept in the timeline', async () => {
+    const { bank, deps, lead, clock } = await intake();
+    await bank.putManager(aManager({ segments: ['mid_market'] }));
+    await assessLead(deps, scoringConfig, lead.leadId);
+    await recordIntakeFailure(deps, lead.leadId, 'ManagerNotInDirectory');
+    clock.advance(60_000);
+
+    await enrichLead(deps, lead.leadId);
+
+    const resumed = await bank.leads.get(lead.leadId);
+    expect(resumed?.status).toBe('qualified');
+    expect(resumed?.failure).toBeUndefined();
+    const timeline = (await bank.leads.read(lead.leadId))?.timeline ?? [];
+    expect(timeline.map((e) => e.kind)).toEqual(['received', 'assessed', 'intake_failed', 'intake_resumed']);
+    expect(timeline.at(-1)?.details).toMatchObject({ failure: { error: 'ManagerNotInDirectory' } });
+  });
+
+  it('leaves a lead that is not failed as it is', async () => {
+    const { bank, deps, lead } = await intake();
+    await enrichLead(deps, lead.leadId);
+    expect((await bank.leads.read(lead.leadId))?.timeline.map((e) => e.kind)).toEqual(['received']);
+  });
+});
+
+describe('statusFromFacts', () => {
+  it('derives where a lead stands from what is stored about it', () => {
+    const assignedAt = '2026-11-23T10:00:00.000Z';
+    expect(statusFromFacts(aLead())).toBe('received');
+    expect(statusFromFacts(aLead({ leadClass: 'unqualified' }))).toBe('nurture');
+    expect(statusFromFacts(aLead({ leadClass: 'key' }))).toBe('qualified');
+    expect(statusFromFacts(aLead({ assignment: { managerId: 'm', kind: 'acquisition', assignedAt } }))).toBe(
+      'assigned',
+    );
+    expect(
+      statusFromFacts(aLead({ assignment: { managerId: 'm', kind: 'existing_client', assignedAt } })),
+    ).toBe('handed_to_client_manager');
+  });
+});
+
+describe('assessLead', () => {
+  it('stores the score with its breakdown and publishes what it stored', async () => {
+    const { bank, deps, events, lead } = await intake();
+    const assessment = await assessLead(deps, scoringConfig, lead.leadId);
+    const stored = await bank.leads.get(lead.leadId);
+    expect(stored?.score?.total).toBe(assessment.total);
+    expect(stored?.leadClass).toBe(assessment.leadClass);
+    expect(events.of('LeadScored')).toEqual([
+      expect.objectContaining({ total: assessment.total, leadClass: assessment.leadClass }),
+    ]);
+  });
+
+  it('is refused once a manager has the lead: nothing rewritten, nothing published', async () => {
+    const { bank, deps, events, lead } = await intake();
+    await bank.putManager(aManager());
+    await assignManager(deps, lead.leadId, {
+      regionCode: '77',
+      existingClient: { clientId: 'c', managerId: 'pm-own' },
+    });
+    const before = await bank.leads.get(lead.leadId);
+
+    await assessLead(deps, scoringConfig, lead.leadId);
+
+    expect(events.of('LeadScored')).toEqual([]);
+    expect(await bank.leads.get(lead.leadId)).toEqual(before);
+    expect((await bank.leads.read(lead.leadId))?.timeline.map((e) => e.kind)).not.toContain('assessed');
+  });
+});
+
+describe('assignManager', () => {
+  it("hands an existing client's enquiry to its own manager, without taking capacity", async () => {
+    const { bank, deps, events, lead } = await intake();
+    const own = aManager({ capacity: 0 });
+    await bank.putManager(own);
+    const result = await assignManager(deps, lead.leadId, {
+      regionCode: '77',
+      existingClient: { clientId: 'c', managerId: own.managerId },
+    });
+    expect(result).toEqual({ managerId: own.managerId });
+    expect(await bank.leads.get(lead.leadId)).toMatchObject({
+      status: 'handed_to_client_manager',
+      assignment: { kind: 'existing_client', managerId: own.managerId },
+    });
+    expect((await bank.managers.get(own.managerId))?.activeLeads).toBe(0);
+    expect(events.of('LeadAssigned')).toEqual([
+      expect.objectContaining({ assignmentKind: 'existing_client' }),
+    ]);
+  });
+
+  it('routes to the least loaded fitting manager and takes a unit of their capacity', async () => {
+    const { bank, deps, lead } = await intake();
+    const busy = aManager({ managerId: 'pm-busy', activeLeads: 3, capacity: 5 });
+    const free = aManager({ managerId: 'pm-free', activeLeads: 1, capacity: 5 });
+    const elsewhere = aManager({ managerId: 'pm-elsewhere', regions: ['78'] });
+    for (const m of [busy, free, elsewhere]) await bank.putManager(m);
+    expect(await assignManager(deps, lead.leadId, noClient)).toEqual({ managerId: 'pm-free' });
+    expect((await bank.managers.get('pm-free'))?.activeLeads).toBe(2);
+    expect((await bank.managers.get('pm-busy'))?.activeLeads).toBe(3);
+  });
+
+  it('moves on to the next manager when another lead took the last unit since the list was read', async () => {
+    const { bank, deps, lead } = await intake();
+    const first = aManager({ managerId: 'pm-a', capacity: 1 });
+    const second = aManager({ managerId: 'pm-b', capacity: 2, activeLeads: 1 });
+    await bank.putManager(first);
+    await bank.putManager(second);
+    const rival = aLead();
+    await bank.leads.capture(newLeadOf(rival));
+    // Fault injection: the rival takes pm-a's last unit between the read of the list and the write.
+    const racing: IntakeDeps = {
+      ...deps,
+      managers: {
+        ...bank.managers,
+        list: async () => {
+          const snapshot = await bank.managers.list();
+          await bank.leads.assignIfUnassigned(
+            rival.leadId,
+            { managerId: 'pm-a', kind: 'acquisition', assignedAt: '2026-11-23T10:00:00.000Z' },
+            {
+              status: 'assigned',
+              entry: { at: '2026-11-23T10:00:00.000Z', kind: 'assigned', summary: 'rival' },
+              takeCapacityOf: 'pm-a',
+            },
+          );
+          return snapshot;
+        },
+      },
+    };
+    expect(await assignManager(racing, lead.leadId, noClient)).toEqual({ managerId: 'pm-b' });
+    expect((await bank.managers.get('pm-a'))?.activeLeads).toBe(1);
+    expect((await bank.managers.get('pm-b'))?.activeLeads).toBe(2);
+  });
+
+  it('leaves the lead awaiting a manager when none fits, and announces nothing', async () => {
+    const { bank, deps, events, lead } = await intake();
+    await bank.putManager(aManager({ regions: ['78'] }));
+    await bank.putManager(aManager({ activeLeads: 5, capacity: 5 }));
+    expect(await assignManager(deps, lead.leadId, noClient)).toEqual({});
+    expect((await bank.leads.get(lead.leadId))?.status).toBe('awaiting_manager');
+    expect(events.of('LeadAssigned')).toEqual([]);
+  });
+
+  it('run again, announces the stored assignment and takes no second unit', async () => {
+    const { bank, deps, events, lead } = await intake();
+    await bank.putManager(aManager({ managerId: 'pm-a' }));
+    await assignManager(deps, lead.leadId, noClient);
+    expect(await assignManager(deps, lead.leadId, noClient)).toEqual({ managerId: 'pm-a' });
+    expect((await bank.managers.get('pm-a'))?.activeLeads).toBe(1);
+    const announced = events.of('LeadAssigned');
+    expect(announced).toHaveLength(2);
+    expect(announced[1]).toEqual(announced[0]);
+  });
+});
+
+describe('recordIntakeFailure', () => {
+  it('marks the lead failed with the error name only, once for a retried step', async () => {
+    const { bank, deps, lead, clock } = await intake();
+    expect(await recordIntakeFailure(deps, lead.leadId, 'States.TaskFailed')).toBe('recorded');
+    clock.advance(1000);
+    expect(await recordIntakeFailure(deps, lead.leadId, 'States.TaskFailed')).toBe('already_failed');
+    const record = await bank.leads.read(lead.leadId);
+    expect(record?.lead).toMatchObject({ status: 'intake_failed', failure: { error: 'States.TaskFailed' } });
+    expect(record?.timeline.map((e) => e.kind)).toEqual(['received', 'intake_failed']);
+    expect(JSON.stringify(record?.timeline)).not.toContain(lead.contact.email);
+  });
+});
+
+describe('enrichLead, run again', () => {
+  it('keeps a stored client match as it was: its entry keeps the time the match was made', async () => {
+    const { bank, deps, lead, clock } = await intake();
+    await bank.putClient({ clientId: 'c-1', inn: lead.company.inn, name: 'Client', managerId: 'pm-own' });
+    await enrichLead(deps, lead.leadId);
+    const first = (await bank.leads.read(lead.leadId))?.timeline.at(-1);
+    clock.advance(60_000);
+    await enrichLead(deps, lead.leadId);
+    expect((await bank.leads.read(lead.leadId))?.timeline.at(-1)).toEqual(first);
+  });
+});

@@ -1,0 +1,16 @@
+import { InMemoryBank } from './support/in-memory.ts';
+import { portsContract } from './support/ports-contract.ts';
+
+// The same contract runs against DynamoDB Local in test/local/ports-contract.test.ts.
+portsContract('in memory', () => {
+  const bank = new InMemoryBank();
+  return {
+    leads: bank.leads,
+    managers: bank.managers,
+    clients: bank.clients,
+    notifications: bank.notifications,
+    putManager: (m) => bank.putManager(m),
+    putClient: (c) => bank.putClient(c),
+    notification: async (leadId, managerId) => bank.notification(leadId, managerId),
+  };
+});

@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
+import type { Assignment, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
+import { leadRecordOf } from '#shared/leads/lead-view.ts';
+import type {
+  CaptureResult,
+  Client,
+  Clients,
+  Email,
+  IdempotencyClaim,
+  LeadEvents,
+  LeadRecord,
+  Leads,
+  Mail,
+  Managers,
+  NewLead,
+  NotificationClaim,
+  Notifications,
+  PageCursor,
+  RateDecision,
+  RateLimiter,
+  WorkflowStarter,
+} from '#shared/leads/ports.ts';
+import type { PersonalManager } from '#shared/leads/routing.ts';
+import type { LeadClass, Score } from '#shared/leads/scoring.ts';
+
+/**
+ * In-memory implementations of the core's ports, with the same conditional semantics as the DynamoDB
+ * adapters (test/local/ports-contract.test.ts runs one contract against both, so they cannot drift).
+ * Values are copied in and out, as a store would.
+ */
+const copy = <T>(value: T): T => structuredClone(value);
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+class LeadNotStored extends Error {
+  override name = 'LeadNotFound';
+}
+
+type Claim = { leadId: string; expiresAt: number; fingerprint?: string };
+type NotificationItem = {
+  status: 'sending' | 'sent';
+  claimId: string;
+  attempts: number;
+  messageId?: string;
+  possibleRepeat?: boolean;
+};
+
+/** One store behind every port, as the single table is behind the adapters. */
+export class InMemoryBank {
+  readonly leadItems = new Map<string, Lead>();
+  readonly timelines = new Map<string, Map<string, TimelineEntry>>();
+  readonly claims = new Map<string, Claim>();
+  readonly pending = new Map<string, string>();
+  readonly managerItems = new Map<string, PersonalManager>();
+  readonly clientItems = new Map<string, Client>();
+  readonly notificationItems = new Map<string, NotificationItem>();
+
+  readonly leads: Leads = new InMemoryLeads(this);
+  readonly managers: Managers = {
+    list: async () => [...this.managerItems.values()].map(copy),
+    get: async (managerId) => copy(this.managerItems.get(managerId)),
+  };
+  readonly clients: Clients = { findByInn: async (inn) => copy(this.clientItems.get(inn)) };
+  readonly notifications: Notifications = new InMemoryNotifications(this);
+
+  async putManager(manager: PersonalManager): Promise<void> {
+    this.managerItems.set(manager.managerId, copy(manager));
+  }
+
+  async putClient(client: Client): Promise<void> {
+    this.clientItems.set(client.inn, copy(client));
+  }
+
+  /** The stored notification of a manager about a lead, as the record reads. */
+  notification(leadId: string, managerId: string): NotificationItem | undefined {
+    return copy(this.notificationItems.get(`${leadId}#${managerId}`));
+  }
+
+  putEntry(leadId: string, key: string, entry: TimelineEntry): void {
+    const timeline = this.timelines.get(leadId) ?? new Map<string, TimelineEntry>();
+    timeline.set(key, copy(entry));
+    this.timelines.set(leadId, timeline);
+  }
+}
+
+class InMemoryLeads implements Leads {
+  private readonly bank: InMemoryBank;
+  constructor(bank: InMemoryBank) {
+    this.bank = bank;
+  }
+
+  async capture(args: NewLead): Promise<CaptureResult> {
+    const { lead, idempotency } = args;
+    const now = seconds(lead.receivedAt);
+    const held = (key: string) => {
+      const claim = this.bank.claims.get(key);
+      return claim && !(claim.expiresAt < now) ? claim : undefined;
+    };
+    const duplicateKeys = args.duplicateKeys.map((k) => `${k.kind}#${k.value}`);
+    const idempotencyKey = idempotency && `idempotency#${idempotency.key}`;
+    const anyHeld = [...duplicateKeys, ...(idempotencyKey ? [idempotencyKey] : [])].some(held);
+    if (!anyHeld && !this.bank.leadItems.has(lead.leadId)) {
+      this.bank.leadItems.set(lead.leadId, copy(lead));
+      this.bank.pending.set(lead.leadId, `${lead.receivedAt}#${lead.leadId}`);
+      const until = seconds(args.duplicateUntil);
+      for (const key of duplicateKeys) this.bank.claims.set(key, { leadId: lead.leadId, expiresAt: until });
+      if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, lead.leadId);
+      return { outcome: 'created', leadId: lead.leadId };
+    }
+    const replay = idempotencyKey && held(idempotencyKey);
+    if (replay && idempotency) return replayOf(replay, idempotency);
+    for (const key of duplicateKeys) {
+      const holder = held(key);
+      if (!holder) continue;
+      this.bank.putEntry(holder.leadId, `touch#${args.touch.at}#${randomUUID()}`, args.touch);
+      if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, holder.leadId);
+      return { outcome: 'duplicate', leadId: holder.leadId };
+    }
+    throw new Error('Lead capture was cancelled without a held claim');
+  }
+
+  private takeIdempotency(key: string, idempotency: IdempotencyClaim, leadId: string) {
+    this.bank.claims.set(key, {
+      leadId,
+      expiresAt: seconds(idempotency.until),
+      fingerprint: idempotency.fingerprint,
+    });
+  }
+
+  async get(leadId: string): Promise<Lead | undefined> {
+    return copy(this.bank.leadItems.get(leadId));
+  }
+
+  async read(leadId: string): Promise<LeadRecord | undefined> {
+    const lead = this.bank.leadItems.get(leadId);
+    if (!lead) return undefined;
+    return copy(leadRecordOf(lead, [...(this.bank.timelines.get(leadId)?.values() ?? [])]));
+  }
+
+  async recordExistingClient(
+    leadId: string,
+    existingClient: NonNullable<Lead['existingClient']>,
+    entry: TimelineEntry,
+  ): Promise<void> {
+    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, existingClient }));
+  }
+
+  async recordAssessment(
+    leadId: string,
+    assessment: { score: Score; leadClass: LeadClass; status: LeadStatus },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_assigned'> {
+    if (this.stored(leadId).assignment) return 'already_assigned';
+    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, ...assessment }));
+    return 'recorded';
+  }
+
+  async assignIfUnassigned(
+    leadId: string,
+    assignment: Assignment,
+    step: { status: LeadStatus; entry: TimelineEntry; takeCapacityOf?: string },
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
+    if (this.stored(leadId).assignment) return 'already_assigned';
+    if (step.takeCapacityOf !== undefined) {
+      const manager = this.bank.managerItems.get(step.takeCapacityOf);
+      if (manager?.active !== true || !(manager.activeLeads < manager.capacity)) {
+        return 'no_capacity';
+      }
+      manager.activeLeads += 1;
+    }
+    this.change(leadId, step.entry.kind, step.entry, (lead) => ({
+      ...lead,
+      assignment,
+      status: step.status,
+    }));
+    return 'assigned';
+  }
+
+  async markAwaitingManager(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+    if (this.stored(leadId).assignment) return 'already_assigned';
+    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, status: 'awaiting_manager' }));
+    return 'recorded';
+  }
+
+  async recordIntakeFailure(
+    leadId: string,
+    failure: { error: string; at: string },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_failed'> {
+    if (this.stored(leadId).status === 'intake_failed') return 'already_failed';
+    this.change(leadId, `intake_failed#${failure.at}`, entry, (lead) => ({
+      ...lead,
+      status: 'intake_failed',
+      failure,
+    }));
+    return 'recorded';
+  }
+
+  async resumeAfterFailure(
+    leadId: string,
+    status: LeadStatus,
+    entry: TimelineEntry,
+  ): Promise<'resumed' | 'not_failed'> {
+    if (this.stored(leadId).status !== 'intake_failed') return 'not_failed';
+    this.change(leadId, `intake_resumed#${entry.at}`, entry, ({ failure: _cleared, ...lead }) => ({
+      ...lead,
+      status,
+    }));
+    return 'resumed';
+  }
+
+  async pendingIntake(
+    before: string,
+    page: { size: number; after?: PageCursor },
+  ): Promise<{ leadIds: string[]; after?: PageCursor }> {
+    const positions = [...this.bank.pending.entries()]
+      .filter(([, position]) => position < before && (page.after === undefined || position > page.after))
+      .sort(([, a], [, b]) => (a < b ? -1 : 1))
+      .slice(0, page.size);
+    const last = positions.at(-1)?.[1];
+    // Like a Query with Limit: a full page says where it stopped, even when nothing follows.
+    return {
+      leadIds: positions.map(([leadId]) => leadId),
+      ...(positions.length === page.size && last ? { after: last } : {}),
+    };
+  }
+
+  async confirmIntakeStarted(leadId: string): Promise<void> {
+    this.stored(leadId);
+    this.bank.pending.delete(leadId);
+  }
+
+  private stored(leadId: string): Lead {
+    const lead = this.bank.leadItems.get(leadId);
+    if (!lead) throw new LeadNotStored(`Lead ${leadId} does not exist`);
+    return lead;
+  }
+
+  private change(leadId: string, key: string, entry: TimelineEntry, update: (lead: Lead) => Lead): void {
+    this.bank.leadItems.set(leadId, copy(update(this.stored(leadId))));
+    this.bank.putEntry(leadId, key, entry);
+  }
+}
+
+function replayOf(claim: Claim, idempotency: IdempotencyClaim): CaptureResult {
+  return claim.fingerprint === idempotency.fingerprint
+    ? { outcome: 'replayed', leadId: claim.leadId }
+    : { outcome: 'idempotency_conflict' };
+}
+
+class InMemoryNotifications implements Notifications {
+  private readonly bank: InMemoryBank;
+  constructor(bank: InMemoryBank) {
+    this.bank = bank;
+  }
+
+  async claim(leadId: string, managerId: string): Promise<NotificationClaim> {
+    const key = `${leadId}#${managerId}`;
+    const item = this.bank.notificationItems.get(key);
+    if (item?.status === 'sent') {
+      return { kind: 'already_sent', messageId: item.messageId ?? '', attempt: item.attempts };
+    }
+    const next = {
+      status: 'sending' as const,
+      claimId: item?.claimId ?? randomUUID(),
+      attempts: (item?.attempts ?? 0) + 1,
+    };
+    this.bank.notificationItems.set(key, next);
+    return { kind: 'claimed', claimId: next.claimId, attempt: next.attempts };
+  }
+
+  async recordSent(
+    leadId: string,
+    managerId: string,
+    sent: { claimId: string; attempt: number; messageId: string; at: string },
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'already_recorded'> {
+    const key = `${leadId}#${managerId}`;
+    const item = this.bank.notificationItems.get(key);
+    if (item?.status !== 'sending' || item.claimId !== sent.claimId) return 'already_recorded';
+    this.bank.notificationItems.set(key, {
+      ...item,
+      status: 'sent',
+      messageId: sent.messageId,
+      possibleRepeat: sent.attempt > 1,
+    });
+    this.bank.putEntry(leadId, entry.kind, entry);
+    return 'recorded';
+  }
+}
+
+/** A mailbox that keeps what was sent and answers a message id per email. */
+export class InMemoryMail implements Mail {
+  readonly sent: (Email & { messageId: string })[] = [];
+
+  async send(email: Email): Promise<string> {
+    const messageId = `message-${this.sent.length + 1}`;
+    this.sent.push({ ...copy(email), messageId });
+    return messageId;
+  }
+}
+
+/** Keeps every published event, checked against its contract as the EventBridge adapter checks it. */
+export class RecordedEvents implements LeadEvents {
+  readonly published: { type: LeadEventType; detail: Record<string, unknown> }[] = [];
+
+  async publish<T extends LeadEventType>(type: T, detail: LeadEventDetail<T>): Promise<void> {
+    this.published.push({ type, detail: LEAD_EVENTS[type].parse(detail) });
+  }
+
+  of(type: LeadEventType) {
+    return this.published.filter((e) => e.type === type).map((e) => e.detail);
+  }
+}
+
+/** Executions by name, as Step Functions keeps them: a second start of one name is refused. */
+export class InMemoryStarter implements WorkflowStarter {
+  readonly executions = new Set<string>();
+
+  async startLeadIntake(leadId: string): Promise<'started' | 'already_started'> {
+    if (this.executions.has(leadId)) return 'already_started';
+    this.executions.add(leadId);
+    return 'started';
+  }
+}
+
+/** Fixed one-minute windows per client, as the DynamoDB rate limiter counts them. */
+export class InMemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, number>();
+
+  private readonly perMinute: number;
+  constructor(perMinute: number) {
+    this.perMinute = perMinute;
+  }
+
+  async hit(clientAddress: string, nowMs: number): Promise<RateDecision> {
+    const windowStart = Math.floor(nowMs / 60_000) * 60;
+    const key = `${clientAddress}#${windowStart}`;
+    const hits = this.windows.get(key) ?? 0;
+    if (hits >= this.perMinute) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, windowStart + 60 - Math.floor(nowMs / 1000)) };
+    }
+    this.windows.set(key, hits + 1);
+    return { allowed: true };
+  }
+}
+
+/** A clock the test moves by hand. */
+export function testClock(start = '2026-11-23T10:00:00.000Z') {
+  let now = Date.parse(start);
+  return {
+    now: () => new Date(now),
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
