@@ -10,18 +10,22 @@ import {
 import { demoEnquiry } from '#local/demo-data.ts';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
+import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
  * 1. raw PutItem/s into the same DynamoDB Local at concurrency 50, and the raw writes one capture makes;
  * 2. accepted leads/s through POST /v1/leads at concurrency 50, with p50/p99 latency;
- * 3. p95 time from submit to the personal manager's email in the local mailbox.
+ * 3. p95 time from submit to the personal manager's email in the local mailbox;
+ * 4. each function's minified bundle as `cdk deploy` builds it, and the largest against the 1 MB goal.
  */
 const CONCURRENCY = 50;
 const RAW_WRITES = Number(process.env.BENCH_RAW_WRITES ?? 2000);
 const LEADS = Number(process.env.BENCH_LEADS ?? 600);
 const TRACED_LEADS = Number(process.env.BENCH_TRACED_LEADS ?? 60);
 
+// Bundled first, so esbuild's CPU does not overlap the timed phases.
+const bundles = measureBundleSizesQuietly();
 const runtime = await spawnLocalRuntime({ ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE: '1000000' });
 try {
   const aws = { region: 'eu-central-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
@@ -124,6 +128,15 @@ try {
   console.log(
     `submit to manager email (${toEmail.length}/${sentAt.size} leads, concurrency 5): p50 ${pct(toEmail, 50)} ms, p95 ${pct(toEmail, 95)} ms`,
   );
+  console.log('bundle sizes (minified index.mjs, as cdk deploy bundles them):');
+  for (const b of bundles) console.log(`  ${b.entry}: ${formatBytes(b.bytes)}`);
+  const [largest] = bundles;
+  if (largest) {
+    const verdict = largest.bytes < BUNDLE_GOAL_BYTES ? 'met' : 'MISSED';
+    console.log(
+      `largest bundle: ${largest.entry} ${formatBytes(largest.bytes)} (goal under ${formatBytes(BUNDLE_GOAL_BYTES)}: ${verdict})`,
+    );
+  }
 } finally {
   await runtime.stop();
 }

@@ -17,6 +17,23 @@ export const DeploymentConfig = z.object({
   apiBurstLimit: z.coerce.number().int().min(1).default(400),
   /** Where operational alarms are emailed; none when empty. */
   alarmEmail: z.union([z.email(), z.literal('')]).default(''),
+  /** Where the staff console is served (comma-separated); Cognito sends sign-in to `<url>/callback`, sign-out to `<url>/`. */
+  consoleUrls: z
+    .preprocess(
+      (v) => (typeof v === 'string' ? v.split(',').map((u) => u.trim()) : v),
+      z
+        .array(
+          z
+            .url({ protocol: /^https?$/ })
+            .refine(
+              (u) => /^(https:|http:\/\/localhost(:\d+)?(\/|$))[^#]*$/.test(u),
+              'must be https, or http on localhost, without a #fragment (Cognito accepts no other)',
+            )
+            .transform((u) => u.replace(/\/+$/, '')),
+        )
+        .min(1),
+    )
+    .default(['http://localhost:3000/console']),
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
@@ -27,6 +44,7 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   apiRateLimit: 'attract:apiRateLimit',
   apiBurstLimit: 'attract:apiBurstLimit',
   alarmEmail: 'attract:alarmEmail',
+  consoleUrls: 'attract:consoleUrls',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {

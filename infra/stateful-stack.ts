@@ -1,12 +1,15 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
@@ -19,6 +22,7 @@ import {
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/access/roles.ts';
 import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
+import { readDeploymentConfig } from './config.ts';
 
 /** Data that must survive every redeploy of code: the Attract table and the staff directory (Cognito). */
 export class AttractStatefulStack extends Stack {
@@ -71,13 +75,41 @@ export class AttractStatefulStack extends Stack {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // Mutable so an admin can correct or assign it later; no app client may write it (see the console client).
       customAttributes: { managerId: new StringAttribute({ mutable: true, maxLen: 64 }) },
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
     for (const role of ROLES) this.userPool.addGroup(`Group-${role}`, { groupName: role });
-    this.consoleClient = this.userPool.addClient('ConsoleClient', {
+    this.consoleClient = this.addConsoleClient(readDeploymentConfig(this).consoleUrls);
+  }
+
+  /**
+   * The staff console signs in with the authorization code flow and PKCE: a public client (no secret), no
+   * implicit flow, only the console's own URLs. Tokens carry what the console shows and the API authorizes
+   * on; staff cannot change who they are (email) or which manager they are (`custom:managerId`).
+   */
+  private addConsoleClient(consoleUrls: string[]): UserPoolClient {
+    if (consoleUrls.every((url) => new URL(url).hostname === 'localhost'))
+      Annotations.of(this).addWarningV2(
+        'attract:consoleUrlsLocalOnly',
+        'attract:consoleUrls names only localhost: set the console address before deploying for staff.',
+      );
+    return this.userPool.addClient('ConsoleClient', {
+      generateSecret: false,
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: consoleUrls.map((url) => `${url}/callback`),
+        logoutUrls: consoleUrls.map((url) => `${url}/`),
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true, locale: true })
+        .withCustomAttributes('managerId'),
+      // Only the staff member's own language; an unset or empty list would let them rewrite their email.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

@@ -1,7 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -10,14 +11,59 @@ import { Construct } from 'constructs';
 /** What the engineer on call is told about: one alerts topic, alarms on every dead-letter queue and failure. */
 export class Operations extends Construct {
   readonly alerts: Topic;
+  readonly alertsKey: Key;
+  /** Every alarm is named `<stack>-<id>`, so the grants below can name exactly these alarms. */
+  private readonly alarmPrefix: string;
 
   constructor(scope: Construct, id: string, props: { alarmEmail: string }) {
     super(scope, id);
+    const stack = Stack.of(this);
+    this.alarmPrefix = `${stack.stackName}-`;
+    const alarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${this.alarmPrefix}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+
+    // Customer-managed: CloudWatch cannot use the AWS-managed alias/aws/sns key, so alarms would never arrive.
+    // It protects alarm messages in flight only, nothing durable: it lives and dies with the topic.
+    this.alertsKey = new Key(this, 'OpsAlertsKey', {
+      description: 'Attract operational alerts topic (SNS server-side encryption)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.alertsKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsEncryptAlerts',
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: alarms,
+      }),
+    );
     this.alerts = new Topic(this, 'OpsAlerts', {
       displayName: 'Attract operational alerts',
       enforceSSL: true,
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: this.alertsKey,
     });
+    // The topic policy that enforceSSL creates replaces SNS's default one, which let the account's alarms publish.
+    this.alerts.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.alerts.topicArn],
+        conditions: alarms,
+      }),
+    );
     if (props.alarmEmail) this.alerts.addSubscription(new EmailSubscription(props.alarmEmail));
   }
 
@@ -44,6 +90,7 @@ export class Operations extends Construct {
   /** Raises an alarm when the metric's maximum over a minute is at least one. */
   alarmOnAny(id: string, metric: IMetric, description: string): Alarm {
     const alarm = new Alarm(this, id, {
+      alarmName: `${this.alarmPrefix}${id}`,
       metric,
       threshold: 1,
       evaluationPeriods: 1,
