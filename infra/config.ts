@@ -1,6 +1,16 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 
+/** An origin as a browser sends it: scheme, host and port only, e.g. https://www.bank.example. */
+const Origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://www.bank.example (scheme, host and port; no path, no trailing slash, no *)');
+
 /**
  * Deployment settings a bank tunes, read from CDK context (`cdk.json`, `-c key=value`) and passed to the
  * functions as environment; the local runtime synthesizes with the same keys, so both places agree.
@@ -15,6 +25,21 @@ export const DeploymentConfig = z.object({
   /** Stage-wide API throttling, a backstop behind the per-client limit. */
   apiRateLimit: z.coerce.number().int().min(1).default(200),
   apiBurstLimit: z.coerce.number().int().min(1).default(400),
+  /**
+   * Web origins whose pages may call the API from the browser (the bank's site posts the public form):
+   * a comma-separated list in context or environment, or a list in cdk.json.
+   */
+  allowedOrigins: z
+    .union([z.string(), z.array(z.string())])
+    .default('http://127.0.0.1:3000,http://localhost:3000')
+    .transform((value) =>
+      [value]
+        .flat()
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(Origin).min(1)),
   /** Where operational alarms are emailed; none when empty. */
   alarmEmail: z.union([z.email(), z.literal('')]).default(''),
 });
@@ -27,6 +52,7 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   apiRateLimit: 'attract:apiRateLimit',
   apiBurstLimit: 'attract:apiBurstLimit',
   alarmEmail: 'attract:alarmEmail',
+  allowedOrigins: 'attract:allowedOrigins',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {
