@@ -8,7 +8,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 /**
  * DynamoDB Local on 127.0.0.1 only. Its command line has no bind address (only -port), and its Jetty server
  * listens on every interface; this builds the server from the same arguments, then gives the connector a host.
- * Run as a single-file source program: java -cp DynamoDBLocal.jar DynamoDbLocalOnLoopback.java -port ...
+ * local/processes.ts compiles it once into node_modules/.cache and runs it with the jar on the classpath.
  */
 public class DynamoDbLocalOnLoopback {
   public static void main(String[] args) throws Exception {

