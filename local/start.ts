@@ -26,7 +26,7 @@ for (const [part, [variable, fallback]] of Object.entries(PORT_VARIABLES)) {
 }
 
 const busyMessage = (busy: [variable: string, port: number][]) => [
-  ...busy.map(([variable, port]) => `Port ${port} is already in use (set by ${variable}).`),
+  ...busy.map(([variable, port]) => `Port ${port} (${variable}) is already in use.`),
   'Another Attract may be running (stop it with Ctrl-C), or another program holds the port.',
   `Choose a free port, e.g. ${busy.map(([variable, port]) => `${variable}=${port + 1}`).join(' ')} npm start`,
 ];

@@ -153,7 +153,7 @@ describe('local emulator processes', () => {
       });
       const code = await new Promise((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
-      expect(stderr).toContain(`Port ${held.port} is already in use (set by ATTRACT_API_PORT).`);
+      expect(stderr).toContain(`Port ${held.port} (ATTRACT_API_PORT) is already in use.`);
       expect(stderr).toContain(`ATTRACT_API_PORT=${held.port + 1} npm start`);
       expect(stderr).not.toMatch(/^\s+at /m);
     } finally {
