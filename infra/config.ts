@@ -1,6 +1,31 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 
+/** An origin as a browser sends it: scheme, host and port only, e.g. https://www.bank.example. */
+const Origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://www.bank.example (scheme, host and port; no path, no trailing slash, no *)');
+
+/** A list setting: comma-separated in context or environment, or a JSON list in cdk.json. */
+function listSetting<T extends z.ZodType<string>>(item: T, fallback: string[]) {
+  return z.preprocess(
+    (value) =>
+      value === undefined
+        ? undefined
+        : [value]
+            .flat()
+            .flatMap((v) => String(v).split(','))
+            .map((v) => v.trim())
+            .filter(Boolean),
+    z.array(item).min(1).default(() => fallback as z.output<T>[]),
+  );
+}
+
 /**
  * Deployment settings a bank tunes, read from CDK context (`cdk.json`, `-c key=value`) and passed to the
  * functions as environment; the local runtime synthesizes with the same keys, so both places agree.
@@ -15,25 +40,24 @@ export const DeploymentConfig = z.object({
   /** Stage-wide API throttling, a backstop behind the per-client limit. */
   apiRateLimit: z.coerce.number().int().min(1).default(200),
   apiBurstLimit: z.coerce.number().int().min(1).default(400),
+  /**
+   * Web origins whose pages may call the API from the browser (the bank's site posts the public form):
+   * a comma-separated list in context or environment, or a list in cdk.json.
+   */
+  allowedOrigins: listSetting(Origin, ['http://127.0.0.1:3000', 'http://localhost:3000']),
   /** Where operational alarms are emailed; none when empty. */
   alarmEmail: z.union([z.email(), z.literal('')]).default(''),
   /** Where the staff console is served (comma-separated); Cognito sends sign-in to `<url>/callback`, sign-out to `<url>/`. */
-  consoleUrls: z
-    .preprocess(
-      (v) => (typeof v === 'string' ? v.split(',').map((u) => u.trim()) : v),
-      z
-        .array(
-          z
-            .url({ protocol: /^https?$/ })
-            .refine(
-              (u) => /^(https:|http:\/\/localhost(:\d+)?(\/|$))[^#]*$/.test(u),
-              'must be https, or http on localhost, without a #fragment (Cognito accepts no other)',
-            )
-            .transform((u) => u.replace(/\/+$/, '')),
-        )
-        .min(1),
-    )
-    .default(['http://localhost:3000/console']),
+  consoleUrls: listSetting(
+    z
+      .url({ protocol: /^https?$/ })
+      .refine(
+        (u) => /^(https:|http:\/\/localhost(:\d+)?(\/|$))[^#]*$/.test(u),
+        'must be https, or http on localhost, without a #fragment (Cognito accepts no other)',
+      )
+      .transform((u) => u.replace(/\/+$/, '')),
+    ['http://localhost:3000/console'],
+  ),
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
@@ -45,6 +69,7 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   apiBurstLimit: 'attract:apiBurstLimit',
   alarmEmail: 'attract:alarmEmail',
   consoleUrls: 'attract:consoleUrls',
+  allowedOrigins: 'attract:allowedOrigins',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {

@@ -73,6 +73,7 @@ export class AttractStatelessStack extends Stack {
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
       operations,
+      allowedOrigins: config.allowedOrigins,
     });
     api.publicRoute(HttpMethod.POST, '/v1/leads', leadIntake.captureLead);
     api.staffRoute(HttpMethod.GET, '/v1/leads/{leadId}', leadIntake.readLead);

@@ -1,6 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildAttractApp } from '#infra/attract-app.ts';
 import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
+import { type CorsConfiguration, corsFromTemplate } from './cors.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
 import type { RuleTarget } from './target-delivery.ts';
 
@@ -50,7 +51,7 @@ export interface LocalRoute {
   method: string;
   path: string;
   functionArn: string;
-  jwt?: { issuer: string; audience: string[] };
+  jwt?: { issuer: string; audience: string[]; scopes?: string[] };
 }
 export type LocalStreamMapping = StreamMappingConfig & { functionArn: string };
 export interface LocalEventRule {
@@ -77,6 +78,8 @@ export interface LocalApp {
   rules: LocalEventRule[];
   schedules: LocalSchedule[];
   queues: { arn: string; name: string }[];
+  /** The HTTP API's CORS configuration, if it has one. */
+  cors?: CorsConfiguration;
 }
 
 /** Synthesizes the CDK app in-process, without bundling or cdk-nag, and returns its templates. */
@@ -268,7 +271,15 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       method,
       path,
       functionArn: integrations.get(integrationId) ?? '',
-      ...(jwt ? { jwt: { issuer: String(jwt.Issuer), audience: (jwt.Audience ?? []).map(String) } } : {}),
+      ...(jwt
+        ? {
+            jwt: {
+              issuer: String(jwt.Issuer),
+              audience: (jwt.Audience ?? []).map(String),
+              scopes: (props.AuthorizationScopes ?? []).map(String),
+            },
+          }
+        : {}),
     };
   });
 
@@ -347,8 +358,11 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
 
   const queues = of('AWS::SQS::Queue').map(({ id }) => ({ arn: getAtt(id, 'Arn'), name: id }));
 
+  const cors = corsFromTemplate(of('AWS::ApiGatewayV2::Api')[0]?.props.CorsConfiguration);
+
   return {
     region,
+    ...(cors ? { cors } : {}),
     tables,
     timeToLive,
     functions,

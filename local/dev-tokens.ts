@@ -1,62 +1,132 @@
-import { exportJWK, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 
 /** A demo member of staff; `managerId` ties a personal manager's login to the directory. */
-type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
-
 export type DemoUser = { username: string; email: string; groups: string[]; managerId?: string };
 
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+/** The scope Cognito puts in access tokens from its own sign-in API (USER_SRP_AUTH and the like). */
+export const COGNITO_SIGNIN_SCOPE = 'aws.cognito.signin.user.admin';
+const DEFAULT_TTL_SECONDS = 12 * 3600;
+
 /**
- * The local stand-in for the Cognito user pool: it signs ID tokens for demo users and verifies bearer
- * tokens the way API Gateway's JWT authorizer does (signature, issuer, audience or client_id, expiry).
+ * The local stand-in for the Cognito user pool: it signs RS256 ID and access tokens for demo users with a
+ * key named by `kid`, with the claims Cognito puts in each, and publishes the public key as Cognito does
+ * (a JWKS under the issuer). Checking tokens is the authorizer's job (`jwt-authorizer.ts`), not the pool's.
  */
 export class DevTokenIssuer {
   private readonly keys: KeyPair;
+  private readonly publicJwks: JSONWebKeySet;
+  private readonly users = new Map<string, DemoUser>();
   readonly issuer: string;
   readonly audience: string;
+  readonly kid: string;
 
-  private constructor(keys: KeyPair, issuer: string, audience: string) {
+  private constructor(
+    keys: KeyPair,
+    publicJwks: JSONWebKeySet,
+    kid: string,
+    issuer: string,
+    audience: string,
+  ) {
     this.keys = keys;
+    this.publicJwks = publicJwks;
+    this.kid = kid;
     this.issuer = issuer;
     this.audience = audience;
   }
 
   static async create(issuer: string, audience: string): Promise<DevTokenIssuer> {
-    const keys = await generateKeyPair('ES256');
-    return new DevTokenIssuer(keys, issuer, audience);
+    const keys = await generateKeyPair('RS256', { modulusLength: 2048 });
+    const jwk = await exportJWK(keys.publicKey);
+    // Cognito's kids are opaque strings; the key's thumbprint is one that never repeats across runs.
+    const kid = await calculateJwkThumbprint(jwk);
+    const jwks = { keys: [{ alg: 'RS256', e: jwk.e, kid, kty: 'RSA', n: jwk.n, use: 'sig' }] };
+    return new DevTokenIssuer(keys, jwks, kid, issuer, audience);
   }
 
-  async sign(user: DemoUser, ttlSeconds = 12 * 3600): Promise<string> {
-    return new SignJWT({
-      email: user.email,
-      'cognito:username': user.username,
+  /** The user pool id: the last segment of the issuer, as in `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
+  get poolId(): string {
+    return new URL(this.issuer).pathname.split('/').filter(Boolean).at(-1) ?? 'local';
+  }
+
+  /** Where the local API publishes the pool's keys (Cognito: `<issuer>/.well-known/jwks.json`). */
+  get jwksPath(): string {
+    return `/__local/cognito/${this.poolId}/.well-known/jwks.json`;
+  }
+
+  /** The public keys, shaped as Cognito's JWKS document. */
+  jwks(): JSONWebKeySet {
+    return structuredClone(this.publicJwks);
+  }
+
+  /** A user this pool has signed a token for, by username. */
+  user(username: string): DemoUser | undefined {
+    return this.users.get(username);
+  }
+
+  /** An ID token for a demo user (`token_use: id`, `aud` = the app client id), as Cognito issues it. */
+  async sign(user: DemoUser, ttlSeconds = DEFAULT_TTL_SECONDS): Promise<string> {
+    this.users.set(user.username, user);
+    const now = Math.floor(Date.now() / 1000);
+    return this.signClaims({
+      sub: user.username,
       'cognito:groups': user.groups,
+      email_verified: true,
+      iss: this.issuer,
+      'cognito:username': user.username,
+      origin_jti: randomUUID(),
+      aud: this.audience,
+      event_id: randomUUID(),
       token_use: 'id',
+      auth_time: now,
+      exp: now + ttlSeconds,
+      iat: now,
+      jti: randomUUID(),
+      email: user.email,
       ...(user.managerId ? { 'custom:managerId': user.managerId } : {}),
-    })
-      .setProtectedHeader({ alg: 'ES256', kid: 'local' })
-      .setSubject(user.username)
-      .setIssuer(this.issuer)
-      .setAudience(this.audience)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSeconds}s`)
-      .sign(this.keys.privateKey);
+    });
   }
 
-  /** The claims of a valid token for one of the given audiences, or undefined. */
-  async verify(token: string, audiences: string[]): Promise<JWTPayload | undefined> {
-    try {
-      const { payload } = await jwtVerify(token, this.keys.publicKey, { issuer: this.issuer });
-      const aud = [payload.aud ?? []].flat();
-      const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-      return aud.some((a) => audiences.includes(a)) || (clientId && audiences.includes(clientId))
-        ? payload
-        : undefined;
-    } catch {
-      return undefined;
-    }
+  /**
+   * An access token for a demo user (`token_use: access`, `client_id` and `scope`, no `aud`), as Cognito
+   * issues it: without email or custom attributes, which Cognito adds only through a pre-token-generation trigger.
+   */
+  async signAccessToken(
+    user: DemoUser,
+    ttlSeconds = DEFAULT_TTL_SECONDS,
+    scope = COGNITO_SIGNIN_SCOPE,
+  ): Promise<string> {
+    this.users.set(user.username, user);
+    const now = Math.floor(Date.now() / 1000);
+    return this.signClaims({
+      sub: user.username,
+      'cognito:groups': user.groups,
+      iss: this.issuer,
+      version: 2,
+      client_id: this.audience,
+      origin_jti: randomUUID(),
+      event_id: randomUUID(),
+      token_use: 'access',
+      scope,
+      auth_time: now,
+      exp: now + ttlSeconds,
+      iat: now,
+      jti: randomUUID(),
+      username: user.username,
+    });
   }
 
-  async jwks() {
-    return { keys: [{ ...(await exportJWK(this.keys.publicKey)), kid: 'local', alg: 'ES256', use: 'sig' }] };
+  /** Exactly these claims, signed with the pool's key: for tests and tools that need an unusual token. */
+  async signClaims(claims: JWTPayload): Promise<string> {
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: this.kid }).sign(this.keys.privateKey);
   }
 }

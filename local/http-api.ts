@@ -1,23 +1,31 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalFunction, LocalRoute } from './assembly.ts';
+import { type CorsConfiguration, corsResponseHeaders, isPreflight, preflightHeaders } from './cors.ts';
 import type { DevTokenIssuer } from './dev-tokens.ts';
+import { LocalJwtAuthorizer } from './jwt-authorizer.ts';
+import { PortInUseError } from './processes.ts';
 
 type Invoke = (functionArn: string, event: unknown) => Promise<unknown>;
 
 const MAX_PAYLOAD = 10 * 1024 * 1024; // API Gateway's own limit; handlers enforce their smaller ones
 
+const EXAMPLE_FORM = new URL('./example-form.html', import.meta.url);
+
 /**
  * The HTTP API as API Gateway runs it: the synthesized routes, payload format 2.0 events, the JWT
- * authorizer's checks and its claims in the request context. `/health` and `/__local/*` are the local
- * runtime's own.
+ * authorizer's checks and its claims in the request context, the API's CORS configuration. `/health` and
+ * `/__local/*` (the user pool's keys and sign-in, the function invoker, an example form) are local only.
  */
 export class LocalHttpApi {
   private readonly server: Server;
   private readonly routes: (LocalRoute & { pattern: RegExp; params: string[] })[];
   private readonly invoke: Invoke;
   private readonly tokens: DevTokenIssuer;
+  private readonly authorizer: LocalJwtAuthorizer;
+  private readonly cors: CorsConfiguration | undefined;
   private readonly health: () => Promise<Record<string, boolean>>;
   private readonly deadLetters: () => unknown;
 
@@ -30,6 +38,8 @@ export class LocalHttpApi {
     invoke: Invoke;
     tokens: DevTokenIssuer;
     health: () => Promise<Record<string, boolean>>;
+    /** The API's synthesized CORS configuration; none means API Gateway adds no CORS headers. */
+    cors?: CorsConfiguration;
   }) {
     this.routes = opts.routes.map((route) => {
       const params: string[] = [];
@@ -43,6 +53,11 @@ export class LocalHttpApi {
     });
     this.invoke = opts.invoke;
     this.tokens = opts.tokens;
+    // The authorizer fetches keys from the configured issuer's JWKS; locally the one pool publishes them.
+    this.authorizer = new LocalJwtAuthorizer((issuer) =>
+      issuer === opts.tokens.issuer ? opts.tokens.jwks() : undefined,
+    );
+    this.cors = opts.cors;
     this.health = opts.health;
     this.deadLetters = opts.deadLetters;
     this.functions = opts.functions;
@@ -56,7 +71,15 @@ export class LocalHttpApi {
   }
 
   async listen(port: number): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const refused = (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new PortInUseError('The local API', port) : error);
+      this.server.once('error', refused);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.removeListener('error', refused);
+        resolve();
+      });
+    });
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -73,27 +96,13 @@ export class LocalHttpApi {
       const ok = Object.values(parts).every(Boolean);
       return send(res, ok ? 200 : 503, { status: ok ? 'ok' : 'starting', parts });
     }
-    // The local stand-in for the dead-letter queues' consoles: what the engineer on call would look at.
-    if (method === 'GET' && url.pathname === '/__local/dead-letters')
-      return send(res, 200, this.deadLetters());
-    // The local `aws lambda invoke`: an engineer runs a function by its name, e.g. the pending-intake sweeper.
-    if (method === 'GET' && url.pathname === '/__local/functions') {
-      return send(
-        res,
-        200,
-        this.functions.map((f) => ({ name: f.logicalId, entry: f.entry })),
-      );
+    if (url.pathname.startsWith('/__local/')) return this.handleLocal(req, res, method, url.pathname);
+    if (this.cors && isPreflight(method, req.headers) && !this.routeFor('OPTIONS', url.pathname)) {
+      // API Gateway answers preflights itself unless a route takes OPTIONS.
+      res.writeHead(204, preflightHeaders(this.cors, req.headers));
+      return void res.end();
     }
-    const invoked = /^\/__local\/functions\/([^/]+)\/invoke$/.exec(url.pathname);
-    if (method === 'POST' && invoked) {
-      const fn = this.functions.find((f) => f.logicalId === invoked[1]);
-      if (!fn) return send(res, 404, { message: 'No such function' });
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const payload = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-      return send(res, 200, (await this.invoke(fn.arn, payload)) ?? null);
-    }
-    const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const route = this.routeFor(method, url.pathname);
     if (!route) return send(res, 404, { message: 'Not Found' });
 
     const chunks: Buffer[] = [];
@@ -105,15 +114,17 @@ export class LocalHttpApi {
     }
     const body = Buffer.concat(chunks);
 
-    let claims: Record<string, string> | undefined;
+    let authorizer: { jwt: { claims: Record<string, string>; scopes: string[] | null } } | undefined;
     if (route.jwt) {
-      const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      const payload = token ? await this.tokens.verify(token, route.jwt.audience) : undefined;
-      if (!payload || payload.iss !== route.jwt.issuer) return send(res, 401, { message: 'Unauthorized' });
-      // The HTTP API authorizer hands claims over as strings, arrays as "[a b]".
-      claims = Object.fromEntries(
-        Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
-      );
+      const verdict = await this.authorizer.authorize(req.headers.authorization, route.jwt);
+      if (!verdict.allowed) {
+        res.writeHead(verdict.status, {
+          'content-type': 'application/json',
+          'www-authenticate': verdict.wwwAuthenticate,
+        });
+        return void res.end(JSON.stringify({ message: verdict.message }));
+      }
+      authorizer = { jwt: { claims: verdict.claims, scopes: verdict.scopes } };
     }
 
     const match = route.pattern.exec(url.pathname) ?? [];
@@ -156,7 +167,7 @@ export class LocalHttpApi {
         stage: '$default',
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
-        ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+        ...(authorizer ? { authorizer } : {}),
       },
     };
 
@@ -176,12 +187,109 @@ export class LocalHttpApi {
             isBase64Encoded?: boolean;
           })
         : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
-    res.writeHead(structured.statusCode, structured.headers ?? {});
+    const responseHeaders = structured.headers ?? {};
+    res.writeHead(
+      structured.statusCode,
+      this.cors ? corsResponseHeaders(this.cors, req.headers, responseHeaders) : responseHeaders,
+    );
     res.end(
       structured.body
         ? Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8')
         : undefined,
     );
+  }
+
+  private routeFor(method: string, path: string) {
+    return this.routes.find((r) => (r.method === method || r.method === 'ANY') && r.pattern.test(path));
+  }
+
+  /** The local runtime's own endpoints: what an engineer uses instead of the AWS console and CLI. */
+  private async handleLocal(req: IncomingMessage, res: ServerResponse, method: string, path: string) {
+    // The local stand-in for the dead-letter queues' consoles: what the engineer on call would look at.
+    if (method === 'GET' && path === '/__local/dead-letters') return send(res, 200, this.deadLetters());
+    // The local `aws lambda invoke`: an engineer runs a function by its name, e.g. the pending-intake sweeper.
+    if (method === 'GET' && path === '/__local/functions')
+      return send(
+        res,
+        200,
+        this.functions.map((f) => ({ name: f.logicalId, entry: f.entry })),
+      );
+    const invoked = /^\/__local\/functions\/([^/]+)\/invoke$/.exec(path);
+    if (method === 'POST' && invoked)
+      return this.invokeFunction(req, res, decodeURIComponent(invoked[1] ?? ''));
+    // The user pool's public keys, where Cognito publishes them under the issuer.
+    if (method === 'GET' && path === this.tokens.jwksPath) return send(res, 200, this.tokens.jwks());
+    if (method === 'POST' && path === `/__local/cognito/${this.tokens.poolId}/sign-in`)
+      return this.signIn(req, res);
+    if (method === 'GET' && path === '/__local/example-form') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(await readFile(EXAMPLE_FORM));
+    }
+    return send(res, 404, { message: 'Not Found' });
+  }
+
+  private async invokeFunction(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const found = functionNamed(this.functions, name);
+    if ('error' in found) return send(res, found.status, { message: found.error });
+    const payload = await readJson(req);
+    // As Lambda's Invoke answers a payload that is not JSON: 400, InvalidRequestContentException.
+    if ('error' in payload)
+      return send(res, 400, {
+        Type: 'User',
+        message: `Could not parse request body into json: ${payload.error}`,
+      });
+    return send(res, 200, (await this.invoke(found.fn.arn, payload.value)) ?? null);
+  }
+
+  /** The local sign-in: fresh ID and access tokens for a demo user; `ttlSeconds` <= 0 gives expired ones. */
+  private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const { username, ttlSeconds } = ('value' in body ? body.value : {}) as Record<string, unknown>;
+    const user = typeof username === 'string' ? this.tokens.user(username) : undefined;
+    if (!user)
+      return send(res, 400, { message: 'Give the username of a demo user, e.g. {"username":"irina.head"}' });
+    const ttl = typeof ttlSeconds === 'number' && Number.isInteger(ttlSeconds) ? ttlSeconds : 3600;
+    return send(res, 200, {
+      AuthenticationResult: {
+        IdToken: await this.tokens.sign(user, ttl),
+        AccessToken: await this.tokens.signAccessToken(user, ttl),
+        ExpiresIn: ttl,
+        TokenType: 'Bearer',
+      },
+    });
+  }
+}
+
+/**
+ * A function by its logical id or by the construct's own name, as in `SweepPendingIntake` for
+ * `LeadIntakeSweepPendingIntake1234ABCD` (CDK joins the construct path and adds an 8-character hash).
+ */
+export function functionNamed(
+  functions: LocalFunction[],
+  name: string,
+): { fn: LocalFunction } | { status: 400 | 404; error: string } {
+  const exact = functions.find((f) => f.logicalId === name);
+  if (exact) return { fn: exact };
+  const matches = functions.filter((f) => f.logicalId.replace(/[0-9A-F]{8}$/, '').endsWith(name));
+  const [only] = matches;
+  if (only && matches.length === 1) return { fn: only };
+  if (matches.length > 1)
+    return {
+      status: 400,
+      error: `${name} names several functions: ${matches.map((f) => f.logicalId).join(', ')}`,
+    };
+  return { status: 404, error: `No function named ${name}; GET /__local/functions lists them` };
+}
+
+async function readJson(req: IncomingMessage): Promise<{ value: unknown } | { error: string }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return { value: {} };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 

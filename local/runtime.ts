@@ -236,6 +236,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     let ready = false;
     const api = new LocalHttpApi({
       routes: app.routes,
+      ...(app.cors ? { cors: app.cors } : {}),
       tokens: issuer,
       invoke,
       functions: app.functions,

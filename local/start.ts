@@ -1,18 +1,52 @@
-import { contextFromEnvironment, startLocalRuntime } from './runtime.ts';
+import { PortInUseError, portIsFree } from './processes.ts';
+import { contextFromEnvironment, type LocalPorts, startLocalRuntime } from './runtime.ts';
 
 /** `npm start`: Attract on this machine, with demo data. Ports come from ATTRACT_*_PORT variables. */
-const portOf = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PORT_VARIABLES: Record<keyof LocalPorts, [variable: string, fallback: number]> = {
+  api: ['ATTRACT_API_PORT', 3000],
+  mailbox: ['ATTRACT_MAILBOX_PORT', 8005],
+  dynamodb: ['ATTRACT_DYNAMODB_PORT', 8000],
+  stepFunctions: ['ATTRACT_STEPFUNCTIONS_PORT', 8083],
+  events: ['ATTRACT_EVENTS_PORT', 8088],
+};
 
-const runtime = await startLocalRuntime({
-  ports: {
-    api: portOf('ATTRACT_API_PORT', 3000),
-    mailbox: portOf('ATTRACT_MAILBOX_PORT', 8005),
-    dynamodb: portOf('ATTRACT_DYNAMODB_PORT', 8000),
-    stepFunctions: portOf('ATTRACT_STEPFUNCTIONS_PORT', 8083),
-    events: portOf('ATTRACT_EVENTS_PORT', 8088),
+/** Says what to do and exits, without a stack trace: these are the newcomer's mistakes, not bugs. */
+function refuse(lines: string[]): never {
+  console.error(lines.join('\n'));
+  process.exit(1);
+}
+
+const ports = {} as LocalPorts;
+for (const [part, [variable, fallback]] of Object.entries(PORT_VARIABLES)) {
+  const raw = process.env[variable];
+  const port = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    refuse([`${variable}=${raw} is not a port number (0-65535; 0 picks a free port).`]);
+  ports[part as keyof LocalPorts] = port;
+}
+
+const busyMessage = (busy: [variable: string, port: number][]) => [
+  ...busy.map(([variable, port]) => `Port ${port} (${variable}) is already in use.`),
+  'Another Attract may be running (stop it with Ctrl-C), or another program holds the port.',
+  `Choose a free port, e.g. ${busy.map(([variable, port]) => `${variable}=${port + 1}`).join(' ')} npm start`,
+];
+
+const partOn = (port: number) =>
+  Object.entries(ports).find(([, p]) => p === port)?.[0] as keyof LocalPorts | undefined;
+const busy: [string, number][] = [];
+for (const [part, port] of Object.entries(ports) as [keyof LocalPorts, number][]) {
+  if (port > 0 && !(await portIsFree(port))) busy.push([PORT_VARIABLES[part][0], port]);
+}
+if (busy.length) refuse(busyMessage(busy));
+
+const runtime = await startLocalRuntime({ ports, context: contextFromEnvironment() }).catch(
+  (error: unknown) => {
+    // A port taken between the check above and the start.
+    if (!(error instanceof PortInUseError)) throw error;
+    const part = partOn(error.port);
+    return refuse(busyMessage([[part ? PORT_VARIABLES[part][0] : 'an ATTRACT_*_PORT variable', error.port]]));
   },
-  context: contextFromEnvironment(),
-});
+);
 
 console.log(`API ${runtime.urls.api}`);
 console.log(`Mailbox ${runtime.urls.mailbox}`);

@@ -1,5 +1,11 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -14,7 +20,20 @@ export interface AttractApiProps {
   readonly rateLimit: number;
   readonly burstLimit: number;
   readonly operations: Operations;
+  /** Origins whose pages may call the API from a browser (`attract:allowedOrigins`). */
+  readonly allowedOrigins: string[];
 }
+
+/**
+ * What a browser may send: the public form posts JSON with an optional Idempotency-Key; staff pages read
+ * with a bearer token. `retry-after` is exposed so the form can say when to try again after a 429.
+ */
+export const API_CORS = {
+  allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+  allowHeaders: ['content-type', 'idempotency-key', 'authorization'],
+  exposeHeaders: ['retry-after'],
+  maxAge: Duration.hours(1),
+};
 
 /** The HTTP API: public routes for prospects' forms, JWT-protected routes for staff. */
 export class AttractApi extends Construct {
@@ -23,7 +42,12 @@ export class AttractApi extends Construct {
 
   constructor(scope: Construct, id: string, props: AttractApiProps) {
     super(scope, id);
-    this.httpApi = new HttpApi(this, 'HttpApi', { apiName: 'attract', createDefaultStage: true });
+    // API Gateway answers preflights itself and sets the CORS headers; handlers never do.
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: 'attract',
+      createDefaultStage: true,
+      corsPreflight: { ...API_CORS, allowOrigins: props.allowedOrigins },
+    });
     this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', props.userPool, {
       userPoolClients: [props.userPoolClient],
     });

@@ -98,6 +98,85 @@ describe('reading leads', () => {
   });
 });
 
+describe('staff tokens, checked as API Gateway checks them', () => {
+  const poolPath = () => {
+    const claims = JSON.parse(Buffer.from(headToken().split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return `/__local/cognito/${new URL(claims.iss).pathname.split('/').at(-1)}`;
+  };
+  const signIn = async (username: string, ttlSeconds?: number) => {
+    const reply = await call('POST', `${poolPath()}/sign-in`, { body: { username, ttlSeconds } });
+    expect(reply.status).toBe(200);
+    return reply.body.AuthenticationResult as { IdToken: string; AccessToken: string };
+  };
+
+  it('refuses an expired token with 401 and says so in the Bearer challenge', async () => {
+    const { IdToken, AccessToken } = await signIn('irina.head', -60);
+    for (const token of [IdToken, AccessToken]) {
+      const reply = await call('GET', '/v1/leads/00000000-0000-4000-8000-000000000000', { token });
+      expect(reply.status).toBe(401);
+      expect(reply.body).toEqual({ message: 'Unauthorized' });
+      expect(reply.headers['www-authenticate']).toBe(
+        'Bearer scope="" error="invalid_token" error_description="the token has expired"',
+      );
+    }
+  });
+
+  it('answers a missing token with a bare Bearer challenge', async () => {
+    const reply = await call('GET', '/v1/leads/00000000-0000-4000-8000-000000000000');
+    expect(reply.status).toBe(401);
+    expect(reply.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('accepts an access token (client_id, no aud) as it accepts the ID token, bare or after Bearer', async () => {
+    const submitted = await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() });
+    expect(submitted.status).toBe(202);
+    const { AccessToken } = await signIn('irina.head');
+    const read = await call('GET', `/v1/leads/${submitted.body.leadId}`, { token: AccessToken });
+    expect(read.status).toBe(200);
+    expect(read.body.leadId).toBe(submitted.body.leadId);
+    const bare = await call('GET', `/v1/leads/${submitted.body.leadId}`, {
+      headers: { authorization: headToken() },
+    });
+    expect(bare.status).toBe(200);
+  });
+
+  it('publishes the signing key as a Cognito JWKS', async () => {
+    const reply = await call('GET', `${poolPath()}/.well-known/jwks.json`);
+    expect(reply.status).toBe(200);
+    expect(reply.body.keys).toEqual([expect.objectContaining({ alg: 'RS256', kty: 'RSA', use: 'sig' })]);
+    const header = JSON.parse(Buffer.from(headToken().split('.')[0] ?? '', 'base64url').toString('utf8'));
+    expect(header).toEqual({ alg: 'RS256', kid: reply.body.keys[0].kid });
+  });
+});
+
+describe('browsers on the allowed origins', () => {
+  it('get a preflight answer and the allowed origin on the form post', async () => {
+    const origin = 'http://localhost:3000';
+    const preflight = await call('OPTIONS', '/v1/leads', {
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    const posted = await call('POST', '/v1/leads', {
+      body: enquiry(),
+      headers: { origin },
+      from: clientAddress(),
+    });
+    expect(posted.status).toBe(202);
+    expect(posted.headers['access-control-allow-origin']).toBe(origin);
+    const refused = await call('POST', '/v1/leads', {
+      body: enquiry(),
+      headers: { origin: 'https://evil.example' },
+      from: clientAddress(),
+    });
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
 describe('API description', () => {
   it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
     const reply = await call('GET', '/openapi.json');

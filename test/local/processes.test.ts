@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startDynamoDbLocal, startSesLocal } from '#local/processes.ts';
+import { freePort, PortInUseError, portIsFree, startDynamoDbLocal, startSesLocal } from '#local/processes.ts';
 
 const credentials = { accessKeyId: 'l', secretAccessKey: 'l' };
 const refused = (url: string) =>
@@ -100,17 +100,64 @@ describe('local emulator processes', () => {
     }
   });
 
-  it('reports the child stderr when it cannot start', async () => {
-    // Something else holds the port and never answers: the emulator exits (its message is not EADDRINUSE).
+  /** Something else on the port that never answers, as another program or a second Attract would be. */
+  const holdPort = async (host = '127.0.0.1') => {
     const blocker = createServer(() => undefined);
     const port = await freePort();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(port, host, resolve));
+    return { port, release: () => new Promise((resolve) => blocker.close(resolve)) };
+  };
+
+  it('names the emulator and the port when the port is taken', async () => {
+    const held = await holdPort('0.0.0.0');
     try {
-      await expect(startSesLocal({ port })).rejects.toThrow(
-        /aws-ses-v2-local exited with 1 while starting:\n.*Error/,
+      await expect(startSesLocal({ port: held.port })).rejects.toThrow(
+        new PortInUseError('aws-ses-v2-local', held.port),
+      );
+      await expect(startDynamoDbLocal({ port: held.port })).rejects.toThrow(
+        new PortInUseError('DynamoDB Local', held.port),
       );
     } finally {
-      blocker.close();
+      await held.release();
+    }
+  });
+
+  it('keeps DynamoDB Local on 127.0.0.1: another loopback address can still take its port', async () => {
+    const ddb = await startDynamoDbLocal({ port: await freePort() });
+    const port = Number(new URL(ddb.endpoint).port);
+    try {
+      // A listener on every interface would hold 127.0.0.2 too and make this bind fail.
+      const neighbour = createServer();
+      await new Promise<void>((resolve, reject) => {
+        neighbour.once('error', reject);
+        neighbour.listen(port, '127.0.0.2', resolve);
+      });
+      neighbour.close();
+      expect(await portIsFree(port)).toBe(false);
+    } finally {
+      await ddb.stop();
+    }
+  });
+
+  it('npm start says which port is busy and which variable to set, without a stack trace', async () => {
+    const held = await holdPort();
+    try {
+      const env: Record<string, string> = { ...process.env, ATTRACT_API_PORT: String(held.port) } as never;
+      for (const name of ['MAILBOX', 'DYNAMODB', 'STEPFUNCTIONS', 'EVENTS'])
+        env[`ATTRACT_${name}_PORT`] = String(await freePort());
+      const start = new URL('../../local/start.ts', import.meta.url).pathname;
+      const child = spawn(process.execPath, [start], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Port ${held.port} (ATTRACT_API_PORT) is already in use.`);
+      expect(stderr).toContain(`ATTRACT_API_PORT=${held.port + 1} npm start`);
+      expect(stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await held.release();
     }
   });
 });

@@ -1,0 +1,61 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildAttractApp, STATELESS_STACK } from '#infra/attract-app.ts';
+import { contextFromEnvironment } from '#local/runtime.ts';
+
+const statelessWith = (context: Record<string, unknown>) => {
+  // Bundling is skipped: these tests check the synthesized definition, not the esbuild output.
+  const app = buildAttractApp({
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    nag: false,
+    validation: false,
+  });
+  return Template.fromStack(app.node.findChild(STATELESS_STACK) as never);
+};
+
+describe('the HTTP API answers browsers from the configured origins only', () => {
+  it('configures CORS from attract:allowedOrigins with only what the form and staff pages send', () => {
+    const template = statelessWith({
+      'attract:allowedOrigins': 'https://www.bank.example, https://bank.example',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://www.bank.example', 'https://bank.example'],
+        AllowMethods: ['GET', 'POST'],
+        AllowHeaders: ['content-type', 'idempotency-key', 'authorization'],
+        ExposeHeaders: ['retry-after'],
+        MaxAge: 3600,
+      },
+    });
+    const [api] = Object.values(template.findResources('AWS::ApiGatewayV2::Api'));
+    expect(api?.Properties.CorsConfiguration.AllowCredentials).toBeUndefined();
+  });
+
+  it('takes a list from cdk.json and, by default, the local example page origins', () => {
+    const listed = statelessWith({ 'attract:allowedOrigins': ['https://www.bank.example'] });
+    listed.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: ['https://www.bank.example'] },
+    });
+    statelessWith({}).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: ['http://127.0.0.1:3000', 'http://localhost:3000'] },
+    });
+  });
+
+  it('refuses what is not an origin: a path, a trailing slash, a wildcard, another scheme', () => {
+    for (const bad of [
+      'https://bank.example/form',
+      'https://bank.example/',
+      '*',
+      'ftp://bank.example',
+      ' , ',
+    ]) {
+      expect(() => statelessWith({ 'attract:allowedOrigins': bad }), bad).toThrow(/attract:allowedOrigins/);
+    }
+  });
+
+  it('reads ATTRACT_ALLOWED_ORIGINS locally', () => {
+    expect(contextFromEnvironment({ ATTRACT_ALLOWED_ORIGINS: 'https://www.bank.example' })).toEqual({
+      'attract:allowedOrigins': 'https://www.bank.example',
+    });
+  });
+});
