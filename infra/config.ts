@@ -22,7 +22,10 @@ function listSetting<T extends z.ZodType<string>>(item: T, fallback: string[]) {
             .flatMap((v) => String(v).split(','))
             .map((v) => v.trim())
             .filter(Boolean),
-    z.array(item).min(1).default(() => fallback as z.output<T>[]),
+    z
+      .array(item)
+      .min(1)
+      .default(() => fallback as z.output<T>[]),
   );
 }
 

@@ -152,18 +152,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(() => lambdas.stop());
     const invoke = (arn: string, event: unknown) => lambdas.invoke(arn, event);
-    const invokeAsync = (arn: string, event: unknown) =>
-      lambdas.invokeAsync(arn, event).then(() => undefined);
     // A state machine invokes with its own role, which must allow lambda:InvokeFunction on the function.
-    const invokeFromStateMachine = async (
-      arn: string,
-      event: unknown,
-      caller?: { stateMachineArn: string },
-    ) => {
-      // TEMPORARY until the local Step Functions passes its caller: the only machine there is.
-      const machine = app.stateMachines.find(
-        (m) => m.arn === (caller?.stateMachineArn ?? app.stateMachines[0]?.arn),
-      );
+    const invokeFromStateMachine: LambdaInvoker = async (arn, event, caller) => {
+      const machine = app.stateMachines.find((m) => m.arn === caller.stateMachineArn);
       if (!machine) throw new LambdaServiceError('Lambda.AWSLambdaException', `Unknown caller of ${arn}`);
       const decision = await iam.authorize(
         { roleArn: machine.roleArn, sessionName: machine.name },

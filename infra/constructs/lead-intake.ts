@@ -5,6 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -59,52 +60,57 @@ export class LeadIntake extends Construct {
         [ENV.duplicateWindowDays]: String(config.duplicateWindowDays),
       },
     });
-    grantTable(this.captureLead, table, 'readWrite');
+    // Capture writes the lead, its claims and the rate window; it reads a claim back, and never deletes.
+    grantTable(this.captureLead, table, ['GetItem', 'PutItem', 'UpdateItem']);
 
     this.readLead = new AttractFunction(this, 'ReadLead', {
       entry: 'functions/leads/read-lead.ts',
       description: 'GET /v1/leads/{leadId}: status, class, score breakdown, manager and timeline',
       environment: tableEnv,
     });
-    grantTable(this.readLead, table, 'read');
+    grantTable(this.readLead, table, ['Query']);
 
+    // A step reads the lead and records its outcome with the timeline entry (a transaction of updates and
+    // puts); steps that announce a fact publish it on the bus.
     const step = (
       name: string,
       entry: string,
       description: string,
-      extraEnv: Record<string, string> = {},
+      access: { publishes: boolean; indexes?: string[]; env?: Record<string, string> },
     ) => {
       const fn = new AttractFunction(this, name, {
         entry,
         description,
-        environment: { ...tableEnv, ...busEnv, ...extraEnv },
+        environment: { ...tableEnv, ...(access.publishes ? busEnv : {}), ...access.env },
       });
-      grantTable(fn, table, 'readWrite');
-      bus.grantPutEventsTo(fn);
+      grantTable(fn, table, ['GetItem', 'PutItem', 'UpdateItem']);
+      if (access.indexes) grantTable(fn, table, ['Query'], access.indexes);
+      if (access.publishes) bus.grantPutEventsTo(fn);
       return fn;
     };
     const enrichFn = step(
       'EnrichLead',
       'functions/leads/enrich-lead.ts',
       'LeadIntake: match an existing client by tax ID',
+      { publishes: true },
     );
     const assessFn = step(
       'AssessLead',
       'functions/leads/assess-lead.ts',
       'LeadIntake: score and class the lead',
+      { publishes: true },
     );
     const assignFn = step(
       'AssignManager',
       'functions/leads/assign-manager.ts',
       'LeadIntake: route to a personal manager',
+      { publishes: true, indexes: [MANAGERS_INDEX.name] },
     );
     const notifyFn = step(
       'NotifyManager',
       'functions/leads/notify-manager.ts',
       'LeadIntake: email the personal manager',
-      {
-        [ENV.senderEmail]: config.senderEmail,
-      },
+      { publishes: false, env: { [ENV.senderEmail]: config.senderEmail } },
     );
     notifyFn.addToRolePolicy(
       new PolicyStatement({
@@ -120,6 +126,7 @@ export class LeadIntake extends Construct {
       'RecordIntakeFailure',
       'functions/leads/record-intake-failure.ts',
       'LeadIntake: mark a lead whose intake failed',
+      { publishes: false },
     );
 
     // States live in their own scope: their ids are the state names, and may repeat the functions' ids.
@@ -203,6 +210,11 @@ export class LeadIntake extends Construct {
         includeExecutionData: false, // execution data holds personal data
       },
     });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Tracing and execution logs: the X-Ray and CloudWatch Logs delivery actions take no narrower resource.',
+    });
     operations.alarmOnAny(
       'LeadIntakeFailures',
       this.stateMachine.metricFailed(),
@@ -222,7 +234,8 @@ export class LeadIntake extends Construct {
         environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
       });
       this.stateMachine.grantStartExecution(fn);
-      grantTable(fn, table, 'readWrite');
+      // Confirming a start takes the lead out of the pending-intake index.
+      grantTable(fn, table, ['UpdateItem']);
       return fn;
     };
     const starter = outboxFunction('StartLeadIntake', {
@@ -254,7 +267,16 @@ export class LeadIntake extends Construct {
     const sweeper = outboxFunction('SweepPendingIntake', {
       entry: 'functions/leads/sweep-pending-intake.ts',
       description: 'Scheduled: start the LeadIntake of leads whose workflow start was never confirmed',
-      timeout: Duration.minutes(1),
+      // It drains every page of the pending index; each confirmed lead leaves it, so a cut-off sweep resumes.
+      timeout: Duration.minutes(4),
+    });
+    grantTable(sweeper, table, ['Query'], [PENDING_INTAKE_INDEX.name]);
+    // The schedule invokes asynchronously: a sweep that still fails after Lambda's retries lands here.
+    sweeper.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(
+        operations.deadLetterQueue('SweepPendingIntakeFailures', 'Pending-intake sweeps that failed'),
+      ),
     });
     new Rule(this, 'SweepPendingIntakeSchedule', {
       schedule: Schedule.rate(Duration.minutes(5)),
@@ -272,31 +294,15 @@ export class LeadIntake extends Construct {
   }
 }
 
-const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:BatchGetItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
-};
-
-/** Table access by name, the table and its indexes, instead of the `index/*` wildcard of grantReadWriteData. */
-function grantTable(fn: AttractFunction, table: ITable, access: keyof typeof TABLE_ACTIONS): void {
+/**
+ * DynamoDB actions on the table itself, or only on the named indexes, never the `index/*` wildcard of
+ * grantReadWriteData: each function gets exactly the operations its adapters make.
+ */
+function grantTable(fn: AttractFunction, table: ITable, actions: string[], indexes?: string[]): void {
   fn.addToRolePolicy(
     new PolicyStatement({
-      actions: TABLE_ACTIONS[access],
-      resources: [
-        table.tableArn,
-        ...[MANAGERS_INDEX.name, PENDING_INTAKE_INDEX.name].map(
-          (index) => `${table.tableArn}/index/${index}`,
-        ),
-      ],
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: indexes ? indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn],
     }),
   );
 }

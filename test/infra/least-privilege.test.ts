@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeLocalApp, LOCAL_ACCOUNT, synthesizeTemplates } from '#local/assembly.ts';
+import { LocalIam } from '#local/iam.ts';
+
+// The roles as the local runtime enforces them: the synthesized policies, resolved to ARNs.
+const outdir = mkdtempSync(path.join(tmpdir(), 'attract-iam-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const app = describeLocalApp(synthesizeTemplates({}, outdir), 'eu-central-1');
+const iam = new LocalIam(app.roles);
+const table = app.tables[0]?.TableName ?? '';
+const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`;
+
+const functionNamed = (name: string) => {
+  const fn = app.functions.find((f) => f.logicalId.startsWith(`LeadIntake${name}`));
+  if (!fn) throw new Error(`No function ${name}`);
+  return fn;
+};
+const statementsOf = (roleArn: string) =>
+  (app.roles.find((r) => r.arn === roleArn)?.policies ?? []).flatMap(
+    (p) => [p.document.Statement].flat() as { Action: string | string[]; Resource: string | string[] }[],
+  );
+const allowed = async (name: string, action: string, resource: string) => {
+  const fn = functionNamed(name);
+  const decision = await iam.authorize({ roleArn: fn.roleArn, sessionName: name }, action, [resource]);
+  return decision.allowed;
+};
+
+describe('least privilege for each function', () => {
+  it('lets no function act on every resource but to send traces and find its table stream', () => {
+    for (const fn of app.functions) {
+      for (const statement of statementsOf(fn.roleArn)) {
+        if (![statement.Resource].flat().some((r) => r === '*' || r.endsWith('/*'))) continue;
+        const unscoped = [statement.Action].flat().filter((a) => !a.startsWith('xray:'));
+        expect(unscoped.filter((a) => a !== 'dynamodb:ListStreams')).toEqual([]);
+      }
+    }
+  });
+
+  it('lets the public capture write and read back its items, never delete or batch-write', async () => {
+    for (const action of ['PutItem', 'UpdateItem', 'GetItem']) {
+      expect(await allowed('CaptureLead', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    for (const action of ['DeleteItem', 'BatchWriteItem', 'Scan', 'Query']) {
+      expect(await allowed('CaptureLead', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    expect(await allowed('CaptureLead', 'states:StartExecution', app.stateMachines[0]?.arn ?? '')).toBe(
+      false,
+    );
+  });
+
+  it('grants no function DeleteItem or BatchWriteItem, and indexes only by name', () => {
+    const actions = app.functions.flatMap((fn) => statementsOf(fn.roleArn).flatMap((s) => [s.Action].flat()));
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    const resources = app.functions.flatMap((fn) =>
+      statementsOf(fn.roleArn).flatMap((s) => [s.Resource].flat()),
+    );
+    expect(resources.filter((r) => r.includes('/index/*'))).toEqual([]);
+  });
+
+  it('lets staff reads only query, and only the steps that announce facts publish them', async () => {
+    expect(await allowed('ReadLead', 'dynamodb:Query', tableArn)).toBe(true);
+    expect(await allowed('ReadLead', 'dynamodb:UpdateItem', tableArn)).toBe(false);
+    const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
+    for (const name of ['EnrichLead', 'AssessLead', 'AssignManager']) {
+      expect(await allowed(name, 'events:PutEvents', bus)).toBe(true);
+    }
+    for (const name of ['NotifyManager', 'CaptureLead', 'RecordIntakeFailure']) {
+      expect(await allowed(name, 'events:PutEvents', bus)).toBe(false);
+    }
+    expect(await allowed('AssignManager', 'dynamodb:Query', `${tableArn}/index/gsi1`)).toBe(true);
+    expect(await allowed('AssignManager', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(false);
+    expect(await allowed('SweepPendingIntake', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(true);
+  });
+
+  it('sends a sweep that still fails after Lambda retries it to a dead-letter queue', () => {
+    const sweeper = functionNamed('SweepPendingIntake');
+    expect(sweeper.asyncInvoke.maximumRetryAttempts).toBe(2);
+    expect(app.queues.map((q) => q.arn)).toContain(sweeper.asyncInvoke.onFailureArn);
+  });
+});
