@@ -41,6 +41,8 @@ export type LocalRuntimeOptions = {
   /** Deployment settings, by CDK context key (`attract:*`), as `cdk deploy -c` would take them. */
   context?: Record<string, unknown>;
   demoData?: boolean;
+  /** Where DynamoDB Local keeps its data across restarts; in memory (nothing kept) when unset. */
+  dataDir?: string;
   /** Execution environments one function may have at once (Lambda scales further; this machine has 2 cores). */
   maxEnvironments?: number;
 };
@@ -92,7 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const app = describeLocalApp(synthesizeTemplates(options.context ?? {}, outdir), LOCAL_REGION);
 
     const [dynamodb, ses] = await Promise.all([
-      startDynamoDbLocal({ port: ports.dynamodb }),
+      startDynamoDbLocal({ port: ports.dynamodb, ...(options.dataDir ? { dbPath: options.dataDir } : {}) }),
       startSesLocal({ port: ports.mailbox }),
     ]);
     stops.push(dynamodb.stop, ses.stop);
@@ -167,8 +169,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await checkEventSourcePermissions(app, iam);
 
     const ddb = new DynamoDBClient({ endpoint: urls.dynamodb, region: LOCAL_REGION });
-    for (const table of app.tables) await ddb.send(new CreateTableCommand(table));
-    for (const ttl of app.timeToLive) {
+    // With a data directory the tables (and the demo data in them) may already be there from a last run.
+    const { TableNames: existing = [] } = await ddb.send(new ListTablesCommand({}));
+    const fresh = app.tables.filter((table) => !existing.includes(table.TableName ?? ''));
+    for (const table of fresh) await ddb.send(new CreateTableCommand(table));
+    for (const ttl of app.timeToLive.filter((t) => fresh.some((table) => table.TableName === t.tableName))) {
       await ddb.send(
         new UpdateTimeToLiveCommand({
           TableName: ttl.tableName,
@@ -253,7 +258,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await api.listen(ports.api);
     stops.push(() => api.close());
 
-    if (options.demoData ?? true) {
+    if ((options.demoData ?? true) && fresh.length > 0) {
       const tableName = app.functions.map((fn) => fn.environment[ENV.tableName]).find(Boolean);
       if (!tableName) throw new Error(`${ENV.tableName} is not set by the synthesized functions`);
       await seedDemoData(new Directory(DynamoDBDocumentClient.from(ddb), tableName));

@@ -39,14 +39,17 @@ for (const [part, port] of Object.entries(ports) as [keyof LocalPorts, number][]
 }
 if (busy.length) refuse(busyMessage(busy));
 
-const runtime = await startLocalRuntime({ ports, context: contextFromEnvironment() }).catch(
-  (error: unknown) => {
-    // A port taken between the check above and the start.
-    if (!(error instanceof PortInUseError)) throw error;
-    const part = partOn(error.port);
-    return refuse(busyMessage([[part ? PORT_VARIABLES[part][0] : 'an ATTRACT_*_PORT variable', error.port]]));
-  },
-);
+const dataDir = process.env.ATTRACT_DATA_DIR || undefined;
+const runtime = await startLocalRuntime({
+  ports,
+  context: contextFromEnvironment(),
+  ...(dataDir ? { dataDir } : {}),
+}).catch((error: unknown) => {
+  // A port taken between the check above and the start.
+  if (!(error instanceof PortInUseError)) throw error;
+  const part = partOn(error.port);
+  return refuse(busyMessage([[part ? PORT_VARIABLES[part][0] : 'an ATTRACT_*_PORT variable', error.port]]));
+});
 
 console.log(`API ${runtime.urls.api}`);
 console.log(`Mailbox ${runtime.urls.mailbox}`);
@@ -54,6 +57,11 @@ console.log(`DynamoDB ${runtime.urls.dynamodb}`);
 console.log(`StepFunctions ${runtime.urls.stepFunctions}`);
 console.log(`Events ${runtime.urls.events}`);
 for (const [user, token] of Object.entries(runtime.tokens)) console.log(`Token ${user} ${token}`);
+console.log(
+  dataDir
+    ? `Data kept in ${dataDir} (the tables only; mail, executions and queues start empty).`
+    : 'Data is in memory: nothing is kept after Ctrl-C (set ATTRACT_DATA_DIR to keep the tables).',
+);
 console.log('Ready. Ctrl-C stops every part.');
 
 let stopping = false;
