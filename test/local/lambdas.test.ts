@@ -118,7 +118,8 @@ describe('cold and warm starts', () => {
 describe('the shared Powertools logger, one instance per environment', () => {
   const assess = fixtureFunction('AssessLead', 'lead-step.ts');
   const assign = fixtureFunction('AssignManager', 'lead-step.ts');
-  const { invoke } = lambdasFor([assess, assign]);
+  const { lambdas } = lambdasFor([assess, assign]);
+  const step = (fn: LocalFunction, leadId: string) => lambdas.invoke(fn.arn, { leadId });
 
   /** The JSON lines the workers write while `act` runs (a worker's stdout reaches this process's stdout). */
   async function logLinesDuring(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
@@ -145,11 +146,8 @@ describe('the shared Powertools logger, one instance per environment', () => {
   it("stamps each line with its own function's name and lead id, cold_start true only on a first invocation", async () => {
     const [assessed, assigned, assessedAgain] = [randomUUID(), randomUUID(), randomUUID()];
     const logged = await logLinesDuring(async () => {
-      await Promise.all([
-        invoke(assess, { leadId: assessed } as ProbeEvent),
-        invoke(assign, { leadId: assigned } as ProbeEvent),
-      ]);
-      await invoke(assess, { leadId: assessedAgain } as ProbeEvent);
+      await Promise.all([step(assess, assessed), step(assign, assigned)]);
+      await step(assess, assessedAgain);
     });
 
     const lineOf = (leadId: string) => logged.find((line) => line.leadId === leadId);
@@ -227,6 +225,44 @@ describe('an error the handler throws', () => {
     expect(failure.payload.errorMessage).toBe('Every manager is at capacity');
     expect(failure.payload.trace[0]).toBe('NoManagerAvailable: Every manager is at capacity');
     expect(failure.payload.trace[1]).toMatch(/^\s+at .*environment-probe\.ts/);
+  });
+
+  it('reports a thrown value that is not an Error by its typeof, as the Node.js runtime does', async () => {
+    const failure = await failureOf(invoke(failing, { throwValue: 'No manager for this region' }));
+
+    expect(failure.payload).toEqual({
+      errorType: 'string',
+      errorMessage: 'No manager for this region',
+      trace: [],
+    });
+  });
+
+  it('fails the invocation with an uncaught exception itself and replaces the environment', async () => {
+    const before = await invoke(failing);
+    const failure = await failureOf(
+      invoke(failing, { crash: { kind: 'uncaughtException', message: 'Socket closed' }, holdMs: 30_000 }),
+    );
+    const after = await invoke(failing);
+
+    expect(failure.payload).toMatchObject({ errorType: 'Error', errorMessage: 'Socket closed' });
+    expect(failure.payload.trace[0]).toBe('Error: Socket closed');
+    expect(after.coldStart).toBe(true);
+    expect(after.environmentId).not.toBe(before.environmentId);
+  });
+
+  it('fails the invocation with Runtime.UnhandledPromiseRejection and replaces the environment', async () => {
+    const before = await invoke(failing);
+    const failure = await failureOf(
+      invoke(failing, { crash: { kind: 'unhandledRejection', message: 'yikes' }, holdMs: 30_000 }),
+    );
+    const after = await invoke(failing);
+
+    expect(failure.payload).toMatchObject({
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage: 'Error: yikes',
+    });
+    expect(after.coldStart).toBe(true);
+    expect(after.environmentId).not.toBe(before.environmentId);
   });
 
   it('names an unknown function as the Lambda API does', async () => {
