@@ -10,6 +10,7 @@ import { LambdaFunctionError, LambdaServiceError, LocalLambdas } from '#local/la
 import { LocalQueues } from '#local/queues.ts';
 import type { ProbeEvent, ProbeReport } from './fixtures/environment-probe.ts';
 import { FIXTURE_REGION, fixtureFunction } from './fixtures/functions.ts';
+import { logLinesDuring } from './fixtures/worker-output.ts';
 
 // What the host gives every function (local/runtime.ts adds credentials and the IAM gateway's endpoint).
 const HOST_ENVIRONMENT = { AWS_REGION: FIXTURE_REGION, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
@@ -121,31 +122,9 @@ describe('the shared Powertools logger, one instance per environment', () => {
   const { lambdas } = lambdasFor([assess, assign]);
   const step = (fn: LocalFunction, leadId: string) => lambdas.invoke(fn.arn, { leadId });
 
-  /** The JSON lines the workers write while `act` runs (a worker's stdout reaches this process's stdout). */
-  async function logLinesDuring(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-    const written: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      written.push(Buffer.from(chunk).toString('utf8'));
-      return write.call(process.stdout, chunk, ...rest);
-    }) as typeof process.stdout.write;
-    try {
-      await act();
-      // A worker's stdout is piped asynchronously: wait until every invocation's line has arrived.
-      await expect.poll(() => written.join('').split('Lead step ran').length - 1).toBeGreaterThanOrEqual(3);
-    } finally {
-      process.stdout.write = write;
-    }
-    return written
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('Lead step ran'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-
   it("stamps each line with its own function's name and lead id, cold_start true only on a first invocation", async () => {
     const [assessed, assigned, assessedAgain] = [randomUUID(), randomUUID(), randomUUID()];
-    const logged = await logLinesDuring(async () => {
+    const logged = await logLinesDuring('Lead step ran', 3, async () => {
       await Promise.all([step(assess, assessed), step(assign, assigned)]);
       await step(assess, assessedAgain);
     });
