@@ -26,8 +26,12 @@ import {
 } from '#local/assembly.ts';
 import { LocalIam } from '#local/iam.ts';
 import { type FunctionCredentials, IamGateway } from '#local/iam-gateway.ts';
+import { LambdaFunctionError, LocalLambdas } from '#local/lambdas.ts';
 import { freePort, type LocalProcess, startDynamoDbLocal, startSesLocal } from '#local/processes.ts';
+import { LocalQueues } from '#local/queues.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
+import { fixtureFunction } from './fixtures/functions.ts';
+import { roleAllowing, withoutAction } from './fixtures/roles.ts';
 
 const REGION = 'eu-central-1';
 const NOWHERE = 'http://127.0.0.1:9'; // upstreams these tests never reach
@@ -97,8 +101,8 @@ async function refusalOf(
   return error;
 }
 
+const roleArnOf = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
 const tableArn = () => `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT}:table/${tableName}`;
-const statement = (Action: string[], Resource: string[]) => ({ Effect: 'Allow', Action, Resource });
 
 describe('a DynamoDB role written by hand', () => {
   const roleArn = `arn:aws:iam::${LOCAL_ACCOUNT}:role/LeadRecorderRole`;
@@ -108,20 +112,11 @@ describe('a DynamoDB role written by hand', () => {
 
   beforeAll(async () => {
     // It may write and read leads on the table, but not delete, update, or query the indexes.
-    const recorder: LocalRole = {
-      arn: roleArn,
-      name: 'LeadRecorderRole',
-      policies: [
-        {
-          name: 'LeadRecorderPolicy',
-          document: {
-            Version: '2012-10-17',
-            Statement: [statement(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'], [tableArn()])],
-          },
-        },
-      ],
-      managedPolicyArns: [],
-    };
+    const recorder = roleAllowing(
+      'LeadRecorderRole',
+      ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      [tableArn()],
+    );
     ({ gateway, endpoint } = await gatewayFor([recorder]));
     leads = dynamoClient(endpoint, gateway.credentialsFor(roleArn, 'RecordLead'));
   });
@@ -255,13 +250,7 @@ describe('a DynamoDB role written by hand', () => {
   });
 
   it('refuses an operation it cannot authorize rather than passing it through', async () => {
-    const client = new DynamoDBClient({
-      region: REGION,
-      endpoint,
-      credentials: gateway.credentialsFor(roleArn, 'RecordLead'),
-    });
-    closing.push(async () => client.destroy());
-
+    const client = dynamoClient(endpoint, gateway.credentialsFor(roleArn, 'RecordLead'));
     const refusal = await refusalOf(
       client.send(new UpdateTableCommand({ TableName: tableName, DeletionProtectionEnabled: true })),
     );
@@ -275,17 +264,6 @@ describe('removing a grant from the synthesized CaptureLead role', () => {
     const role = app.roles.find((r) => r.name.includes('CaptureLead'));
     if (!role) throw new Error('The synthesized app has no CaptureLead role');
     return role;
-  };
-  /** The role as synthesized, but with dynamodb:UpdateItem dropped from every statement. */
-  const withoutUpdateItem = (role: LocalRole): LocalRole => {
-    const trimmed = structuredClone(role);
-    for (const policy of trimmed.policies) {
-      const statements = [policy.document.Statement].flat() as { Action?: string | string[] }[];
-      for (const s of statements) {
-        if (s.Action !== undefined) s.Action = [s.Action].flat().filter((a) => a !== 'dynamodb:UpdateItem');
-      }
-    }
-    return trimmed;
   };
   const captureFunction = () => {
     const fn = app.functions.find((f) => f.roleArn === captureRole().arn);
@@ -304,7 +282,9 @@ describe('removing a grant from the synthesized CaptureLead role', () => {
   it("passes the rate limiter's UpdateItem as synthesized, and refuses it once the grant is gone", async () => {
     const asSynthesized = await rateLimiterBehind(app.roles);
     const withoutGrant = await rateLimiterBehind(
-      app.roles.map((role) => (role.arn === captureRole().arn ? withoutUpdateItem(role) : role)),
+      app.roles.map((role) =>
+        role.arn === captureRole().arn ? withoutAction(role, 'dynamodb:UpdateItem') : role,
+      ),
     );
 
     await expect(asSynthesized.hit('203.0.113.7', Date.now())).resolves.toEqual({ allowed: true });
@@ -367,5 +347,49 @@ describe('SES SendEmail through the gateway', () => {
       ),
     );
     expect(await subjectsInMailbox()).not.toContain('Ungranted sender');
+  });
+});
+
+describe("a function's own SDK calls, from its execution environment", () => {
+  const recorder = fixtureFunction('RecordLead', 'lead-janitor.ts', { roleArn: roleArnOf('RecordLeadRole') });
+  const janitor = fixtureFunction('PurgeLead', 'lead-janitor.ts', { roleArn: roleArnOf('PurgeLeadRole') });
+  let lambdas: LocalLambdas;
+
+  beforeAll(async () => {
+    const { gateway, endpoint } = await gatewayFor([
+      roleAllowing('RecordLeadRole', ['dynamodb:PutItem'], [tableArn()]),
+      roleAllowing('PurgeLeadRole', ['dynamodb:PutItem', 'dynamodb:DeleteItem'], [tableArn()]),
+    ]);
+    // The wiring local/runtime.ts does: the role's session credentials and the gateway as the endpoint.
+    lambdas = new LocalLambdas({
+      functions: [recorder, janitor].map((fn) => ({ ...fn, environment: { ATTRACT_TABLE_NAME: tableName } })),
+      queues: new LocalQueues(),
+      runtimeEnvironment: (fn) => {
+        const credentials = gateway.credentialsFor(fn.roleArn, fn.logicalId);
+        return {
+          AWS_REGION: REGION,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+          AWS_SESSION_TOKEN: credentials.sessionToken,
+          AWS_ENDPOINT_URL: endpoint,
+        };
+      },
+    });
+    closing.push(() => lambdas.stop());
+  });
+
+  it('passes what the role allows and fails the invocation with AccessDeniedException for what it does not', async () => {
+    await expect(lambdas.invoke(janitor.arn, { leadId: 'purged' })).resolves.toBe('deleted');
+
+    const failure = await refusalOf(lambdas.invoke(recorder.arn, { leadId: 'kept' }));
+    expect(failure).toBeInstanceOf(LambdaFunctionError);
+    expect((failure as LambdaFunctionError).payload).toMatchObject({
+      errorType: 'AccessDeniedException',
+      errorMessage: `User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/RecordLeadRole/RecordLead is not authorized to perform: dynamodb:DeleteItem on resource: ${tableArn()} because no identity-based policy allows the dynamodb:DeleteItem action`,
+    });
+    const kept = await direct.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'LEAD#kept', sk: 'LEAD' } }),
+    );
+    expect(kept.Item).toMatchObject({ stage: 'new' });
   });
 });
