@@ -121,6 +121,8 @@ export class IamGateway {
         'The security token included in the request is invalid.',
       );
     }
+    const skew = signatureSkew(String(req.headers['x-amz-date'] ?? ''));
+    if (skew) return refuse(res, protocol, 'InvalidSignatureException', skew);
     if (!(await this.signatureHolds(req, body, caller, match))) {
       return refuse(
         res,
@@ -243,6 +245,23 @@ function refuse(
   }
   res.writeHead(status ?? 400, { 'content-type': 'application/x-amz-json-1.0' });
   res.end(JSON.stringify({ __type: `com.amazon.coral.service#${code}`, message }));
+}
+
+const SIGNATURE_WINDOW_MS = 15 * 60_000;
+const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+
+/** AWS refuses a request signed more than 15 minutes before or after its own clock (a replay or a skew). */
+function signatureSkew(value: string): string | undefined {
+  const signedAt = parseAmzDate(value).getTime();
+  const now = Date.now();
+  if (Number.isNaN(signedAt)) return undefined; // the signature check refuses it
+  if (signedAt < now - SIGNATURE_WINDOW_MS) {
+    return `Signature expired: ${value} is now earlier than ${amzDate(now - SIGNATURE_WINDOW_MS)} (${amzDate(now)} - 15 min.)`;
+  }
+  if (signedAt > now + SIGNATURE_WINDOW_MS) {
+    return `Signature not yet current: ${value} is still later than ${amzDate(now + SIGNATURE_WINDOW_MS)} (${amzDate(now)} + 15 min.)`;
+  }
+  return undefined;
 }
 
 /** `20261123T154500Z` as a Date. */

@@ -21,7 +21,7 @@ export type FunctionErrorPayload = { errorType: string; errorMessage: string; tr
 export type InvocationResult = { requestId: string } & (
   | { ok: true; payload: unknown }
   /** `initFailed`: the handler module could not load, so Lambda discards this environment. */
-  | { ok: false; error: FunctionErrorPayload; initFailed: boolean }
+  | { ok: false; error: FunctionErrorPayload; initFailed: boolean; fatal?: boolean }
 );
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -30,10 +30,37 @@ const data = workerData as EnvironmentData;
 const port = parentPort;
 if (!port) throw new Error('local/lambda-worker.ts runs only as a worker thread');
 
+/** As the Node.js runtime reports it: an Error by name, message and stack; any other value by its typeof. */
 function errorPayload(error: unknown): FunctionErrorPayload {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
+  if (!(error instanceof Error)) return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
 }
+
+/** An unhandled rejection as the Node.js runtime names it (its message is the reason as a string). */
+class UnhandledPromiseRejection extends Error {
+  constructor(reason: unknown) {
+    super(String(reason));
+  }
+}
+UnhandledPromiseRejection.prototype.name = 'Runtime.UnhandledPromiseRejection';
+
+let running: string | undefined;
+/** The runtime fails the running invocation with the error and exits, so Lambda replaces the environment. */
+const failFatally = (error: unknown) => {
+  if (running) {
+    const result: InvocationResult = {
+      requestId: running,
+      ok: false,
+      error: errorPayload(error),
+      initFailed: false,
+      fatal: true,
+    };
+    port.postMessage(result);
+  }
+  process.exit(129);
+};
+process.on('uncaughtException', failFatally);
+process.on('unhandledRejection', (reason) => failFatally(new UnhandledPromiseRejection(reason)));
 
 let handler: Promise<Handler> | undefined;
 const loadHandler = () => {
@@ -70,6 +97,7 @@ port.on('message', async ({ requestId, event, deadline }: Invocation) => {
     return port.postMessage({ requestId, ok: false, error: errorPayload(error), initFailed: true });
   }
   let result: InvocationResult;
+  running = requestId;
   try {
     const payload = await fn(event, context);
     // Lambda answers with the result serialized as JSON, so only what survives that reaches the caller.
@@ -77,5 +105,6 @@ port.on('message', async ({ requestId, event, deadline }: Invocation) => {
   } catch (error) {
     result = { requestId, ok: false, error: errorPayload(error), initFailed: false };
   }
+  running = undefined;
   port.postMessage(result);
 });

@@ -30,6 +30,8 @@ type Pending = {
   timer: NodeJS.Timeout;
 };
 type Environment = { worker: Worker; busy: boolean; retired: boolean; pending?: Pending };
+type Waiter = { resolve: (env: Environment) => void; reject: (error: Error) => void };
+const stopped = () => new LambdaServiceError('ServiceException', 'The local Lambda service has stopped');
 
 export type LocalLambdasOptions = {
   functions: LocalFunction[];
@@ -51,7 +53,7 @@ export type LocalLambdasOptions = {
 export class LocalLambdas {
   private readonly functions: Map<string, LocalFunction>;
   private readonly pools = new Map<string, Environment[]>();
-  private readonly waiting = new Map<string, ((env: Environment) => void)[]>();
+  private readonly waiting = new Map<string, Waiter[]>();
   private readonly asyncInFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly options: Required<LocalLambdasOptions>;
@@ -118,6 +120,8 @@ export class LocalLambdas {
   /** Ends every execution environment; invocations still running fail. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    // Invocations still waiting for an environment end here rather than start one after the stop.
+    for (const queue of this.waiting.values()) for (const waiter of queue.splice(0)) waiter.reject(stopped());
     const all = [...this.pools.entries()].flatMap(([arn, envs]) =>
       envs.map((env) => ({ fn: this.functionOf(arn), env })),
     );
@@ -204,6 +208,7 @@ export class LocalLambdas {
 
   /** An idle environment of the function, a new one (a cold start), or the next one freed. */
   private acquire(fn: LocalFunction): Promise<Environment> {
+    if (this.stopping.signal.aborted) return Promise.reject(stopped());
     const pool = this.pools.get(fn.arn) ?? [];
     this.pools.set(fn.arn, pool);
     const idle = pool.find((env) => !env.busy);
@@ -212,9 +217,9 @@ export class LocalLambdas {
       env.busy = true;
       return Promise.resolve(env);
     }
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const queue = this.waiting.get(fn.arn) ?? [];
-      queue.push(resolve);
+      queue.push({ resolve, reject });
       this.waiting.set(fn.arn, queue);
     });
   }
@@ -228,7 +233,7 @@ export class LocalLambdas {
     }
     const handed = env.retired ? this.start(fn) : env;
     handed.busy = true;
-    next(handed);
+    next.resolve(handed);
   }
 
   private start(fn: LocalFunction): Environment {
@@ -240,7 +245,7 @@ export class LocalLambdas {
       memoryMB: fn.memoryMB,
     };
     const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
-      env: { ...fn.environment, ...this.options.runtimeEnvironment(fn) },
+      env: { ...fn.environment, ...lambdaDefined(fn), ...this.options.runtimeEnvironment(fn) },
       workerData,
       resourceLimits: { maxOldGenerationSizeMb: fn.memoryMB },
     });
@@ -252,7 +257,7 @@ export class LocalLambdas {
       clearTimeout(pending.timer);
       if (result.ok) return pending.resolve(result.payload);
       // A handler module that failed to load leaves no usable environment, as in Lambda.
-      if (result.initFailed) void this.retire(fn, env);
+      if (result.initFailed || result.fatal) void this.retire(fn, env);
       pending.reject(new LambdaFunctionError(result.error));
     });
     const crashed = (errorType: string, errorMessage: string) => {
@@ -281,6 +286,18 @@ export class LocalLambdas {
     await env.worker.terminate();
   }
 }
+
+/** Variables Lambda defines in every execution environment; Powertools reads cold starts from the last one. */
+const lambdaDefined = (fn: LocalFunction): Record<string, string> => ({
+  AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_LOG_FORMAT: 'JSON',
+  TZ: ':UTC',
+});
 
 /** `arn:...:function:Name:qualifier` without its qualifier. */
 const unqualified = (arn: string) => arn.replace(/^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):.+$/, '$1');

@@ -143,12 +143,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
           AWS_SESSION_TOKEN: credentials.sessionToken,
           AWS_ENDPOINT_URL: gatewayUrl,
-          AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
-          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
-          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-          AWS_LAMBDA_LOG_FORMAT: 'JSON',
-          TZ: ':UTC',
         };
       },
     });
