@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   Agent,
   createServer,
@@ -49,7 +49,8 @@ const AUTHORIZATION =
  */
 export class IamGateway {
   private readonly server: Server;
-  private readonly callers = new Map<string, Caller>();
+  private readonly secret: Buffer;
+  private readonly signers = new Map<string, SignatureV4>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly iam: LocalIam;
   private readonly upstreams: Record<ServiceName, string>;
@@ -61,7 +62,10 @@ export class IamGateway {
     upstreams: Record<ServiceName, string>;
     region: string;
     account: string;
+    /** The key sessions are issued under (the local STS's); a fresh one when not given. */
+    secret?: Buffer;
   }) {
+    this.secret = opts.secret ?? randomBytes(32);
     this.iam = opts.iam;
     this.upstreams = opts.upstreams;
     this.region = opts.region;
@@ -76,13 +80,7 @@ export class IamGateway {
 
   /** Temporary credentials of the role's session, as Lambda gives a function in its environment. */
   credentialsFor(roleArn: string, sessionName: string): FunctionCredentials {
-    const credentials = {
-      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
-      secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: randomBytes(48).toString('base64'),
-    };
-    this.callers.set(credentials.accessKeyId, { ...credentials, roleArn, sessionName });
-    return credentials;
+    return issueCredentials(this.secret, roleArn, sessionName);
   }
 
   async listen(port = 0): Promise<string> {
@@ -112,8 +110,8 @@ export class IamGateway {
         403,
       );
     }
-    const caller = this.callers.get(match[1] ?? '');
-    if (!caller || req.headers['x-amz-security-token'] !== caller.sessionToken) {
+    const caller = callerOf(this.secret, match[1] ?? '', String(req.headers['x-amz-security-token'] ?? ''));
+    if (!caller) {
       return refuse(
         res,
         protocol,
@@ -187,12 +185,18 @@ export class IamGateway {
     const headers: Record<string, string> = {};
     for (const name of names) headers[name] = String(req.headers[name] ?? '');
     const url = new URL(req.url ?? '/', 'http://local');
-    const signer = new SignatureV4({
-      credentials: caller,
-      region: String(region),
-      service: String(service),
-      sha256: NodeSha256,
-    });
+    // One signer per caller and service: it keeps the derived signing key, as the SDK's does.
+    const key = `${caller.accessKeyId}/${service}`;
+    let signer = this.signers.get(key);
+    if (!signer) {
+      signer = new SignatureV4({
+        credentials: caller,
+        region: String(region),
+        service: String(service),
+        sha256: NodeSha256,
+      });
+      this.signers.set(key, signer);
+    }
     const signed = await signer.sign(
       {
         method: req.method ?? 'GET',
@@ -215,9 +219,16 @@ export class IamGateway {
         target,
         { method: req.method, headers: { ...req.headers, host: target.host }, agent: this.agent },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on('end', resolve);
+          // Answers are small JSON: one write back, not one per chunk.
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
+            const payload = Buffer.concat(chunks);
+            res.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': payload.length });
+            res.end(payload);
+            resolve();
+          });
           answer.on('error', reject);
         },
       );
@@ -225,6 +236,41 @@ export class IamGateway {
       outgoing.end(body);
     });
   }
+}
+
+/**
+ * Credentials as STS issues them, and as statelessly checked: the session token carries the role and
+ * session, sealed with the issuer's key, and the secret key is derived from the access key id. So the
+ * gateway can run in a thread of its own and still know every caller.
+ */
+export function issueCredentials(secret: Buffer, roleArn: string, sessionName: string): FunctionCredentials {
+  const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  const claims = Buffer.from(JSON.stringify({ accessKeyId, roleArn, sessionName })).toString('base64url');
+  return {
+    accessKeyId,
+    secretAccessKey: createHmac('sha256', secret).update(`secret:${accessKeyId}`).digest('base64'),
+    sessionToken: `${claims}.${createHmac('sha256', secret).update(`token:${claims}`).digest('base64url')}`,
+  };
+}
+
+function callerOf(secret: Buffer, accessKeyId: string, sessionToken: string): Caller | undefined {
+  const [claims = '', seal = ''] = sessionToken.split('.');
+  const expected = createHmac('sha256', secret).update(`token:${claims}`).digest();
+  const given = Buffer.from(seal, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const session = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as {
+    accessKeyId: string;
+    roleArn: string;
+    sessionName: string;
+  };
+  if (session.accessKeyId !== accessKeyId) return undefined;
+  return {
+    accessKeyId,
+    secretAccessKey: createHmac('sha256', secret).update(`secret:${accessKeyId}`).digest('base64'),
+    sessionToken,
+    roleArn: session.roleArn,
+    sessionName: session.sessionName,
+  };
 }
 
 type Protocol = 'json' | 'rest';

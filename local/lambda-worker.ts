@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
@@ -9,8 +8,8 @@ import type { Context } from 'aws-lambda';
  * does. Module scope runs here, so a missing variable fails this function's initialization, not another's.
  */
 export type EnvironmentData = {
-  entry: string;
-  projectRoot: string;
+  /** The handler module: the function's bundle, as Lambda loads it (or its source, in unit tests). */
+  modulePath: string;
   functionName: string;
   functionArn: string;
   memoryMB: number;
@@ -27,6 +26,8 @@ export type InvocationResult = { requestId: string } & (
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 const data = workerData as EnvironmentData;
+// NODE_OPTIONS=--enable-source-maps, as the functions set it, does not reach a worker thread.
+process.setSourceMapsEnabled(true);
 const port = parentPort;
 if (!port) throw new Error('local/lambda-worker.ts runs only as a worker thread');
 
@@ -64,9 +65,9 @@ process.on('unhandledRejection', (reason) => failFatally(new UnhandledPromiseRej
 
 let handler: Promise<Handler> | undefined;
 const loadHandler = () => {
-  handler ??= import(pathToFileURL(path.join(data.projectRoot, data.entry)).href).then((module) => {
+  handler ??= import(pathToFileURL(data.modulePath).href).then((module) => {
     if (typeof module.handler !== 'function') {
-      throw Object.assign(new Error(`${data.entry} does not export a handler function`), {
+      throw Object.assign(new Error(`${data.modulePath} does not export a handler function`), {
         name: 'Runtime.HandlerNotFound',
       });
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '#infra/constructs/attract-function.ts';
@@ -40,6 +41,8 @@ export type LocalLambdasOptions = {
   queues: LocalQueues;
   /** Execution environments one function may have at once on this machine; further invokes wait. */
   maxEnvironments?: number;
+  /** The module each function loads, by entry: its bundle (the runtime bundles as `cdk deploy` does). */
+  bundles?: Map<string, string>;
   /** Delay before async retry `attempt` (AWS waits about 1 and then 2 minutes). */
   asyncRetryDelayMs?: (attempt: number) => number;
 };
@@ -56,11 +59,12 @@ export class LocalLambdas {
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asyncInFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
-  private readonly options: Required<LocalLambdasOptions>;
+  private readonly options: Required<Omit<LocalLambdasOptions, 'bundles'>> &
+    Pick<LocalLambdasOptions, 'bundles'>;
 
   constructor(options: LocalLambdasOptions) {
     this.options = {
-      maxEnvironments: 8,
+      maxEnvironments: 4,
       asyncRetryDelayMs: (attempt) => 100 * 2 ** attempt,
       ...options,
     };
@@ -238,8 +242,7 @@ export class LocalLambdas {
 
   private start(fn: LocalFunction): Environment {
     const workerData: EnvironmentData = {
-      entry: fn.entry,
-      projectRoot: PROJECT_ROOT,
+      modulePath: this.options.bundles?.get(fn.entry) ?? path.join(PROJECT_ROOT, fn.entry),
       functionName: fn.logicalId,
       functionArn: fn.arn,
       memoryMB: fn.memoryMB,

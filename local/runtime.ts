@@ -12,12 +12,13 @@ import { CONTEXT_KEYS } from '#infra/config.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { ENV } from '#shared/environment.ts';
 import { describeLocalApp, LOCAL_ACCOUNT, type LocalApp, synthesizeTemplates } from './assembly.ts';
+import { bundleFunctions } from './bundles.ts';
 import { DEMO_USERS, seedDemoData } from './demo-data.ts';
 import { DevTokenIssuer } from './dev-tokens.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalHttpApi } from './http-api.ts';
 import { LocalIam } from './iam.ts';
-import { IamGateway } from './iam-gateway.ts';
+import { IamGatewayThread } from './iam-gateway-thread.ts';
 import { LambdaServiceError, LocalLambdas } from './lambdas.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from './processes.ts';
 import { LocalQueues } from './queues.ts';
@@ -115,8 +116,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // Functions reach the emulators only through the IAM gateway, with their role's credentials.
     const iam = new LocalIam(app.roles);
-    const gateway = new IamGateway({
-      iam,
+    const gateway = await IamGatewayThread.start({
+      roles: app.roles,
       upstreams: {
         dynamodb: urls.dynamodb,
         ses: urls.mailbox,
@@ -126,12 +127,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
     });
-    const gatewayUrl = await gateway.listen();
     stops.push(() => gateway.close());
 
     const queues = new LocalQueues();
+    const { bundles, remove: removeBundles } = await bundleFunctions(app.functions);
+    stops.push(async () => removeBundles());
     const lambdas = new LocalLambdas({
       functions: app.functions,
+      bundles,
       queues,
       ...(options.maxEnvironments ? { maxEnvironments: options.maxEnvironments } : {}),
       runtimeEnvironment: (fn) => {
@@ -142,7 +145,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           AWS_ACCESS_KEY_ID: credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
           AWS_SESSION_TOKEN: credentials.sessionToken,
-          AWS_ENDPOINT_URL: gatewayUrl,
+          AWS_ENDPOINT_URL: gateway.url,
         };
       },
     });

@@ -40,8 +40,10 @@ for (const [part, port] of Object.entries(ports) as [keyof LocalPorts, number][]
 if (busy.length) refuse(busyMessage(busy));
 
 const dataDir = process.env.ATTRACT_DATA_DIR || undefined;
+const environments = Number(process.env.ATTRACT_LOCAL_ENVIRONMENTS) || undefined;
 const runtime = await startLocalRuntime({
   ports,
+  ...(environments ? { maxEnvironments: environments } : {}),
   context: contextFromEnvironment(),
   ...(dataDir ? { dataDir } : {}),
 }).catch((error: unknown) => {

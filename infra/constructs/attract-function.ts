@@ -11,6 +11,17 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** Metadata key that tells the local runtime which handler module a synthesized function runs. */
 export const ENTRY_METADATA = 'attract:entry';
 
+/** How every function is bundled: by `cdk deploy`, and by the local runtime, which runs the same bundles. */
+export const BUNDLING = {
+  target: 'node24',
+  sourceMap: true,
+  minify: true,
+  mainFields: ['module', 'main'] as string[],
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // The AWS SDK the tests run with is bundled, so no runtime-provided SDK drifts under a deployed function.
+  externalModules: [] as string[],
+};
+
 export interface AttractFunctionProps {
   /** Handler module, relative to the project root, e.g. `functions/leads/capture-lead.ts`. */
   readonly entry: string;
@@ -45,16 +56,7 @@ export class AttractFunction extends NodejsFunction {
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        minify: true,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // The AWS SDK the tests run with is bundled, so no runtime-provided SDK drifts under a deployed function.
-        externalModules: [],
-      },
+      bundling: { ...BUNDLING, format: OutputFormat.ESM },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, props.entry);
     // test/infra/least-privilege.test.ts checks that these are the only actions any function has on `*`.
