@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { LEAD_STATUSES, TIMELINE_KINDS } from '../leads/lead.ts';
-import { LeadSubmission } from '../leads/lead-submission.ts';
+import { LeadSubmission, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LEAD_CLASSES } from '../leads/scoring.ts';
 
 const ErrorResponse = z
@@ -87,7 +87,7 @@ export function openApiDocument() {
     summary: "Submit a company's enquiry (public web form)",
     request: {
       headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
-      body: { required: true, content: { 'application/json': { schema: LeadSubmission } } },
+      body: { required: true, content: { 'application/json': { schema: PublishedLeadSubmission } } },
     },
     responses: {
       202: {

@@ -1,5 +1,5 @@
 import { regionCodeOfInn } from './inn.ts';
-import { addDays, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
+import { addDays, discardedLeadId, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
 import { formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
 import type { IdempotencyClaim, Leads, RateLimiter } from './ports.ts';
 
@@ -40,8 +40,11 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   const parsed = LeadSubmission.safeParse(request.body);
   if (!parsed.success) return { kind: 'invalid', issues: formatIssues(parsed.error) };
   const submission = parsed.data;
-  // A bot filled the hidden field: answer as if accepted, so it learns nothing, and keep nothing.
-  if (isHoneypotHit(submission)) return { kind: 'accepted', leadId: deps.newLeadId(), outcome: 'discarded' };
+  // A bot filled the hidden field: keep nothing, and answer as a person would be answered, down to the
+  // same lead id for the same company each time, so repeating the submission teaches it nothing either.
+  if (isHoneypotHit(submission)) {
+    return { kind: 'accepted', leadId: discardedLeadId(submission.company.inn), outcome: 'discarded' };
+  }
 
   const receivedAt = now.toISOString();
   const { fax: _honeypot, ...fields } = submission;

@@ -147,6 +147,15 @@ export type LeadSubmission = z.infer<typeof LeadSubmission>;
 /** A bot filled the field that people never see. */
 export const isHoneypotHit = (s: LeadSubmission): boolean => (s.fax ?? '') !== '';
 
+/**
+ * The submission as the public API description shows it: the honeypot is left out, so a bot reading the
+ * document cannot learn which field to avoid. The handler still accepts (and quietly discards) it.
+ */
+export const PublishedLeadSubmission = LeadSubmission.omit({ fax: true }).meta({
+  id: 'LeadSubmission',
+  description: "A company's enquiry posted by a web form to POST /v1/leads",
+});
+
 export type FieldIssue = { path: string; message: string };
 
 /** Zod issues as field paths a client can show next to its inputs, e.g. `company.inn`, `products.1`. */

@@ -70,6 +70,13 @@ export type DuplicateKey = { kind: 'email' | 'inn'; value: string };
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** A lead id for a discarded (bot) submission: a random-looking UUID v4, the same for the same company. */
+export function discardedLeadId(inn: string): string {
+  const hex = sha256(`discarded:${inn}`);
+  const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Emails are hashed so the uniqueness keys hold no personal data in clear. */
 export function duplicateKeysOf(submission: Pick<LeadSubmission, 'contact' | 'company'>): DuplicateKey[] {
   return [

@@ -58,12 +58,12 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
     expect(reply.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['headers.idempotency-key']);
   });
 
-  it('answers a honeypot hit with 202 and stores nothing', async () => {
-    const reply = await call('POST', '/v1/leads', {
-      body: enquiry({ fax: '+7 495 000 00 00' }),
-      from: clientAddress(),
-    });
-    expect(reply.status).toBe(202);
+  it('answers a honeypot hit with 202, again with the same id as a person would get, and stores nothing', async () => {
+    const bot = enquiry({ fax: '+7 495 000 00 00' });
+    const reply = await call('POST', '/v1/leads', { body: bot, from: clientAddress() });
+    const again = await call('POST', '/v1/leads', { body: bot, from: clientAddress() });
+    expect([reply.status, again.status]).toEqual([202, 202]);
+    expect(again.body.leadId).toBe(reply.body.leadId);
     expect((await call('GET', `/v1/leads/${reply.body.leadId}`, { token: headToken() })).status).toBe(404);
   });
 
@@ -186,5 +186,11 @@ describe('API description', () => {
       expect.arrayContaining(['/v1/leads', '/v1/leads/{leadId}']),
     );
     expect(reply.body.components.schemas.LeadSubmission.properties.company).toBeDefined();
+  });
+
+  it('does not announce the honeypot field to whoever reads the document', async () => {
+    const reply = await call('GET', '/openapi.json');
+    expect(reply.body.components.schemas.LeadSubmission.properties.fax).toBeUndefined();
+    expect(JSON.stringify(reply.body)).not.toMatch(/fax|honeypot/i);
   });
 });

@@ -72,6 +72,16 @@ describe('captureLead', () => {
     expect(bank.leadItems.size).toBe(0);
   });
 
+  it('answers a bot that repeats itself as a person is answered: the same lead id, a valid UUID', async () => {
+    const { submit } = capture();
+    const bot = demoEnquiry({ fax: '+7 495 000 00 00' });
+    const first = await submit(bot);
+    const again = await submit({ ...bot, contact: { ...bot.contact, name: 'Another Bot' } });
+    const id = (answer: typeof first) => (answer.kind === 'accepted' ? answer.leadId : '');
+    expect(id(again)).toBe(id(first));
+    expect(id(first)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('names the invalid fields and the malformed Idempotency-Key, storing nothing', async () => {
     const { bank, submit } = capture();
     const invalid = await submit({ ...demoEnquiry(), contact: { name: 'Olga', email: 'not-an-email' } });
