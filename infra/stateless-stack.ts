@@ -79,6 +79,7 @@ export class AttractStatelessStack extends Stack {
     });
     api.publicRoute(HttpMethod.POST, '/v1/leads', leadIntake.captureLead);
     api.staffRoute(HttpMethod.GET, '/v1/leads/{leadId}', leadIntake.readLead);
+    api.staffRoute(HttpMethod.GET, '/v1/leads/{leadId}/reads', leadIntake.listLeadReads);
     api.publicRoute(
       HttpMethod.GET,
       '/openapi.json',

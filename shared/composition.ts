@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Directory } from './adapters/directory.ts';
 import { EventPublisher } from './adapters/event-publisher.ts';
+import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { NotificationStore } from './adapters/notification-store.ts';
@@ -11,6 +12,7 @@ import type { IntakeDeps } from './leads/intake.ts';
 import type { NotifyDeps } from './leads/notify-manager.ts';
 import type { OutboxDeps } from './leads/outbox.ts';
 import type { Leads } from './leads/ports.ts';
+import type { ReadLeadDeps } from './leads/read-lead.ts';
 import {
   documentClient,
   eventBridgeClient,
@@ -25,6 +27,14 @@ import {
  * they need from here; the use cases see only the ports in shared/leads/ports.ts.
  */
 export const leads = (): Leads => new LeadStore(documentClient(), setting('tableName'));
+
+export const leadReads = () => new LeadReadsStore(documentClient(), setting('tableName'));
+
+export const readLeadDeps = (): ReadLeadDeps => ({
+  leads: leads(),
+  reads: leadReads(),
+  now: () => new Date(),
+});
 
 const directory = () => new Directory(documentClient(), setting('tableName'));
 

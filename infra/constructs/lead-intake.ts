@@ -43,6 +43,7 @@ export interface LeadIntakeProps {
 export class LeadIntake extends Construct {
   readonly captureLead: AttractFunction;
   readonly readLead: AttractFunction;
+  readonly listLeadReads: AttractFunction;
   readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: LeadIntakeProps) {
@@ -68,7 +69,15 @@ export class LeadIntake extends Construct {
       description: 'GET /v1/leads/{leadId}: status, class, score breakdown, manager and timeline',
       environment: tableEnv,
     });
-    grantTable(this.readLead, table, ['Query']);
+    // Every staff read is recorded (an append-only audit entry) before the lead is shown.
+    grantTable(this.readLead, table, ['Query', 'PutItem']);
+
+    this.listLeadReads = new AttractFunction(this, 'ListLeadReads', {
+      entry: 'functions/leads/list-lead-reads.ts',
+      description: 'GET /v1/leads/{leadId}/reads: who read the lead and when, for compliance officers',
+      environment: tableEnv,
+    });
+    grantTable(this.listLeadReads, table, ['Query']);
 
     // A step reads the lead and records its outcome with the timeline entry (a transaction of updates and
     // puts); steps that announce a fact publish it on the bus.

@@ -18,6 +18,10 @@ export const keys = {
     sk: 'WINDOW',
   }),
   client: (inn: string) => ({ pk: `CLIENT#${inn}`, sk: 'CLIENT' }),
+  leadRead: (leadId: string, at: string, requestId: string) => ({
+    pk: `READS#${leadId}`,
+    sk: `${at}#${requestId}`,
+  }),
   manager: (managerId: string) => ({ pk: `MANAGER#${managerId}`, sk: 'MANAGER' }),
 } as const;
 

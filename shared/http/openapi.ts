@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { LEAD_STATUSES, TIMELINE_KINDS } from '../leads/lead.ts';
 import { LeadSubmission, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LEAD_CLASSES } from '../leads/scoring.ts';
@@ -106,6 +107,17 @@ export function openApiDocument() {
     responses: {
       200: { description: 'The lead', content: { 'application/json': { schema: LeadView } } },
       ...errors(401, 403, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/leads/{leadId}/reads',
+    summary: 'Who read a lead and when, newest first (compliance officers)',
+    security: [{ [bearer.name]: [] }],
+    request: { params: z.object({ leadId: z.uuid() }), query: LeadReadsQuery },
+    responses: {
+      200: { description: 'A page of reads', content: { 'application/json': { schema: LeadReadsPage } } },
+      ...errors(400, 401, 403, 404),
     },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

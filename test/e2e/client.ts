@@ -41,7 +41,7 @@ export function call(
         method,
         host: url.hostname,
         port: url.port,
-        path: url.pathname,
+        path: `${url.pathname}${url.search}`,
         headers,
         localAddress: options.from ?? '127.0.0.1',
       },

@@ -61,9 +61,12 @@ describe('least privilege for each function', () => {
     expect(resources.filter((r) => r.includes('/index/*'))).toEqual([]);
   });
 
-  it('lets staff reads only query, and only the steps that announce facts publish them', async () => {
+  it('lets staff reads query and append their audit entry, and only the steps that announce facts publish them', async () => {
     expect(await allowed('ReadLead', 'dynamodb:Query', tableArn)).toBe(true);
+    expect(await allowed('ReadLead', 'dynamodb:PutItem', tableArn)).toBe(true);
     expect(await allowed('ReadLead', 'dynamodb:UpdateItem', tableArn)).toBe(false);
+    expect(await allowed('ListLeadReads', 'dynamodb:Query', tableArn)).toBe(true);
+    expect(await allowed('ListLeadReads', 'dynamodb:PutItem', tableArn)).toBe(false);
     const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
     for (const name of ['EnrichLead', 'AssessLead', 'AssignManager']) {
       expect(await allowed(name, 'events:PutEvents', bus)).toBe(true);

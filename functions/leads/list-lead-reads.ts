@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { LeadReadsQuery } from '#shared/access/lead-reads.ts';
+import { leadReads } from '#shared/composition.ts';
+import { apiHandler, HttpError, json, staffOnly } from '#shared/http/api.ts';
+
+const reads = leadReads();
+
+/** GET /v1/leads/{leadId}/reads (compliance officers): who read the lead and when, newest first. */
+export const handler = apiHandler(
+  async (event) => {
+    const leadId = z.uuid().safeParse(event.pathParameters?.leadId);
+    if (!leadId.success) throw new HttpError(404, 'not_found', 'No such lead');
+    const query = LeadReadsQuery.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) {
+      throw new HttpError(400, 'validation_failed', 'The query has invalid parameters', {
+        issues: query.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })),
+      });
+    }
+    return json(200, await reads.list(leadId.data, query.data));
+  },
+  staffOnly(['compliance_officer']),
+);
