@@ -38,7 +38,7 @@ export const LeadReadsQuery = z
 
 /** The port: an append-only record of reads, by lead, newest first. */
 export interface LeadReads {
-  /** Records the read; a retried request (same request id) records it once. */
+  /** Records the read; an entry, once written, is never overwritten. */
   record(read: LeadRead): Promise<void>;
   list(leadId: string, page: { limit: number; after?: string }): Promise<LeadReadsPage>;
 }

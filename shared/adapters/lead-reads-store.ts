@@ -19,7 +19,7 @@ export class LeadReadsStore implements LeadReads {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.leadRead(read.leadId, read.at, read.requestId), type: 'LeadRead', ...read },
-          // An audit entry is never overwritten; a retried request finds its own entry there.
+          // An audit entry is never overwritten.
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
