@@ -1,20 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Client, Clients, Managers } from '../leads/ports.ts';
 import type { PersonalManager } from '../leads/routing.ts';
-import { keys, MANAGERS_INDEX, withoutKeys } from './table.ts';
+import { keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
 
 export type { Client } from '../leads/ports.ts';
 
 /** The PM unit's directory: personal managers with skills and capacity, and existing clients. */
-export class Directory implements Managers, Clients {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class Directory extends TableAdapter implements Managers, Clients {
   async findByInn(inn: string): Promise<Client | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }),

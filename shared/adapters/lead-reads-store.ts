@@ -1,18 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadRead, LeadReads, LeadReadsPage } from '../access/lead-reads.ts';
-import { keys, withoutKeys } from './table.ts';
+import { keys, TableAdapter, withoutKeys } from './table.ts';
 
 /** Staff reads in their own partition per lead, so the audit never slows the lead's own reads. */
-export class LeadReadsStore implements LeadReads {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class LeadReadsStore extends TableAdapter implements LeadReads {
   async record(read: LeadRead): Promise<void> {
     try {
       await this.client.send(

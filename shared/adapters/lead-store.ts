@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Assignment, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type {
@@ -16,6 +16,7 @@ import {
   epochSeconds,
   keys,
   PENDING_INTAKE_INDEX,
+  TableAdapter,
   type TransactItems,
   timelinePut,
   transact,
@@ -37,15 +38,7 @@ const UNASSIGNED = 'attribute_not_exists(assignment)';
 const CLAIM_FREE = 'attribute_not_exists(pk) OR expiresAt < :now';
 
 /** Leads and their timelines in the Attract table. */
-export class LeadStore implements Leads {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class LeadStore extends TableAdapter implements Leads {
   /**
    * Stores a new lead together with its uniqueness claims in one transaction. When a claim is held,
    * the submission is a touch on the lead that holds it; when the Idempotency-Key is known, a replay.

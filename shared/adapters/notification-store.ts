@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TimelineEntry } from '../leads/lead.ts';
 import type { NotificationClaim, Notifications } from '../leads/ports.ts';
-import { keys, timelinePut, transact } from './table.ts';
+import { keys, TableAdapter, timelinePut, transact } from './table.ts';
 
 /**
  * The manager notifications of a lead, one item per manager (`NOTIFICATION#<managerId>`): status
  * `sending` while a run holds the claim, `sent` with the SES message id once the send is recorded.
  */
-export class NotificationStore implements Notifications {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class NotificationStore extends TableAdapter implements Notifications {
   async claim(leadId: string, managerId: string, at: string): Promise<NotificationClaim> {
     try {
       const { Attributes = {} } = await this.client.send(

@@ -2,20 +2,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../leads/lead.ts';
 import type { RateDecision, RateLimiter } from '../leads/ports.ts';
-import { keys } from './table.ts';
+import { keys, TableAdapter } from './table.ts';
 
 /**
  * Fixed one-minute windows per client, counted with a conditional atomic update, so concurrent
  * requests can never pass the limit. Client addresses are hashed: no personal data in keys.
  */
-export class DynamoRateLimiter implements RateLimiter {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
+export class DynamoRateLimiter extends TableAdapter implements RateLimiter {
   private readonly perMinute: number;
 
   constructor(client: DynamoDBDocumentClient, tableName: string, perMinute: number) {
-    this.client = client;
-    this.tableName = tableName;
+    super(client, tableName);
     this.perMinute = perMinute;
   }
 

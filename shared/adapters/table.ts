@@ -42,6 +42,17 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
+/** What every adapter of the Attract table holds: the document client and the table's name. */
+export abstract class TableAdapter {
+  protected readonly client: DynamoDBDocumentClient;
+  protected readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+}
+
 export type TransactItems = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >;
