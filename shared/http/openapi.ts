@@ -15,6 +15,13 @@ const ErrorResponse = z
   })
   .meta({ id: 'Error', description: 'Every 4xx and 5xx answer; `issues` name the fields at fault' });
 
+/** What API Gateway answers itself (an HTTP API cannot reshape these): a refused token, throttling, no route. */
+const GatewayError = z.object({ message: z.string() }).meta({
+  id: 'GatewayError',
+  description:
+    'Answered by API Gateway itself, not by Attract: `Unauthorized` (the JWT authorizer refused the token), `Too Many Requests` (stage throttling), `Not Found` (no such route)',
+});
+
 const LeadAccepted = z.object({ leadId: z.uuid() }).meta({ id: 'LeadAccepted' });
 
 const LeadView = z
@@ -74,6 +81,22 @@ const errors = (...codes: number[]) =>
     ]),
   );
 
+/** The JWT authorizer's refusal: 401 with a Bearer challenge saying why. */
+const refusedToken = {
+  401: {
+    description:
+      'The token is missing, expired, not yet valid, or not for this API (answered by API Gateway)',
+    headers: {
+      'www-authenticate': {
+        description:
+          '`Bearer` when no token was sent; otherwise `Bearer scope="" error="invalid_token" error_description="..."`',
+        schema: { type: 'string' as const },
+      },
+    },
+    content: { 'application/json': { schema: GatewayError } },
+  },
+};
+
 /** The OpenAPI document of the Attract API, generated from the same zod schemas the handlers enforce. */
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();
@@ -95,7 +118,12 @@ export function openApiDocument() {
         description: 'Accepted; a repeat of an earlier enquiry answers with the same leadId',
         content: { 'application/json': { schema: LeadAccepted } },
       },
-      ...errors(400, 409, 413, 415, 429),
+      ...errors(400, 409, 413, 415),
+      429: {
+        description:
+          'Too many submissions from this client (Attract, with `retry-after`), or stage throttling (API Gateway)',
+        content: { 'application/json': { schema: z.union([ErrorResponse, GatewayError]) } },
+      },
     },
   });
   registry.registerPath({
@@ -106,7 +134,8 @@ export function openApiDocument() {
     request: { params: z.object({ leadId: z.uuid() }) },
     responses: {
       200: { description: 'The lead', content: { 'application/json': { schema: LeadView } } },
-      ...errors(401, 403, 404),
+      ...refusedToken,
+      ...errors(403, 404),
     },
   });
   registry.registerPath({
@@ -117,7 +146,8 @@ export function openApiDocument() {
     request: { params: z.object({ leadId: z.uuid() }), query: LeadReadsQuery },
     responses: {
       200: { description: 'A page of reads', content: { 'application/json': { schema: LeadReadsPage } } },
-      ...errors(400, 401, 403, 404),
+      ...refusedToken,
+      ...errors(400, 403, 404),
     },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
@@ -125,7 +155,8 @@ export function openApiDocument() {
     info: {
       title: 'Attract API',
       version: '1.0.0',
-      description: "Client acquisition for the bank's business-banking unit",
+      description:
+        'Client acquisition for the bank\'s business-banking unit. A path or method not listed here is answered by API Gateway with 404 `{"message":"Not Found"}`.',
     },
   });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { call, clientAddress, enquiry, tokens } from './client.ts';
 import { E2E_RATE_LIMIT } from './global-setup.ts';
@@ -186,6 +187,22 @@ describe('API description', () => {
       expect.arrayContaining(['/v1/leads', '/v1/leads/{leadId}']),
     );
     expect(reply.body.components.schemas.LeadSubmission.properties.company).toBeDefined();
+  });
+
+  it("describes the gateway's own answers as the gateway gives them", async () => {
+    const doc = (await call('GET', '/openapi.json')).body;
+    const refused = doc.paths['/v1/leads/{leadId}'].get.responses['401'];
+    expect(refused.content['application/json'].schema.$ref).toBe('#/components/schemas/GatewayError');
+    expect(Object.keys(refused.headers)).toEqual(['www-authenticate']);
+    expect(doc.info.description).toContain('404');
+
+    // What the gateway sends has exactly the documented shape.
+    const noToken = await call('GET', `/v1/leads/${randomUUID()}`);
+    expect(noToken.status).toBe(401);
+    expect(Object.keys(noToken.body)).toEqual(['message']);
+    expect(noToken.headers['www-authenticate']).toBe('Bearer');
+    const noRoute = await call('GET', '/v1/nothing-here');
+    expect([noRoute.status, noRoute.body]).toEqual([404, { message: 'Not Found' }]);
   });
 
   it('does not announce the honeypot field to whoever reads the document', async () => {
