@@ -53,7 +53,8 @@ export interface LocalRoute {
   functionArn: string;
   jwt?: { issuer: string; audience: string[]; scopes?: string[] };
 }
-export type LocalStreamMapping = StreamMappingConfig & { functionArn: string };
+/** `eventSourceArn`: the stream as the template names it, which the function's role must be able to read. */
+export type LocalStreamMapping = StreamMappingConfig & { functionArn: string; eventSourceArn: string };
 export interface LocalEventRule {
   name: string;
   eventBusName: string;
@@ -294,6 +295,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     .filter(({ props }) => String(props.EventSourceArn).includes(':dynamodb:'))
     .map(({ props }) => ({
       functionArn: getAtt(String(props.FunctionName), 'Arn'),
+      eventSourceArn: String(props.EventSourceArn),
       tableName: tableOfStream(String(props.EventSourceArn)),
       batchSize: Number(props.BatchSize ?? 100),
       startingPosition: props.StartingPosition,

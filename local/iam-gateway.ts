@@ -9,7 +9,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { LocalIam } from './iam.ts';
+import type { Decision, LocalIam } from './iam.ts';
 import { requiredPermissions, type ServiceName } from './iam-requests.ts';
 
 export type FunctionCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
@@ -164,13 +164,13 @@ export class IamGateway {
   }
 
   /** For SES identities: the address or its domain, whichever the account verified, may carry the grant. */
-  private async anyAllowed(caller: Caller, action: string, resources: string[]) {
-    let last = await this.iam.authorize(caller, action, resources.slice(0, 1));
-    for (const resource of resources.slice(1)) {
-      if (last.allowed) break;
-      last = await this.iam.authorize(caller, action, [resource]);
+  private async anyAllowed(caller: Caller, action: string, resources: string[]): Promise<Decision> {
+    let decision: Decision = { allowed: false, message: 'because the request names no resource' };
+    for (const resource of resources) {
+      decision = await this.iam.authorize(caller, action, [resource]);
+      if (decision.allowed) break;
     }
-    return last;
+    return decision;
   }
 
   private async signatureHolds(

@@ -277,7 +277,7 @@ async function checkEventSourcePermissions(app: LocalApp, iam: LocalIam): Promis
     const fn = app.functions.find((f) => f.arn === mapping.functionArn);
     if (!fn) throw new Error(`The stream mapping of ${mapping.tableName} names no known function`);
     const caller = { roleArn: fn.roleArn, sessionName: fn.logicalId };
-    const streamArn = `arn:aws:dynamodb:${app.region}:${LOCAL_ACCOUNT}:table/${mapping.tableName}/stream/local`;
+    const streamArn = mapping.eventSourceArn;
     const checks: [string, string][] = [
       ['dynamodb:DescribeStream', streamArn],
       ['dynamodb:GetRecords', streamArn],
