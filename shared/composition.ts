@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Keys } from './access/keys.ts';
 import { Directory } from './adapters/directory.ts';
 import { EventPublisher } from './adapters/event-publisher.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
@@ -38,8 +39,11 @@ export const readLeadDeps = (): ReadLeadDeps => ({
 
 const directory = () => new Directory(documentClient(), setting('tableName'));
 
-export const captureDeps = (): CaptureDeps => ({
+/** The public capture path: `keys` come from the key secret, read once per execution environment. */
+export const captureDeps = (keys: Keys): CaptureDeps => ({
   leads: leads(),
+  referrers: directory(),
+  keys,
   rateLimiter: new DynamoRateLimiter(
     documentClient(),
     setting('tableName'),

@@ -1,14 +1,19 @@
+import { Keys } from '#shared/access/keys.ts';
+import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { captureDeps } from '#shared/composition.ts';
 import { apiHandler, HttpError, json, jsonBody } from '#shared/http/api.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { logger } from '#shared/runtime.ts';
 
-const deps = captureDeps();
+// The key secret is read once, while the execution environment starts: a missing grant fails the init.
+const deps = captureDeps(Keys.derive(await keyMaterial()));
 
 /** POST /v1/leads (public): a web form's enquiry. 202 with the lead id, the same id for a duplicate. */
 export const handler = apiHandler(
   async (event) => {
     const answer = await captureLead(deps, {
+      // The route decides the channel: this is the public web form.
+      channel: 'web',
       body: event.jsonBody,
       clientAddress: event.requestContext.http.sourceIp,
       ...(event.headers['idempotency-key'] !== undefined

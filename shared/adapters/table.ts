@@ -18,6 +18,7 @@ export const keys = {
     sk: 'WINDOW',
   }),
   client: (inn: string) => ({ pk: `CLIENT#${inn}`, sk: 'CLIENT' }),
+  referralCode: (code: string) => ({ pk: `REFERRAL_CODE#${code}`, sk: 'REFERRAL_CODE' }),
   leadRead: (leadId: string, at: string, requestId: string) => ({
     pk: `READS#${leadId}`,
     sk: `${at}#${requestId}`,

@@ -1,17 +1,27 @@
+import type { Keys } from '../access/keys.ts';
+import { attribute } from './attribution.ts';
 import { regionCodeOfInn } from './inn.ts';
 import { addDays, discardedLeadId, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
-import { formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
-import type { IdempotencyClaim, Leads, RateLimiter } from './ports.ts';
+import { type Channel, formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
+import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
 
 export type CaptureDeps = {
   leads: Pick<Leads, 'capture'>;
   rateLimiter: RateLimiter;
+  referrers: Referrers;
+  keys: Keys;
   duplicateWindowDays: number;
   now: () => Date;
   newLeadId: () => string;
 };
 
-export type CaptureRequest = { body: unknown; idempotencyKey?: string; clientAddress: string };
+/** `channel` is the route's: the public web form is `web`, whatever its body says. */
+export type CaptureRequest = {
+  channel: Channel;
+  body: unknown;
+  idempotencyKey?: string;
+  clientAddress: string;
+};
 
 export type CaptureAnswer =
   | { kind: 'accepted'; leadId: string; outcome: 'created' | 'duplicate' | 'replayed' | 'discarded' }
@@ -28,7 +38,8 @@ const IDEMPOTENCY_HOURS = 24;
  */
 export async function captureLead(deps: CaptureDeps, request: CaptureRequest): Promise<CaptureAnswer> {
   const now = deps.now();
-  const rate = await deps.rateLimiter.hit(request.clientAddress, now.getTime());
+  const clientKey = deps.keys.hash('client_address', request.clientAddress);
+  const rate = await deps.rateLimiter.hit(clientKey, now.getTime());
   if (!rate.allowed) return { kind: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds };
 
   if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(request.idempotencyKey)) {
@@ -43,16 +54,22 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   // A bot filled the hidden field: keep nothing, and answer as a person would be answered, down to the
   // same lead id for the same company each time, so repeating the submission teaches it nothing either.
   if (isHoneypotHit(submission)) {
-    return { kind: 'accepted', leadId: discardedLeadId(submission.company.inn), outcome: 'discarded' };
+    return {
+      kind: 'accepted',
+      leadId: discardedLeadId(deps.keys, submission.company.inn),
+      outcome: 'discarded',
+    };
   }
 
   const receivedAt = now.toISOString();
-  const { fax: _honeypot, ...fields } = submission;
+  const { fax: _honeypot, source: _claims, ...fields } = submission;
+  const attribution = await attribute(deps, request.channel, submission);
   const lead: Lead = {
     leadId: deps.newLeadId(),
     status: 'received',
     receivedAt,
     ...fields,
+    attribution,
     regionCode: regionCodeOfInn(submission.company.inn),
   };
   const idempotency: IdempotencyClaim | undefined = request.idempotencyKey
@@ -62,17 +79,17 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
         until: new Date(now.getTime() + IDEMPOTENCY_HOURS * 3_600_000).toISOString(),
       }
     : undefined;
-  const channel = submission.source.channel;
+  const { channel, campaignId } = attribution;
   const result = await deps.leads.capture({
     lead,
-    duplicateKeys: duplicateKeysOf(submission),
+    duplicateKeys: duplicateKeysOf(deps.keys, submission),
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),
     touch: {
       at: receivedAt,
       kind: 'touch',
       summary: `Repeated enquiry through ${channel}`,
-      details: { channel, products: submission.products, campaignId: submission.source.campaignId },
+      details: { channel, products: submission.products, ...(campaignId ? { campaignId } : {}) },
     },
   });
   if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };

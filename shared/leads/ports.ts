@@ -101,6 +101,13 @@ export interface Clients {
   findByInn(inn: string): Promise<Client | undefined>;
 }
 
+/** An existing client's referral code: whose it is, and whether the client is in the programme now. */
+export type Referrer = { code: string; clientId: string; inn: string; managerId: string; active: boolean };
+
+export interface Referrers {
+  byCode(code: string): Promise<Referrer | undefined>;
+}
+
 /**
  * The manager's email about a lead, claimed before it is sent. `attempt` counts the runs that claimed
  * it; past the first, an earlier run may have sent the email and died before recording it.
@@ -149,6 +156,6 @@ export interface WorkflowStarter {
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Counts one submission from the client in the current minute; refuses past the limit. */
-  hit(clientAddress: string, nowMs: number): Promise<RateDecision>;
+  /** Counts one submission from the client (a keyed hash of its address) in the current minute; refuses past the limit. */
+  hit(clientKey: string, nowMs: number): Promise<RateDecision>;
 }

@@ -1,21 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { demoEnquiry } from '#local/demo-data.ts';
-import { type CaptureDeps, captureLead } from '#shared/leads/capture-lead.ts';
-import { InMemoryBank, InMemoryRateLimiter, testClock } from './support/in-memory.ts';
+import { captureLead } from '#shared/leads/capture-lead.ts';
+import { captureDepsOf, InMemoryBank, testClock } from './support/in-memory.ts';
 
 function capture(perMinute = 100) {
   const bank = new InMemoryBank();
   const clock = testClock();
-  const deps: CaptureDeps = {
-    leads: bank.leads,
-    rateLimiter: new InMemoryRateLimiter(perMinute),
-    duplicateWindowDays: 30,
-    now: clock.now,
-    newLeadId: randomUUID,
-  };
+  const deps = captureDepsOf(bank, clock, perMinute);
   const submit = (body: unknown, idempotencyKey?: string, clientAddress = '192.0.2.1') =>
-    captureLead(deps, { body, clientAddress, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    captureLead(deps, {
+      channel: 'web',
+      body,
+      clientAddress,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
   return { bank, clock, submit };
 }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
+import { Keys } from '#shared/access/keys.ts';
+import type { CaptureDeps } from '#shared/leads/capture-lead.ts';
 import type { Assignment, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
@@ -19,6 +21,8 @@ import type {
   PageCursor,
   RateDecision,
   RateLimiter,
+  Referrer,
+  Referrers,
   WorkflowStarter,
 } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/leads/routing.ts';
@@ -54,6 +58,7 @@ export class InMemoryBank {
   readonly managerItems = new Map<string, PersonalManager>();
   readonly clientItems = new Map<string, Client>();
   readonly notificationItems = new Map<string, NotificationItem>();
+  readonly referralCodes = new Map<string, Referrer>();
 
   readonly leads: Leads = new InMemoryLeads(this);
   readonly managers: Managers = {
@@ -61,6 +66,7 @@ export class InMemoryBank {
     get: async (managerId) => copy(this.managerItems.get(managerId)),
   };
   readonly clients: Clients = { findByInn: async (inn) => copy(this.clientItems.get(inn)) };
+  readonly referrers: Referrers = { byCode: async (code) => copy(this.referralCodes.get(code)) };
   readonly notifications: Notifications = new InMemoryNotifications(this);
 
   async putManager(manager: PersonalManager): Promise<void> {
@@ -69,6 +75,10 @@ export class InMemoryBank {
 
   async putClient(client: Client): Promise<void> {
     this.clientItems.set(client.inn, copy(client));
+  }
+
+  async putReferralCode(referrer: Referrer): Promise<void> {
+    this.referralCodes.set(referrer.code, copy(referrer));
   }
 
   /** The stored notification of a manager about a lead, as the record reads. */
@@ -333,9 +343,9 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.perMinute = perMinute;
   }
 
-  async hit(clientAddress: string, nowMs: number): Promise<RateDecision> {
+  async hit(clientKey: string, nowMs: number): Promise<RateDecision> {
     const windowStart = Math.floor(nowMs / 60_000) * 60;
-    const key = `${clientAddress}#${windowStart}`;
+    const key = `${clientKey}#${windowStart}`;
     const hits = this.windows.get(key) ?? 0;
     if (hits >= this.perMinute) {
       return { allowed: false, retryAfterSeconds: Math.max(1, windowStart + 60 - Math.floor(nowMs / 1000)) };
@@ -353,5 +363,21 @@ export function testClock(start = '2026-11-23T10:00:00.000Z') {
     advance: (ms: number) => {
       now += ms;
     },
+  };
+}
+
+/** Keys from a fixed test secret: hashes and signed links are the same on every run. */
+export const TEST_KEYS = Keys.derive('attract-test-key-material-0123456789abcdef');
+
+/** The capture path over the in-memory bank, as shared/composition.ts wires it over the table. */
+export function captureDepsOf(bank: InMemoryBank, clock: { now: () => Date }, perMinute = 100): CaptureDeps {
+  return {
+    leads: bank.leads,
+    referrers: bank.referrers,
+    keys: TEST_KEYS,
+    rateLimiter: new InMemoryRateLimiter(perMinute),
+    duplicateWindowDays: 30,
+    now: clock.now,
+    newLeadId: randomUUID,
   };
 }

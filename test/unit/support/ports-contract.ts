@@ -34,7 +34,7 @@ export function aLead(overrides: Partial<Lead> = {}): Lead {
     contact: { name: 'Olga', email: `olga.${randomUUID()}@romashka.example` },
     products: ['credit'],
     consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'v1' }],
-    source: { channel: 'web' },
+    attribution: { channel: 'web' },
     regionCode: '77',
     ...overrides,
   };
