@@ -68,6 +68,35 @@ export type TimelineEntry = {
   details?: Record<string, unknown>;
 };
 
+/** What sets a later enquiry apart from the lead's first one, so the PM can tell its people apart. */
+export const ENQUIRY_SIGNALS = [
+  'new_contact',
+  'new_message',
+  'other_products',
+  'other_company_name',
+  'other_inn',
+] as const;
+export type EnquirySignal = (typeof ENQUIRY_SIGNALS)[number];
+
+/**
+ * A later submission about a lead (same email or INN within the duplicate window), kept in full: never
+ * folded into the first one. The lead item holds the first enquiry; each later one is its own record.
+ */
+export type Enquiry = {
+  enquiryId: string;
+  leadId: string;
+  receivedAt: string;
+  company: LeadSubmission['company'];
+  contact: LeadSubmission['contact'];
+  products: LeadSubmission['products'];
+  message?: string;
+  consents: LeadSubmission['consents'];
+  attribution: Attribution;
+  /** Which of its keys matched the lead: the same email, the same INN, or both. */
+  matchedBy: DuplicateKey['kind'][];
+  signals: EnquirySignal[];
+};
+
 /** A key that makes two submissions the same lead within the duplicate window. */
 export type DuplicateKey = { kind: 'email' | 'inn'; value: string };
 
