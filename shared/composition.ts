@@ -9,6 +9,7 @@ import { NotificationStore } from './adapters/notification-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
 import { StepFunctionsStarter } from './adapters/workflow-starter.ts';
 import type { CaptureDeps } from './leads/capture-lead.ts';
+import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
 import type { IntakeDeps } from './leads/intake.ts';
 import type { NotifyDeps } from './leads/notify-manager.ts';
 import type { OutboxDeps } from './leads/outbox.ts';
@@ -51,7 +52,8 @@ export const captureDeps = (keys: Keys): CaptureDeps => ({
   ),
   duplicateWindowDays: numericSetting('duplicateWindowDays'),
   now: () => new Date(),
-  newLeadId: randomUUID,
+  newId: randomUUID,
+  enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
 });
 
 export const intakeDeps = (): IntakeDeps => ({

@@ -8,7 +8,7 @@ import { logger } from '#shared/runtime.ts';
 // The key secret is read once, while the execution environment starts: a missing grant fails the init.
 const deps = captureDeps(Keys.derive(await keyMaterial()));
 
-/** POST /v1/leads (public): a web form's enquiry. 202 with the lead id, the same id for a duplicate. */
+/** POST /v1/leads (public): a web form's enquiry. 202 with the lead id; a later enquiry about the same company answers its lead's id. */
 export const handler = apiHandler(
   async (event) => {
     const answer = await captureLead(deps, {
@@ -32,6 +32,12 @@ export const handler = apiHandler(
         throw new HttpError(429, 'rate_limited', 'Too many submissions; try again shortly', {
           headers: { 'retry-after': String(answer.retryAfterSeconds) },
         });
+      case 'enquiry_limit_reached':
+        throw new HttpError(
+          429,
+          'too_many_enquiries',
+          'This company has sent many enquiries recently; the bank has them all and will be in touch',
+        );
       case 'idempotency_conflict':
         throw new HttpError(
           409,

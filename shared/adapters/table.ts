@@ -3,10 +3,18 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DuplicateKey, sha256, type TimelineEntry } from '../leads/lead.ts';
 
+/** A lead's later enquiries sort by receipt time under this prefix. */
+export const ENQUIRY_PREFIX = 'ENQUIRY#';
+
 /** Item keys of the single Attract table; docs/data-model.md lists the access patterns behind them. */
 export const keys = {
   lead: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }),
   timeline: (leadId: string, suffix: string) => ({ pk: `LEAD#${leadId}`, sk: `TIMELINE#${suffix}` }),
+  enquiry: (leadId: string, at: string, enquiryId: string) => ({
+    pk: `LEAD#${leadId}`,
+    sk: `${ENQUIRY_PREFIX}${at}#${enquiryId}`,
+  }),
+  enquiryCount: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'ENQUIRIES' }),
   notification: (leadId: string, managerId: string) => ({
     pk: `LEAD#${leadId}`,
     sk: `NOTIFICATION#${managerId}`,

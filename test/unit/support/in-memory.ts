@@ -2,19 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
 import { Keys } from '#shared/access/keys.ts';
 import type { CaptureDeps } from '#shared/leads/capture-lead.ts';
-import type { Assignment, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
+import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
+import type { Assignment, Enquiry, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
   CaptureResult,
   Client,
   Clients,
   Email,
+  EnquiriesPage,
+  EnquiryResult,
   IdempotencyClaim,
   LeadEvents,
   LeadRecord,
   Leads,
   Mail,
   Managers,
+  NewEnquiry,
   NewLead,
   NotificationClaim,
   Notifications,
@@ -59,6 +63,7 @@ export class InMemoryBank {
   readonly clientItems = new Map<string, Client>();
   readonly notificationItems = new Map<string, NotificationItem>();
   readonly referralCodes = new Map<string, Referrer>();
+  readonly enquiryItems = new Map<string, Enquiry[]>();
 
   readonly leads: Leads = new InMemoryLeads(this);
   readonly managers: Managers = {
@@ -119,14 +124,35 @@ class InMemoryLeads implements Leads {
     }
     const replay = idempotencyKey && held(idempotencyKey);
     if (replay && idempotency) return replayOf(replay, idempotency);
-    for (const key of duplicateKeys) {
-      const holder = held(key);
-      if (!holder) continue;
-      this.bank.putEntry(holder.leadId, `touch#${args.touch.at}#${randomUUID()}`, args.touch);
-      if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, holder.leadId);
-      return { outcome: 'duplicate', leadId: holder.leadId };
-    }
-    throw new Error('Lead capture was cancelled without a held claim');
+    const holders = args.duplicateKeys.map((k, i) => ({
+      kind: k.kind,
+      holder: held(duplicateKeys[i] ?? ''),
+    }));
+    const first = holders.find((h) => h.holder)?.holder;
+    if (!first) throw new Error('Lead capture was cancelled without a held claim');
+    const matchedBy = holders.filter((h) => h.holder?.leadId === first.leadId).map((h) => h.kind);
+    return { outcome: 'held', leadId: first.leadId, matchedBy };
+  }
+
+  async addEnquiry({ enquiry, entry, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
+    const now = seconds(enquiry.receivedAt);
+    const idempotencyKey = idempotency && `idempotency#${idempotency.key}`;
+    const claim = idempotencyKey ? this.bank.claims.get(idempotencyKey) : undefined;
+    if (idempotency && claim && !(claim.expiresAt < now)) return replayOf(claim, idempotency);
+    const kept = this.bank.enquiryItems.get(enquiry.leadId) ?? [];
+    if (kept.length >= limit) return { outcome: 'limit_reached', leadId: enquiry.leadId };
+    this.bank.enquiryItems.set(enquiry.leadId, [...kept, copy(enquiry)]);
+    this.bank.putEntry(enquiry.leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry);
+    if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, enquiry.leadId);
+    return { outcome: 'added', leadId: enquiry.leadId };
+  }
+
+  async enquiries(leadId: string, page: { size: number; after?: PageCursor }): Promise<EnquiriesPage> {
+    const all = this.bank.enquiryItems.get(leadId) ?? [];
+    const start = page.after ? all.findIndex((e) => e.enquiryId === page.after) + 1 : 0;
+    const enquiries = all.slice(start, start + page.size).map(copy);
+    const last = enquiries.at(-1);
+    return { enquiries, ...(last && start + page.size < all.length ? { after: last.enquiryId } : {}) };
   }
 
   private takeIdempotency(key: string, idempotency: IdempotencyClaim, leadId: string) {
@@ -252,7 +278,10 @@ class InMemoryLeads implements Leads {
   }
 }
 
-function replayOf(claim: Claim, idempotency: IdempotencyClaim): CaptureResult {
+function replayOf(
+  claim: Claim,
+  idempotency: IdempotencyClaim,
+): { outcome: 'replayed'; leadId: string } | { outcome: 'idempotency_conflict' } {
   return claim.fingerprint === idempotency.fingerprint
     ? { outcome: 'replayed', leadId: claim.leadId }
     : { outcome: 'idempotency_conflict' };
@@ -378,6 +407,7 @@ export function captureDepsOf(bank: InMemoryBank, clock: { now: () => Date }, pe
     rateLimiter: new InMemoryRateLimiter(perMinute),
     duplicateWindowDays: 30,
     now: clock.now,
-    newLeadId: randomUUID,
+    newId: randomUUID,
+    enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
   };
 }
