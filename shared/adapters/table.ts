@@ -15,9 +15,9 @@ export const keys = {
     sk: `${ENQUIRY_PREFIX}${at}#${enquiryId}`,
   }),
   enquiryCount: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'ENQUIRIES' }),
-  notification: (leadId: string, managerId: string) => ({
+  notification: (leadId: string, notice: string) => ({
     pk: `LEAD#${leadId}`,
-    sk: `NOTIFICATION#${managerId}`,
+    sk: `NOTIFICATION#${notice}`,
   }),
   duplicate: (key: DuplicateKey) => ({ pk: `DUPLICATE#${key.kind.toUpperCase()}#${key.value}`, sk: 'CLAIM' }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${sha256(key)}`, sk: 'CLAIM' }),

@@ -55,6 +55,7 @@ export const TIMELINE_KINDS = [
   'assigned',
   'awaiting_manager',
   'manager_notified',
+  'enquiry_notified',
   'intake_failed',
   'intake_resumed',
 ] as const;

@@ -139,13 +139,22 @@ export type NotificationClaim =
   | { kind: 'claimed'; claimId: string; attempt: number }
   | { kind: 'already_sent'; messageId: string; attempt: number };
 
+/**
+ * Which email about a lead: the assignment email to a manager is the manager's id; the email about a
+ * later enquiry is `<managerId>#ENQUIRY#<enquiryId>` (see `enquiryNotice`). Each is sent once.
+ */
+export type Notice = string;
+
+export const enquiryNotice = (managerId: string, enquiryId: string): Notice =>
+  `${managerId}#ENQUIRY#${enquiryId}`;
+
 export interface Notifications {
-  /** Opens (or reopens, if a run died holding it) the claim on the notification; never once it is sent. */
-  claim(leadId: string, managerId: string, at: string): Promise<NotificationClaim>;
-  /** Records the sent message under its claim, with the step's timeline entry, in one write. */
+  /** Opens (or reopens, if a run died holding it) the claim on the notice; never once it is sent. */
+  claim(leadId: string, notice: Notice, at: string): Promise<NotificationClaim>;
+  /** Records the sent message under its claim, with its timeline entry (`<kind>#<notice>`), in one write. */
   recordSent(
     leadId: string,
-    managerId: string,
+    notice: Notice,
     sent: { claimId: string; attempt: number; messageId: string; at: string },
     entry: TimelineEntry,
   ): Promise<'recorded' | 'already_recorded'>;

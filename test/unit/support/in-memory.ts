@@ -323,7 +323,7 @@ class InMemoryNotifications implements Notifications {
       messageId: sent.messageId,
       possibleRepeat: sent.attempt > 1,
     });
-    this.bank.putEntry(leadId, entry.kind, entry);
+    this.bank.putEntry(leadId, `${entry.kind}#${managerId}`, entry);
     return 'recorded';
   }
 }
