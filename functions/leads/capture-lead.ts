@@ -1,12 +1,15 @@
+import { clientAddressOf, trustedProxiesOf } from '#shared/access/client-address.ts';
 import { Keys } from '#shared/access/keys.ts';
 import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { captureDeps } from '#shared/composition.ts';
 import { apiHandler, HttpError, json, jsonBody } from '#shared/http/api.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
-import { logger } from '#shared/runtime.ts';
+import { logger, optionalSetting } from '#shared/runtime.ts';
 
 // The key secret is read once, while the execution environment starts: a missing grant fails the init.
 const deps = captureDeps(Keys.derive(await keyMaterial()));
+const proxies = optionalSetting('trustedProxies');
+const trustedProxies = proxies ? trustedProxiesOf(proxies) : undefined;
 
 /** POST /v1/leads (public): a web form's enquiry. 202 with the lead id; a later enquiry about the same company answers its lead's id. */
 export const handler = apiHandler(
@@ -15,7 +18,11 @@ export const handler = apiHandler(
       // The route decides the channel: this is the public web form.
       channel: 'web',
       body: event.jsonBody,
-      clientAddress: event.requestContext.http.sourceIp,
+      clientAddress: clientAddressOf(
+        event.requestContext.http.sourceIp,
+        event.headers['x-forwarded-for'],
+        trustedProxies,
+      ),
       ...(event.headers['idempotency-key'] !== undefined
         ? { idempotencyKey: event.headers['idempotency-key'] }
         : {}),

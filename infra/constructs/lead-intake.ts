@@ -59,6 +59,7 @@ export class LeadIntake extends Construct {
         ...tableEnv,
         [ENV.leadRateLimitPerMinute]: String(config.leadRateLimitPerMinute),
         [ENV.duplicateWindowDays]: String(config.duplicateWindowDays),
+        ...(config.trustedProxies ? { [ENV.trustedProxies]: config.trustedProxies } : {}),
       },
     });
     // Capture writes the lead, its claims and the rate window; it reads a claim back, and never deletes.
