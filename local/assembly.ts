@@ -2,12 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildAttractApp } from '#infra/attract-app.ts';
 import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
 import { type CorsConfiguration, corsFromTemplate } from './cors.ts';
-import {
-  type LocalSecret,
-  type SecretIdentities,
-  SecretStore,
-  secretFromTemplate,
-} from './secrets-manager.ts';
+import { type LocalSecret, type SecretIdentities, SecretStore, secretSource } from './secrets-manager.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
 import type { RuleTarget } from './target-delivery.ts';
 
@@ -110,10 +105,8 @@ export function describeLocalApp(
   const resources = new Map<string, Resource>();
   for (const t of templates) for (const [id, r] of Object.entries(t.Resources)) resources.set(id, r);
   const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${rest}`;
-  const secret = (id: string) => {
-    const name = resources.get(id)?.Properties?.Name;
-    return secretIdentities(id, name === undefined ? undefined : String(resolve(name)));
-  };
+  const secret = (id: string, name = resources.get(id)?.Properties?.Name) =>
+    secretIdentities(id, name === undefined ? undefined : String(resolve(name)));
 
   const ref = (id: string): string => {
     const type = resources.get(id)?.Type;
@@ -381,7 +374,7 @@ export function describeLocalApp(
   const secrets = of('AWS::SecretsManager::Secret').map(({ id, props }) => ({
     logicalId: id,
     ...secret(id),
-    ...secretFromTemplate(id, props),
+    ...secretSource(id, props),
   }));
 
   const cors = corsFromTemplate(of('AWS::ApiGatewayV2::Api')[0]?.props.CorsConfiguration);

@@ -43,7 +43,7 @@ export type SecretIdentities = (logicalId: string, declaredName: string | undefi
 type SecretVersion = { versionId: string; secretString: string; createdDate: number };
 
 /** The value source of a template secret, as CloudFormation takes it from the resource's properties. */
-export function secretFromTemplate(
+export function secretSource(
   logicalId: string,
   props: Record<string, unknown>,
 ): Pick<LocalSecret, 'description' | 'secretString' | 'generate'> {
