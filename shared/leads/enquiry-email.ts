@@ -1,12 +1,9 @@
-import { type Fact, factsHtml, factsText, listOrNone, paragraph } from '../templates/email.ts';
+import { type Fact, factsHtml, factsText, paragraph } from '../templates/email.ts';
 import { escapeHtml, markup, templatesFor } from '../templates/render.ts';
 import type { Enquiry, EnquirySignal, Lead } from './lead.ts';
 import { type NotificationMark, notificationEmail } from './manager-email.ts';
 import type { Email } from './ports.ts';
 import type { PersonalManager } from './routing.ts';
-
-/** Signals that the enquiry may come from someone other than whoever made the first one. */
-const IDENTITY_SIGNALS: readonly EnquirySignal[] = ['new_contact', 'other_company_name', 'other_inn'];
 
 /**
  * Tells a lead's personal manager that the company (or someone giving its INN or the contact's email)
@@ -32,13 +29,11 @@ export function enquiryNotification(
       t.text(e.otherCompanyName, { now: enquiry.company.name, first: lead.company.name }),
     has('other_inn') && t.text(e.otherInn, { now: enquiry.company.inn, first: lead.company.inn }),
   ].filter((d): d is string => typeof d === 'string');
-  const toCheck = IDENTITY_SIGNALS.some(has);
+  // Any of these means the enquiry may come from someone other than whoever made the first one.
+  const toCheck = differences.length > 0;
 
   const contact = [enquiry.contact.name, enquiry.contact.position].filter(Boolean).join(', ');
-  const products = listOrNone(
-    t,
-    enquiry.products.map((p) => labels.product[p]),
-  );
+  const products = t.list(enquiry.products.map((p) => labels.product[p]));
   const added = enquiry.products.filter((p) => !lead.products.includes(p)).map((p) => labels.product[p]);
   const facts: Fact[] = [
     [e.facts.contact, has('new_contact') ? t.text(e.newContactPerson, { contact }) : contact],

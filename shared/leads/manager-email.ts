@@ -1,5 +1,5 @@
 import { catalogs } from '../templates/catalog.ts';
-import { type Fact, factsHtml, factsText, htmlDocument, listOrNone, paragraph } from '../templates/email.ts';
+import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../templates/email.ts';
 import type { Locale } from '../templates/locale.ts';
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
 import { factorLine } from '../templates/score.ts';
@@ -100,13 +100,7 @@ export function managerNotification(lead: Lead, manager: PersonalManager, mark?:
     [m.facts.sizeBand, company.sizeBand && labels.sizeBand[company.sizeBand]],
     [m.facts.industry, company.industry && labels.industry[company.industry]],
     [m.facts.website, company.website],
-    [
-      m.facts.products,
-      listOrNone(
-        t,
-        lead.products.map((p) => labels.product[p]),
-      ),
-    ],
+    [m.facts.products, t.list(lead.products.map((p) => labels.product[p]))],
     [m.facts.contact, [contact.name, contact.position].filter(Boolean).join(', ')],
     [m.facts.email, contact.email],
     [m.facts.phone, contact.phone],

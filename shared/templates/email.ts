@@ -1,5 +1,5 @@
 import type { Locale } from './locale.ts';
-import { escapeHtml, type Templates } from './render.ts';
+import { escapeHtml } from './render.ts';
 
 /** One line of an email's facts table: a label from the catalog and a value, left out when absent. */
 export type Fact = readonly [label: string, value: string | undefined];
@@ -19,7 +19,3 @@ export const paragraph = (text: string): string => `<p>${escapeHtml(text)}</p>`;
 
 export const htmlDocument = (locale: Locale, body: string): string =>
   `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif">\n${body}\n</body></html>`;
-
-/** A list of items in the language's own way, or its word for none. */
-export const listOrNone = (t: Templates, items: readonly string[]): string =>
-  items.length ? t.list(items) : t.catalog.common.none;

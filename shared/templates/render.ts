@@ -57,7 +57,7 @@ export type Templates = {
   number(n: number): string;
   /** A moment as staff read it: a long date and time in the staff time zone, with the zone named. */
   dateTime(iso: string): string;
-  /** Items joined as the language joins a list (ru: «А, Б и В»). */
+  /** Items joined as the language joins a list (ru: «А, Б и В»); no items read as the word for none. */
   list(items: readonly string[]): string;
 };
 
@@ -90,7 +90,7 @@ export function templatesFor(locale: Locale = DEFAULT_LOCALE): Templates {
     },
     number: (n) => numbers.format(n),
     dateTime: (iso) => text(catalog.common.staffTime, { dateTime: dates.format(new Date(iso)) }),
-    list: (items) => lists.format(items),
+    list: (items) => (items.length ? lists.format(items) : catalog.common.none),
   };
   cache.set(locale, templates);
   return templates;

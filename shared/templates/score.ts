@@ -1,5 +1,4 @@
 import { FACTOR_VALUE, type ScoreFactor } from '../leads/scoring.ts';
-import { listOrNone } from './email.ts';
 import type { Templates } from './render.ts';
 
 /** One factor of a score as a person reads it, every part in the reader's language. */
@@ -33,15 +32,9 @@ function readableValue(t: Templates, factor: ScoreFactor): string {
     case 'channel':
       return labelOf(labels.channel, factor.value);
     case 'products':
-      return listOrNone(
-        t,
-        values.map((v) => labelOf(labels.product, v)),
-      );
+      return t.list(values.map((v) => labelOf(labels.product, v)));
     case 'completeness':
-      return listOrNone(
-        t,
-        values.map((v) => labelOf(labels.completenessItem, v)),
-      );
+      return t.list(values.map((v) => labelOf(labels.completenessItem, v)));
   }
 }
 

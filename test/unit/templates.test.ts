@@ -97,6 +97,8 @@ describe('templates', () => {
       }),
     ).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Neil: <strong>ok</strong>');
     expect(t.text('{company} & co', { company: '<b>' })).toBe('<b> & co');
+    // A value is never read as a template: a prospect cannot pull other values into the email.
+    expect(t.text('{company}: {inn}', { company: '{inn}', inn: '7707083893' })).toBe('{inn}: 7707083893');
   });
 
   it('refuse to leave a placeholder blank', () => {
@@ -113,6 +115,8 @@ describe('templates', () => {
       /^November 24, 2026 at 12:30\sAM \(Moscow time\)$/,
     );
     expect(templatesFor().locale).toBe('ru');
+    expect(ru.list(['Кредит', 'Лизинг', 'Эквайринг'])).toBe('Кредит, Лизинг и Эквайринг');
+    expect(ru.list([])).toBe('нет');
   });
 
   it('do not compile a catalog that lacks a translation or has a key Russian does not', () => {
