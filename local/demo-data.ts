@@ -59,6 +59,9 @@ export const DEMO_CLIENTS: Client[] = [
   },
 ];
 
+/** The first demo client is in the referral programme: a form with this code is credited to it. */
+export const DEMO_REFERRAL_CODE = 'SEVER-2026';
+
 /** Demo staff, one per role, and one login per personal manager. */
 export const DEMO_USERS: DemoUser[] = [
   { username: 'anna.campaigns', email: 'a.campaigns@bank.example', groups: ['campaign_manager'] },
@@ -76,6 +79,9 @@ export async function seedDemoData(directory: Directory): Promise<void> {
   await Promise.all([
     ...DEMO_MANAGERS.map((m) => directory.putManager(m)),
     ...DEMO_CLIENTS.map((c) => directory.putClient(c)),
+    ...DEMO_CLIENTS.slice(0, 1).map(({ clientId, inn, managerId }) =>
+      directory.putReferralCode({ code: DEMO_REFERRAL_CODE, clientId, inn, managerId, active: true }),
+    ),
   ]);
 }
 

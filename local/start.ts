@@ -1,3 +1,4 @@
+import { DEMO_REFERRAL_CODE } from './demo-data.ts';
 import { PortInUseError, portIsFree } from './processes.ts';
 import { contextFromEnvironment, type LocalPorts, startLocalRuntime } from './runtime.ts';
 
@@ -61,9 +62,10 @@ console.log(`Events ${runtime.urls.events}`);
 for (const [user, token] of Object.entries(runtime.tokens)) console.log(`Token ${user} ${token}`);
 console.log(
   dataDir
-    ? `Data kept in ${dataDir} (the tables only; mail, executions and queues start empty).`
+    ? `Data kept in ${dataDir} (the tables and the key secret; mail, executions and queues start empty).`
     : 'Data is in memory: nothing is kept after Ctrl-C (set ATTRACT_DATA_DIR to keep the tables).',
 );
+console.log(`Referral code ${DEMO_REFERRAL_CODE} (a demo client's; send it as source.referralCode)`);
 console.log('Ready. Ctrl-C stops every part.');
 
 let stopping = false;
