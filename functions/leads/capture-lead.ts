@@ -1,5 +1,6 @@
 import { captureDeps } from '#shared/composition.ts';
-import { apiHandler, HttpError, json, jsonBody } from '#shared/http/api.ts';
+import { apiHandler, HttpError, jsonBody, reply } from '#shared/http/api.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { logger } from '#shared/runtime.ts';
 
@@ -18,7 +19,7 @@ export const handler = apiHandler(
     switch (answer.kind) {
       case 'accepted':
         logger.info('Lead submission accepted', { leadId: answer.leadId, outcome: answer.outcome });
-        return json(202, { leadId: answer.leadId });
+        return reply(API_ROUTES.submitLead, 202, { leadId: answer.leadId });
       case 'invalid':
         throw new HttpError(400, 'validation_failed', 'The enquiry has invalid fields', {
           issues: answer.issues,

@@ -1,6 +1,91 @@
+import { z } from 'zod';
 import type { StaffMember } from '../access/roles.ts';
-import { type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
+import { LEAD_STATUSES, type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
+import { LeadSubmission } from './lead-submission.ts';
 import type { LeadRecord } from './ports.ts';
+import { SEGMENTS } from './routing.ts';
+import { LEAD_CLASSES } from './scoring.ts';
+import { ScoringConfig } from './scoring-config.ts';
+
+const Timestamp = z.iso.datetime();
+
+/** What `POST /v1/leads` answers: the lead's id, the same for a repeat of an earlier enquiry. */
+export const LeadAccepted = z.strictObject({ leadId: z.uuid() }).meta({ id: 'LeadAccepted' });
+
+export const LeadScore = z
+  .strictObject({
+    total: z.number(),
+    configVersion: z.string().meta({ description: 'The scoring configuration that produced this score' }),
+    breakdown: z.array(
+      z.strictObject({
+        factor: ScoringConfig.shape.factors.keyof(),
+        value: z.string(),
+        weight: z.number(),
+        fraction: z.number(),
+        points: z.number(),
+        explanation: z.string(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'LeadScore',
+    description: 'The sum of the factors, each with its weight, fraction and points',
+  });
+
+export const LeadTimelineEntry = z
+  .strictObject({
+    at: Timestamp,
+    kind: z.enum(TIMELINE_KINDS),
+    summary: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({
+    id: 'LeadTimelineEntry',
+    description: 'One line of the history: the summary for people, details for audit',
+  });
+
+/**
+ * What `GET /v1/leads/{leadId}` answers: the published schema and the type `leadView()` must return, so
+ * the two cannot drift. The submitted parts are the submission's own schemas.
+ */
+export const LeadView = z
+  .strictObject({
+    leadId: z.uuid(),
+    status: z.enum(LEAD_STATUSES),
+    receivedAt: Timestamp,
+    leadClass: z.enum(LEAD_CLASSES).nullable(),
+    // A union, not .nullable(): the generator would mark the shared LeadScore component itself nullable.
+    score: z.union([LeadScore, z.null()]),
+    assignedManager: z
+      .strictObject({
+        managerId: z.string(),
+        kind: z.enum(['acquisition', 'existing_client']).meta({
+          description:
+            "`acquisition`: routed by skills and capacity; `existing_client`: the company's own manager",
+        }),
+        segment: z.enum(SEGMENTS).optional(),
+        assignedAt: Timestamp,
+      })
+      .nullable(),
+    existingClient: z
+      .strictObject({ clientId: z.string(), managerId: z.string() })
+      .nullable()
+      .meta({ description: 'The bank client this company already is, matched by its INN' }),
+    failure: z
+      .strictObject({ error: z.string(), at: Timestamp })
+      .nullable()
+      .meta({ description: 'Set while the intake has failed: the error name only; a new run clears it' }),
+    company: LeadSubmission.shape.company,
+    contact: LeadSubmission.shape.contact,
+    products: LeadSubmission.shape.products,
+    message: LeadSubmission.shape.message.unwrap().nullable(),
+    // Stored with its default applied, so always present.
+    source: LeadSubmission.shape.source.unwrap(),
+    consents: LeadSubmission.shape.consents,
+    touchCount: z.number().int().min(0).meta({ description: 'Later submissions recorded on this lead' }),
+    timeline: z.array(LeadTimelineEntry),
+  })
+  .meta({ id: 'LeadView', description: 'A lead as staff read it: its state and the reasons behind it' });
 
 /** A lead with its stored timeline entries, as people read it: in order, with the derived first entry. */
 export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
@@ -36,7 +121,7 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
 }
 
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
-export function leadView({ lead, timeline, touchCount }: LeadRecord) {
+export function leadView({ lead, timeline, touchCount }: LeadRecord): z.input<typeof LeadView> {
   return {
     leadId: lead.leadId,
     status: lead.status,
