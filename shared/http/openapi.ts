@@ -20,7 +20,7 @@ function gatewayAnswers(route: ApiRoute): [number, Said][] {
     }),
   });
   const answers: [number, Said][] = [
-    [429, gateway('Stage throttling')],
+    [429, gateway("Over the stage's rate or burst limit")],
     [500, gateway('The function failed or timed out')],
   ];
   if (route.access === 'staff') {
