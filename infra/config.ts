@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { trustedProxiesOf } from '../shared/access/client-address.ts';
 
 /** An origin as a browser sends it: scheme, host and port only, e.g. https://www.bank.example. */
 const Origin = z.string().refine((value) => {
@@ -48,6 +49,23 @@ export const DeploymentConfig = z.object({
    * a comma-separated list in context or environment, or a list in cdk.json.
    */
   allowedOrigins: listSetting(Origin, ['http://127.0.0.1:3000', 'http://localhost:3000']),
+  /**
+   * Proxies in front of the API (the bank's web server, a CDN) whose `X-Forwarded-For` is believed for the
+   * per-client rate limit: addresses or CIDR blocks, comma-separated. None by default: the header is ignored.
+   */
+  trustedProxies: z
+    .preprocess(
+      (value) => (value === undefined ? undefined : [value].flat().map(String).join(',')),
+      z.string().refine((list) => {
+        try {
+          trustedProxiesOf(list);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be IP addresses or CIDR blocks, comma-separated'),
+    )
+    .default(''),
   /** Where operational alarms are emailed; none when empty. */
   alarmEmail: z.union([z.email(), z.literal('')]).default(''),
   /** Where the staff console is served (comma-separated); Cognito sends sign-in to `<url>/callback`, sign-out to `<url>/`. */
@@ -73,6 +91,7 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   alarmEmail: 'attract:alarmEmail',
   consoleUrls: 'attract:consoleUrls',
   allowedOrigins: 'attract:allowedOrigins',
+  trustedProxies: 'attract:trustedProxies',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {

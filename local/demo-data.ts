@@ -91,7 +91,7 @@ export function demoEnquiry(overrides: Record<string, unknown> = {}) {
     products: ['settlement_account', 'payroll', 'credit'],
     message: 'We are looking for a bank for payroll and a credit line.',
     consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-    source: { channel: 'web', utm: { source: 'google', medium: 'cpc', campaign: 'sme-autumn' } },
+    source: { utm: { source: 'google', medium: 'cpc', campaign: 'sme-autumn' } },
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Keys } from './access/keys.ts';
 import { Directory } from './adapters/directory.ts';
 import { EventPublisher } from './adapters/event-publisher.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
@@ -8,6 +9,7 @@ import { NotificationStore } from './adapters/notification-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
 import { StepFunctionsStarter } from './adapters/workflow-starter.ts';
 import type { CaptureDeps } from './leads/capture-lead.ts';
+import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
 import type { IntakeDeps } from './leads/intake.ts';
 import type { NotifyDeps } from './leads/notify-manager.ts';
 import type { OutboxDeps } from './leads/outbox.ts';
@@ -38,8 +40,11 @@ export const readLeadDeps = (): ReadLeadDeps => ({
 
 const directory = () => new Directory(documentClient(), setting('tableName'));
 
-export const captureDeps = (): CaptureDeps => ({
+/** The public capture path: `keys` come from the key secret, read once per execution environment. */
+export const captureDeps = (keys: Keys): CaptureDeps => ({
   leads: leads(),
+  referrers: directory(),
+  keys,
   rateLimiter: new DynamoRateLimiter(
     documentClient(),
     setting('tableName'),
@@ -47,7 +52,8 @@ export const captureDeps = (): CaptureDeps => ({
   ),
   duplicateWindowDays: numericSetting('duplicateWindowDays'),
   now: () => new Date(),
-  newLeadId: randomUUID,
+  newId: randomUUID,
+  enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
 });
 
 export const intakeDeps = (): IntakeDeps => ({

@@ -9,4 +9,5 @@ export const ENV = {
   senderEmail: 'ATTRACT_SENDER_EMAIL',
   leadRateLimitPerMinute: 'ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE',
   duplicateWindowDays: 'ATTRACT_DUPLICATE_WINDOW_DAYS',
+  trustedProxies: 'ATTRACT_TRUSTED_PROXIES',
 } as const;

@@ -37,6 +37,11 @@ export function setting(name: keyof typeof ENV): string {
   return value;
 }
 
+/** A setting the infrastructure gives only when it is configured. */
+export function optionalSetting(name: keyof typeof ENV): string | undefined {
+  return process.env[ENV[name]] || undefined;
+}
+
 export function numericSetting(name: keyof typeof ENV): number {
   const value = Number(setting(name));
   if (!Number.isFinite(value)) throw new Error(`Environment variable ${ENV[name]} is not a number`);

@@ -1,17 +1,29 @@
+import { clientAddressOf, trustedProxiesOf } from '#shared/access/client-address.ts';
+import { Keys } from '#shared/access/keys.ts';
+import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { captureDeps } from '#shared/composition.ts';
 import { apiHandler, HttpError, jsonBody, reply } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
-import { logger } from '#shared/runtime.ts';
+import { logger, optionalSetting } from '#shared/runtime.ts';
 
-const deps = captureDeps();
+// The key secret is read once, while the execution environment starts: a missing grant fails the init.
+const deps = captureDeps(Keys.derive(await keyMaterial()));
+const proxies = optionalSetting('trustedProxies');
+const trustedProxies = proxies ? trustedProxiesOf(proxies) : undefined;
 
-/** POST /v1/leads (public): a web form's enquiry. 202 with the lead id, the same id for a duplicate. */
+/** POST /v1/leads (public): a web form's enquiry. 202 with the lead id; a later enquiry about the same company answers its lead's id. */
 export const handler = apiHandler(
   async (event) => {
     const answer = await captureLead(deps, {
+      // The route decides the channel: this is the public web form.
+      channel: 'web',
       body: event.jsonBody,
-      clientAddress: event.requestContext.http.sourceIp,
+      clientAddress: clientAddressOf(
+        event.requestContext.http.sourceIp,
+        event.headers['x-forwarded-for'],
+        trustedProxies,
+      ),
       ...(event.headers['idempotency-key'] !== undefined
         ? { idempotencyKey: event.headers['idempotency-key'] }
         : {}),
@@ -28,6 +40,12 @@ export const handler = apiHandler(
         throw new HttpError(429, 'rate_limited', 'Too many submissions; try again shortly', {
           headers: { 'retry-after': String(answer.retryAfterSeconds) },
         });
+      case 'enquiry_limit_reached':
+        throw new HttpError(
+          429,
+          'too_many_enquiries',
+          'This company has sent many enquiries recently; the bank has them all and will be in touch',
+        );
       case 'idempotency_conflict':
         throw new HttpError(
           409,

@@ -59,6 +59,7 @@ export class LeadIntake extends Construct {
         ...tableEnv,
         [ENV.leadRateLimitPerMinute]: String(config.leadRateLimitPerMinute),
         [ENV.duplicateWindowDays]: String(config.duplicateWindowDays),
+        ...(config.trustedProxies ? { [ENV.trustedProxies]: config.trustedProxies } : {}),
       },
     });
     // Capture writes the lead, its claims and the rate window; it reads a claim back, and never deletes.
@@ -121,16 +122,15 @@ export class LeadIntake extends Construct {
       'LeadIntake: email the personal manager',
       { publishes: false, env: { [ENV.senderEmail]: config.senderEmail } },
     );
-    notifyFn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['ses:SendEmail'],
-        // Only the sender identity (its address and its domain), nothing else the account has verified.
-        resources: [config.senderEmail, config.senderEmail.split('@')[1] ?? ''].map((identity) =>
-          Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
-      }),
-    );
+    // Only the sender identity (its address and its domain), nothing else the account has verified.
+    const sendAsSender = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['ses:SendEmail'],
+      resources: [config.senderEmail, config.senderEmail.split('@')[1] ?? ''].map((identity) =>
+        Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      ),
+    });
+    notifyFn.addToRolePolicy(sendAsSender);
     const failureFn = step(
       'RecordIntakeFailure',
       'functions/leads/record-intake-failure.ts',
@@ -267,6 +267,34 @@ export class LeadIntake extends Construct {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
             dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Lead') } } },
+          }),
+        ],
+      }),
+    );
+
+    // A later enquiry on an assigned lead reaches its manager by email. The stream may deliver a record
+    // more than once; the notice's claim sends the email once.
+    const enquiryNotifier = new AttractFunction(this, 'NotifyManagerOfEnquiry', {
+      entry: 'functions/leads/notify-manager-of-enquiry.ts',
+      description: 'Table stream: tell the personal manager of a later enquiry on their lead',
+      environment: { ...tableEnv, [ENV.senderEmail]: config.senderEmail },
+    });
+    grantTable(enquiryNotifier, table, ['GetItem', 'PutItem', 'UpdateItem']);
+    enquiryNotifier.addToRolePolicy(sendAsSender);
+    enquiryNotifier.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(
+          operations.deadLetterQueue('EnquiryNoticeDlq', 'Later enquiries whose manager could not be told'),
+        ),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Enquiry') } } },
           }),
         ],
       }),

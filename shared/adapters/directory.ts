@@ -1,17 +1,24 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Client, Clients, Managers } from '../leads/ports.ts';
+import type { Client, Clients, Managers, Referrer, Referrers } from '../leads/ports.ts';
 import type { PersonalManager } from '../leads/routing.ts';
 import { keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
 
 export type { Client } from '../leads/ports.ts';
 
-/** The PM unit's directory: personal managers with skills and capacity, and existing clients. */
-export class Directory extends TableAdapter implements Managers, Clients {
+/** The PM unit's directory: personal managers with skills and capacity, existing clients and their referral codes. */
+export class Directory extends TableAdapter implements Managers, Clients, Referrers {
   async findByInn(inn: string): Promise<Client | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }),
     );
     return Item ? withoutKeys<Client>(Item) : undefined;
+  }
+
+  async byCode(code: string): Promise<Referrer | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.referralCode(code) }),
+    );
+    return Item ? withoutKeys<Referrer>(Item) : undefined;
   }
 
   async get(managerId: string): Promise<PersonalManager | undefined> {
@@ -53,6 +60,16 @@ export class Directory extends TableAdapter implements Managers, Clients {
           gsi1sk: manager.managerId,
           ...manager,
         },
+      }),
+    );
+  }
+
+  /** Gives a client a referral code, or changes whether it is in the programme (seeding, the programme's tools). */
+  async putReferralCode(referrer: Referrer): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.referralCode(referrer.code), type: 'ReferralCode', ...referrer },
       }),
     );
   }

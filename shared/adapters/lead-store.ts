@@ -1,18 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Assignment, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
+import type { Assignment, DuplicateKey, Enquiry, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type {
   CaptureResult,
+  EnquiriesPage,
+  EnquiryResult,
   IdempotencyClaim,
   LeadRecord,
   Leads,
+  NewEnquiry,
   NewLead,
   PageCursor,
 } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
 import {
   type Cancellation,
+  ENQUIRY_PREFIX,
   epochSeconds,
   keys,
   PENDING_INTAKE_INDEX,
@@ -40,8 +44,8 @@ const CLAIM_FREE = 'attribute_not_exists(pk) OR expiresAt < :now';
 /** Leads and their timelines in the Attract table. */
 export class LeadStore extends TableAdapter implements Leads {
   /**
-   * Stores a new lead together with its uniqueness claims in one transaction. When a claim is held,
-   * the submission is a touch on the lead that holds it; when the Idempotency-Key is known, a replay.
+   * Stores a new lead together with its uniqueness claims in one transaction. When a claim is held, it
+   * answers the lead that holds it; when the Idempotency-Key is known, a replay.
    */
   async capture(args: NewLead): Promise<CaptureResult> {
     const { lead, idempotency } = args;
@@ -72,27 +76,89 @@ export class LeadStore extends TableAdapter implements Leads {
       const replay = await this.heldClaim(cancelled.at(-1), keys.idempotency(idempotency.key));
       if (replay) return this.replayOf(replay, idempotency);
     }
+    const holders: { kind: DuplicateKey['kind']; leadId: string }[] = [];
     for (const [index, key] of args.duplicateKeys.entries()) {
       const holder = await this.heldClaim(cancelled[1 + index], keys.duplicate(key));
-      if (holder) return this.recordTouch(String(holder.leadId), args.touch, idempotency, now);
+      if (holder) holders.push({ kind: key.kind, leadId: String(holder.leadId) });
     }
-    throw new Error('Lead capture was cancelled without a held claim');
+    const [first] = holders;
+    if (!first) throw new Error('Lead capture was cancelled without a held claim');
+    const matchedBy = holders.filter((h) => h.leadId === first.leadId).map((h) => h.kind);
+    return { outcome: 'held', leadId: first.leadId, matchedBy };
   }
 
-  /** A later submission of the same company or contact: a touch on the existing lead, never a second lead. */
-  private async recordTouch(
-    leadId: string,
-    touch: TimelineEntry,
-    idempotency: IdempotencyClaim | undefined,
-    now: number,
-  ): Promise<CaptureResult> {
-    const items: TransactItems = [this.timelinePut(leadId, `touch#${touch.at}#${randomUUID()}`, touch)];
-    if (idempotency) items.push(this.idempotencyPut(idempotency, leadId, now));
+  /**
+   * Keeps a later enquiry on its lead. The bound is counted first, with a conditional update of the lead's
+   * enquiry counter (one item, so concurrent enquiries never conflict in a transaction); the enquiry, its
+   * timeline entry and the Idempotency-Key's claim are then written together. A crash in between leaves
+   * the counter one ahead: the bound errs on the safe side, and no enquiry is half-written.
+   */
+  async addEnquiry({ enquiry, entry, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
+    const { leadId } = enquiry;
+    const now = epochSeconds(enquiry.receivedAt);
+    if (idempotency) {
+      // The capture saw the key free a moment ago; a concurrent request under it may have taken it since.
+      const replay = await this.readClaim(keys.idempotency(idempotency.key));
+      if (replay && Number(replay.expiresAt) >= now) return this.replayOf(replay, idempotency);
+    }
+    if (!(await this.countEnquiry(leadId, limit))) return { outcome: 'limit_reached', leadId };
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.enquiry(leadId, enquiry.receivedAt, enquiry.enquiryId),
+            type: 'Enquiry',
+            ...enquiry,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.timelinePut(leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry),
+      ...(idempotency ? [this.idempotencyPut(idempotency, leadId, now)] : []),
+    ];
     const cancelled = await transact(this.client, items);
-    if (!cancelled) return { outcome: 'duplicate', leadId };
-    const replay = idempotency && (await this.heldClaim(cancelled[1], keys.idempotency(idempotency.key)));
+    if (!cancelled) return { outcome: 'added', leadId };
+    const replay = idempotency && (await this.heldClaim(cancelled[2], keys.idempotency(idempotency.key)));
     if (replay && idempotency) return this.replayOf(replay, idempotency);
-    throw new Error('Touch was cancelled without a held idempotency claim');
+    throw new Error('Enquiry was cancelled without a held idempotency claim');
+  }
+
+  /** Takes one of the lead's enquiry places, only while fewer than `limit` are taken. */
+  private async countEnquiry(leadId: string, limit: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.enquiryCount(leadId),
+          UpdateExpression: 'ADD enquiries :one SET #type = :type',
+          ConditionExpression: 'attribute_not_exists(enquiries) OR enquiries < :limit',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':type': 'EnquiryCount' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** A lead's later enquiries, oldest first: their keys sort by receipt time. */
+  async enquiries(leadId: string, page: { size: number; after?: PageCursor }): Promise<EnquiriesPage> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enquiry)',
+        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':enquiry': ENQUIRY_PREFIX },
+        Limit: page.size,
+        ...(page.after ? { ExclusiveStartKey: JSON.parse(page.after) } : {}),
+      }),
+    );
+    return {
+      enquiries: Items.map((item) => withoutKeys<Enquiry>(item)),
+      ...(LastEvaluatedKey ? { after: JSON.stringify(LastEvaluatedKey) } : {}),
+    };
   }
 
   /** A uniqueness claim for `leadId`, taken only while free; a held one comes back with the cancellation. */
@@ -114,7 +180,10 @@ export class LeadStore extends TableAdapter implements Leads {
     });
   }
 
-  private replayOf(claim: Record<string, unknown>, idempotency: IdempotencyClaim): CaptureResult {
+  private replayOf(
+    claim: Record<string, unknown>,
+    idempotency: IdempotencyClaim,
+  ): { outcome: 'replayed'; leadId: string } | { outcome: 'idempotency_conflict' } {
     return claim.fingerprint === idempotency.fingerprint
       ? { outcome: 'replayed', leadId: String(claim.leadId) }
       : { outcome: 'idempotency_conflict' };
@@ -126,7 +195,10 @@ export class LeadStore extends TableAdapter implements Leads {
     key: Record<string, string>,
   ): Promise<Record<string, unknown> | undefined> {
     if (reason?.code !== 'ConditionalCheckFailed') return undefined;
-    if (reason.item) return reason.item;
+    return reason.item ?? this.readClaim(key);
+  }
+
+  private async readClaim(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
@@ -182,8 +254,9 @@ export class LeadStore extends TableAdapter implements Leads {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
+          // From `LEAD` on: the lead, its notifications and timeline, but not its enquiries (read by page).
+          KeyConditionExpression: 'pk = :pk AND sk >= :lead',
+          ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':lead': keys.lead(leadId).sk },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),

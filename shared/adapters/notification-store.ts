@@ -3,20 +3,20 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TimelineEntry } from '../leads/lead.ts';
-import type { NotificationClaim, Notifications } from '../leads/ports.ts';
+import type { Notice, NotificationClaim, Notifications } from '../leads/ports.ts';
 import { keys, TableAdapter, timelinePut, transact } from './table.ts';
 
 /**
- * The manager notifications of a lead, one item per manager (`NOTIFICATION#<managerId>`): status
+ * The manager notifications of a lead, one item per notice (`NOTIFICATION#<notice>`): status
  * `sending` while a run holds the claim, `sent` with the SES message id once the send is recorded.
  */
 export class NotificationStore extends TableAdapter implements Notifications {
-  async claim(leadId: string, managerId: string, at: string): Promise<NotificationClaim> {
+  async claim(leadId: string, notice: Notice, at: string): Promise<NotificationClaim> {
     try {
       const { Attributes = {} } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.notification(leadId, managerId),
+          Key: keys.notification(leadId, notice),
           // A reopened claim keeps its id, so every copy of the notification carries the same one.
           UpdateExpression:
             'SET #type = :type, #status = :sending, claimedAt = :at, claimId = if_not_exists(claimId, :claimId) ADD attempts :one',
@@ -47,7 +47,7 @@ export class NotificationStore extends TableAdapter implements Notifications {
 
   async recordSent(
     leadId: string,
-    managerId: string,
+    notice: Notice,
     sent: { claimId: string; attempt: number; messageId: string; at: string },
     entry: TimelineEntry,
   ): Promise<'recorded' | 'already_recorded'> {
@@ -55,7 +55,7 @@ export class NotificationStore extends TableAdapter implements Notifications {
       {
         Update: {
           TableName: this.tableName,
-          Key: keys.notification(leadId, managerId),
+          Key: keys.notification(leadId, notice),
           UpdateExpression:
             'SET #status = :sent, messageId = :messageId, sentAt = :at, sentAttempt = :attempt, possibleRepeat = :repeat',
           ConditionExpression: '#status = :sending AND claimId = :claimId',
@@ -71,7 +71,7 @@ export class NotificationStore extends TableAdapter implements Notifications {
           },
         },
       },
-      timelinePut(this.tableName, leadId, entry.kind, entry),
+      timelinePut(this.tableName, leadId, `${entry.kind}#${notice}`, entry),
     ]);
     return cancelled ? 'already_recorded' : 'recorded';
   }

@@ -1,12 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { sha256 } from '../leads/lead.ts';
 import type { RateDecision, RateLimiter } from '../leads/ports.ts';
 import { keys, TableAdapter } from './table.ts';
 
 /**
  * Fixed one-minute windows per client, counted with a conditional atomic update, so concurrent
- * requests can never pass the limit. Client addresses are hashed: no personal data in keys.
+ * requests can never pass the limit. The client comes as a keyed hash of its address: no personal data in keys.
  */
 export class DynamoRateLimiter extends TableAdapter implements RateLimiter {
   private readonly perMinute: number;
@@ -16,13 +15,13 @@ export class DynamoRateLimiter extends TableAdapter implements RateLimiter {
     this.perMinute = perMinute;
   }
 
-  async hit(clientAddress: string, nowMs: number): Promise<RateDecision> {
+  async hit(clientKey: string, nowMs: number): Promise<RateDecision> {
     const windowStart = Math.floor(nowMs / 60_000) * 60;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.rateWindow(sha256(clientAddress), windowStart),
+          Key: keys.rateWindow(clientKey, windowStart),
           UpdateExpression: 'ADD hits :one SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
           ExpressionAttributeValues: { ':one': 1, ':limit': this.perMinute, ':expires': windowStart + 120 },

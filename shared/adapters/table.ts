@@ -3,13 +3,21 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DuplicateKey, sha256, type TimelineEntry } from '../leads/lead.ts';
 
+/** A lead's later enquiries sort by receipt time under this prefix. */
+export const ENQUIRY_PREFIX = 'ENQUIRY#';
+
 /** Item keys of the single Attract table; docs/data-model.md lists the access patterns behind them. */
 export const keys = {
   lead: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }),
   timeline: (leadId: string, suffix: string) => ({ pk: `LEAD#${leadId}`, sk: `TIMELINE#${suffix}` }),
-  notification: (leadId: string, managerId: string) => ({
+  enquiry: (leadId: string, at: string, enquiryId: string) => ({
     pk: `LEAD#${leadId}`,
-    sk: `NOTIFICATION#${managerId}`,
+    sk: `${ENQUIRY_PREFIX}${at}#${enquiryId}`,
+  }),
+  enquiryCount: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'ENQUIRIES' }),
+  notification: (leadId: string, notice: string) => ({
+    pk: `LEAD#${leadId}`,
+    sk: `NOTIFICATION#${notice}`,
   }),
   duplicate: (key: DuplicateKey) => ({ pk: `DUPLICATE#${key.kind.toUpperCase()}#${key.value}`, sk: 'CLAIM' }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${sha256(key)}`, sk: 'CLAIM' }),
@@ -18,6 +26,7 @@ export const keys = {
     sk: 'WINDOW',
   }),
   client: (inn: string) => ({ pk: `CLIENT#${inn}`, sk: 'CLIENT' }),
+  referralCode: (code: string) => ({ pk: `REFERRAL_CODE#${code}`, sk: 'REFERRAL_CODE' }),
   leadRead: (leadId: string, at: string, requestId: string) => ({
     pk: `READS#${leadId}`,
     sk: `${at}#${requestId}`,

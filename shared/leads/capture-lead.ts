@@ -1,34 +1,51 @@
+import type { Keys } from '../access/keys.ts';
+import { attribute } from './attribution.ts';
+import { enquiryEntry, enquiryOf } from './enquiry.ts';
 import { regionCodeOfInn } from './inn.ts';
 import { addDays, discardedLeadId, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
-import { formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
-import type { IdempotencyClaim, Leads, RateLimiter } from './ports.ts';
+import { type Channel, formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
+import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
 
 export type CaptureDeps = {
-  leads: Pick<Leads, 'capture'>;
+  leads: Pick<Leads, 'capture' | 'get' | 'addEnquiry'>;
   rateLimiter: RateLimiter;
+  referrers: Referrers;
+  keys: Keys;
   duplicateWindowDays: number;
   now: () => Date;
-  newLeadId: () => string;
+  /** New lead and enquiry ids. */
+  newId: () => string;
+  /** How many later enquiries one lead keeps (MAX_ENQUIRIES_PER_LEAD, smaller in tests). */
+  enquiryLimit: number;
 };
 
-export type CaptureRequest = { body: unknown; idempotencyKey?: string; clientAddress: string };
+/** `channel` is the route's: the public web form is `web`, whatever its body says. */
+export type CaptureRequest = {
+  channel: Channel;
+  body: unknown;
+  idempotencyKey?: string;
+  clientAddress: string;
+};
 
 export type CaptureAnswer =
-  | { kind: 'accepted'; leadId: string; outcome: 'created' | 'duplicate' | 'replayed' | 'discarded' }
+  | { kind: 'accepted'; leadId: string; outcome: 'created' | 'enquiry' | 'replayed' | 'discarded' }
   | { kind: 'invalid'; issues: { path: string; message: string }[] }
   | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'idempotency_conflict' };
+  | { kind: 'idempotency_conflict' }
+  | { kind: 'enquiry_limit_reached' };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const IDEMPOTENCY_HOURS = 24;
 
 /**
- * A company's enquiry from a web form: stored once, whatever the retries and duplicates. A new lead
- * reaches its workflow through the table stream, so this use case only has to store it.
+ * A company's enquiry from a web form: stored once, whatever the retries. A first enquiry is a new lead,
+ * which reaches its workflow through the table stream; a later one about the same email or INN is kept
+ * in full on that lead, never folded away.
  */
 export async function captureLead(deps: CaptureDeps, request: CaptureRequest): Promise<CaptureAnswer> {
   const now = deps.now();
-  const rate = await deps.rateLimiter.hit(request.clientAddress, now.getTime());
+  const clientKey = deps.keys.hash('client_address', request.clientAddress);
+  const rate = await deps.rateLimiter.hit(clientKey, now.getTime());
   if (!rate.allowed) return { kind: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds };
 
   if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(request.idempotencyKey)) {
@@ -43,16 +60,22 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   // A bot filled the hidden field: keep nothing, and answer as a person would be answered, down to the
   // same lead id for the same company each time, so repeating the submission teaches it nothing either.
   if (isHoneypotHit(submission)) {
-    return { kind: 'accepted', leadId: discardedLeadId(submission.company.inn), outcome: 'discarded' };
+    return {
+      kind: 'accepted',
+      leadId: discardedLeadId(deps.keys, submission.company.inn),
+      outcome: 'discarded',
+    };
   }
 
   const receivedAt = now.toISOString();
-  const { fax: _honeypot, ...fields } = submission;
+  const { fax: _honeypot, source: _claims, ...fields } = submission;
+  const attribution = await attribute(deps, request.channel, submission);
   const lead: Lead = {
-    leadId: deps.newLeadId(),
+    leadId: deps.newId(),
     status: 'received',
     receivedAt,
     ...fields,
+    attribution,
     regionCode: regionCodeOfInn(submission.company.inn),
   };
   const idempotency: IdempotencyClaim | undefined = request.idempotencyKey
@@ -62,19 +85,34 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
         until: new Date(now.getTime() + IDEMPOTENCY_HOURS * 3_600_000).toISOString(),
       }
     : undefined;
-  const channel = submission.source.channel;
   const result = await deps.leads.capture({
     lead,
-    duplicateKeys: duplicateKeysOf(submission),
+    duplicateKeys: duplicateKeysOf(deps.keys, submission),
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),
-    touch: {
-      at: receivedAt,
-      kind: 'touch',
-      summary: `Repeated enquiry through ${channel}`,
-      details: { channel, products: submission.products, campaignId: submission.source.campaignId },
-    },
   });
   if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };
-  return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };
+  if (result.outcome !== 'held') return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };
+
+  // Another lead holds the email or INN: this submission is kept on it as an enquiry of its own.
+  const first = await deps.leads.get(result.leadId);
+  if (!first) throw new Error(`Lead ${result.leadId} holds a claim but is not stored`);
+  const { leadId: _unused, status: _new, ...submitted } = lead;
+  const enquiry = enquiryOf(first, submitted, result.matchedBy, deps.newId());
+  const added = await deps.leads.addEnquiry({
+    enquiry,
+    entry: enquiryEntry(enquiry),
+    ...(idempotency ? { idempotency } : {}),
+    limit: deps.enquiryLimit,
+  });
+  switch (added.outcome) {
+    case 'idempotency_conflict':
+      return { kind: 'idempotency_conflict' };
+    case 'limit_reached':
+      return { kind: 'enquiry_limit_reached' };
+    case 'added':
+      return { kind: 'accepted', leadId: added.leadId, outcome: 'enquiry' };
+    case 'replayed':
+      return { kind: 'accepted', leadId: added.leadId, outcome: 'replayed' };
+  }
 }

@@ -95,9 +95,13 @@ export const Consent = z
 
 const utmValue = z.string().max(200).optional();
 
+/**
+ * What the form may say about how the prospect came: UTM values, and the codes its link carried. The
+ * channel, campaign and referrer are the bank's to establish from those codes (shared/leads/attribution.ts):
+ * a stranger's form cannot name them.
+ */
 export const LeadSource = z
   .strictObject({
-    channel: z.enum(CHANNELS).default('web'),
     utm: z
       .strictObject({
         source: utmValue,
@@ -106,11 +110,20 @@ export const LeadSource = z
         term: utmValue,
         content: utmValue,
       })
-      .optional(),
-    campaignId: z.string().max(100).optional(),
-    referralCode: z.string().max(64).optional(),
+      .optional()
+      .meta({ description: 'UTM values from the page address, kept for analytics; they decide nothing' }),
+    referralCode: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{4,64}$/, 'A referral code has 4 to 64 letters, digits, _ or -')
+      .optional()
+      .meta({ description: "A client's referral code from a referral link; an unknown code is ignored" }),
+    invitation: z.string().trim().max(2048).optional().meta({
+      description:
+        "The signed token from a letter's or an invitation's link; one that does not verify is ignored",
+    }),
   })
-  .meta({ id: 'LeadSource', description: 'How the prospect reached the form' });
+  .meta({ id: 'LeadSource', description: 'How the prospect reached the form, as the page knows it' });
 
 export const LeadSubmission = z
   .strictObject({
@@ -135,7 +148,7 @@ export const LeadSubmission = z
         (cs) => cs.some((c) => c.purpose === 'personal_data_processing' && c.granted),
         'Consent to personal data processing (personal_data_processing, granted: true) is required',
       ),
-    source: LeadSource.default({ channel: 'web' }),
+    source: LeadSource.default({}),
     fax: z.string().optional().meta({
       description:
         'Honeypot: hidden from people by the form and left empty; any value marks the submission as a bot',

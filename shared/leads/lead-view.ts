@@ -97,8 +97,8 @@ export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
   const received: TimelineEntry = {
     at: lead.receivedAt,
     kind: 'received',
-    summary: `Enquiry received through ${lead.source.channel}`,
-    details: { channel: lead.source.channel },
+    summary: `Enquiry received through ${lead.attribution.channel}`,
+    details: { channel: lead.attribution.channel },
   };
   return {
     lead,
@@ -135,7 +135,7 @@ export function leadView({ lead, timeline, touchCount }: LeadRecord): z.input<ty
     contact: lead.contact,
     products: lead.products,
     message: lead.message ?? null,
-    source: lead.source,
+    attribution: lead.attribution,
     consents: lead.consents,
     touchCount,
     timeline,

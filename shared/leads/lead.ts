@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Keys } from '../access/keys.ts';
+import type { Attribution } from './attribution.ts';
 import type { LeadSubmission } from './lead-submission.ts';
 import type { Segment } from './routing.ts';
 import type { LeadClass, Score } from './scoring.ts';
@@ -33,7 +35,8 @@ export type Lead = {
   products: LeadSubmission['products'];
   message?: string;
   consents: LeadSubmission['consents'];
-  source: LeadSubmission['source'];
+  /** Established by the bank at capture, never taken from the form (shared/leads/attribution.ts). */
+  attribution: Attribution;
   regionCode: string;
   lastTouchAt?: string;
   existingClient?: { clientId: string; managerId: string };
@@ -52,6 +55,7 @@ export const TIMELINE_KINDS = [
   'assigned',
   'awaiting_manager',
   'manager_notified',
+  'enquiry_notified',
   'intake_failed',
   'intake_resumed',
 ] as const;
@@ -65,23 +69,58 @@ export type TimelineEntry = {
   details?: Record<string, unknown>;
 };
 
+/** What sets a later enquiry apart from the lead's first one, so the PM can tell its people apart. */
+export const ENQUIRY_SIGNALS = [
+  'new_contact',
+  'new_message',
+  'other_products',
+  'other_company_name',
+  'other_inn',
+] as const;
+export type EnquirySignal = (typeof ENQUIRY_SIGNALS)[number];
+
+/**
+ * A later submission about a lead (same email or INN within the duplicate window), kept in full: never
+ * folded into the first one. The lead item holds the first enquiry; each later one is its own record.
+ */
+export type Enquiry = {
+  enquiryId: string;
+  leadId: string;
+  receivedAt: string;
+  company: LeadSubmission['company'];
+  contact: LeadSubmission['contact'];
+  products: LeadSubmission['products'];
+  message?: string;
+  consents: LeadSubmission['consents'];
+  attribution: Attribution;
+  /** Which of its keys matched the lead: the same email, the same INN, or both. */
+  matchedBy: DuplicateKey['kind'][];
+  signals: EnquirySignal[];
+};
+
 /** A key that makes two submissions the same lead within the duplicate window. */
 export type DuplicateKey = { kind: 'email' | 'inn'; value: string };
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** A lead id for a discarded (bot) submission: a random-looking UUID v4, the same for the same company. */
-export function discardedLeadId(inn: string): string {
-  const hex = sha256(`discarded:${inn}`);
+/**
+ * A lead id for a discarded (bot) submission: a random-looking UUID v4, the same for the same company.
+ * Keyed, so the id cannot be traced back to the INN by trying every INN.
+ */
+export function discardedLeadId(keys: Keys, inn: string): string {
+  const hex = keys.hash('discarded_lead', inn);
   const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Emails are hashed so the uniqueness keys hold no personal data in clear. */
-export function duplicateKeysOf(submission: Pick<LeadSubmission, 'contact' | 'company'>): DuplicateKey[] {
+/** The uniqueness keys of a submission, as keyed hashes: they hold no email or INN that could be recovered. */
+export function duplicateKeysOf(
+  keys: Keys,
+  submission: Pick<LeadSubmission, 'contact' | 'company'>,
+): DuplicateKey[] {
   return [
-    { kind: 'email', value: sha256(submission.contact.email.trim().toLowerCase()) },
-    { kind: 'inn', value: submission.company.inn },
+    { kind: 'email', value: keys.hash('email', submission.contact.email.trim().toLowerCase()) },
+    { kind: 'inn', value: keys.hash('inn', submission.company.inn) },
   ];
 }
 

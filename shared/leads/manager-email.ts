@@ -43,7 +43,7 @@ export function managerNotification(lead: Lead, manager: PersonalManager, mark?:
     ['Contact', [lead.contact.name, lead.contact.position].filter(Boolean).join(', ')],
     ['Email', lead.contact.email],
     ['Phone', lead.contact.phone],
-    ['Channel', label(lead.source.channel)],
+    ['Channel', label(lead.attribution.channel)],
     ['Message', lead.message],
     ['Lead id', lead.leadId],
   ];

@@ -1,6 +1,17 @@
+import { enquiryNotification } from './enquiry-email.ts';
 import { loadLead } from './intake.ts';
-import { managerNotification } from './manager-email.ts';
-import type { Leads, Mail, Managers, Notifications } from './ports.ts';
+import type { Enquiry, TimelineEntry } from './lead.ts';
+import { managerNotification, type NotificationMark } from './manager-email.ts';
+import {
+  type Email,
+  enquiryNotice,
+  type Leads,
+  type Mail,
+  type Managers,
+  type Notice,
+  type Notifications,
+} from './ports.ts';
+import type { PersonalManager } from './routing.ts';
 
 export type NotifyDeps = {
   leads: Leads;
@@ -22,41 +33,93 @@ export type NotifyOutcome =
   | { kind: 'sent'; messageId: string; attempt: number; possibleRepeat: boolean }
   | { kind: 'already_sent'; messageId: string };
 
-/**
- * Emails the assigned manager the lead with its score breakdown. The notification is claimed before the
- * send and recorded after it, so a run that finds it recorded sends nothing. A run that finds the claim
- * open cannot know whether the earlier run's email went out (SES cannot be asked by tag): a lost lead
- * costs the bank more than a second email, so it sends again, marked as a possible repeat under the same
- * claim id, and records that it did.
- */
+/** Emails the assigned manager the lead with its score breakdown, once (see `sendOnce`). */
 export async function notifyManager(deps: NotifyDeps, leadId: string): Promise<NotifyOutcome> {
   const lead = await loadLead(deps.leads, leadId);
   const managerId = lead.assignment?.managerId;
   if (!managerId) throw new NoManagerToNotify(`Lead ${leadId} has no manager to notify`);
-  // Looked up before claiming: a manager missing from the directory must not leave a claim open.
-  const manager = await deps.managers.get(managerId);
-  if (!manager) throw new ManagerNotInDirectory(`Personal manager ${managerId} is not in the directory`);
-
-  const claim = await deps.notifications.claim(leadId, managerId, deps.now().toISOString());
-  if (claim.kind === 'already_sent') return { kind: 'already_sent', messageId: claim.messageId };
-  const possibleRepeat = claim.attempt > 1;
-  const messageId = await deps.mail.send(
-    managerNotification(lead, manager, { claimId: claim.claimId, possibleRepeat }),
-  );
-
-  const at = deps.now().toISOString();
-  const recorded = await deps.notifications.recordSent(
+  const manager = await managerOf(deps, managerId);
+  return sendOnce(
+    deps,
     leadId,
     managerId,
-    { claimId: claim.claimId, attempt: claim.attempt, messageId, at },
-    {
-      at,
+    (mark) => managerNotification(lead, manager, mark),
+    (sent) => ({
+      at: sent.at,
       kind: 'manager_notified',
-      summary: possibleRepeat
+      summary: sent.possibleRepeat
         ? `Personal manager ${managerId} notified by email, marked as a possible repeat: an earlier attempt may have sent it`
         : `Personal manager ${managerId} notified by email`,
-      details: { managerId, messageId, claimId: claim.claimId, attempt: claim.attempt, possibleRepeat },
-    },
+      details: { managerId, ...sent.record },
+    }),
+  );
+}
+
+/**
+ * Tells the lead's personal manager about a later enquiry (a new contact, a new message), once. A lead
+ * nobody has yet needs no email: its manager sees every enquiry on the lead when it is assigned.
+ */
+export async function notifyManagerOfEnquiry(
+  deps: NotifyDeps,
+  enquiry: Enquiry,
+): Promise<NotifyOutcome | { kind: 'not_assigned' }> {
+  const lead = await loadLead(deps.leads, enquiry.leadId);
+  const managerId = lead.assignment?.managerId;
+  if (!managerId) return { kind: 'not_assigned' };
+  const manager = await managerOf(deps, managerId);
+  const notice = enquiryNotice(managerId, enquiry.enquiryId);
+  return sendOnce(
+    deps,
+    lead.leadId,
+    notice,
+    (mark) => enquiryNotification(lead, enquiry, manager, mark),
+    (sent) => ({
+      at: sent.at,
+      kind: 'enquiry_notified',
+      summary: `Personal manager ${managerId} told of a later enquiry by email${sent.possibleRepeat ? ', marked as a possible repeat' : ''}`,
+      details: { managerId, enquiryId: enquiry.enquiryId, signals: enquiry.signals, ...sent.record },
+    }),
+  );
+}
+
+/** Looked up before claiming: a manager missing from the directory must not leave a claim open. */
+async function managerOf(deps: NotifyDeps, managerId: string): Promise<PersonalManager> {
+  const manager = await deps.managers.get(managerId);
+  if (!manager) throw new ManagerNotInDirectory(`Personal manager ${managerId} is not in the directory`);
+  return manager;
+}
+
+type Sent = {
+  at: string;
+  possibleRepeat: boolean;
+  record: { messageId: string; claimId: string; attempt: number; possibleRepeat: boolean };
+};
+
+/**
+ * Sends one notice once. It is claimed before the send and recorded after it, so a run that finds it
+ * recorded sends nothing. A run that finds the claim open cannot know whether the earlier run's email
+ * went out (SES cannot be asked by tag): a lost lead costs the bank more than a second email, so it
+ * sends again, marked as a possible repeat under the same claim id, and records that it did.
+ */
+async function sendOnce(
+  deps: NotifyDeps,
+  leadId: string,
+  notice: Notice,
+  email: (mark: NotificationMark) => Email,
+  entry: (sent: Sent) => TimelineEntry,
+): Promise<NotifyOutcome> {
+  const claim = await deps.notifications.claim(leadId, notice, deps.now().toISOString());
+  if (claim.kind === 'already_sent') return { kind: 'already_sent', messageId: claim.messageId };
+  const possibleRepeat = claim.attempt > 1;
+  const messageId = await deps.mail.send(email({ claimId: claim.claimId, possibleRepeat }));
+
+  const at = deps.now().toISOString();
+  const record = { messageId, claimId: claim.claimId, attempt: claim.attempt, possibleRepeat };
+  const recorded = await deps.notifications.recordSent(
+    leadId,
+    notice,
+    { claimId: claim.claimId, attempt: claim.attempt, messageId, at },
+    entry({ at, possibleRepeat, record }),
   );
   // A concurrent attempt recorded its own send first; both emails carry the same claim id.
   if (recorded === 'already_recorded') return { kind: 'already_sent', messageId };

@@ -1,5 +1,5 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
-import type { Assignment, DuplicateKey, Lead, LeadStatus, TimelineEntry } from './lead.ts';
+import type { Assignment, DuplicateKey, Enquiry, Lead, LeadStatus, TimelineEntry } from './lead.ts';
 import type { PersonalManager } from './routing.ts';
 import type { LeadClass, Score } from './scoring.ts';
 
@@ -12,18 +12,34 @@ import type { LeadClass, Score } from './scoring.ts';
 /** An Idempotency-Key's claim: the key, the fingerprint of the body it first came with, and its expiry. */
 export type IdempotencyClaim = { key: string; fingerprint: string; until: string };
 
-/** A submission to store once: the lead, the keys that make it unique, and the touch to record if it is not new. */
+/** A submission to store once: the lead, and the keys that make it unique. */
 export type NewLead = {
   lead: Lead;
   duplicateKeys: DuplicateKey[];
   duplicateUntil: string;
   idempotency?: IdempotencyClaim;
-  touch: TimelineEntry;
 };
 
+/** `held`: another lead holds the submission's email or INN; it becomes an enquiry on that lead. */
 export type CaptureResult =
-  | { outcome: 'created' | 'duplicate' | 'replayed'; leadId: string }
+  | { outcome: 'created' | 'replayed'; leadId: string }
+  | { outcome: 'held'; leadId: string; matchedBy: DuplicateKey['kind'][] }
   | { outcome: 'idempotency_conflict' };
+
+/** A later enquiry to keep on its lead, with its timeline entry; `limit` bounds the enquiries one lead keeps. */
+export type NewEnquiry = {
+  enquiry: Enquiry;
+  entry: TimelineEntry;
+  idempotency?: IdempotencyClaim;
+  limit: number;
+};
+
+export type EnquiryResult =
+  | { outcome: 'added' | 'replayed' | 'limit_reached'; leadId: string }
+  | { outcome: 'idempotency_conflict' };
+
+/** A page of a lead's later enquiries, oldest first, and where the next page starts. */
+export type EnquiriesPage = { enquiries: Enquiry[]; after?: PageCursor };
 
 /** A lead as people read it: the item, its timeline, and how often the prospect came back (derived). */
 export type LeadRecord = { lead: Lead; timeline: TimelineEntry[]; touchCount: number };
@@ -37,10 +53,17 @@ export type PageCursor = string;
  */
 export interface Leads {
   /**
-   * Stores a new lead with its uniqueness claims, all or nothing. A held email or INN claim makes the
-   * submission a touch on the lead that holds it; a known Idempotency-Key replays the first answer.
+   * Stores a new lead with its uniqueness claims, all or nothing. A held email or INN claim answers the
+   * lead that holds it (nothing is written); a known Idempotency-Key replays the first answer.
    */
   capture(newLead: NewLead): Promise<CaptureResult>;
+  /**
+   * Keeps a later enquiry on its lead with a `touch` entry (and the Idempotency-Key's claim), all or
+   * nothing; a lead keeps at most `limit` of them. A known Idempotency-Key replays the first answer.
+   */
+  addEnquiry(newEnquiry: NewEnquiry): Promise<EnquiryResult>;
+  /** A lead's later enquiries, oldest first, a page at a time. */
+  enquiries(leadId: string, page: { size: number; after?: PageCursor }): Promise<EnquiriesPage>;
   /** The lead alone, as the workflow steps read it (strongly consistent). */
   get(leadId: string): Promise<Lead | undefined>;
   /** The lead with its timeline, as people read it. */
@@ -101,6 +124,13 @@ export interface Clients {
   findByInn(inn: string): Promise<Client | undefined>;
 }
 
+/** An existing client's referral code: whose it is, and whether the client is in the programme now. */
+export type Referrer = { code: string; clientId: string; inn: string; managerId: string; active: boolean };
+
+export interface Referrers {
+  byCode(code: string): Promise<Referrer | undefined>;
+}
+
 /**
  * The manager's email about a lead, claimed before it is sent. `attempt` counts the runs that claimed
  * it; past the first, an earlier run may have sent the email and died before recording it.
@@ -109,13 +139,22 @@ export type NotificationClaim =
   | { kind: 'claimed'; claimId: string; attempt: number }
   | { kind: 'already_sent'; messageId: string; attempt: number };
 
+/**
+ * Which email about a lead: the assignment email to a manager is the manager's id; the email about a
+ * later enquiry is `<managerId>#ENQUIRY#<enquiryId>` (see `enquiryNotice`). Each is sent once.
+ */
+export type Notice = string;
+
+export const enquiryNotice = (managerId: string, enquiryId: string): Notice =>
+  `${managerId}#ENQUIRY#${enquiryId}`;
+
 export interface Notifications {
-  /** Opens (or reopens, if a run died holding it) the claim on the notification; never once it is sent. */
-  claim(leadId: string, managerId: string, at: string): Promise<NotificationClaim>;
-  /** Records the sent message under its claim, with the step's timeline entry, in one write. */
+  /** Opens (or reopens, if a run died holding it) the claim on the notice; never once it is sent. */
+  claim(leadId: string, notice: Notice, at: string): Promise<NotificationClaim>;
+  /** Records the sent message under its claim, with its timeline entry (`<kind>#<notice>`), in one write. */
   recordSent(
     leadId: string,
-    managerId: string,
+    notice: Notice,
     sent: { claimId: string; attempt: number; messageId: string; at: string },
     entry: TimelineEntry,
   ): Promise<'recorded' | 'already_recorded'>;
@@ -149,6 +188,6 @@ export interface WorkflowStarter {
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Counts one submission from the client in the current minute; refuses past the limit. */
-  hit(clientAddress: string, nowMs: number): Promise<RateDecision>;
+  /** Counts one submission from the client (a keyed hash of its address) in the current minute; refuses past the limit. */
+  hit(clientKey: string, nowMs: number): Promise<RateDecision>;
 }

@@ -1,5 +1,6 @@
 import { regionCodeOfInn } from './inn.ts';
-import type { Channel, Industry, LeadSubmission, Product, SizeBand } from './lead-submission.ts';
+import type { Lead } from './lead.ts';
+import type { Channel, Industry, Product, SizeBand } from './lead-submission.ts';
 import { COMPLETENESS_ITEMS, type ScoringConfig, type ScoringFactorName } from './scoring-config.ts';
 
 export const LEAD_CLASSES = ['key', 'priority', 'standard', 'unqualified'] as const;
@@ -28,9 +29,9 @@ export type ScoringInput = {
   hasWebsite: boolean;
 };
 
-/** Takes only what scoring reads, so a stored lead scores the same as the submission it came from. */
+/** Takes only what scoring reads from a stored lead; the channel is the one the bank attributed. */
 export function scoringInputOf(
-  submission: Pick<LeadSubmission, 'company' | 'contact' | 'products' | 'message' | 'source'>,
+  submission: Pick<Lead, 'company' | 'contact' | 'products' | 'message' | 'attribution'>,
 ): ScoringInput {
   const { company, contact } = submission;
   return {
@@ -38,7 +39,7 @@ export function scoringInputOf(
     ...(company.industry ? { industry: company.industry } : {}),
     regionCode: regionCodeOfInn(company.inn),
     products: submission.products,
-    channel: submission.source.channel,
+    channel: submission.attribution.channel,
     hasPhone: Boolean(contact.phone),
     hasMessage: Boolean(submission.message?.trim()),
     hasWebsite: Boolean(company.website),

@@ -97,7 +97,7 @@ describe('a web lead, end to end', () => {
 
   it('sends an unqualified lead to nurture and emails nobody', async () => {
     // A micro company from a region outside the bank's focus, wanting only a deposit, with no details.
-    const submission = enquiry({ products: ['deposits'], message: undefined, source: { channel: 'web' } });
+    const submission = enquiry({ products: ['deposits'], message: undefined, source: {} });
     submission.company = {
       ...submission.company,
       sizeBand: 'micro',

@@ -1,21 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { demoEnquiry } from '#local/demo-data.ts';
-import { type CaptureDeps, captureLead } from '#shared/leads/capture-lead.ts';
-import { InMemoryBank, InMemoryRateLimiter, testClock } from './support/in-memory.ts';
+import { captureLead } from '#shared/leads/capture-lead.ts';
+import { captureDepsOf, InMemoryBank, testClock } from './support/in-memory.ts';
 
 function capture(perMinute = 100) {
   const bank = new InMemoryBank();
   const clock = testClock();
-  const deps: CaptureDeps = {
-    leads: bank.leads,
-    rateLimiter: new InMemoryRateLimiter(perMinute),
-    duplicateWindowDays: 30,
-    now: clock.now,
-    newLeadId: randomUUID,
-  };
+  const deps = captureDepsOf(bank, clock, perMinute);
   const submit = (body: unknown, idempotencyKey?: string, clientAddress = '192.0.2.1') =>
-    captureLead(deps, { body, clientAddress, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    captureLead(deps, {
+      channel: 'web',
+      body,
+      clientAddress,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
   return { bank, clock, submit };
 }
 
@@ -29,13 +27,13 @@ describe('captureLead', () => {
     expect(bank.pending.has(answer.leadId)).toBe(true);
   });
 
-  it('answers a repeat of the same company with the first lead id and records a touch', async () => {
+  it('answers a repeat of the same company with the first lead id and keeps it as an enquiry', async () => {
     const { bank, submit, clock } = capture();
     const first = demoEnquiry();
     const a = await submit(first);
     clock.advance(60_000);
     const b = await submit(demoEnquiry({ company: first.company }));
-    expect(b).toMatchObject({ kind: 'accepted', outcome: 'duplicate' });
+    expect(b).toMatchObject({ kind: 'accepted', outcome: 'enquiry' });
     if (a.kind !== 'accepted' || b.kind !== 'accepted') throw new Error('not accepted');
     expect(b.leadId).toBe(a.leadId);
     expect((await bank.leads.read(a.leadId))?.touchCount).toBe(1);
@@ -89,5 +87,67 @@ describe('captureLead', () => {
     expect(invalid.kind === 'invalid' && invalid.issues.map((i) => i.path)).toContain('contact.email');
     expect(await submit(demoEnquiry(), 'key with spaces')).toMatchObject({ kind: 'invalid' });
     expect(bank.leadItems.size).toBe(0);
+  });
+});
+
+describe('no enquiry is discarded', () => {
+  it('keeps a later enquiry in full, with its own contact and message, and says what is new', async () => {
+    const { bank, submit, clock } = capture();
+    const first = demoEnquiry();
+    const a = await submit(first);
+    clock.advance(3_600_000);
+    const later = demoEnquiry({
+      company: first.company,
+      contact: { name: 'Ivan Orlov', email: 'i.orlov@romashka.example', position: 'CFO' },
+      products: ['fx'],
+      message: 'We also need FX control for import contracts.',
+    });
+    const b = await submit(later);
+    if (a.kind !== 'accepted' || b.kind !== 'accepted') throw new Error('not accepted');
+    const { enquiries } = await bank.leads.enquiries(a.leadId, { size: 10 });
+    expect(enquiries).toEqual([
+      expect.objectContaining({
+        leadId: a.leadId,
+        contact: later.contact,
+        products: ['fx'],
+        message: later.message,
+        matchedBy: ['inn'],
+        signals: ['new_contact', 'new_message', 'other_products'],
+      }),
+    ]);
+    // The first enquiry is untouched: the lead still shows who wrote first.
+    expect((await bank.leads.get(a.leadId))?.contact.email).toBe(first.contact.email);
+  });
+
+  it('lets the real company be told apart from a stranger who used its well-known INN first', async () => {
+    const { bank, submit, clock } = capture();
+    const real = demoEnquiry();
+    const stranger = await submit(
+      demoEnquiry({
+        company: { ...real.company, name: 'Totally Legit LLC' },
+        contact: { name: 'Anon', email: 'anon@mailinator.example' },
+      }),
+    );
+    clock.advance(60_000);
+    const company = await submit(real);
+    if (stranger.kind !== 'accepted' || company.kind !== 'accepted') throw new Error('not accepted');
+    expect(company.leadId).toBe(stranger.leadId);
+    const [kept] = (await bank.leads.enquiries(stranger.leadId, { size: 10 })).enquiries;
+    expect(kept?.contact.email).toBe(real.contact.email);
+    expect(kept?.signals).toEqual(expect.arrayContaining(['new_contact', 'other_company_name']));
+  });
+
+  it('bounds the enquiries one lead keeps and tells the form, keeping every one it accepted', async () => {
+    const bank = new InMemoryBank();
+    const clock = testClock();
+    const deps = { ...captureDepsOf(bank, clock), enquiryLimit: 2 };
+    const first = demoEnquiry();
+    const submit = (body: unknown) => captureLead(deps, { channel: 'web', body, clientAddress: '192.0.2.9' });
+    const a = await submit(first);
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await submit(demoEnquiry({ company: first.company })));
+    expect(answers.map((x) => x.kind)).toEqual(['accepted', 'accepted', 'enquiry_limit_reached']);
+    if (a.kind !== 'accepted') throw new Error('not accepted');
+    expect((await bank.leads.enquiries(a.leadId, { size: 10 })).enquiries).toHaveLength(2);
   });
 });

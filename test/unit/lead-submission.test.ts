@@ -22,9 +22,7 @@ const valid = () => ({
     { purpose: 'marketing', granted: false, textVersion: '2026-01' },
   ],
   source: {
-    channel: 'referral',
     utm: { source: 'partner', medium: 'email', campaign: 'spring' },
-    campaignId: 'cmp-1',
     referralCode: 'REF123',
   },
 });
@@ -53,11 +51,11 @@ describe('LeadSubmission', () => {
     const lead = LeadSubmission.parse(valid());
     expect(lead.company.name).toBe('ООО «Ромашка»');
     expect(lead.contact.email).toBe('irina.petrova@romashka.example');
-    expect(lead.source.channel).toBe('referral');
+    expect(lead.source.referralCode).toBe('REF123');
     expect(isHoneypotHit(lead)).toBe(false);
   });
 
-  it('parses a minimal submission and defaults the source to the web', () => {
+  it('parses a minimal submission, with nothing said about its source', () => {
     const { company, contact, products, consents } = valid();
     const lead = LeadSubmission.parse({
       company: { name: company.name, inn: '500100732259' },
@@ -65,12 +63,14 @@ describe('LeadSubmission', () => {
       products,
       consents: consents.slice(0, 1),
     });
-    expect(lead.source).toEqual({ channel: 'web' });
+    expect(lead.source).toEqual({});
   });
 
-  it('defaults the channel when a source comes without one', () => {
-    const lead = LeadSubmission.parse({ ...valid(), source: { campaignId: 'cmp-2' } });
-    expect(lead.source).toEqual({ channel: 'web', campaignId: 'cmp-2' });
+  it("refuses a channel or campaign named by the form: attribution is the bank's", () => {
+    expect(issuesOf(patched({ source: { channel: 'referral', campaignId: 'cmp-2' } }))).toEqual([
+      { path: 'source.channel', message: 'Unknown field' },
+      { path: 'source.campaignId', message: 'Unknown field' },
+    ]);
   });
 
   it('tells a bad checksum from a bad length', () => {
@@ -92,7 +92,8 @@ describe('LeadSubmission', () => {
     ['products', { products: [] }],
     ['products.1', { products: ['credit', 'mortgage'] }],
     ['message', { message: 'x'.repeat(4001) }],
-    ['source.channel', { source: { channel: 'tv' } }],
+    ['source.referralCode', { source: { referralCode: 'REF 123' } }],
+    ['source.invitation', { source: { invitation: 'x'.repeat(2049) } }],
   ])('reports %s', (path, patch) => {
     expect(pathsOf(patched(patch))).toEqual([path]);
   });

@@ -26,7 +26,7 @@ const lead: Lead = {
   products: ['credit', 'payroll'],
   message: "Call me after 5 o'clock <please>",
   consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'v1' }],
-  source: { channel: 'web' },
+  attribution: { channel: 'web' },
   regionCode: '77',
   assignment: { managerId: 'pm-1', kind: 'acquisition', assignedAt: '2026-11-23T10:00:01.000Z' },
 };

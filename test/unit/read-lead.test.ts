@@ -5,7 +5,7 @@ import type { LeadRead, LeadReads } from '#shared/access/lead-reads.ts';
 import type { StaffMember } from '#shared/access/roles.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { readLead } from '#shared/leads/read-lead.ts';
-import { InMemoryBank, InMemoryRateLimiter, testClock } from './support/in-memory.ts';
+import { captureDepsOf, InMemoryBank, testClock } from './support/in-memory.ts';
 
 /** Reads recorded in memory; `failing` makes the audit store refuse, as a throttled table would. */
 class RecordedReads implements Pick<LeadReads, 'record'> {
@@ -20,16 +20,11 @@ class RecordedReads implements Pick<LeadReads, 'record'> {
 async function aStoredLead() {
   const bank = new InMemoryBank();
   const clock = testClock();
-  const answer = await captureLead(
-    {
-      leads: bank.leads,
-      rateLimiter: new InMemoryRateLimiter(10),
-      duplicateWindowDays: 30,
-      now: clock.now,
-      newLeadId: randomUUID,
-    },
-    { body: demoEnquiry(), clientAddress: '192.0.2.1' },
-  );
+  const answer = await captureLead(captureDepsOf(bank, clock), {
+    channel: 'web',
+    body: demoEnquiry(),
+    clientAddress: '192.0.2.1',
+  });
   if (answer.kind !== 'accepted') throw new Error('not stored');
   const reads = new RecordedReads();
   return { bank, clock, reads, leadId: answer.leadId, deps: { leads: bank.leads, reads, now: clock.now } };

@@ -137,7 +137,7 @@ describe('scoringInputOf', () => {
       products: ['acquiring'],
       consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: '1' }],
     });
-    expect(scoringInputOf(submission)).toEqual({
+    expect(scoringInputOf({ ...submission, attribution: { channel: 'web' } })).toEqual({
       sizeBand: 'small',
       regionCode: '78',
       products: ['acquiring'],

@@ -1,24 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
-import type { Assignment, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
+import { Keys } from '#shared/access/keys.ts';
+import type { CaptureDeps } from '#shared/leads/capture-lead.ts';
+import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
+import type { Assignment, Enquiry, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
   CaptureResult,
   Client,
   Clients,
   Email,
+  EnquiriesPage,
+  EnquiryResult,
   IdempotencyClaim,
   LeadEvents,
   LeadRecord,
   Leads,
   Mail,
   Managers,
+  NewEnquiry,
   NewLead,
   NotificationClaim,
   Notifications,
   PageCursor,
   RateDecision,
   RateLimiter,
+  Referrer,
+  Referrers,
   WorkflowStarter,
 } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/leads/routing.ts';
@@ -54,6 +62,8 @@ export class InMemoryBank {
   readonly managerItems = new Map<string, PersonalManager>();
   readonly clientItems = new Map<string, Client>();
   readonly notificationItems = new Map<string, NotificationItem>();
+  readonly referralCodes = new Map<string, Referrer>();
+  readonly enquiryItems = new Map<string, Enquiry[]>();
 
   readonly leads: Leads = new InMemoryLeads(this);
   readonly managers: Managers = {
@@ -61,6 +71,7 @@ export class InMemoryBank {
     get: async (managerId) => copy(this.managerItems.get(managerId)),
   };
   readonly clients: Clients = { findByInn: async (inn) => copy(this.clientItems.get(inn)) };
+  readonly referrers: Referrers = { byCode: async (code) => copy(this.referralCodes.get(code)) };
   readonly notifications: Notifications = new InMemoryNotifications(this);
 
   async putManager(manager: PersonalManager): Promise<void> {
@@ -69,6 +80,10 @@ export class InMemoryBank {
 
   async putClient(client: Client): Promise<void> {
     this.clientItems.set(client.inn, copy(client));
+  }
+
+  async putReferralCode(referrer: Referrer): Promise<void> {
+    this.referralCodes.set(referrer.code, copy(referrer));
   }
 
   /** The stored notification of a manager about a lead, as the record reads. */
@@ -109,14 +124,35 @@ class InMemoryLeads implements Leads {
     }
     const replay = idempotencyKey && held(idempotencyKey);
     if (replay && idempotency) return replayOf(replay, idempotency);
-    for (const key of duplicateKeys) {
-      const holder = held(key);
-      if (!holder) continue;
-      this.bank.putEntry(holder.leadId, `touch#${args.touch.at}#${randomUUID()}`, args.touch);
-      if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, holder.leadId);
-      return { outcome: 'duplicate', leadId: holder.leadId };
-    }
-    throw new Error('Lead capture was cancelled without a held claim');
+    const holders = args.duplicateKeys.map((k, i) => ({
+      kind: k.kind,
+      holder: held(duplicateKeys[i] ?? ''),
+    }));
+    const first = holders.find((h) => h.holder)?.holder;
+    if (!first) throw new Error('Lead capture was cancelled without a held claim');
+    const matchedBy = holders.filter((h) => h.holder?.leadId === first.leadId).map((h) => h.kind);
+    return { outcome: 'held', leadId: first.leadId, matchedBy };
+  }
+
+  async addEnquiry({ enquiry, entry, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
+    const now = seconds(enquiry.receivedAt);
+    const idempotencyKey = idempotency && `idempotency#${idempotency.key}`;
+    const claim = idempotencyKey ? this.bank.claims.get(idempotencyKey) : undefined;
+    if (idempotency && claim && !(claim.expiresAt < now)) return replayOf(claim, idempotency);
+    const kept = this.bank.enquiryItems.get(enquiry.leadId) ?? [];
+    if (kept.length >= limit) return { outcome: 'limit_reached', leadId: enquiry.leadId };
+    this.bank.enquiryItems.set(enquiry.leadId, [...kept, copy(enquiry)]);
+    this.bank.putEntry(enquiry.leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry);
+    if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, enquiry.leadId);
+    return { outcome: 'added', leadId: enquiry.leadId };
+  }
+
+  async enquiries(leadId: string, page: { size: number; after?: PageCursor }): Promise<EnquiriesPage> {
+    const all = this.bank.enquiryItems.get(leadId) ?? [];
+    const start = page.after ? all.findIndex((e) => e.enquiryId === page.after) + 1 : 0;
+    const enquiries = all.slice(start, start + page.size).map(copy);
+    const last = enquiries.at(-1);
+    return { enquiries, ...(last && start + page.size < all.length ? { after: last.enquiryId } : {}) };
   }
 
   private takeIdempotency(key: string, idempotency: IdempotencyClaim, leadId: string) {
@@ -242,7 +278,10 @@ class InMemoryLeads implements Leads {
   }
 }
 
-function replayOf(claim: Claim, idempotency: IdempotencyClaim): CaptureResult {
+function replayOf(
+  claim: Claim,
+  idempotency: IdempotencyClaim,
+): { outcome: 'replayed'; leadId: string } | { outcome: 'idempotency_conflict' } {
   return claim.fingerprint === idempotency.fingerprint
     ? { outcome: 'replayed', leadId: claim.leadId }
     : { outcome: 'idempotency_conflict' };
@@ -284,7 +323,7 @@ class InMemoryNotifications implements Notifications {
       messageId: sent.messageId,
       possibleRepeat: sent.attempt > 1,
     });
-    this.bank.putEntry(leadId, entry.kind, entry);
+    this.bank.putEntry(leadId, `${entry.kind}#${managerId}`, entry);
     return 'recorded';
   }
 }
@@ -333,9 +372,9 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.perMinute = perMinute;
   }
 
-  async hit(clientAddress: string, nowMs: number): Promise<RateDecision> {
+  async hit(clientKey: string, nowMs: number): Promise<RateDecision> {
     const windowStart = Math.floor(nowMs / 60_000) * 60;
-    const key = `${clientAddress}#${windowStart}`;
+    const key = `${clientKey}#${windowStart}`;
     const hits = this.windows.get(key) ?? 0;
     if (hits >= this.perMinute) {
       return { allowed: false, retryAfterSeconds: Math.max(1, windowStart + 60 - Math.floor(nowMs / 1000)) };
@@ -353,5 +392,22 @@ export function testClock(start = '2026-11-23T10:00:00.000Z') {
     advance: (ms: number) => {
       now += ms;
     },
+  };
+}
+
+/** Keys from a fixed test secret: hashes and signed links are the same on every run. */
+export const TEST_KEYS = Keys.derive('attract-test-key-material-0123456789abcdef');
+
+/** The capture path over the in-memory bank, as shared/composition.ts wires it over the table. */
+export function captureDepsOf(bank: InMemoryBank, clock: { now: () => Date }, perMinute = 100): CaptureDeps {
+  return {
+    leads: bank.leads,
+    referrers: bank.referrers,
+    keys: TEST_KEYS,
+    rateLimiter: new InMemoryRateLimiter(perMinute),
+    duplicateWindowDays: 30,
+    now: clock.now,
+    newId: randomUUID,
+    enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
   };
 }

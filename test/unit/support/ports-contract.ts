@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addDays, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
+import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/leads/routing.ts';
 
@@ -34,9 +34,26 @@ export function aLead(overrides: Partial<Lead> = {}): Lead {
     contact: { name: 'Olga', email: `olga.${randomUUID()}@romashka.example` },
     products: ['credit'],
     consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'v1' }],
-    source: { channel: 'web' },
+    attribution: { channel: 'web' },
     regionCode: '77',
     ...overrides,
+  };
+}
+
+/** A later enquiry about `lead` from another person at the company. */
+export function anEnquiry(lead: Lead, receivedAt: string): Enquiry {
+  return {
+    enquiryId: randomUUID(),
+    leadId: lead.leadId,
+    receivedAt,
+    company: lead.company,
+    contact: { name: 'Ivan', email: `ivan.${randomUUID()}@romashka.example` },
+    products: ['payroll'],
+    message: 'Payroll for 40 people, please',
+    consents: lead.consents,
+    attribution: { channel: 'web' },
+    matchedBy: ['inn'],
+    signals: ['new_contact', 'new_message', 'other_products'],
   };
 }
 
@@ -63,7 +80,6 @@ export function newLeadOf(lead: Lead, extra: Partial<NewLead> = {}): NewLead {
       { kind: 'inn', value: lead.company.inn },
     ],
     duplicateUntil: addDays(lead.receivedAt, 30),
-    touch: entry('touch', lead.receivedAt),
     ...extra,
   };
 }
@@ -82,7 +98,7 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       assignedAt: T0,
     });
 
-    it('stores a lead once: a repeat is a touch, a known key a replay, another body under it a conflict', async () => {
+    it('stores a lead once: a repeat answers its holder, a known key a replay, another body under it a conflict', async () => {
       const ports = setup();
       const lead = aLead();
       const idempotency = { key: `key-${randomUUID()}`, fingerprint: 'body-1', until: at(60) };
@@ -92,8 +108,14 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       });
       const again = aLead({ contact: lead.contact, receivedAt: at(1) });
       expect(await ports.leads.capture(newLeadOf(again))).toEqual({
-        outcome: 'duplicate',
+        outcome: 'held',
         leadId: lead.leadId,
+        matchedBy: ['email'],
+      });
+      expect(await ports.leads.capture(newLeadOf(aLead({ ...lead, leadId: randomUUID() })))).toEqual({
+        outcome: 'held',
+        leadId: lead.leadId,
+        matchedBy: ['email', 'inn'],
       });
       expect(await ports.leads.capture(newLeadOf(aLead(), { idempotency }))).toEqual({
         outcome: 'replayed',
@@ -105,7 +127,54 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
         ),
       ).toEqual({ outcome: 'idempotency_conflict' });
       expect(await ports.leads.get(again.leadId)).toBeUndefined();
-      expect((await ports.leads.read(lead.leadId))?.touchCount).toBe(1);
+      expect((await ports.leads.read(lead.leadId))?.touchCount).toBe(0);
+    });
+
+    it('keeps every later enquiry in full, in order, a page at a time, up to the limit', async () => {
+      const ports = setup();
+      const lead = await stored(ports);
+      const enquiry = (minute: number) => anEnquiry(lead, at(minute));
+      for (const minute of [1, 2, 3]) {
+        const e = enquiry(minute);
+        expect(
+          await ports.leads.addEnquiry({ enquiry: e, entry: entry('touch', e.receivedAt), limit: 3 }),
+        ).toEqual({
+          outcome: 'added',
+          leadId: lead.leadId,
+        });
+      }
+      expect(
+        await ports.leads.addEnquiry({ enquiry: enquiry(4), entry: entry('touch', at(4)), limit: 3 }),
+      ).toEqual({ outcome: 'limit_reached', leadId: lead.leadId });
+
+      const first = await ports.leads.enquiries(lead.leadId, { size: 2 });
+      expect(first.enquiries.map((e) => e.receivedAt)).toEqual([at(1), at(2)]);
+      expect(first.after).toBeDefined();
+      const rest = await ports.leads.enquiries(lead.leadId, {
+        size: 2,
+        ...(first.after ? { after: first.after } : {}),
+      });
+      expect(rest.enquiries.map((e) => e.receivedAt)).toEqual([at(3)]);
+      // Stored in full, and nothing of the table's own (keys, item type) comes back with it.
+      expect(Object.keys(rest.enquiries[0] ?? {}).sort()).toEqual(Object.keys(enquiry(0)).sort());
+      expect((await ports.leads.read(lead.leadId))?.touchCount).toBe(3);
+    });
+
+    it('replays an enquiry under a known Idempotency-Key and refuses another body under it', async () => {
+      const ports = setup();
+      const lead = await stored(ports);
+      const idempotency = { key: `key-${randomUUID()}`, fingerprint: 'enquiry-1', until: at(60) };
+      const add = (fingerprint: string, minute: number) =>
+        ports.leads.addEnquiry({
+          enquiry: anEnquiry(lead, at(minute)),
+          entry: entry('touch', at(minute)),
+          idempotency: { ...idempotency, fingerprint },
+          limit: 10,
+        });
+      expect(await add('enquiry-1', 1)).toEqual({ outcome: 'added', leadId: lead.leadId });
+      expect(await add('enquiry-1', 2)).toEqual({ outcome: 'replayed', leadId: lead.leadId });
+      expect(await add('other', 3)).toEqual({ outcome: 'idempotency_conflict' });
+      expect((await ports.leads.enquiries(lead.leadId, { size: 10 })).enquiries).toHaveLength(1);
     });
 
     it('takes a uniqueness claim again once its window has passed', async () => {

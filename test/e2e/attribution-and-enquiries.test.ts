@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CLIENTS } from '#local/demo-data.ts';
+import { Directory } from '#shared/adapters/directory.ts';
+import {
+  call,
+  clientAddress,
+  dynamo,
+  enquiry,
+  eventually,
+  finishedExecution,
+  mailbox,
+  tokens,
+} from './client.ts';
+
+const headToken = () => tokens()['irina.head'] ?? '';
+
+async function tableName(): Promise<string> {
+  const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
+  const name = TableNames.find((n) => n.includes('AttractTable'));
+  if (!name) throw new Error('Attract table not found');
+  return name;
+}
+
+/** Submits through the public form and reads the lead back once its intake has finished. */
+async function submitAndRead(body: Record<string, unknown>) {
+  const accepted = await call('POST', '/v1/leads', { body, from: clientAddress() });
+  expect(accepted.status).toBe(202);
+  const leadId = String(accepted.body.leadId);
+  await finishedExecution(leadId);
+  const read = await call('GET', `/v1/leads/${leadId}`, { token: headToken() });
+  expect(read.status).toBe(200);
+  return read.body;
+}
+
+const channelPoints = (lead: { score: { breakdown: { factor: string; points: number }[] } }) =>
+  lead.score.breakdown.find((f) => f.factor === 'channel')?.points;
+
+describe("attribution is the bank's, end to end", () => {
+  it('answers a form that names its own channel with 400 at source.channel, storing nothing', async () => {
+    const reply = await call('POST', '/v1/leads', {
+      body: enquiry({ source: { channel: 'referral', campaignId: 'cmp-vip' } }),
+      from: clientAddress(),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues.map((i: { path: string }) => i.path)).toEqual([
+      'source.channel',
+      'source.campaignId',
+    ]);
+  });
+
+  it('credits a referral code of an active client, and ignores a made-up one with its reason', async () => {
+    const referrer = DEMO_CLIENTS[0];
+    if (!referrer) throw new Error('no demo client');
+    const code = `E2E-${Date.now()}`;
+    await new Directory(dynamo(), await tableName()).putReferralCode({
+      code,
+      clientId: referrer.clientId,
+      inn: referrer.inn,
+      managerId: referrer.managerId,
+      active: true,
+    });
+
+    const referred = await submitAndRead(enquiry({ source: { referralCode: code } }));
+    expect(referred.attribution).toMatchObject({
+      channel: 'referral',
+      referral: { code, clientId: referrer.clientId, managerId: referrer.managerId },
+    });
+    const stranger = await submitAndRead(enquiry({ source: { referralCode: 'MADE-UP-CODE' } }));
+    expect(stranger.attribution).toEqual({
+      channel: 'web',
+      ignored: [{ claim: 'referral_code', reason: 'unknown_code' }],
+    });
+    expect(channelPoints(referred)).toBe(20);
+    expect(channelPoints(stranger)).toBe(8);
+  });
+
+  it("keeps no email, INN or client address in the table's keys, not even as a plain SHA-256", async () => {
+    const submission = enquiry();
+    const from = clientAddress();
+    const accepted = await call('POST', '/v1/leads', { body: submission, from });
+    expect(accepted.status).toBe(202);
+    const { Items = [] } = await dynamo().send(
+      new ScanCommand({
+        TableName: await tableName(),
+        FilterExpression: 'begins_with(pk, :dup) OR begins_with(pk, :rate)',
+        ExpressionAttributeValues: { ':dup': 'DUPLICATE#', ':rate': 'RATE#' },
+      }),
+    );
+    const keys = Items.map((i) => String(i.pk)).join('\n');
+    expect(keys).toContain('DUPLICATE#EMAIL#');
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    for (const personal of [submission.contact.email, submission.company.inn, from]) {
+      expect(keys).not.toContain(personal);
+      expect(keys).not.toContain(sha256(personal));
+    }
+  });
+});
+
+describe('no enquiry is discarded, end to end', () => {
+  it("keeps a later enquiry from another person at the company and tells the lead's manager", async () => {
+    const first = enquiry();
+    const lead = await submitAndRead(first);
+    expect(lead.assignedManager?.managerId).toBeDefined();
+
+    const later = enquiry({
+      company: first.company,
+      contact: { name: 'Ivan Orlov', email: `i.orlov.${Date.now()}@romashka.example`, position: 'CFO' },
+      message: 'Second request: FX control for our import contracts.',
+    });
+    const again = await call('POST', '/v1/leads', { body: later, from: clientAddress() });
+    expect(again.status).toBe(202);
+    expect(again.body.leadId).toBe(lead.leadId);
+
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: await tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enquiry)',
+        ExpressionAttributeValues: { ':pk': `LEAD#${lead.leadId}`, ':enquiry': 'ENQUIRY#' },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    expect(Items[0]).toMatchObject({
+      contact: later.contact,
+      message: later.message,
+      matchedBy: ['inn'],
+      signals: expect.arrayContaining(['new_contact', 'new_message']),
+    });
+
+    const email = await eventually(
+      async () => (await mailbox()).find((m) => m.text.includes(later.contact.email)),
+      'the later-enquiry email to the manager',
+    );
+    expect(email.text).toContain(lead.leadId);
+    const read = await eventually(async () => {
+      const r = await call('GET', `/v1/leads/${lead.leadId}`, { token: headToken() });
+      return r.body.timeline.some((e: { kind: string }) => e.kind === 'enquiry_notified')
+        ? r.body
+        : undefined;
+    }, 'the enquiry notice on the timeline');
+    expect(read.touchCount).toBe(1);
+  });
+});
