@@ -41,6 +41,7 @@ export function buildAttractApp(options: AttractAppOptions = {}): App {
     table: stateful.table,
     userPool: stateful.userPool,
     userPoolClient: stateful.consoleClient,
+    keySecret: stateful.keySecret,
     config,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

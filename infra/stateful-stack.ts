@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -19,16 +19,21 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/access/roles.ts';
 import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
 import { readDeploymentConfig } from './config.ts';
 
-/** Data that must survive every redeploy of code: the Attract table and the staff directory (Cognito). */
+/**
+ * Data that must survive every redeploy of code: the Attract table, the staff directory (Cognito) and the
+ * key that hashes personal data in the table and signs links sent by email.
+ */
 export class AttractStatefulStack extends Stack {
   readonly table: Table;
   readonly userPool: UserPool;
   readonly consoleClient: UserPoolClient;
+  readonly keySecret: ISecret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -81,7 +86,27 @@ export class AttractStatefulStack extends Stack {
       deletionProtection: true,
     });
     for (const role of ROLES) this.userPool.addGroup(`Group-${role}`, { groupName: role });
+    this.keySecret = this.addKeySecret();
     this.consoleClient = this.addConsoleClient(readDeploymentConfig(this).consoleUrls);
+  }
+
+  /**
+   * The HMAC key of emails, INNs and client addresses stored in the table, and of signed links. CloudFormation
+   * generates it, so no person ever sees it; it outlives the stack, like the hashes made with it.
+   */
+  private addKeySecret(): ISecret {
+    const secret = new Secret(this, 'AttractKeys', {
+      description: 'Attract: HMAC key of personal data in the table and of signed email links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated on a schedule: every stored hash (emails, INNs, client addresses) is keyed with it, so a new key ' +
+        'would silently stop duplicates from matching. Rotating it needs a re-keying job that rehashes the table first.',
+    });
+    return secret;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { CloudWatchLogGroup } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
 import { apiRoutes } from '#shared/http/routes.ts';
@@ -17,6 +18,8 @@ export interface AttractStatelessStackProps extends StackProps {
   readonly table: Table;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The key of hashed personal data and signed links (the stateful stack keeps it). */
+  readonly keySecret: ISecret;
   readonly config: DeploymentConfig;
 }
 
@@ -24,7 +27,7 @@ export interface AttractStatelessStackProps extends StackProps {
 export class AttractStatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: AttractStatelessStackProps) {
     super(scope, id, props);
-    const { table, config } = props;
+    const { table, keySecret, config } = props;
     const operations = new Operations(this, 'Operations', { alarmEmail: config.alarmEmail });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -68,7 +71,7 @@ export class AttractStatelessStack extends Stack {
       });
     }
 
-    const leadIntake = new LeadIntake(this, 'LeadIntake', { table, bus, operations, config });
+    const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,

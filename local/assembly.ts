@@ -2,6 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildAttractApp } from '#infra/attract-app.ts';
 import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
 import { type CorsConfiguration, corsFromTemplate } from './cors.ts';
+import { type LocalSecret, type SecretIdentities, SecretStore, secretSource } from './secrets-manager.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
 import type { RuleTarget } from './target-delivery.ts';
 
@@ -79,6 +80,7 @@ export interface LocalApp {
   rules: LocalEventRule[];
   schedules: LocalSchedule[];
   queues: { arn: string; name: string }[];
+  secrets: LocalSecret[];
   /** The HTTP API's CORS configuration, if it has one. */
   cors?: CorsConfiguration;
 }
@@ -94,10 +96,17 @@ export function synthesizeTemplates(context: Record<string, unknown>, outdir: st
   return app.synth().stacks.map((stack) => stack.template as Template);
 }
 
-export function describeLocalApp(templates: Template[], region: string): LocalApp {
+/** `secretIdentities`: the names and ARNs of the secrets (kept ones with a data directory; new by default). */
+export function describeLocalApp(
+  templates: Template[],
+  region: string,
+  secretIdentities: SecretIdentities = SecretStore.open().identities(region, LOCAL_ACCOUNT),
+): LocalApp {
   const resources = new Map<string, Resource>();
   for (const t of templates) for (const [id, r] of Object.entries(t.Resources)) resources.set(id, r);
   const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${rest}`;
+  const secret = (id: string, name = resources.get(id)?.Properties?.Name) =>
+    secretIdentities(id, name === undefined ? undefined : String(resolve(name)));
 
   const ref = (id: string): string => {
     const type = resources.get(id)?.Type;
@@ -110,6 +119,8 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
         return String(resources.get(id)?.Properties?.Name ?? id);
       case 'AWS::Cognito::UserPool':
         return `${region}_${id}`;
+      case 'AWS::SecretsManager::Secret':
+        return secret(id).arn;
       default:
         return id;
     }
@@ -132,6 +143,7 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
       return `cognito-idp.${region}.amazonaws.com/${ref(id)}`;
     if (type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}`;
     if (type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return arn('sns', id);
+    if (type === 'AWS::SecretsManager::Secret' && attribute === 'Id') return ref(id);
     if (type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://127.0.0.1';
     return `${id}.${attribute}`;
   };
@@ -359,6 +371,11 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     });
 
   const queues = of('AWS::SQS::Queue').map(({ id }) => ({ arn: getAtt(id, 'Arn'), name: id }));
+  const secrets = of('AWS::SecretsManager::Secret').map(({ id, props }) => ({
+    logicalId: id,
+    ...secret(id),
+    ...secretSource(id, props),
+  }));
 
   const cors = corsFromTemplate(of('AWS::ApiGatewayV2::Api')[0]?.props.CorsConfiguration);
 
@@ -375,5 +392,6 @@ export function describeLocalApp(templates: Template[], region: string): LocalAp
     rules,
     schedules,
     queues,
+    secrets,
   };
 }

@@ -10,7 +10,8 @@ import {
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Decision, LocalIam } from './iam.ts';
-import { requiredPermissions, type ServiceName } from './iam-requests.ts';
+import { refusalMessage, requiredPermissions, type ServiceName } from './iam-requests.ts';
+import type { SecretName } from './secrets-manager.ts';
 
 export type FunctionCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 type Caller = FunctionCredentials & { roleArn: string; sessionName: string };
@@ -53,13 +54,16 @@ export class IamGateway {
   private readonly signers = new Map<string, SignatureV4>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly iam: LocalIam;
-  private readonly upstreams: Record<ServiceName, string>;
+  private readonly upstreams: Partial<Record<ServiceName, string>>;
+  private readonly secrets: readonly SecretName[];
   private readonly region: string;
   private readonly account: string;
 
   constructor(opts: {
     iam: LocalIam;
-    upstreams: Record<ServiceName, string>;
+    upstreams: Partial<Record<ServiceName, string>>;
+    /** Secrets Manager's secrets, for requests that name one by name rather than by ARN. */
+    secrets?: readonly SecretName[];
     region: string;
     account: string;
     /** The key sessions are issued under (the local STS's); a fresh one when not given. */
@@ -68,6 +72,7 @@ export class IamGateway {
     this.secret = opts.secret ?? randomBytes(32);
     this.iam = opts.iam;
     this.upstreams = opts.upstreams;
+    this.secrets = opts.secrets ?? [];
     this.region = opts.region;
     this.account = opts.account;
     this.server = createServer((req, res) => {
@@ -145,6 +150,7 @@ export class IamGateway {
       body,
       region: this.region,
       account: this.account,
+      secrets: this.secrets,
     });
     if ('unknown' in checks) {
       return refuse(
@@ -154,11 +160,14 @@ export class IamGateway {
         `The local IAM gateway cannot authorize ${checks.unknown}`,
       );
     }
-    for (const { action, resources, anyOf } of checks) {
+    for (const check of checks) {
+      const { action, resources, anyOf } = check;
       const decision = anyOf
         ? await this.anyAllowed(caller, action, resources)
         : await this.iam.authorize(caller, action, resources);
-      if (!decision.allowed) return refuse(res, protocol, 'AccessDeniedException', decision.message);
+      if (!decision.allowed) {
+        return refuse(res, protocol, 'AccessDeniedException', refusalMessage(check, decision.message));
+      }
     }
     await this.forward(req, res, body, upstream);
   }

@@ -1,12 +1,17 @@
+import { findSecret, type SecretName } from './secrets-manager.ts';
+
 /**
  * What IAM checks for one request to a service the local runtime emulates: the action and the resources,
  * as the AWS Service Authorization Reference lists them. An operation not listed here is refused, never
  * waved through.
  */
-export type ServiceName = 'dynamodb' | 'states' | 'events' | 'ses';
+export type ServiceName = 'dynamodb' | 'states' | 'events' | 'ses' | 'secretsmanager';
 
-/** One check: the action on every resource, or (anyOf) on at least one of them. */
-export type Check = { action: string; resources: string[]; anyOf?: boolean };
+/**
+ * One check: the action on every resource, or (anyOf) on at least one of them. `shownAs`: the resource as
+ * the refusal names it, where the service words it so (Secrets Manager names the SecretId as given).
+ */
+export type Check = { action: string; resources: string[]; anyOf?: boolean; shownAs?: string };
 
 export type SignedRequest = {
   method: string;
@@ -16,6 +21,8 @@ export type SignedRequest = {
   body: Buffer;
   region: string;
   account: string;
+  /** The secrets there are, so that a SecretId given by name is authorized on the secret's ARN. */
+  secrets?: readonly SecretName[];
 };
 
 type Json = Record<string, unknown>;
@@ -45,6 +52,10 @@ export function requiredPermissions(
         body,
         (identity) => arn('ses', `identity/${identity}`),
         (set) => arn('ses', `configuration-set/${set}`),
+      );
+    case 'secretsmanager':
+      return secretsManager(operation, body(), request.secrets ?? [], (name) =>
+        arn('secretsmanager', `secret:${name}`),
       );
     default:
       return { unknown: `${service} requests` };
@@ -139,4 +150,33 @@ function ses(
     checks.push({ action: 'ses:SendEmail', resources: [configurationSetArn(request.ConfigurationSetName)] });
   }
   return checks;
+}
+
+const ON_SECRET = ['GetSecretValue', 'DescribeSecret'];
+
+/**
+ * IAM judges the secret itself, by its full ARN, however the caller named it. A SecretId that names no
+ * secret is judged on the ARN it would have without the suffix, so a caller without the grant learns no
+ * more than AccessDenied, as in AWS (IAM answers before Secrets Manager looks).
+ */
+function secretsManager(
+  operation: string,
+  body: Json,
+  secrets: readonly SecretName[],
+  secretArn: (name: string) => string,
+): Check[] | { unknown: string } {
+  const action = `secretsmanager:${operation}`;
+  if (!ON_SECRET.includes(operation)) return { unknown: action };
+  const secretId = String(body.SecretId ?? '');
+  const resource =
+    findSecret(secrets, secretId)?.arn ?? (secretId.startsWith('arn:') ? secretId : secretArn(secretId));
+  return [{ action, resources: [resource], shownAs: secretId }];
+}
+
+/** The refusal's text: IAM's, naming the resource as the service names it. */
+export function refusalMessage(check: Check, message: string): string {
+  const [resource] = check.resources;
+  return check.shownAs === undefined || resource === undefined
+    ? message
+    : message.replace(`on resource: ${resource} `, `on resource: ${check.shownAs} `);
 }

@@ -23,6 +23,7 @@ import { LambdaServiceError, LocalLambdas } from './lambdas.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from './processes.ts';
 import { LocalQueues } from './queues.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { LocalSecretsManager, SecretStore } from './secrets-manager.ts';
 import { type LambdaInvoker, LocalStepFunctions } from './step-functions.ts';
 import { DynamoStreamPoller } from './stream-poller.ts';
 
@@ -42,14 +43,21 @@ export type LocalRuntimeOptions = {
   /** Deployment settings, by CDK context key (`attract:*`), as `cdk deploy -c` would take them. */
   context?: Record<string, unknown>;
   demoData?: boolean;
-  /** Where DynamoDB Local keeps its data across restarts; in memory (nothing kept) when unset. */
+  /** Where DynamoDB Local keeps its data, and Secrets Manager its secrets, across restarts; unset: nothing kept. */
   dataDir?: string;
   /** Execution environments one function may have at once (Lambda scales further; this machine has 2 cores). */
   maxEnvironments?: number;
 };
 
 export type LocalRuntime = {
-  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string; events: string };
+  urls: {
+    api: string;
+    mailbox: string;
+    dynamodb: string;
+    stepFunctions: string;
+    events: string;
+    secretsManager: string;
+  };
   tokens: Record<string, string>;
   app: LocalApp;
   queues: LocalQueues;
@@ -92,7 +100,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     const outdir = mkdtempSync(path.join(tmpdir(), 'attract-cdk-'));
     stops.push(async () => rmSync(outdir, { recursive: true, force: true }));
-    const app = describeLocalApp(synthesizeTemplates(options.context ?? {}, outdir), LOCAL_REGION);
+    // Secrets keep their ARNs (which the templates' references resolve to) and values with a data directory.
+    const secretStore = SecretStore.open(options.dataDir);
+    const templates = synthesizeTemplates(options.context ?? {}, outdir);
+    const app = describeLocalApp(
+      templates,
+      LOCAL_REGION,
+      secretStore.identities(LOCAL_REGION, LOCAL_ACCOUNT),
+    );
+    const secretsManager = new LocalSecretsManager(app.secrets, secretStore);
+    const secretsManagerUrl = await secretsManager.listen();
+    stops.push(() => secretsManager.close());
 
     const [dynamodb, ses] = await Promise.all([
       startDynamoDbLocal({ port: ports.dynamodb, ...(options.dataDir ? { dbPath: options.dataDir } : {}) }),
@@ -106,6 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamodb: dynamodb.endpoint,
       stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
       events: `http://127.0.0.1:${ports.events}`,
+      secretsManager: secretsManagerUrl,
     };
     // The runtime's own clients (tables, seeding, stream pollers) speak to the emulators directly.
     Object.assign(process.env, {
@@ -116,17 +135,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // Functions reach the emulators only through the IAM gateway, with their role's credentials.
     const iam = new LocalIam(app.roles);
-    const gateway = await IamGatewayThread.start({
+    const gatewaySettings = {
       roles: app.roles,
       upstreams: {
         dynamodb: urls.dynamodb,
         ses: urls.mailbox,
         states: urls.stepFunctions,
         events: urls.events,
+        secretsmanager: urls.secretsManager,
       },
+      // The thread hands its settings to the IamGateway whole: a SecretId given by name is judged on its ARN.
+      secrets: app.secrets.map(({ name, arn }) => ({ name, arn })),
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
-    });
+    };
+    const gateway = await IamGatewayThread.start(gatewaySettings);
     stops.push(() => gateway.close());
 
     const queues = new LocalQueues();

@@ -10,4 +10,5 @@ export const ENV = {
   leadRateLimitPerMinute: 'ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE',
   duplicateWindowDays: 'ATTRACT_DUPLICATE_WINDOW_DAYS',
   trustedProxies: 'ATTRACT_TRUSTED_PROXIES',
+  keysSecretArn: 'ATTRACT_KEYS_SECRET_ARN',
 } as const;

@@ -8,6 +8,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Choice,
   Condition,
@@ -31,6 +32,7 @@ import type { Operations } from './operations.ts';
 
 export interface LeadIntakeProps {
   readonly table: ITable;
+  readonly keySecret: ISecret;
   readonly bus: IEventBus;
   readonly operations: Operations;
   readonly config: DeploymentConfig;
@@ -48,7 +50,7 @@ export class LeadIntake extends Construct {
 
   constructor(scope: Construct, id: string, props: LeadIntakeProps) {
     super(scope, id);
-    const { table, bus, operations, config } = props;
+    const { table, keySecret, bus, operations, config } = props;
     const tableEnv = { [ENV.tableName]: table.tableName };
     const busEnv = { [ENV.eventBusName]: bus.eventBusName };
 
@@ -60,10 +62,15 @@ export class LeadIntake extends Construct {
         [ENV.leadRateLimitPerMinute]: String(config.leadRateLimitPerMinute),
         [ENV.duplicateWindowDays]: String(config.duplicateWindowDays),
         ...(config.trustedProxies ? { [ENV.trustedProxies]: config.trustedProxies } : {}),
+        [ENV.keysSecretArn]: keySecret.secretArn,
       },
     });
     // Capture writes the lead, its claims and the rate window; it reads a claim back, and never deletes.
     grantTable(this.captureLead, table, ['GetItem', 'PutItem', 'UpdateItem']);
+    // It keys the hashes of personal data: the secret's value only (grantRead would add DescribeSecret, unused).
+    this.captureLead.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [keySecret.secretArn] }),
+    );
 
     this.readLead = new AttractFunction(this, 'ReadLead', {
       entry: 'functions/leads/read-lead.ts',
