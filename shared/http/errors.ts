@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'idempotency_conflict',
   'rate_limited',
+  'too_many_enquiries',
   'unauthorized',
   'forbidden',
   'not_found',

@@ -85,7 +85,7 @@ export const API_ROUTES = {
       413: failure('The body is over 16 KB'),
       415: failure('The body is not application/json'),
       429: failure(
-        'Too many submissions from this client',
+        'Too many submissions from this client (`rate_limited`, with `retry-after`), or many recent enquiries about this company (`too_many_enquiries`: the bank has them all)',
         z.object({
           'retry-after': z
             .int()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StaffMember } from '../access/roles.ts';
 import { LEAD_STATUSES, type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
-import { LeadSubmission } from './lead-submission.ts';
+import { CHANNELS, LeadSource, LeadSubmission } from './lead-submission.ts';
 import type { LeadRecord } from './ports.ts';
 import { SEGMENTS } from './routing.ts';
 import { LEAD_CLASSES } from './scoring.ts';
@@ -45,6 +45,44 @@ export const LeadTimelineEntry = z
   });
 
 /**
+ * How the lead reached the bank, as the bank established it (the Attribution of shared/leads/attribution.ts,
+ * which `leadView()`'s return type holds to this schema).
+ */
+export const LeadAttribution = z
+  .strictObject({
+    channel: z.enum(CHANNELS),
+    campaignId: z.string().optional(),
+    prospectId: z
+      .string()
+      .optional()
+      .meta({ description: 'The prospect a signed letter or invitation was addressed to' }),
+    referral: z
+      .strictObject({ code: z.string(), clientId: z.string(), managerId: z.string() })
+      .optional()
+      .meta({ description: 'The existing client whose referral code the prospect came with' }),
+    utm: LeadSource.shape.utm,
+    ignored: z
+      .array(
+        z.discriminatedUnion('claim', [
+          z.strictObject({
+            claim: z.literal('invitation'),
+            reason: z.enum(['expired', 'bad_signature', 'malformed']),
+          }),
+          z.strictObject({
+            claim: z.literal('referral_code'),
+            reason: z.enum(['unknown_code', 'inactive_referrer', 'self_referral']),
+          }),
+        ]),
+      )
+      .optional()
+      .meta({ description: 'Claims the form carried that the bank did not believe, and why' }),
+  })
+  .meta({
+    id: 'LeadAttribution',
+    description: 'How the lead reached the bank, established by the bank, never by the form',
+  });
+
+/**
  * What `GET /v1/leads/{leadId}` answers: the published schema and the type `leadView()` must return, so
  * the two cannot drift. The submitted parts are the submission's own schemas.
  */
@@ -79,8 +117,7 @@ export const LeadView = z
     contact: LeadSubmission.shape.contact,
     products: LeadSubmission.shape.products,
     message: LeadSubmission.shape.message.unwrap().nullable(),
-    // Stored with its default applied, so always present.
-    source: LeadSubmission.shape.source.unwrap(),
+    attribution: LeadAttribution,
     consents: LeadSubmission.shape.consents,
     touchCount: z.number().int().min(0).meta({ description: 'Later submissions recorded on this lead' }),
     timeline: z.array(LeadTimelineEntry),

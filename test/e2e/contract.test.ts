@@ -12,12 +12,12 @@ describe('every answer is checked against the description the API serves', () =>
     const path = `/v1/leads/${accepted.leadId}`;
     const read = await call('GET', path, { token: tokens()['irina.head'] ?? '' });
     const real: Exchange = { method: 'GET', path, ...read };
-    const { source: _dropped, ...withoutSource } = read.body;
+    const { attribution: _dropped, ...withoutAttribution } = read.body;
 
     // Act and assess: the real answer passes; each departure from the description is named.
     expect(contract.problems(real)).toEqual([]);
-    expect(contract.problems({ ...real, body: withoutSource })).toEqual([
-      expect.stringContaining("must have required property 'source'"),
+    expect(contract.problems({ ...real, body: withoutAttribution })).toEqual([
+      expect.stringContaining("must have required property 'attribution'"),
     ]);
     expect(contract.problems({ ...real, body: { ...read.body, unannounced: true } })).toEqual([
       expect.stringContaining('must NOT have additional properties'),
