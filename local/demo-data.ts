@@ -38,6 +38,8 @@ export const DEMO_MANAGERS: PersonalManager[] = [
     capacity: 80,
     activeLeads: 0,
     active: true,
+    // Reads her emails in English: the demo shows both languages.
+    language: 'en',
   },
 ];
 

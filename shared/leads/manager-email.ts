@@ -1,93 +1,130 @@
+import { catalogs } from '../templates/catalog.ts';
+import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../templates/email.ts';
+import type { Locale } from '../templates/locale.ts';
+import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
+import { factorLine } from '../templates/score.ts';
 import type { Lead } from './lead.ts';
 import type { Email } from './ports.ts';
 import type { PersonalManager } from './routing.ts';
+import type { Score } from './scoring.ts';
+import { scoringConfig } from './scoring-config.ts';
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Everything a prospect typed is untrusted: it is escaped before it goes into a manager's mailbox. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-
-const label = (value: string) => value.replaceAll('_', ' ');
+export { escapeHtml } from '../templates/render.ts';
 
 /** The header that carries the notification's claim id, so every copy of one notification can be matched. */
 export const NOTIFICATION_HEADER = 'X-Attract-Notification';
 
-/** The warning on a possible repeat, Russian first: an earlier attempt may have sent the same email. */
-export const POSSIBLE_REPEAT = {
-  subject: 'Возможно, повторно / Possibly a repeat',
-  ru: 'Возможно, вы уже получили это письмо: предыдущая попытка отправки могла пройти. Это то же уведомление, а не новый лид.',
-  en: 'You may have received this email already: an earlier attempt to send it may have gone through. It is the same notification, not a new lead.',
+const repeatWarning = (locale: Locale) => ({
+  subject: catalogs[locale].common.possibleRepeatSubject,
+  text: catalogs[locale].managerEmail.possibleRepeat,
+});
+
+/** The manager email's warning on a possible repeat, per language: the subject's prefix and the first line. */
+export const POSSIBLE_REPEAT: Readonly<Record<Locale, { subject: string; text: string }>> = {
+  ru: repeatWarning('ru'),
+  en: repeatWarning('en'),
 };
 
 /** Which notification this email is, and whether an earlier attempt may already have sent it. */
 export type NotificationMark = { claimId: string; possibleRepeat: boolean };
 
-/** The email that hands a lead to its personal manager: who, what they want, and why it scored as it did. */
-export function managerNotification(lead: Lead, manager: PersonalManager, mark?: NotificationMark): Email {
-  const kind =
-    lead.assignment?.kind === 'existing_client' ? 'An enquiry from your client' : 'A new lead for you';
-  const classText = lead.leadClass ? `${lead.leadClass} lead` : 'existing client';
-  const facts: [string, string | undefined][] = [
-    ['Company', lead.company.name],
-    ['Tax ID (INN)', lead.company.inn],
-    ['Region code', lead.regionCode],
-    ['Size', lead.company.sizeBand],
-    ['Industry', lead.company.industry && label(lead.company.industry)],
-    ['Products of interest', lead.products.map(label).join(', ')],
-    ['Contact', [lead.contact.name, lead.contact.position].filter(Boolean).join(', ')],
-    ['Email', lead.contact.email],
-    ['Phone', lead.contact.phone],
-    ['Channel', label(lead.attribution.channel)],
-    ['Message', lead.message],
-    ['Lead id', lead.leadId],
-  ];
-  const shown = facts.filter((f): f is [string, string] => Boolean(f[1]));
-  const breakdown = lead.score?.breakdown ?? [];
+/** What a staff notification says; the claim mark adds its header and, on a possible repeat, its warning. */
+export type NotificationParts = {
+  to: string;
+  subject: string;
+  htmlBody: string;
+  textLines: readonly string[];
+  /** What a possible repeat says it is a repeat of (this notification, not a new lead or enquiry). */
+  repeatWarning: string;
+};
 
-  const repeat = mark?.possibleRepeat
-    ? `<p><strong>${escapeHtml(POSSIBLE_REPEAT.ru)}</strong><br>${escapeHtml(POSSIBLE_REPEAT.en)}</p>\n`
-    : '';
-  const html = `<!doctype html><html><body style="font-family:sans-serif">
-${repeat}<p>${escapeHtml(manager.name)}, ${escapeHtml(kind.toLowerCase())}: <strong>${escapeHtml(lead.company.name)}</strong>.</p>
-<table>${shown.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-${
-  lead.score
-    ? `<h3>Score ${lead.score.total} of 100 (${escapeHtml(classText)})</h3>
-<table><tr><th align="left">Factor</th><th align="left">Value</th><th align="right">Points</th><th align="left">Why</th></tr>
-${breakdown.map((f) => `<tr><td>${escapeHtml(f.factor)}</td><td>${escapeHtml(f.value)}</td><td align="right">${f.points}</td><td>${escapeHtml(f.explanation)}</td></tr>`).join('\n')}
-</table><p>Scoring configuration ${escapeHtml(lead.score.configVersion)}.</p>`
-    : ''
-}
-</body></html>`;
-
-  const text = [
-    ...(mark?.possibleRepeat ? [POSSIBLE_REPEAT.ru, POSSIBLE_REPEAT.en, ''] : []),
-    `${manager.name}, ${kind.toLowerCase()}: ${lead.company.name}.`,
-    '',
-    ...shown.map(([k, v]) => `${k}: ${v}`),
-    ...(lead.score
-      ? [
-          '',
-          `Score ${lead.score.total} of 100 (${classText}), configuration ${lead.score.configVersion}:`,
-          ...breakdown.map((f) => `- ${f.factor} = ${f.value}: ${f.points} points (${f.explanation})`),
-        ]
-      : []),
-  ].join('\n');
-
-  const subject = `${kind}: ${lead.company.name} (${classText})`;
+/** A staff notification in one language, the possible-repeat warning first, the claim id in a header and a tag. */
+export function notificationEmail(t: Templates, parts: NotificationParts, mark?: NotificationMark): Email {
+  const repeat = mark?.possibleRepeat === true;
+  const subjectPrefix = repeat ? `${t.catalog.common.possibleRepeatSubject}: ` : '';
   return {
-    to: manager.email,
-    subject: mark?.possibleRepeat ? `${POSSIBLE_REPEAT.subject}: ${subject}` : subject,
-    html,
-    text,
+    to: parts.to,
+    subject: `${subjectPrefix}${parts.subject}`,
+    html: htmlDocument(
+      t.locale,
+      `${repeat ? `<p><strong>${escapeHtml(parts.repeatWarning)}</strong></p>\n` : ''}${parts.htmlBody}`,
+    ),
+    text: [...(repeat ? [parts.repeatWarning, ''] : []), ...parts.textLines].join('\n'),
     ...(mark
       ? { headers: { [NOTIFICATION_HEADER]: mark.claimId }, tags: { notification: mark.claimId } }
       : {}),
   };
+}
+
+/** The regions a score's configuration lists, when that configuration is the one in force here. */
+function listedRegions(score: Score): ReadonlySet<string> | undefined {
+  if (score.configVersion !== scoringConfig.version) return undefined;
+  return new Set(Object.keys(scoringConfig.factors.region.fractions));
+}
+
+function scoreParts(t: Templates, score: Score, classText: string): { html: string; text: string[] } {
+  const s = t.catalog.managerEmail.score;
+  const regions = listedRegions(score);
+  const lines = score.breakdown.map((f) => factorLine(t, f, regions));
+  const heading = t.text(s.heading, { total: score.total, class: classText });
+  const configuration = t.text(s.configuration, { version: score.configVersion });
+  const cell = (text: string, align = '') => `<td${align}>${escapeHtml(text)}</td>`;
+  const header = [s.factor, s.value, s.points, s.why].map((h) => `<th align="left">${escapeHtml(h)}</th>`);
+  const html = `<h3>${escapeHtml(heading)}</h3>
+<table><tr>${header.join('')}</tr>
+${lines.map((l) => `<tr>${cell(l.factor)}${cell(l.value)}${cell(l.points, ' align="right"')}${cell(l.why)}</tr>`).join('\n')}
+</table>${paragraph(configuration)}`;
+  const text = [
+    '',
+    heading,
+    ...lines.map((l) => `- ${t.text(s.line, { ...l, points: l.pointsCounted })}`),
+    configuration,
+  ];
+  return { html, text };
+}
+
+/** The email that hands a lead to its personal manager, in the manager's language: who, what, and why it scored so. */
+export function managerNotification(lead: Lead, manager: PersonalManager, mark?: NotificationMark): Email {
+  const t = templatesFor(manager.language);
+  const m = t.catalog.managerEmail;
+  const { labels } = t.catalog;
+  const kind = lead.assignment?.kind === 'existing_client' ? 'existingClient' : 'acquisition';
+  const classText = lead.leadClass
+    ? t.text(m.leadClass, { leadClass: labels.leadClass[lead.leadClass] })
+    : m.existingClient;
+  const { company, contact } = lead;
+  const facts: Fact[] = [
+    [m.facts.company, company.name],
+    [m.facts.inn, company.inn],
+    [m.facts.regionCode, lead.regionCode],
+    [m.facts.sizeBand, company.sizeBand && labels.sizeBand[company.sizeBand]],
+    [m.facts.industry, company.industry && labels.industry[company.industry]],
+    [m.facts.website, company.website],
+    [m.facts.products, t.list(lead.products.map((p) => labels.product[p]))],
+    [m.facts.contact, [contact.name, contact.position].filter(Boolean).join(', ')],
+    [m.facts.email, contact.email],
+    [m.facts.phone, contact.phone],
+    [m.facts.channel, labels.channel[lead.attribution.channel]],
+    [m.facts.message, lead.message],
+    [m.facts.receivedAt, t.dateTime(lead.receivedAt)],
+    [m.facts.leadId, lead.leadId],
+  ];
+  const greeting = { manager: manager.name, company: company.name };
+  const score = lead.score && scoreParts(t, lead.score, classText);
+
+  return notificationEmail(
+    t,
+    {
+      to: manager.email,
+      subject: t.text(m.subject[kind], { company: company.name, class: classText }),
+      htmlBody: [
+        `<p>${t.html(m.greeting[kind], { ...greeting, company: markup(`<strong>${escapeHtml(company.name)}</strong>`) })}</p>`,
+        factsHtml(facts),
+        ...(score ? [score.html] : []),
+      ].join('\n'),
+      textLines: [t.text(m.greeting[kind], greeting), '', ...factsText(facts), ...(score?.text ?? [])],
+      repeatWarning: m.possibleRepeat,
+    },
+    mark,
+  );
 }

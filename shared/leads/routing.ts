@@ -1,3 +1,4 @@
+import type { Locale } from '../templates/locale.ts';
 import type { Product, SizeBand } from './lead-submission.ts';
 
 export const SEGMENTS = ['corporate', 'mid_market', 'small_business'] as const;
@@ -23,6 +24,8 @@ export type PersonalManager = {
   capacity: number;
   activeLeads: number;
   active: boolean;
+  /** The language of the emails this manager reads; absent means Russian. */
+  language?: Locale;
 };
 
 export type RoutingNeed = { segment: Segment; regionCode: string; products: readonly Product[] };

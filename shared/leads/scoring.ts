@@ -16,6 +16,9 @@ export type ScoreFactor = {
   explanation: string;
 };
 
+/** How a factor's value is stored when nothing was given, and how several values are joined: emails read them back. */
+export const FACTOR_VALUE = { notGiven: 'not given', none: 'none', separator: ', ' } as const;
+
 export type Score = { total: number; configVersion: string; breakdown: ScoreFactor[] };
 
 export type ScoringInput = {
@@ -76,7 +79,7 @@ function fromTable<K extends string>(table: Table<K>, value: K | undefined): num
 export function scoreLead(input: ScoringInput, config: ScoringConfig): Score {
   const { factors } = config;
   const region = factors.region.fractions[input.regionCode];
-  const products = input.products.join(', ') || 'none';
+  const products = input.products.join(FACTOR_VALUE.separator) || FACTOR_VALUE.none;
   const present = {
     phone: input.hasPhone,
     message: input.hasMessage,
@@ -89,17 +92,17 @@ export function scoreLead(input: ScoringInput, config: ScoringConfig): Score {
   const breakdown = [
     factor(
       'sizeBand',
-      input.sizeBand ?? 'not given',
+      input.sizeBand ?? FACTOR_VALUE.notGiven,
       factors.sizeBand.weight,
       fromTable(factors.sizeBand, input.sizeBand),
-      `Company size ${input.sizeBand ?? 'not given'}`,
+      `Company size ${input.sizeBand ?? FACTOR_VALUE.notGiven}`,
     ),
     factor(
       'industry',
-      input.industry ?? 'not given',
+      input.industry ?? FACTOR_VALUE.notGiven,
       factors.industry.weight,
       fromTable(factors.industry, input.industry),
-      `Industry ${input.industry ?? 'not given'}`,
+      `Industry ${input.industry ?? FACTOR_VALUE.notGiven}`,
     ),
     factor(
       'region',
@@ -128,13 +131,13 @@ export function scoreLead(input: ScoringInput, config: ScoringConfig): Score {
     ),
     factor(
       'completeness',
-      given.join(', ') || 'none',
+      given.join(FACTOR_VALUE.separator) || FACTOR_VALUE.none,
       factors.completeness.weight,
       Math.min(
         1,
         given.reduce((sum, item) => sum + factors.completeness.shares[item], 0),
       ),
-      `Optional details given: ${given.join(', ') || 'none'}`,
+      `Optional details given: ${given.join(FACTOR_VALUE.separator) || FACTOR_VALUE.none}`,
     ),
   ];
   const total = round(

@@ -4,6 +4,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { LEAD_EVENT_SOURCE, LEAD_EVENTS, type LeadEventType } from '#events/lead-events.ts';
 import { DEMO_CLIENTS, DEMO_MANAGERS } from '#local/demo-data.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
+import type { ScoringFactorName } from '#shared/leads/scoring-config.ts';
+import { catalogs } from '#shared/templates/catalog.ts';
 import {
   call,
   clientAddress,
@@ -59,9 +61,19 @@ describe('a web lead, end to end', () => {
     expect(email.to).toContain(manager?.email);
     expect(email.html).toContain('Romashka &lt;b&gt;&amp;&lt;/b&gt; &quot;Partners&quot;');
     expect(email.html).not.toContain('<b>&</b>');
-    expect(email.html).toContain(`Score ${lead.score.total} of 100`);
+    // In the manager's language: Russian unless the directory says otherwise (one demo manager reads English).
+    const language = manager?.language ?? 'ru';
+    const expected =
+      language === 'en'
+        ? { subject: 'A new lead for you: ', score: `Score ${lead.score.total} of 100` }
+        : { subject: 'Новый лид: ', score: `Оценка ${String(lead.score.total).replace('.', ',')} из 100` };
+    expect(email.subject.startsWith(expected.subject)).toBe(true);
+    expect(email.html).toContain(`<html lang="${language}">`);
+    expect(email.html).toContain(expected.score);
     for (const factor of lead.score.breakdown)
-      expect(email.text).toContain(`${factor.factor} = ${factor.value}`);
+      expect(email.text).toContain(
+        `- ${catalogs[language].labels.scoringFactor[factor.factor as ScoringFactorName]}: `,
+      );
 
     // The bus carried the lead's events, each satisfying the contract consumers code against.
     const onBus = await eventually(async () => {

@@ -105,7 +105,7 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
       async () => (await mailbox()).find((m) => m.html.includes(body.leadId)),
       'the manager email after the sweep',
     );
-    expect(delivered.subject).toContain('lead');
+    expect(delivered.subject).toMatch(/^(Новый лид|A new lead for you): /);
     // Swept once, the lead is no longer pending: a second sweep starts nothing for it.
     const again = await call('POST', `/__local/functions/${sweeper?.name}/invoke`, {
       body: { graceMinutes: 0 },

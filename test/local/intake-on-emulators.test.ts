@@ -84,9 +84,9 @@ describe('the manager email on DynamoDB Local and the SES v2 emulator', () => {
     const claimIds = emails.map((m) => m.headers?.find((h) => h.name === NOTIFICATION_HEADER)?.value);
     expect(claimIds[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(claimIds[1]).toBe(claimIds[0]);
-    expect(emails[0]?.subject).not.toContain(POSSIBLE_REPEAT.subject);
-    expect(emails[1]?.subject.startsWith(POSSIBLE_REPEAT.subject)).toBe(true);
-    expect(emails[1]?.body.text?.startsWith(POSSIBLE_REPEAT.ru)).toBe(true);
+    expect(emails[0]?.subject).not.toContain(POSSIBLE_REPEAT.ru.subject);
+    expect(emails[1]?.subject.startsWith(POSSIBLE_REPEAT.ru.subject)).toBe(true);
+    expect(emails[1]?.body.text?.startsWith(POSSIBLE_REPEAT.ru.text)).toBe(true);
     expect(retried).toEqual({
       kind: 'sent',
       messageId: emails[1]?.messageId,

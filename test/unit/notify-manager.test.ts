@@ -47,7 +47,7 @@ describe('notifyManager', () => {
     expect(mail.sent).toHaveLength(1);
     const [email] = mail.sent;
     expect(email?.to).toBe(manager.email);
-    expect(email?.subject).not.toContain(POSSIBLE_REPEAT.subject);
+    expect(email?.subject).not.toContain(POSSIBLE_REPEAT.ru.subject);
     const claimId = email?.headers?.[NOTIFICATION_HEADER];
     expect(claimId).toMatch(/^[0-9a-f-]{36}$/);
     expect(email?.tags).toEqual({ notification: claimId });
@@ -79,9 +79,9 @@ describe('notifyManager', () => {
     const [first, second] = mail.sent;
     expect(mail.sent).toHaveLength(2);
     expect(second?.headers?.[NOTIFICATION_HEADER]).toBe(first?.headers?.[NOTIFICATION_HEADER]);
-    expect(second?.subject.startsWith(POSSIBLE_REPEAT.subject)).toBe(true);
-    expect(second?.text.startsWith(POSSIBLE_REPEAT.ru)).toBe(true);
-    expect(first?.subject).not.toContain(POSSIBLE_REPEAT.subject);
+    expect(second?.subject.startsWith(POSSIBLE_REPEAT.ru.subject)).toBe(true);
+    expect(second?.text.startsWith(POSSIBLE_REPEAT.ru.text)).toBe(true);
+    expect(first?.subject).not.toContain(POSSIBLE_REPEAT.ru.subject);
     expect(bank.notification(lead.leadId, manager.managerId)).toMatchObject({
       status: 'sent',
       attempts: 2,

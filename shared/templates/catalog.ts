@@ -1,0 +1,45 @@
+import type { DuplicateKey } from '../leads/lead.ts';
+import type { Channel, Industry, Product, SizeBand } from '../leads/lead-submission.ts';
+import type { LeadClass } from '../leads/scoring.ts';
+import type { CompletenessItem, ScoringFactorName } from '../leads/scoring-config.ts';
+import { en } from './en.ts';
+import type { Locale } from './locale.ts';
+import { ru } from './ru.ts';
+
+/** The forms of a counted phrase, by Intl plural category; `other` is the fallback every language has. */
+export type Plural = { plural: { other: string } & Partial<Record<Intl.LDMLPluralRule, string>> };
+
+/** A label for every value of the domain's enums: a value added to an enum without its label does not compile. */
+export type Labels = {
+  product: Record<Product, string>;
+  channel: Record<Channel, string>;
+  industry: Record<Industry, string>;
+  sizeBand: Record<SizeBand, string>;
+  leadClass: Record<LeadClass, string>;
+  scoringFactor: Record<ScoringFactorName, string>;
+  completenessItem: Record<CompletenessItem, string>;
+  matchedBy: Record<DuplicateKey['kind'], string>;
+};
+
+type Entry = string | Plural | { [key: string]: Entry };
+
+/** What the Russian catalog must satisfy; every other language must then have exactly its keys. */
+export type CatalogShape = {
+  labels: Labels;
+  common: {
+    staffTime: string;
+    possibleRepeatSubject: string;
+    notGiven: string;
+    none: string;
+    [key: string]: Entry;
+  };
+  [section: string]: Entry;
+};
+
+/** The catalog's keys with any string or plural forms as values: each language has its own plural categories. */
+type Widen<T> = T extends string ? string : T extends Plural ? Plural : { [K in keyof T]: Widen<T[K]> };
+
+/** Russian is the source: a key it has and another language lacks (or the reverse) is a compile error. */
+export type Catalog = Widen<typeof ru>;
+
+export const catalogs: Readonly<Record<Locale, Catalog>> = { ru, en };
