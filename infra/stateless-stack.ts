@@ -7,8 +7,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
+import { apiRoutes } from '#shared/http/routes.ts';
 import type { DeploymentConfig } from './config.ts';
-import { AttractApi, HttpMethod } from './constructs/attract-api.ts';
+import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
 import { Operations } from './constructs/operations.ts';
@@ -80,16 +81,15 @@ export class AttractStatelessStack extends Stack {
       operations,
       allowedOrigins: config.allowedOrigins,
     });
-    api.publicRoute(HttpMethod.POST, '/v1/leads', leadIntake.captureLead);
-    api.staffRoute(HttpMethod.GET, '/v1/leads/{leadId}', leadIntake.readLead);
-    api.staffRoute(HttpMethod.GET, '/v1/leads/{leadId}/reads', leadIntake.listLeadReads);
-    api.publicRoute(
-      HttpMethod.GET,
-      '/openapi.json',
-      new AttractFunction(this, 'DescribeApi', {
+    // The routes are the route table's; each function key maps to the construct that serves it.
+    api.addRoutes(apiRoutes(), {
+      captureLead: leadIntake.captureLead,
+      readLead: leadIntake.readLead,
+      listLeadReads: leadIntake.listLeadReads,
+      describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
-        description: 'GET /openapi.json: the OpenAPI document generated from the zod schemas',
+        description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',
       }),
-    );
+    });
   }
 }

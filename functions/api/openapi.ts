@@ -1,9 +1,10 @@
-import { apiHandler, json } from '#shared/http/api.ts';
+import { apiHandler, reply } from '#shared/http/api.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
 
 const document = openApiDocument();
 
-/** GET /openapi.json (public): the API description, generated from the zod schemas. */
+/** GET /openapi.json (public): the API description, generated from the route table and its zod schemas. */
 export const handler = apiHandler(async () =>
-  json(200, document, { 'cache-control': 'public, max-age=300' }),
+  reply(API_ROUTES.describeApi, 200, document, { 'cache-control': 'public, max-age=300' }),
 );

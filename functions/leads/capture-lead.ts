@@ -2,7 +2,8 @@ import { clientAddressOf, trustedProxiesOf } from '#shared/access/client-address
 import { Keys } from '#shared/access/keys.ts';
 import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { captureDeps } from '#shared/composition.ts';
-import { apiHandler, HttpError, json, jsonBody } from '#shared/http/api.ts';
+import { apiHandler, HttpError, jsonBody, reply } from '#shared/http/api.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { logger, optionalSetting } from '#shared/runtime.ts';
 
@@ -30,7 +31,7 @@ export const handler = apiHandler(
     switch (answer.kind) {
       case 'accepted':
         logger.info('Lead submission accepted', { leadId: answer.leadId, outcome: answer.outcome });
-        return json(202, { leadId: answer.leadId });
+        return reply(API_ROUTES.submitLead, 202, { leadId: answer.leadId });
       case 'invalid':
         throw new HttpError(400, 'validation_failed', 'The enquiry has invalid fields', {
           issues: answer.issues,

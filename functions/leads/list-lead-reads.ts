@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LeadReadsQuery } from '#shared/access/lead-reads.ts';
 import { leadReads } from '#shared/composition.ts';
-import { apiHandler, HttpError, json, staffOnly } from '#shared/http/api.ts';
+import { apiHandler, HttpError, reply, staffOnly } from '#shared/http/api.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
 
 const reads = leadReads();
 
@@ -16,7 +17,7 @@ export const handler = apiHandler(
         issues: query.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })),
       });
     }
-    return json(200, await reads.list(leadId.data, query.data));
+    return reply(API_ROUTES.listLeadReads, 200, await reads.list(leadId.data, query.data));
   },
   staffOnly(['compliance_officer']),
 );

@@ -1,5 +1,6 @@
 import { readLeadDeps } from '#shared/composition.ts';
-import { apiHandler, HttpError, json, staffOnly } from '#shared/http/api.ts';
+import { apiHandler, HttpError, reply, staffOnly } from '#shared/http/api.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
 import { readLead } from '#shared/leads/read-lead.ts';
 
 const deps = readLeadDeps();
@@ -14,7 +15,7 @@ export const handler = apiHandler(
         : undefined;
     // A manager asking for someone else's lead learns nothing about whether it exists.
     if (!view) throw new HttpError(404, 'not_found', 'No such lead');
-    return json(200, view);
+    return reply(API_ROUTES.readLead, 200, view);
   },
   staffOnly(['head_of_unit', 'campaign_manager', 'compliance_officer', 'personal_manager']),
 );

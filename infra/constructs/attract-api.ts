@@ -12,6 +12,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { ApiRoute, RouteFunction } from '#shared/http/routes.ts';
 import type { Operations } from './operations.ts';
 
 export interface AttractApiProps {
@@ -79,8 +80,20 @@ export class AttractApi extends Construct {
     );
   }
 
+  /**
+   * Adds the routes of the route table (shared/http/routes.ts), each served by the function its key names;
+   * the OpenAPI document is generated from the same table, so the two cannot disagree.
+   */
+  addRoutes(routes: readonly ApiRoute[], functions: Record<RouteFunction, IFunction>): void {
+    for (const route of routes) {
+      const method = HttpMethod[route.method];
+      if (route.access === 'public') this.publicRoute(method, route.path, functions[route.function]);
+      else this.staffRoute(method, route.path, functions[route.function]);
+    }
+  }
+
   /** A route anyone may call: prospects' forms and the API description. */
-  publicRoute(method: HttpMethod, path: string, fn: IFunction): void {
+  private publicRoute(method: HttpMethod, path: string, fn: IFunction): void {
     for (const route of this.httpApi.addRoutes({
       path,
       methods: [method],
@@ -94,7 +107,7 @@ export class AttractApi extends Construct {
   }
 
   /** A route for signed-in staff; the handler checks the role. */
-  staffRoute(method: HttpMethod, path: string, fn: IFunction): void {
+  private staffRoute(method: HttpMethod, path: string, fn: IFunction): void {
     this.httpApi.addRoutes({
       path,
       methods: [method],
@@ -107,5 +120,3 @@ export class AttractApi extends Construct {
     return new HttpLambdaIntegration(`${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, fn);
   }
 }
-
-export { HttpMethod };

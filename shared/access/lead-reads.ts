@@ -7,7 +7,7 @@ import type { StaffMember } from './roles.ts';
  * and compliance officers can look the record up.
  */
 export const LeadRead = z
-  .object({
+  .strictObject({
     leadId: z.uuid(),
     readerId: z.string().meta({ description: 'The staff member (the token subject)' }),
     roles: z.array(z.string()),
@@ -17,8 +17,9 @@ export const LeadRead = z
   .meta({ id: 'LeadRead' });
 export type LeadRead = z.infer<typeof LeadRead>;
 
+/** What `GET /v1/leads/{leadId}/reads` answers; strict, so the published schema names every field. */
 export const LeadReadsPage = z
-  .object({
+  .strictObject({
     reads: z.array(LeadRead),
     next: z.string().optional().meta({ description: 'Pass as `after` for the next page' }),
   })

@@ -6,39 +6,34 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import type { z } from 'zod';
 import { type Role, type StaffMember, staffMemberFromClaims } from '../access/roles.ts';
 import { logger } from '../runtime.ts';
+import { errorBody, HttpError } from './errors.ts';
+import type { ApiRoute } from './routes.ts';
+
+export { HttpError, type Issue } from './errors.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & { jsonBody?: unknown; staff?: StaffMember };
 export type ApiResult = APIGatewayProxyStructuredResultV2;
-export type Issue = { path: string; message: string };
-
-/** An answer other than success; the error middleware turns it into a JSON response. */
-export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly issues?: Issue[];
-  readonly headers?: Record<string, string>;
-
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    extra: { issues?: Issue[]; headers?: Record<string, string> } = {},
-  ) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    if (extra.issues) this.issues = extra.issues;
-    if (extra.headers) this.headers = extra.headers;
-  }
-}
-
 export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
   statusCode,
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(body),
 });
+
+/**
+ * A route's answer, typed by the route table: only a status the route declares, with a body its schema
+ * accepts, so a handler cannot drift from the published description.
+ */
+export function reply<R extends ApiRoute, S extends keyof R['responses'] & number>(
+  _route: R,
+  status: S,
+  body: z.input<NonNullable<R['responses'][S]>['schema']>,
+  headers: Record<string, string> = {},
+): ApiResult {
+  return json(status, body, headers);
+}
 
 /** Errors become JSON; unknown ones become a bare 500 whose details stay in the log. */
 const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
@@ -47,13 +42,7 @@ const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
     if (error instanceof HttpError) {
       request.response = json(
         error.status,
-        {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.issues ? { issues: error.issues } : {}),
-          },
-        },
+        errorBody(error.code, error.message, error.issues),
         error.headers,
       );
       return;
@@ -64,9 +53,7 @@ const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
           ? { name: error.name, message: error.message, stack: error.stack }
           : String(error),
     });
-    request.response = json(500, {
-      error: { code: 'internal_error', message: 'Something went wrong on our side' },
-    });
+    request.response = json(500, errorBody('internal_error', 'Something went wrong on our side'));
   },
 });
 

@@ -1,155 +1,99 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
-import { LEAD_STATUSES, TIMELINE_KINDS } from '../leads/lead.ts';
-import { LeadSubmission, PublishedLeadSubmission } from '../leads/lead-submission.ts';
-import { LEAD_CLASSES } from '../leads/scoring.ts';
+import { ErrorBody, GatewayError } from './errors.ts';
+import { type Answer, type ApiRoute, apiRoutes } from './routes.ts';
 
-const ErrorResponse = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+type Said = Answer & { by: 'Attract' | 'API Gateway' };
+
+/** What API Gateway answers on a route before (or instead of) its function: these no handler can reshape. */
+function gatewayAnswers(route: ApiRoute): [number, Said][] {
+  const gateway = (description: string, headers?: z.ZodObject): Said => ({
+    description,
+    schema: GatewayError,
+    by: 'API Gateway',
+    ...(headers ? { headers } : {}),
+  });
+  const challenge = z.object({
+    'www-authenticate': z.string().meta({
+      description:
+        '`Bearer` when no token was sent; otherwise `Bearer scope="" error="invalid_token" error_description="..."`',
     }),
-  })
-  .meta({ id: 'Error', description: 'Every 4xx and 5xx answer; `issues` name the fields at fault' });
+  });
+  const answers: [number, Said][] = [
+    [429, gateway("Over the stage's rate or burst limit")],
+    [500, gateway('The function failed or timed out')],
+  ];
+  if (route.access === 'staff') {
+    answers.push([
+      401,
+      gateway('The token is missing, expired, not yet valid, or not for this API', challenge),
+    ]);
+  }
+  if (route.request?.body) answers.push([413, gateway('The body is over 10 MB')]);
+  return answers;
+}
 
-/** What API Gateway answers itself (an HTTP API cannot reshape these): a refused token, throttling, no route. */
-const GatewayError = z.object({ message: z.string() }).meta({
-  id: 'GatewayError',
-  description:
-    'Answered by API Gateway itself, not by Attract: `Unauthorized` (the JWT authorizer refused the token), `Too Many Requests` (stage throttling), `Not Found` (no such route)',
-});
-
-const LeadAccepted = z.object({ leadId: z.uuid() }).meta({ id: 'LeadAccepted' });
-
-const LeadView = z
-  .object({
-    leadId: z.uuid(),
-    status: z.enum(LEAD_STATUSES),
-    receivedAt: z.iso.datetime(),
-    leadClass: z.enum(LEAD_CLASSES).nullable(),
-    score: z
-      .object({
-        total: z.number(),
-        configVersion: z.string(),
-        breakdown: z.array(
-          z.object({
-            factor: z.string(),
-            value: z.string(),
-            weight: z.number(),
-            fraction: z.number(),
-            points: z.number(),
-            explanation: z.string(),
-          }),
-        ),
-      })
-      .nullable(),
-    assignedManager: z
-      .object({
-        managerId: z.string(),
-        kind: z.enum(['acquisition', 'existing_client']),
-        assignedAt: z.iso.datetime(),
-      })
-      .nullable(),
-    failure: z
-      .object({ error: z.string(), at: z.iso.datetime() })
-      .nullable()
-      .meta({ description: 'Set while the intake has failed: the error name only; a new run clears it' }),
-    company: LeadSubmission.shape.company,
-    contact: LeadSubmission.shape.contact,
-    products: LeadSubmission.shape.products,
-    message: z.string().nullable(),
-    touchCount: z.number().int(),
-    timeline: z.array(
-      z.object({
-        at: z.iso.datetime(),
-        kind: z.enum(TIMELINE_KINDS),
-        summary: z.string(),
-        details: z.record(z.string(), z.unknown()).optional(),
-      }),
-    ),
-  })
-  .meta({ id: 'LeadView' });
-
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((code) => [
-      code,
-      { description: String(code), content: { 'application/json': { schema: ErrorResponse } } },
-    ]),
+/** Answers given on one status by both Attract and the gateway become one response with either body. */
+function merged(answers: Said[]): ResponseConfig {
+  const [first, ...rest] = answers;
+  if (!first) throw new Error('No answer to describe');
+  const schema = rest.length ? z.union([first.schema, ...rest.map((a) => a.schema)]) : first.schema;
+  const names = new Set(answers.flatMap((a) => Object.keys(a.headers?.shape ?? {})));
+  const headers = Object.fromEntries(
+    [...names].map((name) => {
+      const carried = answers.map((a) => a.headers?.shape[name] as z.ZodType | undefined);
+      const schema = carried.find((h) => h !== undefined) ?? z.string();
+      // A header only some of the answers carry is optional in the merged response.
+      return [name, carried.every((h) => h !== undefined) ? schema : schema.optional()];
+    }),
   );
+  return {
+    description: answers.map((a) => (rest.length ? `${a.by}: ${a.description}` : a.description)).join('. '),
+    ...(names.size ? { headers: z.object(headers) } : {}),
+    content: { 'application/json': { schema } },
+  };
+}
 
-/** The JWT authorizer's refusal: 401 with a Bearer challenge saying why. */
-const refusedToken = {
-  401: {
-    description:
-      'The token is missing, expired, not yet valid, or not for this API (answered by API Gateway)',
-    headers: {
-      'www-authenticate': {
-        description:
-          '`Bearer` when no token was sent; otherwise `Bearer scope="" error="invalid_token" error_description="..."`',
-        schema: { type: 'string' as const },
-      },
-    },
-    content: { 'application/json': { schema: GatewayError } },
-  },
-};
+function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
+  const byStatus = new Map<number, Said[]>();
+  const add = (status: number, said: Said) => byStatus.set(status, [...(byStatus.get(status) ?? []), said]);
+  for (const [status, answer] of Object.entries(route.responses))
+    add(Number(status), { ...answer, by: 'Attract' });
+  // The handler pipeline (api.ts) answers any unexpected failure itself, on every route.
+  add(500, { description: 'Something went wrong on our side', schema: ErrorBody, by: 'Attract' });
+  for (const [status, said] of gatewayAnswers(route)) add(status, said);
+  return Object.fromEntries(
+    [...byStatus].sort(([a], [b]) => a - b).map(([status, answers]) => [String(status), merged(answers)]),
+  );
+}
 
-/** The OpenAPI document of the Attract API, generated from the same zod schemas the handlers enforce. */
+/** The OpenAPI document of the Attract API, generated from the route table and the handlers' own schemas. */
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'staffToken', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
+    description: 'A Cognito ID or access token of a member of staff',
   });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/leads',
-    summary: "Submit a company's enquiry (public web form)",
-    request: {
-      headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
-      body: { required: true, content: { 'application/json': { schema: PublishedLeadSubmission } } },
-    },
-    responses: {
-      202: {
-        description: 'Accepted; a repeat of an earlier enquiry answers with the same leadId',
-        content: { 'application/json': { schema: LeadAccepted } },
+  for (const route of apiRoutes()) {
+    const { params, query, headers, body } = route.request ?? {};
+    registry.registerPath({
+      method: route.method === 'GET' ? 'get' : 'post',
+      path: route.path,
+      operationId: route.operationId,
+      summary: route.summary,
+      // Public routes say so explicitly: no token is needed, none is checked.
+      security: route.access === 'staff' ? [{ [bearer.name]: [] }] : [],
+      request: {
+        ...(params ? { params } : {}),
+        ...(query ? { query } : {}),
+        ...(headers ? { headers } : {}),
+        ...(body ? { body: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       },
-      ...errors(400, 409, 413, 415),
-      429: {
-        description:
-          'Too many submissions from this client (Attract, with `retry-after`), or stage throttling (API Gateway)',
-        content: { 'application/json': { schema: z.union([ErrorResponse, GatewayError]) } },
-      },
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/leads/{leadId}',
-    summary: 'Read a lead: status, class, score breakdown, assigned manager, timeline',
-    security: [{ [bearer.name]: [] }],
-    request: { params: z.object({ leadId: z.uuid() }) },
-    responses: {
-      200: { description: 'The lead', content: { 'application/json': { schema: LeadView } } },
-      ...refusedToken,
-      ...errors(403, 404),
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/leads/{leadId}/reads',
-    summary: 'Who read a lead and when, newest first (compliance officers)',
-    security: [{ [bearer.name]: [] }],
-    request: { params: z.object({ leadId: z.uuid() }), query: LeadReadsQuery },
-    responses: {
-      200: { description: 'A page of reads', content: { 'application/json': { schema: LeadReadsPage } } },
-      ...refusedToken,
-      ...errors(400, 403, 404),
-    },
-  });
+      responses: responsesOf(route),
+    });
+  }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -158,5 +102,23 @@ export function openApiDocument() {
       description:
         'Client acquisition for the bank\'s business-banking unit. A path or method not listed here is answered by API Gateway with 404 `{"message":"Not Found"}`.',
     },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'The deployed HTTP API named `attract` (stack AttractStateless)',
+        variables: {
+          apiId: {
+            default: 'a1b2c3d4e5',
+            description:
+              "Its id: `aws apigatewayv2 get-apis --query \"Items[?Name=='attract'].ApiId\"` in the deployment's account",
+          },
+          region: { default: 'eu-central-1', description: 'The region the stacks are deployed to' },
+        },
+      },
+      {
+        url: 'http://127.0.0.1:3000',
+        description: 'The local runtime (`npm start`; `ATTRACT_API_PORT` moves it)',
+      },
+    ],
   });
 }

@@ -1,6 +1,128 @@
+import { z } from 'zod';
 import type { StaffMember } from '../access/roles.ts';
-import { type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
+import { LEAD_STATUSES, type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
+import { CHANNELS, LeadSource, LeadSubmission } from './lead-submission.ts';
 import type { LeadRecord } from './ports.ts';
+import { SEGMENTS } from './routing.ts';
+import { LEAD_CLASSES } from './scoring.ts';
+import { ScoringConfig } from './scoring-config.ts';
+
+const Timestamp = z.iso.datetime();
+
+/** What `POST /v1/leads` answers: the lead's id, the same for a repeat of an earlier enquiry. */
+export const LeadAccepted = z.strictObject({ leadId: z.uuid() }).meta({ id: 'LeadAccepted' });
+
+export const LeadScore = z
+  .strictObject({
+    total: z.number(),
+    configVersion: z.string().meta({ description: 'The scoring configuration that produced this score' }),
+    breakdown: z.array(
+      z.strictObject({
+        factor: ScoringConfig.shape.factors.keyof(),
+        value: z.string(),
+        weight: z.number(),
+        fraction: z.number(),
+        points: z.number(),
+        explanation: z.string(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'LeadScore',
+    description: 'The sum of the factors, each with its weight, fraction and points',
+  });
+
+export const LeadTimelineEntry = z
+  .strictObject({
+    at: Timestamp,
+    kind: z.enum(TIMELINE_KINDS),
+    summary: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({
+    id: 'LeadTimelineEntry',
+    description: 'One line of the history: the summary for people, details for audit',
+  });
+
+/**
+ * How the lead reached the bank, as the bank established it (the Attribution of shared/leads/attribution.ts,
+ * which `leadView()`'s return type holds to this schema).
+ */
+export const LeadAttribution = z
+  .strictObject({
+    channel: z.enum(CHANNELS),
+    campaignId: z.string().optional(),
+    prospectId: z
+      .string()
+      .optional()
+      .meta({ description: 'The prospect a signed letter or invitation was addressed to' }),
+    referral: z
+      .strictObject({ code: z.string(), clientId: z.string(), managerId: z.string() })
+      .optional()
+      .meta({ description: 'The existing client whose referral code the prospect came with' }),
+    utm: LeadSource.shape.utm,
+    ignored: z
+      .array(
+        z.discriminatedUnion('claim', [
+          z.strictObject({
+            claim: z.literal('invitation'),
+            reason: z.enum(['expired', 'bad_signature', 'malformed']),
+          }),
+          z.strictObject({
+            claim: z.literal('referral_code'),
+            reason: z.enum(['unknown_code', 'inactive_referrer', 'self_referral']),
+          }),
+        ]),
+      )
+      .optional()
+      .meta({ description: 'Claims the form carried that the bank did not believe, and why' }),
+  })
+  .meta({
+    id: 'LeadAttribution',
+    description: 'How the lead reached the bank, established by the bank, never by the form',
+  });
+
+/**
+ * What `GET /v1/leads/{leadId}` answers: the published schema and the type `leadView()` must return, so
+ * the two cannot drift. The submitted parts are the submission's own schemas.
+ */
+export const LeadView = z
+  .strictObject({
+    leadId: z.uuid(),
+    status: z.enum(LEAD_STATUSES),
+    receivedAt: Timestamp,
+    leadClass: z.enum(LEAD_CLASSES).nullable(),
+    // A union, not .nullable(): the generator would mark the shared LeadScore component itself nullable.
+    score: z.union([LeadScore, z.null()]),
+    assignedManager: z
+      .strictObject({
+        managerId: z.string(),
+        kind: z.enum(['acquisition', 'existing_client']).meta({
+          description:
+            "`acquisition`: routed by skills and capacity; `existing_client`: the company's own manager",
+        }),
+        segment: z.enum(SEGMENTS).optional(),
+        assignedAt: Timestamp,
+      })
+      .nullable(),
+    existingClient: z
+      .strictObject({ clientId: z.string(), managerId: z.string() })
+      .nullable()
+      .meta({ description: 'The bank client this company already is, matched by its INN' }),
+    failure: z
+      .strictObject({ error: z.string(), at: Timestamp })
+      .nullable()
+      .meta({ description: 'Set while the intake has failed: the error name only; a new run clears it' }),
+    company: LeadSubmission.shape.company,
+    contact: LeadSubmission.shape.contact,
+    products: LeadSubmission.shape.products,
+    message: LeadSubmission.shape.message.unwrap().nullable(),
+    attribution: LeadAttribution,
+    consents: LeadSubmission.shape.consents,
+    touchCount: z.number().int().min(0).meta({ description: 'Later submissions recorded on this lead' }),
+    timeline: z.array(LeadTimelineEntry),
+  })
+  .meta({ id: 'LeadView', description: 'A lead as staff read it: its state and the reasons behind it' });
 
 /** A lead with its stored timeline entries, as people read it: in order, with the derived first entry. */
 export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
@@ -36,7 +158,7 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
 }
 
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
-export function leadView({ lead, timeline, touchCount }: LeadRecord) {
+export function leadView({ lead, timeline, touchCount }: LeadRecord): z.input<typeof LeadView> {
   return {
     leadId: lead.leadId,
     status: lead.status,

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { ApiContract } from './contract.ts';
 
 export const api = () => inject('api');
 export const tokens = () => inject('tokens');
@@ -16,15 +17,52 @@ export const tokens = () => inject('tokens');
 type Body = any;
 export type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: Body };
 
+type CallOptions = {
+  body?: string | object;
+  headers?: Record<string, string>;
+  from?: string;
+  token?: string;
+};
+
 /**
  * An HTTP call from a chosen loopback address: each test (or each simulated client) speaks from its own
  * 127.x address, so the per-client rate limit sees distinct clients, as it would on the internet.
+ * Every answer of the API is checked against the description it serves: a status, header or body the
+ * description does not allow fails the call, whatever the test then asserts.
  */
-export function call(
-  method: string,
-  path: string,
-  options: { body?: string | object; headers?: Record<string, string>; from?: string; token?: string } = {},
-): Promise<Reply> {
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  const reply = await send(method, path, options);
+  if (!outsideTheApi(method, path, options)) {
+    const problems = (await contract()).problems({ method, path, ...reply });
+    if (problems.length) {
+      throw new Error(
+        `${method} ${path} answered ${reply.status} outside the API description:\n- ${problems.join('\n- ')}\n` +
+          `body: ${JSON.stringify(reply.body).slice(0, 2000)}`,
+      );
+    }
+  }
+  return reply;
+}
+
+/**
+ * Answers the description does not cover, on purpose: the local runtime's own endpoints (`/health`,
+ * `/__local/...`, not part of the API) and CORS preflights, which API Gateway answers from its CORS
+ * configuration before any route.
+ */
+const outsideTheApi = (method: string, path: string, options: CallOptions) =>
+  path === '/health' ||
+  path.startsWith('/__local/') ||
+  (method === 'OPTIONS' && options.headers?.['access-control-request-method'] !== undefined);
+
+let described: Promise<ApiContract> | undefined;
+/** The description as the running API serves it, loaded once per test file. */
+const contract = () => {
+  described ??= send('GET', '/openapi.json', {}).then((reply) => ApiContract.of(reply.body as object));
+  return described;
+};
+
+/** The HTTP exchange itself, unchecked. */
+function send(method: string, path: string, options: CallOptions): Promise<Reply> {
   const url = new URL(path, api());
   const body =
     typeof options.body === 'string' ? options.body : options.body ? JSON.stringify(options.body) : undefined;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Every `code` an Attract error answer may carry; clients branch on these, never on the message. */
+export const ERROR_CODES = [
+  'validation_failed',
+  'malformed_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'idempotency_conflict',
+  'rate_limited',
+  'too_many_enquiries',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const FieldIssue = z.strictObject({
+  path: z.string().meta({ description: 'Where the fault is, e.g. `company.inn`, `query.limit`' }),
+  message: z.string(),
+});
+export type Issue = z.infer<typeof FieldIssue>;
+
+/** The body of every error Attract answers itself; the error middleware in api.ts builds it. */
+export const ErrorBody = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      issues: z.array(FieldIssue).optional(),
+    }),
+  })
+  .meta({
+    id: 'Error',
+    description: 'Every 4xx and 5xx answer of Attract; `issues` name the fields at fault',
+  });
+
+/** What API Gateway answers itself (an HTTP API cannot reshape these): a refused token, throttling, no route. */
+export const GatewayError = z.strictObject({ message: z.string() }).meta({
+  id: 'GatewayError',
+  description:
+    'Answered by API Gateway itself, not by Attract: `Unauthorized` (the JWT authorizer refused the token), `Too Many Requests` (stage throttling), `Not Found` (no such route), `Request Entity Too Large` (over 10 MB), `Internal Server Error` (the function failed)',
+});
+
+/** An answer other than success; the error middleware turns it into a JSON response. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly issues?: Issue[];
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    extra: { issues?: Issue[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    if (extra.issues) this.issues = extra.issues;
+    if (extra.headers) this.headers = extra.headers;
+  }
+}
+
+/** The JSON body of an error answer, typed by the schema the API description publishes. */
+export function errorBody(code: ErrorCode, message: string, issues?: Issue[]): z.input<typeof ErrorBody> {
+  return { error: { code, message, ...(issues ? { issues } : {}) } };
+}

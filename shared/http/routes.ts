@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
+import { PublishedLeadSubmission } from '../leads/lead-submission.ts';
+import { LeadAccepted, LeadView } from '../leads/lead-view.ts';
+import { ErrorBody } from './errors.ts';
+
+/** Who may call a route: anyone, or staff whose token the gateway's JWT authorizer accepts. */
+export type Access = 'public' | 'staff';
+
+/** The functions that serve routes; the stateless stack maps each key to its construct. */
+export const ROUTE_FUNCTIONS = ['captureLead', 'readLead', 'listLeadReads', 'describeApi'] as const;
+export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
+
+/** One answer of a route's function: the body's schema and the headers it sets. */
+export type Answer = {
+  readonly description: string;
+  readonly schema: z.ZodType;
+  readonly headers?: z.ZodObject;
+};
+
+export type ApiRoute = {
+  readonly method: 'GET' | 'POST';
+  readonly path: `/${string}`;
+  readonly access: Access;
+  readonly summary: string;
+  readonly function: RouteFunction;
+  readonly request?: {
+    readonly params?: z.ZodObject;
+    readonly query?: z.ZodObject;
+    readonly headers?: z.ZodObject;
+    readonly body?: z.ZodType;
+  };
+  /** What the function answers, by status; API Gateway's own answers are added by the document (openapi.ts). */
+  readonly responses: { readonly [status: number]: Answer };
+};
+
+const failure = (description: string, headers?: z.ZodObject): Answer => ({
+  description,
+  schema: ErrorBody,
+  ...(headers ? { headers } : {}),
+});
+
+/** The document itself, as far as a client relies on it; the rest (open objects) is OpenAPI's to define. */
+const ApiDescription = z
+  .object({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.object({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'ApiDescription', description: 'This OpenAPI 3.1 document' });
+
+const leadPath = z.object({ leadId: z.uuid() });
+
+/**
+ * Every route of the Attract API, declared once: the CDK stack adds exactly these (public routes without
+ * an authorizer, staff routes behind the JWT authorizer), the OpenAPI document is generated from them,
+ * and handlers type their answers by them. The key is the operation id.
+ */
+export const API_ROUTES = {
+  submitLead: {
+    method: 'POST',
+    path: '/v1/leads',
+    access: 'public',
+    summary: "Submit a company's enquiry (public web form)",
+    function: 'captureLead',
+    request: {
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .regex(/^[\x21-\x7e]{1,255}$/)
+          .optional()
+          .meta({
+            description: 'Replays the first answer for 24 hours; the same key with another body is a 409',
+          }),
+      }),
+      body: PublishedLeadSubmission,
+    },
+    responses: {
+      202: {
+        description: 'Accepted; a repeat of an earlier enquiry answers with the same leadId',
+        schema: LeadAccepted,
+      },
+      400: failure('Invalid fields, malformed JSON or a malformed Idempotency-Key; `issues` name them'),
+      409: failure('This Idempotency-Key was used for a different request'),
+      413: failure('The body is over 16 KB'),
+      415: failure('The body is not application/json'),
+      429: failure(
+        'Too many submissions from this client (`rate_limited`, with `retry-after`), or many recent enquiries about this company (`too_many_enquiries`: the bank has them all)',
+        z.object({
+          'retry-after': z
+            .int()
+            .min(1)
+            .optional()
+            .meta({ description: 'Seconds until this client may submit again' }),
+        }),
+      ),
+    },
+  },
+  readLead: {
+    method: 'GET',
+    path: '/v1/leads/{leadId}',
+    access: 'staff',
+    summary: 'Read a lead: status, class, score breakdown, assigned manager, timeline',
+    function: 'readLead',
+    request: { params: leadPath },
+    responses: {
+      200: { description: 'The lead; the read is recorded before it is shown', schema: LeadView },
+      403: failure('The role may not read leads'),
+      404: failure('No such lead, or (for a personal manager) not one assigned to them'),
+    },
+  },
+  listLeadReads: {
+    method: 'GET',
+    path: '/v1/leads/{leadId}/reads',
+    access: 'staff',
+    summary: 'Who read a lead and when, newest first (compliance officers)',
+    function: 'listLeadReads',
+    request: { params: leadPath, query: LeadReadsQuery },
+    responses: {
+      200: { description: 'A page of reads', schema: LeadReadsPage },
+      400: failure('Invalid query parameters; `issues` name them as `query.*`'),
+      403: failure('Only compliance officers may see who read a lead'),
+      404: failure('Not a lead id (an unknown lead has no reads: an empty page)'),
+    },
+  },
+  describeApi: {
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    summary: 'This description of the API',
+    function: 'describeApi',
+    responses: { 200: { description: 'The OpenAPI 3.1 document', schema: ApiDescription } },
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+export type OperationId = keyof typeof API_ROUTES;
+
+/** The route table as a list, each route with its operation id. */
+export const apiRoutes = (): (ApiRoute & { operationId: OperationId })[] =>
+  Object.entries(API_ROUTES).map(([operationId, route]) => ({
+    ...route,
+    operationId: operationId as OperationId,
+  }));

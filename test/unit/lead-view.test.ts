@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssues } from '#shared/leads/lead-submission.ts';
+import { LeadView, leadRecordOf, leadView } from '#shared/leads/lead-view.ts';
+import { aLead } from './support/ports-contract.ts';
+
+const T = '2026-11-23T10:05:00.000Z';
+// The shared fixture's INNs are random digits; the published schema checks the checksum.
+const company = { name: 'Romashka LLC', inn: '7708123450' };
+
+describe('leadView: what GET /v1/leads/{leadId} answers is what the published LeadView schema says', () => {
+  it('fits the schema with every optional part of a lead filled in', () => {
+    // Prepare: a lead with a score, a manager, a client match, a failure and a full attribution.
+    const lead = aLead({
+      company,
+      status: 'assigned',
+      message: 'We need payroll',
+      leadClass: 'priority',
+      score: {
+        total: 61.5,
+        configVersion: 'v1',
+        breakdown: [
+          {
+            factor: 'sizeBand',
+            value: 'medium',
+            weight: 20,
+            fraction: 0.7,
+            points: 14,
+            explanation: 'Medium',
+          },
+        ],
+      },
+      assignment: { managerId: 'pm-ivanova', kind: 'acquisition', segment: 'mid_market', assignedAt: T },
+      existingClient: { clientId: 'client-1', managerId: 'pm-ivanova' },
+      failure: { error: 'States.TaskFailed', at: T },
+      attribution: {
+        channel: 'referral',
+        campaignId: 'sme-autumn',
+        referral: { code: 'ROMASHKA-1', clientId: 'client-2', managerId: 'pm-petrov' },
+        utm: { source: 'google', campaign: 'sme-autumn' },
+        ignored: [{ claim: 'invitation', reason: 'expired' }],
+      },
+    });
+    const record = leadRecordOf(lead, [
+      { at: T, kind: 'assigned', summary: 'Assigned', details: { to: 'x' } },
+    ]);
+
+    // Act
+    const view = leadView(record);
+    const parsed = LeadView.safeParse(view);
+
+    // Assess: it parses, and it carries every field the schema names, no more.
+    expect(parsed.success ? [] : formatIssues(parsed.error)).toEqual([]);
+    expect(Object.keys(view).sort()).toEqual(Object.keys(LeadView.shape).sort());
+  });
+
+  it('fits the schema for a lead just received: nothing scored, assigned or matched yet', () => {
+    const view = leadView(leadRecordOf(aLead({ company }), []));
+    expect(LeadView.safeParse(view).success).toBe(true);
+    expect(view).toMatchObject({ score: null, assignedManager: null, existingClient: null, message: null });
+  });
+});
