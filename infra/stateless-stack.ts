@@ -85,6 +85,7 @@ export class AttractStatelessStack extends Stack {
     api.addRoutes(apiRoutes(), {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,
+      readLeadHistory: leadIntake.readLeadHistory,
       listLeadReads: leadIntake.listLeadReads,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',

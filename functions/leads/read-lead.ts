@@ -11,7 +11,7 @@ export const handler = apiHandler(
     const leadId = event.pathParameters?.leadId ?? '';
     const view =
       /^[0-9a-f-]{36}$/i.test(leadId) && event.staff
-        ? await readLead(deps, event.staff, leadId, event.requestContext.requestId)
+        ? await readLead(deps, { viewer: event.staff, leadId, requestId: event.requestContext.requestId })
         : undefined;
     // A manager asking for someone else's lead learns nothing about whether it exists.
     if (!view) throw new HttpError(404, 'not_found', 'No such lead');

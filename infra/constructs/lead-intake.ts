@@ -45,6 +45,7 @@ export interface LeadIntakeProps {
 export class LeadIntake extends Construct {
   readonly captureLead: AttractFunction;
   readonly readLead: AttractFunction;
+  readonly readLeadHistory: AttractFunction;
   readonly listLeadReads: AttractFunction;
   readonly stateMachine: StateMachine;
 
@@ -79,6 +80,13 @@ export class LeadIntake extends Construct {
     });
     // Every staff read is recorded (an append-only audit entry) before the lead is shown.
     grantTable(this.readLead, table, ['Query', 'PutItem']);
+
+    this.readLeadHistory = new AttractFunction(this, 'ReadLeadHistory', {
+      entry: 'functions/leads/read-lead-history.ts',
+      description: "GET /v1/leads/{leadId}/timeline and /enquiries: a lead's history a page at a time",
+      environment: tableEnv,
+    });
+    grantTable(this.readLeadHistory, table, ['Query', 'PutItem']);
 
     this.listLeadReads = new AttractFunction(this, 'ListLeadReads', {
       entry: 'functions/leads/list-lead-reads.ts',

@@ -2,16 +2,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Assignment, DuplicateKey, Enquiry, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
 import { leadRecordOf } from '../leads/lead-view.ts';
-import type {
-  CaptureResult,
-  EnquiriesPage,
-  EnquiryResult,
-  IdempotencyClaim,
-  LeadRecord,
-  Leads,
-  NewEnquiry,
-  NewLead,
-  PageCursor,
+import {
+  type CaptureResult,
+  type EnquiriesPage,
+  type EnquiryResult,
+  type IdempotencyClaim,
+  InvalidPageCursor,
+  type LeadRecord,
+  type Leads,
+  type NewEnquiry,
+  type NewLead,
+  type PageCursor,
 } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
 import {
@@ -33,6 +34,13 @@ export class LeadNotStored extends Error {
   constructor(leadId: string) {
     super(`Lead ${leadId} does not exist`);
   }
+}
+
+/** The enquiry sort key a cursor stands for; anything else is not a cursor this adapter handed out. */
+function enquiryKeyOf(cursor: PageCursor): string {
+  const sk = Buffer.from(cursor, 'base64url').toString();
+  if (!/^ENQUIRY#\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9a-f-]{36}$/.test(sk)) throw new InvalidPageCursor(cursor);
+  return sk;
 }
 
 /** Never move a lead back once a manager has it. */
@@ -152,12 +160,14 @@ export class LeadStore extends TableAdapter implements Leads {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enquiry)',
         ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':enquiry': ENQUIRY_PREFIX },
         Limit: page.size,
-        ...(page.after ? { ExclusiveStartKey: JSON.parse(page.after) } : {}),
+        ...(page.after ? { ExclusiveStartKey: { ...keys.lead(leadId), sk: enquiryKeyOf(page.after) } } : {}),
       }),
     );
+    // The cursor is the last enquiry's sort key, URL-safe; only an enquiry key of this lead is accepted back.
+    const last = LastEvaluatedKey?.sk;
     return {
       enquiries: Items.map((item) => withoutKeys<Enquiry>(item)),
-      ...(LastEvaluatedKey ? { after: JSON.stringify(LastEvaluatedKey) } : {}),
+      ...(typeof last === 'string' ? { after: Buffer.from(last).toString('base64url') } : {}),
     };
   }
 

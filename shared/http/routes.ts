@@ -1,14 +1,26 @@
 import { z } from 'zod';
 import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { PublishedLeadSubmission } from '../leads/lead-submission.ts';
-import { LeadAccepted, LeadView } from '../leads/lead-view.ts';
+import {
+  HistoryQuery,
+  LeadAccepted,
+  LeadEnquiriesPage,
+  LeadTimelinePage,
+  LeadView,
+} from '../leads/lead-view.ts';
 import { ErrorBody } from './errors.ts';
 
 /** Who may call a route: anyone, or staff whose token the gateway's JWT authorizer accepts. */
 export type Access = 'public' | 'staff';
 
 /** The functions that serve routes; the stateless stack maps each key to its construct. */
-export const ROUTE_FUNCTIONS = ['captureLead', 'readLead', 'listLeadReads', 'describeApi'] as const;
+export const ROUTE_FUNCTIONS = [
+  'captureLead',
+  'readLead',
+  'readLeadHistory',
+  'listLeadReads',
+  'describeApi',
+] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
 
 /** One answer of a route's function: the body's schema and the headers it sets. */
@@ -105,6 +117,34 @@ export const API_ROUTES = {
     request: { params: leadPath },
     responses: {
       200: { description: 'The lead; the read is recorded before it is shown', schema: LeadView },
+      403: failure('The role may not read leads'),
+      404: failure('No such lead, or (for a personal manager) not one assigned to them'),
+    },
+  },
+  readLeadTimeline: {
+    method: 'GET',
+    path: '/v1/leads/{leadId}/timeline',
+    access: 'staff',
+    summary: "A lead's history, a page at a time, oldest first",
+    function: 'readLeadHistory',
+    request: { params: leadPath, query: HistoryQuery },
+    responses: {
+      200: { description: 'A page of the history; the read is recorded', schema: LeadTimelinePage },
+      400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
+      403: failure('The role may not read leads'),
+      404: failure('No such lead, or (for a personal manager) not one assigned to them'),
+    },
+  },
+  listLeadEnquiries: {
+    method: 'GET',
+    path: '/v1/leads/{leadId}/enquiries',
+    access: 'staff',
+    summary: "A lead's later enquiries in full (every contact who wrote, and what they asked), oldest first",
+    function: 'readLeadHistory',
+    request: { params: leadPath, query: HistoryQuery },
+    responses: {
+      200: { description: 'A page of enquiries; the read is recorded', schema: LeadEnquiriesPage },
+      400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
       403: failure('The role may not read leads'),
       404: failure('No such lead, or (for a personal manager) not one assigned to them'),
     },

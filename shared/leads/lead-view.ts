@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { StaffMember } from '../access/roles.ts';
-import { LEAD_STATUSES, type Lead, TIMELINE_KINDS, type TimelineEntry } from './lead.ts';
+import {
+  ENQUIRY_SIGNALS,
+  type Enquiry,
+  LEAD_STATUSES,
+  type Lead,
+  TIMELINE_KINDS,
+  type TimelineEntry,
+} from './lead.ts';
 import { CHANNELS, LeadSource, LeadSubmission } from './lead-submission.ts';
 import type { LeadRecord } from './ports.ts';
 import { SEGMENTS } from './routing.ts';
@@ -119,10 +126,80 @@ export const LeadView = z
     message: LeadSubmission.shape.message.unwrap().nullable(),
     attribution: LeadAttribution,
     consents: LeadSubmission.shape.consents,
-    touchCount: z.number().int().min(0).meta({ description: 'Later submissions recorded on this lead' }),
-    timeline: z.array(LeadTimelineEntry),
+    touchCount: z.number().int().min(0).meta({ description: 'Later enquiries kept on this lead' }),
+    timeline: z.array(LeadTimelineEntry).meta({ description: 'The first page of the history, oldest first' }),
+    timelineNext: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `after` to `GET /v1/leads/{leadId}/timeline` for the next page' }),
   })
   .meta({ id: 'LeadView', description: 'A lead as staff read it: its state and the reasons behind it' });
+
+/** A page of history: a lead's timeline, or its later enquiries. */
+export const HistoryQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    after: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,1024}$/, 'Must be a `next` value from an earlier page')
+      .optional(),
+  })
+  .meta({ description: 'Page size, and where the last page stopped' });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+const next = z.string().optional().meta({ description: 'Pass as `after` for the next page' });
+
+export const LeadTimelinePage = z
+  .strictObject({ entries: z.array(LeadTimelineEntry), next })
+  .meta({ id: 'LeadTimelinePage', description: "A page of a lead's history, oldest first" });
+
+/** A later enquiry about the lead, kept in full, with what sets it apart from the first one. */
+export const EnquiryView = z
+  .strictObject({
+    enquiryId: z.uuid(),
+    leadId: z.uuid(),
+    receivedAt: Timestamp,
+    company: LeadSubmission.shape.company,
+    contact: LeadSubmission.shape.contact,
+    products: LeadSubmission.shape.products,
+    message: LeadSubmission.shape.message.unwrap().nullable(),
+    consents: LeadSubmission.shape.consents,
+    attribution: LeadAttribution,
+    matchedBy: z
+      .array(z.enum(['email', 'inn']))
+      .meta({ description: "Which of the lead's keys it shared: the email, the INN, or both" }),
+    signals: z.array(z.enum(ENQUIRY_SIGNALS)).meta({
+      description:
+        "What differs from the lead's first enquiry: a new contact person, a new message, other products, another company name or INN",
+    }),
+  })
+  .meta({ id: 'LeadEnquiry' });
+
+export const LeadEnquiriesPage = z
+  .strictObject({ enquiries: z.array(EnquiryView), next })
+  .meta({ id: 'LeadEnquiriesPage', description: "A page of a lead's later enquiries, oldest first" });
+
+/** The timeline a page at a time; the cursor is how many entries earlier pages held (history only grows). */
+export function timelinePage(
+  { timeline }: LeadRecord,
+  page: HistoryQuery,
+): z.input<typeof LeadTimelinePage> | undefined {
+  const start = page.after === undefined ? 0 : Number.parseInt(page.after, 36);
+  if (!Number.isInteger(start) || start < 0) return undefined;
+  const end = start + page.limit;
+  return {
+    entries: timeline.slice(start, end),
+    ...(end < timeline.length ? { next: end.toString(36) } : {}),
+  };
+}
+
+export const enquiryView = (enquiry: Enquiry): z.input<typeof EnquiryView> => ({
+  ...enquiry,
+  message: enquiry.message ?? null,
+});
+
+/** How many history entries the lead's own view shows before `timelineNext`. */
+export const TIMELINE_PAGE = 50;
 
 /** A lead with its stored timeline entries, as people read it: in order, with the derived first entry. */
 export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
@@ -158,7 +235,9 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
 }
 
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
-export function leadView({ lead, timeline, touchCount }: LeadRecord): z.input<typeof LeadView> {
+export function leadView(record: LeadRecord): z.input<typeof LeadView> {
+  const { lead, touchCount } = record;
+  const first = timelinePage(record, { limit: TIMELINE_PAGE });
   return {
     leadId: lead.leadId,
     status: lead.status,
@@ -175,6 +254,7 @@ export function leadView({ lead, timeline, touchCount }: LeadRecord): z.input<ty
     attribution: lead.attribution,
     consents: lead.consents,
     touchCount,
-    timeline,
+    timeline: first?.entries ?? [],
+    timelineNext: first?.next ?? null,
   };
 }

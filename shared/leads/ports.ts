@@ -44,8 +44,13 @@ export type EnquiriesPage = { enquiries: Enquiry[]; after?: PageCursor };
 /** A lead as people read it: the item, its timeline, and how often the prospect came back (derived). */
 export type LeadRecord = { lead: Lead; timeline: TimelineEntry[]; touchCount: number };
 
-/** Where the sweeper stopped reading; opaque to the core, handed back to read the next page. */
+/** Where a page stopped; opaque to the core, handed back to read the next page. */
 export type PageCursor = string;
+
+/** A cursor no earlier page handed out (altered, or from another lead): the caller's mistake. */
+export class InvalidPageCursor extends Error {
+  override name = 'InvalidPageCursor';
+}
 
 /**
  * Leads and their timelines. Every change is written together with its timeline entry, atomically; a

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CLIENTS } from '#local/demo-data.ts';
 import { Directory } from '#shared/adapters/directory.ts';
@@ -114,15 +114,12 @@ describe('no enquiry is discarded, end to end', () => {
     expect(again.status).toBe(202);
     expect(again.body.leadId).toBe(lead.leadId);
 
-    const { Items = [] } = await dynamo().send(
-      new QueryCommand({
-        TableName: await tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enquiry)',
-        ExpressionAttributeValues: { ':pk': `LEAD#${lead.leadId}`, ':enquiry': 'ENQUIRY#' },
-      }),
-    );
-    expect(Items).toHaveLength(1);
-    expect(Items[0]).toMatchObject({
+    // The lead's own manager reads every contact who wrote, each in full.
+    const managerToken = tokens()[lead.assignedManager.managerId] ?? '';
+    const page = await call('GET', `/v1/leads/${lead.leadId}/enquiries?limit=10`, { token: managerToken });
+    expect(page.status).toBe(200);
+    expect(page.body.enquiries).toHaveLength(1);
+    expect(page.body.enquiries[0]).toMatchObject({
       contact: later.contact,
       message: later.message,
       matchedBy: ['inn'],
@@ -141,5 +138,17 @@ describe('no enquiry is discarded, end to end', () => {
         : undefined;
     }, 'the enquiry notice on the timeline');
     expect(read.touchCount).toBe(1);
+    const timeline = await call('GET', `/v1/leads/${lead.leadId}/timeline?limit=2`, { token: headToken() });
+    expect(timeline.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['received', 'assessed']);
+    const rest = await call('GET', `/v1/leads/${lead.leadId}/timeline?after=${timeline.body.next}`, {
+      token: headToken(),
+    });
+    expect(rest.body.entries.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['touch', 'enquiry_notified']),
+    );
+    const forged = await call('GET', `/v1/leads/${lead.leadId}/enquiries?after=bm90LWEtY3Vyc29y`, {
+      token: headToken(),
+    });
+    expect(forged.status).toBe(400);
   });
 });

@@ -29,6 +29,7 @@ import type {
   Referrers,
   WorkflowStarter,
 } from '#shared/leads/ports.ts';
+import { InvalidPageCursor } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/leads/routing.ts';
 import type { LeadClass, Score } from '#shared/leads/scoring.ts';
 
@@ -149,7 +150,9 @@ class InMemoryLeads implements Leads {
 
   async enquiries(leadId: string, page: { size: number; after?: PageCursor }): Promise<EnquiriesPage> {
     const all = this.bank.enquiryItems.get(leadId) ?? [];
-    const start = page.after ? all.findIndex((e) => e.enquiryId === page.after) + 1 : 0;
+    const at = page.after === undefined ? -1 : all.findIndex((e) => e.enquiryId === page.after);
+    if (page.after !== undefined && at < 0) throw new InvalidPageCursor(page.after);
+    const start = at + 1;
     const enquiries = all.slice(start, start + page.size).map(copy);
     const last = enquiries.at(-1);
     return { enquiries, ...(last && start + page.size < all.length ? { after: last.enquiryId } : {}) };
