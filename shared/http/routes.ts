@@ -63,6 +63,27 @@ const ApiDescription = z
 
 const leadPath = z.object({ leadId: z.uuid() });
 
+/** A page of a lead's history (`/v1/leads/{leadId}/<part>`), read and audited as the lead itself is. */
+const historyRoute = <P extends string, S extends z.ZodType>(
+  part: P,
+  summary: string,
+  page: { description: string; schema: S },
+) =>
+  ({
+    method: 'GET',
+    path: `/v1/leads/{leadId}/${part}`,
+    access: 'staff',
+    summary,
+    function: 'readLeadHistory',
+    request: { params: leadPath, query: HistoryQuery },
+    responses: {
+      200: page,
+      400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
+      403: failure('The role may not read leads'),
+      404: failure('No such lead, or (for a personal manager) not one assigned to them'),
+    },
+  }) as const;
+
 /**
  * Every route of the Attract API, declared once: the CDK stack adds exactly these (public routes without
  * an authorizer, staff routes behind the JWT authorizer), the OpenAPI document is generated from them,
@@ -121,34 +142,15 @@ export const API_ROUTES = {
       404: failure('No such lead, or (for a personal manager) not one assigned to them'),
     },
   },
-  readLeadTimeline: {
-    method: 'GET',
-    path: '/v1/leads/{leadId}/timeline',
-    access: 'staff',
-    summary: "A lead's history, a page at a time, oldest first",
-    function: 'readLeadHistory',
-    request: { params: leadPath, query: HistoryQuery },
-    responses: {
-      200: { description: 'A page of the history; the read is recorded', schema: LeadTimelinePage },
-      400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
-      403: failure('The role may not read leads'),
-      404: failure('No such lead, or (for a personal manager) not one assigned to them'),
-    },
-  },
-  listLeadEnquiries: {
-    method: 'GET',
-    path: '/v1/leads/{leadId}/enquiries',
-    access: 'staff',
-    summary: "A lead's later enquiries in full (every contact who wrote, and what they asked), oldest first",
-    function: 'readLeadHistory',
-    request: { params: leadPath, query: HistoryQuery },
-    responses: {
-      200: { description: 'A page of enquiries; the read is recorded', schema: LeadEnquiriesPage },
-      400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
-      403: failure('The role may not read leads'),
-      404: failure('No such lead, or (for a personal manager) not one assigned to them'),
-    },
-  },
+  readLeadTimeline: historyRoute('timeline', "A lead's history, a page at a time, oldest first", {
+    description: 'A page of the history; the read is recorded',
+    schema: LeadTimelinePage,
+  }),
+  listLeadEnquiries: historyRoute(
+    'enquiries',
+    "A lead's later enquiries in full (every contact who wrote, and what they asked), oldest first",
+    { description: 'A page of enquiries; the read is recorded', schema: LeadEnquiriesPage },
+  ),
   listLeadReads: {
     method: 'GET',
     path: '/v1/leads/{leadId}/reads',

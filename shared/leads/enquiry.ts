@@ -1,4 +1,4 @@
-import type { DuplicateKey, Enquiry, EnquirySignal, Lead, TimelineEntry } from './lead.ts';
+import type { DuplicateKey, Enquiry, EnquirySignal, Lead, Submitted, TimelineEntry } from './lead.ts';
 
 /** The most later enquiries one lead keeps within its duplicate window; past it, the form is told to call. */
 export const MAX_ENQUIRIES_PER_LEAD = 100;
@@ -41,7 +41,7 @@ export function enquirySignals(
 /** A submission whose email or INN `first` holds, as the enquiry that lead keeps. */
 export function enquiryOf(
   first: Lead,
-  submitted: Omit<Lead, 'leadId' | 'status'>,
+  submitted: Submitted,
   matchedBy: DuplicateKey['kind'][],
   enquiryId: string,
 ): Enquiry {

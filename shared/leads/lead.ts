@@ -25,10 +25,8 @@ export type Assignment = {
   assignedAt: string;
 };
 
-/** A prospect that showed interest through a channel, as stored. */
-export type Lead = {
-  leadId: string;
-  status: LeadStatus;
+/** One submission as kept: what the form said, and how the bank attributed it. */
+export type Submitted = {
   receivedAt: string;
   company: LeadSubmission['company'];
   contact: LeadSubmission['contact'];
@@ -37,6 +35,12 @@ export type Lead = {
   consents: LeadSubmission['consents'];
   /** Established by the bank at capture, never taken from the form (shared/leads/attribution.ts). */
   attribution: Attribution;
+};
+
+/** A prospect that showed interest through a channel, as stored: its first enquiry, and where it stands. */
+export type Lead = Submitted & {
+  leadId: string;
+  status: LeadStatus;
   regionCode: string;
   lastTouchAt?: string;
   existingClient?: { clientId: string; managerId: string };
@@ -83,16 +87,9 @@ export type EnquirySignal = (typeof ENQUIRY_SIGNALS)[number];
  * A later submission about a lead (same email or INN within the duplicate window), kept in full: never
  * folded into the first one. The lead item holds the first enquiry; each later one is its own record.
  */
-export type Enquiry = {
+export type Enquiry = Submitted & {
   enquiryId: string;
   leadId: string;
-  receivedAt: string;
-  company: LeadSubmission['company'];
-  contact: LeadSubmission['contact'];
-  products: LeadSubmission['products'];
-  message?: string;
-  consents: LeadSubmission['consents'];
-  attribution: Attribution;
   /** Which of its keys matched the lead: the same email, the same INN, or both. */
   matchedBy: DuplicateKey['kind'][];
   signals: EnquirySignal[];
