@@ -1,28 +1,21 @@
 import { createHash } from 'node:crypto';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CLIENTS } from '#local/demo-data.ts';
-import { Directory } from '#shared/adapters/directory.ts';
 import {
   call,
   clientAddress,
+  directory,
   dynamo,
   enquiry,
   eventually,
   finishedExecution,
   mailbox,
+  tableName,
   tokens,
 } from './client.ts';
 
 const headToken = () => tokens()['irina.head'] ?? '';
-
-async function tableName(): Promise<string> {
-  const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
-  const name = TableNames.find((n) => n.includes('AttractTable'));
-  if (!name) throw new Error('Attract table not found');
-  return name;
-}
 
 /** Submits through the public form and reads the lead back once its intake has finished. */
 async function submitAndRead(body: Record<string, unknown>) {
@@ -55,7 +48,7 @@ describe("attribution is the bank's, end to end", () => {
     const referrer = DEMO_CLIENTS[0];
     if (!referrer) throw new Error('no demo client');
     const code = `E2E-${Date.now()}`;
-    await new Directory(dynamo(), await tableName()).putReferralCode({
+    await (await directory()).putReferralCode({
       code,
       clientId: referrer.clientId,
       inn: referrer.inn,

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { Directory } from '#shared/adapters/directory.ts';
 import { ApiContract } from './contract.ts';
 
 export const api = () => inject('api');
@@ -116,6 +117,17 @@ const localAws = { region: 'eu-central-1', credentials: { accessKeyId: 'local', 
 export const sfn = () => new SFNClient({ ...localAws, endpoint: inject('stepFunctions') });
 export const dynamo = () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ ...localAws, endpoint: inject('dynamodb') }));
+
+/** The Attract table's name, as the local runtime created it from the template. */
+export async function tableName(): Promise<string> {
+  const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
+  const name = TableNames.find((n) => n.includes('AttractTable'));
+  if (!name) throw new Error('The Attract table was not found');
+  return name;
+}
+
+/** The directory (managers, clients, referral codes) over the local table: for seeding what a test needs. */
+export const directory = async () => new Directory(dynamo(), await tableName());
 
 /** Polls until `check` returns a value (not undefined); no fixed sleeps. */
 export async function eventually<T>(

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { Directory } from '#shared/adapters/directory.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import {
   call,
   clientAddress,
-  dynamo,
+  directory,
   enquiry,
   eventually,
   executionsOf,
@@ -20,11 +18,6 @@ import {
 } from './client.ts';
 
 const headToken = () => tokens()['irina.head'] ?? '';
-
-async function directory(): Promise<Directory> {
-  const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
-  return new Directory(dynamo(), TableNames[0] ?? '');
-}
 
 describe('a lead whose intake fails for good', () => {
   it('goes Catch -> RecordIntakeFailure -> IntakeFailed: the lead shows intake_failed with the error name only; a new run clears it and hands the lead over', async () => {

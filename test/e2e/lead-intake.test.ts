@@ -1,4 +1,3 @@
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { LEAD_EVENT_SOURCE, LEAD_EVENTS, type LeadEventType } from '#events/lead-events.ts';
@@ -15,6 +14,7 @@ import {
   executionsOf,
   finishedExecution,
   mailbox,
+  tableName,
   tokens,
 } from './client.ts';
 
@@ -188,11 +188,6 @@ describe('duplicates', () => {
     expect(other.body.error.code).toBe('idempotency_conflict');
   });
 });
-
-async function tableName(): Promise<string> {
-  const { TableNames = [] } = await dynamo().send(new ListTablesCommand({}));
-  return TableNames[0] ?? '';
-}
 
 type BusEvent = { source: string; 'detail-type': string; detail: { leadId?: string } };
 
