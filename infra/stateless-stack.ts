@@ -86,6 +86,7 @@ export class AttractStatelessStack extends Stack {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,
       readLeadHistory: leadIntake.readLeadHistory,
+      issueInvitation: leadIntake.issueInvitation,
       listLeadReads: leadIntake.listLeadReads,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',

@@ -28,6 +28,7 @@ import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts'
 import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction, type AttractFunctionProps } from './attract-function.ts';
+import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
 
 export interface LeadIntakeProps {
@@ -46,6 +47,7 @@ export class LeadIntake extends Construct {
   readonly captureLead: AttractFunction;
   readonly readLead: AttractFunction;
   readonly readLeadHistory: AttractFunction;
+  readonly issueInvitation: AttractFunction;
   readonly listLeadReads: AttractFunction;
   readonly stateMachine: StateMachine;
 
@@ -63,15 +65,19 @@ export class LeadIntake extends Construct {
         [ENV.leadRateLimitPerMinute]: String(config.leadRateLimitPerMinute),
         [ENV.duplicateWindowDays]: String(config.duplicateWindowDays),
         ...(config.trustedProxies ? { [ENV.trustedProxies]: config.trustedProxies } : {}),
-        [ENV.keysSecretArn]: keySecret.secretArn,
       },
     });
     // Capture writes the lead, its claims and the rate window; it reads a claim back, and never deletes.
     grantTable(this.captureLead, table, ['GetItem', 'PutItem', 'UpdateItem']);
-    // It keys the hashes of personal data: the secret's value only (grantRead would add DescribeSecret, unused).
-    this.captureLead.addToRolePolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [keySecret.secretArn] }),
-    );
+    // It keys the hashes of personal data and checks signed invitations.
+    readKeys(this.captureLead, keySecret);
+
+    this.issueInvitation = new AttractFunction(this, 'IssueInvitation', {
+      entry: 'functions/leads/issue-invitation.ts',
+      description:
+        'POST /v1/invitations: a signed link token for a letter, open day or event (campaign managers)',
+    });
+    readKeys(this.issueInvitation, keySecret);
 
     this.readLead = new AttractFunction(this, 'ReadLead', {
       entry: 'functions/leads/read-lead.ts',

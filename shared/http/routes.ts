@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
+import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import {
   HistoryQuery,
@@ -18,6 +19,7 @@ export const ROUTE_FUNCTIONS = [
   'captureLead',
   'readLead',
   'readLeadHistory',
+  'issueInvitation',
   'listLeadReads',
   'describeApi',
 ] as const;
@@ -151,6 +153,21 @@ export const API_ROUTES = {
     "A lead's later enquiries in full (every contact who wrote, and what they asked), oldest first",
     { description: 'A page of enquiries; the read is recorded', schema: LeadEnquiriesPage },
   ),
+  issueInvitation: {
+    method: 'POST',
+    path: '/v1/invitations',
+    access: 'staff',
+    summary: 'Sign the link token of a letter, open day or event, so its leads are credited to the campaign',
+    function: 'issueInvitation',
+    request: { body: InvitationRequest },
+    responses: {
+      201: { description: 'The signed token and when it expires', schema: IssuedInvitation },
+      400: failure('Invalid fields or malformed JSON; `issues` name them'),
+      403: failure('Only campaign managers issue invitation links'),
+      413: failure('The body is over 4 KB'),
+      415: failure('The body is not application/json'),
+    },
+  },
   listLeadReads: {
     method: 'GET',
     path: '/v1/leads/{leadId}/reads',

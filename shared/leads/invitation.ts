@@ -66,3 +66,31 @@ export async function readInvitation(
     throw error;
   }
 }
+
+/** What a campaign manager asks for: the invitation, and for how many days its link holds (60 by default). */
+export const InvitationRequest = Invitation.extend({
+  validDays: z.int().min(1).max(365).default(60),
+}).meta({ id: 'InvitationRequest', description: 'A link token for a letter, an open day or an event' });
+
+export const IssuedInvitation = z
+  .strictObject({
+    invitation: z.string().meta({
+      description: "Put it in the link's `invitation` parameter; the form sends it as `source.invitation`",
+    }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'IssuedInvitation' });
+
+/** Signs the link token a letter or invitation carries; a lead that comes with it is credited to its campaign. */
+export async function issueInvitation(
+  deps: { keys: Keys; now: () => Date },
+  request: z.infer<typeof InvitationRequest>,
+): Promise<z.infer<typeof IssuedInvitation>> {
+  const { validDays, ...invitation } = request;
+  const issuedAt = deps.now();
+  const expiresAt = new Date(issuedAt.getTime() + validDays * 86_400_000);
+  return {
+    invitation: await signInvitation(deps.keys, invitation, { issuedAt, expiresAt }),
+    expiresAt: expiresAt.toISOString(),
+  };
+}

@@ -145,3 +145,47 @@ describe('no enquiry is discarded, end to end', () => {
     expect(forged.status).toBe(400);
   });
 });
+
+describe('invitation links a campaign manager issues', () => {
+  it('credits a lead that comes with the link to its channel and campaign; an altered link is ignored', async () => {
+    const campaignManager = tokens()['anna.campaigns'] ?? '';
+    const issued = await call('POST', '/v1/invitations', {
+      token: campaignManager,
+      body: { channel: 'letter', campaignId: 'cmp-autumn-offer', prospectId: 'prospect-7', validDays: 30 },
+    });
+    expect(issued.status).toBe(201);
+    const { invitation } = issued.body;
+
+    const invited = await submitAndRead(enquiry({ source: { invitation } }));
+    expect(invited.attribution).toMatchObject({
+      channel: 'letter',
+      campaignId: 'cmp-autumn-offer',
+      prospectId: 'prospect-7',
+    });
+    const [header, payload, signature] = String(invitation).split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+    const raised = Buffer.from(JSON.stringify({ ...claims, campaignId: 'cmp-vip' })).toString('base64url');
+    const altered = await submitAndRead(
+      enquiry({ source: { invitation: `${header}.${raised}.${signature}` } }),
+    );
+    expect(altered.attribution).toEqual({
+      channel: 'web',
+      ignored: [{ claim: 'invitation', reason: 'bad_signature' }],
+    });
+  });
+
+  it('issues links to campaign managers only, and names a bad field', async () => {
+    const manager = tokens()['pm-ivanova'] ?? '';
+    const refused = await call('POST', '/v1/invitations', {
+      token: manager,
+      body: { channel: 'letter', campaignId: 'cmp-1' },
+    });
+    expect(refused.status).toBe(403);
+    const invalid = await call('POST', '/v1/invitations', {
+      token: tokens()['anna.campaigns'] ?? '',
+      body: { channel: 'referral', campaignId: 'cmp-1' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['channel']);
+  });
+});
