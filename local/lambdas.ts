@@ -82,6 +82,8 @@ export class LocalLambdas {
     const requestId = randomUUID();
     const timeoutMs = fn.timeoutSeconds * 1000;
     try {
+      // Lambda passes the event as JSON: what JSON cannot carry does not reach the handler.
+      const payload = JSON.stringify(event ?? null);
       return await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.retire(fn, env);
@@ -95,8 +97,7 @@ export class LocalLambdas {
         }, timeoutMs);
         env.pending = { resolve, reject, timer };
         const deadline = Date.now() + timeoutMs;
-        // Lambda passes the event as JSON: what JSON cannot carry does not reach the handler.
-        const invocation: Invocation = { requestId, event: JSON.stringify(event ?? null), deadline };
+        const invocation: Invocation = { requestId, event: payload, deadline };
         env.worker.postMessage(invocation);
       });
     } finally {
@@ -306,10 +307,11 @@ const lambdaDefined = (fn: LocalFunction): Record<string, string> => ({
 
 /**
  * The heap Lambda's Node.js bootstrap gives a function of this memory size: a tenth of it as new space
- * (`--max-semi-space-size` of half that) and the rest as old space. V8's young generation is three
- * semi-spaces. Left to V8, a 512 MB heap limit gets a 1 MB semi-space and scavenges all the time.
+ * (`--max-semi-space-size` of half that) and the rest as old space; V8's young generation is three
+ * semi-spaces. With only the old space set, a worker takes the main thread's young generation (192 MB
+ * here), so a 128 MB function could hold 320 MB.
  */
-export function heapLimits(memoryMB: number): {
+function heapLimits(memoryMB: number): {
   maxYoungGenerationSizeMb: number;
   maxOldGenerationSizeMb: number;
 } {
