@@ -11,13 +11,15 @@ import { demoEnquiry } from '#local/demo-data.ts';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
+import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
  * 1. raw PutItem/s into the same DynamoDB Local at concurrency 50, and the raw writes one capture makes;
  * 2. accepted leads/s through POST /v1/leads at concurrency 50, with p50/p99 latency;
  * 3. p95 time from submit to the personal manager's email in the local mailbox;
- * 4. each function's minified bundle as `cdk deploy` builds it, and the largest against the 1 MB goal.
+ * 4. each function's minified bundle as `cdk deploy` builds it, and the largest against the 1 MB goal;
+ * 5. CPU time per lead, capture to email, by part: what isolating the functions costs, whatever the neighbours do.
  */
 const CONCURRENCY = 50;
 const RAW_WRITES = Number(process.env.BENCH_RAW_WRITES ?? 2000);
@@ -87,6 +89,7 @@ try {
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { leadId?: string } }));
 
   let rejected = 0;
+  const cpuBefore = sampleCpu();
   const leads = await pool(LEADS, CONCURRENCY, async () => {
     const reply = await submit(demoEnquiry());
     if (reply.status !== 202) rejected += 1;
@@ -94,6 +97,7 @@ try {
 
   // Let the workflows of the throughput phase finish before timing the path to the mailbox.
   const drained = await drain(new SFNClient({ ...aws, endpoint: runtime.urls.stepFunctions }));
+  const cpuPerLead = cpuPer(cpuBefore, sampleCpu(), LEADS);
   await fetch(`${runtime.urls.mailbox}/clear-store`, { method: 'POST' });
   const sentAt = new Map<string, number>();
   const arrivedAfter = new Map<string, number>();
@@ -128,6 +132,7 @@ try {
   console.log(
     `submit to manager email (${toEmail.length}/${sentAt.size} leads, concurrency 5): p50 ${pct(toEmail, 50)} ms, p95 ${pct(toEmail, 95)} ms`,
   );
+  console.log(`CPU per lead, capture to email (${LEADS} leads): ${formatCpu(cpuPerLead)}`);
   console.log('bundle sizes (minified index.mjs, as cdk deploy bundles them):');
   for (const b of bundles) console.log(`  ${b.entry}: ${formatBytes(b.bytes)}`);
   const [largest] = bundles;

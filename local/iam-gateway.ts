@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   Agent,
   createServer,
@@ -8,7 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import type { Decision, LocalIam } from './iam.ts';
 import { refusalMessage, requiredPermissions, type ServiceName } from './iam-requests.ts';
 import type { SecretName } from './secrets-manager.ts';
@@ -16,29 +16,67 @@ import type { SecretName } from './secrets-manager.ts';
 export type FunctionCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 type Caller = FunctionCredentials & { roleArn: string; sessionName: string };
 
-/** sha256 and HMAC-sha256 from node:crypto, in the shape the SigV4 signer takes. */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-class NodeSha256 {
-  private hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+/**
+ * SigV4 checked as AWS checks it: the canonical request built by the SDK's own code (path escaping, query
+ * and header canonicalization) from the request as it arrived and the headers it names as signed, the hash
+ * of the body that arrived, and the caller's signing key for that day, region and service. The key is
+ * derived once per access key and scope, as the SDK derives it once when signing.
+ */
+class SignatureCheck extends SignatureV4Base {
+  private readonly keys = new Map<string, { inner: Uint8Array; outer: Uint8Array }>();
+
+  constructor() {
+    // Service, region and credentials come with each request; this class hashes with node:crypto itself.
+    super({ service: '', region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NoHash });
   }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
+
+  signature(
+    request: { method: string; path: string; query: Record<string, string | string[]> },
+    headers: Record<string, string>,
+    body: Buffer,
+    caller: Caller,
+    longDate: string,
+    scope: string,
+  ): string {
+    const whole = { ...request, protocol: 'http:', hostname: '', headers };
+    const signed = getCanonicalHeaders(whole, undefined, new Set(Object.keys(headers)));
+    const canonical = this.createCanonicalRequest(whole, signed, hash('sha256', body, 'hex'));
+    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`;
+    // HMAC (RFC 2104) over one-shot hashes with the key's pads kept: a node:crypto Hmac object costs
+    // more to create than the whole check.
+    const { inner, outer } = this.signingKey(caller, scope);
+    const innerHash = hash('sha256', Buffer.concat([inner, Buffer.from(stringToSign)]), 'buffer');
+    return hash('sha256', Buffer.concat([outer, innerHash]), 'hex');
   }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    throw new Error('not used by the signer');
+
+  private signingKey(caller: Caller, scope: string): { inner: Uint8Array; outer: Uint8Array } {
+    const id = `${caller.accessKeyId}/${scope}`;
+    let pads = this.keys.get(id);
+    if (!pads) {
+      let key = Buffer.from(`AWS4${caller.secretAccessKey}`);
+      for (const part of scope.split('/')) key = createHmac('sha256', key).update(part).digest();
+      // A 32-byte key, zero-padded to sha256's 64-byte block.
+      const block = Buffer.concat([key, Buffer.alloc(64 - key.length)]);
+      pads = { inner: block.map((b) => b ^ 0x36), outer: block.map((b) => b ^ 0x5c) };
+      if (this.keys.size >= MAX_KEPT) this.keys.clear();
+      this.keys.set(id, pads);
+    }
+    return pads;
   }
 }
+
+class NoHash {
+  update(): void {
+    throw new Error('SignatureCheck hashes with node:crypto');
+  }
+  async digest(): Promise<Uint8Array> {
+    throw new Error('SignatureCheck hashes with node:crypto');
+  }
+  reset(): void {}
+}
+
+/** Bound on the per-caller caches (signing keys, checked sessions): about one entry per environment started. */
+const MAX_KEPT = 10_000;
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
@@ -51,7 +89,8 @@ const AUTHORIZATION =
 export class IamGateway {
   private readonly server: Server;
   private readonly secret: Buffer;
-  private readonly signers = new Map<string, SignatureV4>();
+  private readonly signatures = new SignatureCheck();
+  private readonly sessions = new Map<string, Caller>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly iam: LocalIam;
   private readonly upstreams: Partial<Record<ServiceName, string>>;
@@ -100,9 +139,7 @@ export class IamGateway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await bodyOf(req);
     const match = AUTHORIZATION.exec(String(req.headers.authorization ?? ''));
     const service = match?.[4] as ServiceName | undefined;
     const protocol = protocolOf(service);
@@ -115,7 +152,7 @@ export class IamGateway {
         403,
       );
     }
-    const caller = callerOf(this.secret, match[1] ?? '', String(req.headers['x-amz-security-token'] ?? ''));
+    const caller = this.callerOf(match[1] ?? '', String(req.headers['x-amz-security-token'] ?? ''));
     if (!caller) {
       return refuse(
         res,
@@ -126,7 +163,7 @@ export class IamGateway {
     }
     const skew = signatureSkew(String(req.headers['x-amz-date'] ?? ''));
     if (skew) return refuse(res, protocol, 'InvalidSignatureException', skew);
-    if (!(await this.signatureHolds(req, body, caller, match))) {
+    if (!this.signatureHolds(req, body, caller, match)) {
       return refuse(
         res,
         protocol,
@@ -182,43 +219,45 @@ export class IamGateway {
     return decision;
   }
 
-  private async signatureHolds(
+  /** A session token is checked once: the same token always names the same caller. */
+  private callerOf(accessKeyId: string, sessionToken: string): Caller | undefined {
+    let caller = this.sessions.get(sessionToken);
+    if (!caller) {
+      caller = callerOf(this.secret, accessKeyId, sessionToken);
+      if (!caller) return undefined;
+      if (this.sessions.size >= MAX_KEPT) this.sessions.clear();
+      this.sessions.set(sessionToken, caller);
+    }
+    return caller.accessKeyId === accessKeyId ? caller : undefined;
+  }
+
+  private signatureHolds(
     req: IncomingMessage,
     body: Buffer,
     caller: Caller,
     [, , date, region, service, signedHeaders, signature]: RegExpExecArray,
-  ): Promise<boolean> {
+  ): boolean {
     const amzDate = String(req.headers['x-amz-date'] ?? '');
     if (!amzDate.startsWith(date ?? '-') || region !== this.region) return false;
-    const names = String(signedHeaders).split(';');
+    // The date is signed as written, so only a well-formed one is taken.
+    if (!/^\d{8}T\d{6}Z$/.test(amzDate) || Number.isNaN(parseAmzDate(amzDate).getTime())) return false;
     const headers: Record<string, string> = {};
-    for (const name of names) headers[name] = String(req.headers[name] ?? '');
+    for (const name of String(signedHeaders).split(';')) headers[name] = String(req.headers[name] ?? '');
     const url = new URL(req.url ?? '/', 'http://local');
-    // One signer per caller and service: it keeps the derived signing key, as the SDK's does.
-    const key = `${caller.accessKeyId}/${service}`;
-    let signer = this.signers.get(key);
-    if (!signer) {
-      signer = new SignatureV4({
-        credentials: caller,
-        region: String(region),
-        service: String(service),
-        sha256: NodeSha256,
-      });
-      this.signers.set(key, signer);
+    const query: Record<string, string | string[]> = {};
+    for (const [name, value] of url.searchParams) {
+      const seen = query[name];
+      query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
     }
-    const signed = await signer.sign(
-      {
-        method: req.method ?? 'GET',
-        protocol: 'http:',
-        hostname: url.hostname,
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
-        body,
-      },
-      { signingDate: parseAmzDate(amzDate), signableHeaders: new Set(names) },
+    const expected = this.signatures.signature(
+      { method: req.method ?? 'GET', path: url.pathname, query },
+      headers,
+      body,
+      caller,
+      amzDate,
+      `${date}/${region}/${service}/aws4_request`,
     );
-    return String(signed.headers.authorization ?? '').endsWith(`Signature=${signature}`);
+    return timingSafeEqual(Buffer.from(expected), Buffer.from(String(signature)));
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: string): Promise<void> {
@@ -245,6 +284,15 @@ export class IamGateway {
       outgoing.end(body);
     });
   }
+}
+
+function bodyOf(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 /**

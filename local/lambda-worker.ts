@@ -14,11 +14,12 @@ export type EnvironmentData = {
   functionArn: string;
   memoryMB: number;
 };
-export type Invocation = { requestId: string; event: unknown; deadline: number };
+/** The event and the result travel as JSON text, as Lambda's Invoke carries them. */
+export type Invocation = { requestId: string; event: string; deadline: number };
 /** What Lambda returns for an unhandled error: the Invoke response payload when FunctionError is set. */
 export type FunctionErrorPayload = { errorType: string; errorMessage: string; trace: string[] };
 export type InvocationResult = { requestId: string } & (
-  | { ok: true; payload: unknown }
+  | { ok: true; payload: string }
   /** `initFailed`: the handler module could not load, so Lambda discards this environment. */
   | { ok: false; error: FunctionErrorPayload; initFailed: boolean; fatal?: boolean }
 );
@@ -100,9 +101,9 @@ port.on('message', async ({ requestId, event, deadline }: Invocation) => {
   let result: InvocationResult;
   running = requestId;
   try {
-    const payload = await fn(event, context);
+    const payload = await fn(JSON.parse(event), context);
     // Lambda answers with the result serialized as JSON, so only what survives that reaches the caller.
-    result = { requestId, ok: true, payload: JSON.parse(JSON.stringify(payload ?? null)) };
+    result = { requestId, ok: true, payload: JSON.stringify(payload ?? null) ?? 'null' };
   } catch (error) {
     result = { requestId, ok: false, error: errorPayload(error), initFailed: false };
   }

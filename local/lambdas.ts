@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '#infra/constructs/attract-function.ts';
 import type { LocalFunction } from './assembly.ts';
-import type { EnvironmentData, FunctionErrorPayload, InvocationResult } from './lambda-worker.ts';
+import type { EnvironmentData, FunctionErrorPayload, Invocation, InvocationResult } from './lambda-worker.ts';
 import type { LocalQueues } from './queues.ts';
 
 /** A function's unhandled error as Lambda reports it: `name` is its errorType, `payload` the Invoke payload. */
@@ -82,6 +82,8 @@ export class LocalLambdas {
     const requestId = randomUUID();
     const timeoutMs = fn.timeoutSeconds * 1000;
     try {
+      // Lambda passes the event as JSON: what JSON cannot carry does not reach the handler.
+      const payload = JSON.stringify(event ?? null);
       return await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.retire(fn, env);
@@ -95,7 +97,8 @@ export class LocalLambdas {
         }, timeoutMs);
         env.pending = { resolve, reject, timer };
         const deadline = Date.now() + timeoutMs;
-        env.worker.postMessage({ requestId, event: structuredClone(event), deadline });
+        const invocation: Invocation = { requestId, event: payload, deadline };
+        env.worker.postMessage(invocation);
       });
     } finally {
       env.pending = undefined;
@@ -250,7 +253,7 @@ export class LocalLambdas {
     const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
       env: { ...fn.environment, ...lambdaDefined(fn), ...this.options.runtimeEnvironment(fn) },
       workerData,
-      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMB },
+      resourceLimits: heapLimits(fn.memoryMB),
     });
     const env: Environment = { worker, busy: false, retired: false };
     this.pools.get(fn.arn)?.push(env);
@@ -258,7 +261,7 @@ export class LocalLambdas {
       const pending = env.pending;
       if (!pending) return;
       clearTimeout(pending.timer);
-      if (result.ok) return pending.resolve(result.payload);
+      if (result.ok) return pending.resolve(JSON.parse(result.payload));
       // A handler module that failed to load leaves no usable environment, as in Lambda.
       if (result.initFailed || result.fatal) void this.retire(fn, env);
       pending.reject(new LambdaFunctionError(result.error));
@@ -301,6 +304,21 @@ const lambdaDefined = (fn: LocalFunction): Record<string, string> => ({
   AWS_LAMBDA_LOG_FORMAT: 'JSON',
   TZ: ':UTC',
 });
+
+/**
+ * The heap Lambda's Node.js bootstrap gives a function of this memory size: a tenth of it as new space
+ * (`--max-semi-space-size` of half that) and the rest as old space; V8's young generation is three
+ * semi-spaces. With only the old space set, a worker takes the main thread's young generation (192 MB
+ * here), so a 128 MB function could hold 320 MB.
+ */
+function heapLimits(memoryMB: number): {
+  maxYoungGenerationSizeMb: number;
+  maxOldGenerationSizeMb: number;
+} {
+  const newSpace = Math.floor(memoryMB / 10);
+  const semiSpace = Math.floor(newSpace / 2);
+  return { maxYoungGenerationSizeMb: 3 * semiSpace, maxOldGenerationSizeMb: memoryMB - newSpace };
+}
 
 /** `arn:...:function:Name:qualifier` without its qualifier. */
 const unqualified = (arn: string) => arn.replace(/^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):.+$/, '$1');
