@@ -5,10 +5,13 @@ import type { LocalRole } from './assembly.ts';
 import { LocalIam } from './iam.ts';
 import { type FunctionCredentials, IamGateway, issueCredentials } from './iam-gateway.ts';
 import type { ServiceName } from './iam-requests.ts';
+import type { SecretName } from './secrets-manager.ts';
 
 type GatewaySettings = {
   roles: LocalRole[];
   upstreams: Record<ServiceName, string>;
+  /** Secrets Manager's secrets, so a SecretId given by name is judged on its ARN. */
+  secrets: readonly SecretName[];
   region: string;
   account: string;
   secret: Buffer;

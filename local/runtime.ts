@@ -144,7 +144,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         events: urls.events,
         secretsmanager: urls.secretsManager,
       },
-      // The thread hands its settings to the IamGateway whole: a SecretId given by name is judged on its ARN.
       secrets: app.secrets.map(({ name, arn }) => ({ name, arn })),
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
