@@ -7,7 +7,8 @@ import { completeInn10 } from '#shared/leads/inn.ts';
 import { signInvitation } from '#shared/leads/invitation.ts';
 import { scoreLead, scoringInputOf } from '#shared/leads/scoring.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
-import { captureDepsOf, InMemoryBank, TEST_KEYS, testClock } from './support/in-memory.ts';
+import { captureDepsOf, TEST_KEYS } from './support/capture.ts';
+import { InMemoryBank, testClock } from './support/in-memory.ts';
 
 const REFERRER_INN = completeInn10('770100001');
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { demoEnquiry } from '#local/demo-data.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
-import { captureDepsOf, InMemoryBank, testClock } from './support/in-memory.ts';
+import { captureDepsOf } from './support/capture.ts';
+import { InMemoryBank, testClock } from './support/in-memory.ts';
 
 function capture(perMinute = 100) {
   const bank = new InMemoryBank();

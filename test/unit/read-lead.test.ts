@@ -5,7 +5,8 @@ import type { LeadRead, LeadReads } from '#shared/access/lead-reads.ts';
 import type { StaffMember } from '#shared/access/roles.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { readLead, readLeadEnquiries, readLeadTimeline } from '#shared/leads/read-lead.ts';
-import { captureDepsOf, InMemoryBank, testClock } from './support/in-memory.ts';
+import { captureDepsOf } from './support/capture.ts';
+import { InMemoryBank, testClock } from './support/in-memory.ts';
 
 /** Reads recorded in memory; `failing` makes the audit store refuse, as a throttled table would. */
 class RecordedReads implements Pick<LeadReads, 'record'> {

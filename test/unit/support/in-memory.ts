@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
-import { Keys } from '#shared/access/keys.ts';
-import type { CaptureDeps } from '#shared/leads/capture-lead.ts';
-import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
 import type { Assignment, Enquiry, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
@@ -395,22 +392,5 @@ export function testClock(start = '2026-11-23T10:00:00.000Z') {
     advance: (ms: number) => {
       now += ms;
     },
-  };
-}
-
-/** Keys from a fixed test secret: hashes and signed links are the same on every run. */
-export const TEST_KEYS = Keys.derive('attract-test-key-material-0123456789abcdef');
-
-/** The capture path over the in-memory bank, as shared/composition.ts wires it over the table. */
-export function captureDepsOf(bank: InMemoryBank, clock: { now: () => Date }, perMinute = 100): CaptureDeps {
-  return {
-    leads: bank.leads,
-    referrers: bank.referrers,
-    keys: TEST_KEYS,
-    rateLimiter: new InMemoryRateLimiter(perMinute),
-    duplicateWindowDays: 30,
-    now: clock.now,
-    newId: randomUUID,
-    enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
   };
 }
