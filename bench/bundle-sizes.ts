@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ export interface BundleSize {
   entry: string;
   /** The minified `index.mjs` Lambda runs. */
   bytes: number;
+  /** The npm packages bundled into it (e.g. `@aws-sdk/client-sesv2`), read from the bundle's source map. */
+  packages: string[];
 }
 
 type Resource = {
@@ -34,13 +36,24 @@ export function measureBundleSizes(): BundleSize[] {
           // A file asset's S3 key is `<hash>.zip`; the cloud assembly keeps it unzipped in `asset.<hash>`.
           const hash = String(r.Properties?.Code?.S3Key).replace(/\.zip$/, '');
           const bundle = path.join(outdir, `asset.${hash}`, 'index.mjs');
-          return { entry: String(r.Metadata?.[ENTRY_METADATA]), bytes: statSync(bundle).size };
+          return {
+            entry: String(r.Metadata?.[ENTRY_METADATA]),
+            bytes: statSync(bundle).size,
+            packages: bundledPackages(`${bundle}.map`),
+          };
         }),
     );
     return sizes.sort((a, b) => b.bytes - a.bytes);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The packages a bundle holds: every source the map names under node_modules, by its innermost package. */
+function bundledPackages(sourceMap: string): string[] {
+  const { sources } = JSON.parse(readFileSync(sourceMap, 'utf8')) as { sources: string[] };
+  const names = sources.map((source) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1]);
+  return [...new Set(names.filter((name) => name !== undefined))].sort();
 }
 
 /** The same in a child process, so esbuild's report of every bundle does not interleave with the caller's output. */

@@ -1,4 +1,4 @@
-import { intakeDeps } from '#shared/composition.ts';
+import { intakeDeps } from '#shared/composition-intake.ts';
 import { assessLead } from '#shared/leads/intake.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';

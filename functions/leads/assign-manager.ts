@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intakeDeps } from '#shared/composition.ts';
+import { intakeDeps } from '#shared/composition-intake.ts';
 import { assignManager } from '#shared/leads/intake.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
 

@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { withoutKeys } from '#shared/adapters/table.ts';
-import { notifyDeps } from '#shared/composition.ts';
+import { notifyDeps } from '#shared/composition-notify.ts';
 import type { Enquiry } from '#shared/leads/lead.ts';
 import { notifyManagerOfEnquiry } from '#shared/leads/notify-manager.ts';
 import { logger } from '#shared/runtime.ts';

@@ -1,4 +1,4 @@
-import { notifyDeps } from '#shared/composition.ts';
+import { notifyDeps } from '#shared/composition-notify.ts';
 import { notifyManager } from '#shared/leads/notify-manager.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
 

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { outboxDeps } from '#shared/composition.ts';
+import { outboxDeps } from '#shared/composition-outbox.ts';
 import { startLeadIntake } from '#shared/leads/outbox.ts';
 import { logger } from '#shared/runtime.ts';
 

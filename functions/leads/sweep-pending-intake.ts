@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { outboxDeps } from '#shared/composition.ts';
+import { outboxDeps } from '#shared/composition-outbox.ts';
 import { sweepPendingIntake } from '#shared/leads/outbox.ts';
 import { logger } from '#shared/runtime.ts';
 
