@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS, INDUSTRIES, PRODUCTS, SIZE_BANDS } from '#shared/leads/lead-submission.ts';
 import { LEAD_CLASSES } from '#shared/leads/scoring.ts';
 

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { trustedProxiesOf } from '../shared/access/client-address.ts';
 
 /** An origin as a browser sends it: scheme, host and port only, e.g. https://www.bank.example. */

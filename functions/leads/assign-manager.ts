@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { intakeDeps } from '#shared/composition-intake.ts';
 import { assignManager } from '#shared/leads/intake.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LeadReadsQuery } from '#shared/access/lead-reads.ts';
 import { leadReads } from '#shared/composition.ts';
 import { apiHandler, HttpError, reply, staffOnly } from '#shared/http/api.ts';

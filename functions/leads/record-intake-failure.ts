@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { leads } from '#shared/composition.ts';
 import { recordIntakeFailure } from '#shared/leads/intake.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';

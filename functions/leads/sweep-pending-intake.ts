@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { outboxDeps } from '#shared/composition-outbox.ts';
 import { sweepPendingIntake } from '#shared/leads/outbox.ts';
 import { logger } from '#shared/runtime.ts';

@@ -6,7 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Role, type StaffMember, staffMemberFromClaims } from '../access/roles.ts';
 import { logger } from '../runtime.ts';
 import { errorBody, HttpError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every `code` an Attract error answer may carry; clients branch on these, never on the message. */
 export const ERROR_CODES = [

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorBody, GatewayError } from './errors.ts';
 import { type Answer, type ApiRoute, apiRoutes } from './routes.ts';
 

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Keys } from '../access/keys.ts';
 
 /** Channels whose links carry an invitation: the bank sent the link, so the bank knows the channel. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StaffMember } from '../access/roles.ts';
 import {
   ENQUIRY_SIGNALS,

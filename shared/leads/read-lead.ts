@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type LeadReads, leadReadBy } from '../access/lead-reads.ts';
 import type { StaffMember } from '../access/roles.ts';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import v1 from './config/scoring.v1.json' with { type: 'json' };
 import { CHANNELS, formatIssues, INDUSTRIES, PRODUCTS, SIZE_BANDS } from './lead-submission.ts';
 
