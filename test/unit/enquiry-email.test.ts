@@ -4,18 +4,14 @@ import type { Enquiry, Lead } from '#shared/leads/lead.ts';
 import { escapeHtml, NOTIFICATION_HEADER } from '#shared/leads/manager-email.ts';
 import type { PersonalManager } from '#shared/leads/routing.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
+import { aManager } from './support/ports-contract.ts';
 
-const manager: PersonalManager = {
+const manager: PersonalManager = aManager({
   managerId: 'pm-1',
   name: 'Елена Иванова',
-  email: 'e.ivanova@bank.example',
-  segments: ['mid_market'],
-  regions: ['77'],
-  products: ['credit'],
   capacity: 10,
   activeLeads: 1,
-  active: true,
-};
+});
 const english: PersonalManager = { ...manager, name: 'Elena Ivanova', language: 'en' };
 
 const lead: Lead = {

@@ -9,18 +9,14 @@ import {
 import type { PersonalManager } from '#shared/leads/routing.ts';
 import { scoreLead, scoringInputOf } from '#shared/leads/scoring.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
+import { aManager } from './support/ports-contract.ts';
 
-const manager: PersonalManager = {
+const manager: PersonalManager = aManager({
   managerId: 'pm-1',
   name: 'Елена <Иванова>',
-  email: 'e.ivanova@bank.example',
-  segments: ['mid_market'],
-  regions: ['77'],
-  products: ['credit'],
   capacity: 10,
   activeLeads: 1,
-  active: true,
-};
+});
 const english: PersonalManager = { ...manager, name: 'Elena Ivanova', language: 'en' };
 
 const lead: Lead = {
