@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
-import { PublishedLeadSubmission } from '../leads/lead-submission.ts';
+import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import {
   HistoryQuery,
   LeadAccepted,
@@ -100,13 +100,9 @@ export const API_ROUTES = {
     function: 'captureLead',
     request: {
       headers: z.object({
-        'idempotency-key': z
-          .string()
-          .regex(/^[\x21-\x7e]{1,255}$/)
-          .optional()
-          .meta({
-            description: 'Replays the first answer for 24 hours; the same key with another body is a 409',
-          }),
+        'idempotency-key': z.string().regex(IDEMPOTENCY_KEY).optional().meta({
+          description: 'Replays the first answer for 24 hours; the same key with another body is a 409',
+        }),
       }),
       body: PublishedLeadSubmission,
     },

@@ -6,7 +6,11 @@ import type { Referrers } from './ports.ts';
 /** A claim the form carried that the bank did not believe, and why. Kept on the lead for the record. */
 export type IgnoredClaim =
   | { claim: 'invitation'; reason: InvitationRefusal }
-  | { claim: 'referral_code'; reason: 'unknown_code' | 'inactive_referrer' | 'self_referral' };
+  | { claim: 'referral_code'; reason: ReferralRefusal };
+
+/** Why a referral code was not believed. */
+export const REFERRAL_REFUSALS = ['unknown_code', 'inactive_referrer', 'self_referral'] as const;
+export type ReferralRefusal = (typeof REFERRAL_REFUSALS)[number];
 
 /**
  * How the lead reached the bank, as the bank established it. The channel and campaign come from the

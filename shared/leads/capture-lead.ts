@@ -3,7 +3,13 @@ import { attribute } from './attribution.ts';
 import { enquiryEntry, enquiryOf } from './enquiry.ts';
 import { regionCodeOfInn } from './inn.ts';
 import { addDays, discardedLeadId, duplicateKeysOf, type Lead, sha256 } from './lead.ts';
-import { type Channel, formatIssues, isHoneypotHit, LeadSubmission } from './lead-submission.ts';
+import {
+  type Channel,
+  formatIssues,
+  IDEMPOTENCY_KEY,
+  isHoneypotHit,
+  LeadSubmission,
+} from './lead-submission.ts';
 import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
 
 export type CaptureDeps = {
@@ -34,7 +40,6 @@ export type CaptureAnswer =
   | { kind: 'idempotency_conflict' }
   | { kind: 'enquiry_limit_reached' };
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const IDEMPOTENCY_HOURS = 24;
 
 /**

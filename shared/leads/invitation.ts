@@ -15,7 +15,8 @@ export const Invitation = z.strictObject({
 export type Invitation = z.infer<typeof Invitation>;
 
 /** Why an invitation was not believed; recorded on the lead, never shown to the prospect as an error. */
-export type InvitationRefusal = 'expired' | 'bad_signature' | 'malformed';
+export const INVITATION_REFUSALS = ['expired', 'bad_signature', 'malformed'] as const;
+export type InvitationRefusal = (typeof INVITATION_REFUSALS)[number];
 
 const ISSUER = 'attract';
 /** The token is good for this one purpose: a token signed for anything else is refused. */

@@ -46,6 +46,9 @@ export type Industry = (typeof INDUSTRIES)[number];
 export const CONSENT_PURPOSES = ['personal_data_processing', 'contact', 'marketing'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
+/** An Idempotency-Key: 1 to 255 visible ASCII characters (the route table publishes the same pattern). */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 const hasNoDuplicates = (items: readonly unknown[]) => new Set(items).size === items.length;
 
 export const CompanyInfo = z

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import type { StaffMember } from '../access/roles.ts';
+import { REFERRAL_REFUSALS } from './attribution.ts';
+import { INVITATION_REFUSALS } from './invitation.ts';
 import {
   ENQUIRY_SIGNALS,
   type Enquiry,
@@ -73,11 +75,11 @@ export const LeadAttribution = z
         z.discriminatedUnion('claim', [
           z.strictObject({
             claim: z.literal('invitation'),
-            reason: z.enum(['expired', 'bad_signature', 'malformed']),
+            reason: z.enum(INVITATION_REFUSALS),
           }),
           z.strictObject({
             claim: z.literal('referral_code'),
-            reason: z.enum(['unknown_code', 'inactive_referrer', 'self_referral']),
+            reason: z.enum(REFERRAL_REFUSALS),
           }),
         ]),
       )

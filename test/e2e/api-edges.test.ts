@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, clientAddress, enquiry, tokens } from './client.ts';
+import { call, clientAddress, enquiry, headToken } from './client.ts';
 import { E2E_RATE_LIMIT } from './global-setup.ts';
-
-const headToken = () => tokens()['irina.head'] ?? '';
 
 describe('bad input gets a clear 4xx and stores nothing', () => {
   it('answers 400 with the path of every field at fault', async () => {

@@ -10,12 +10,11 @@ import {
   enquiry,
   eventually,
   finishedExecution,
+  headToken,
   mailbox,
   tableName,
   tokens,
 } from './client.ts';
-
-const headToken = () => tokens()['irina.head'] ?? '';
 
 /** Submits through the public form and reads the lead back once its intake has finished. */
 async function submitAndRead(body: Record<string, unknown>) {

@@ -191,3 +191,6 @@ export async function mailbox(): Promise<StoredEmail[]> {
     text: e.body.text ?? '',
   }));
 }
+
+/** The head of unit's dev token: reads every lead. */
+export const headToken = () => tokens()['irina.head'] ?? '';

@@ -11,13 +11,11 @@ import {
   eventually,
   executionsOf,
   finishedExecution,
+  headToken,
   LEAD_INTAKE_NAME,
   mailbox,
   sfn,
-  tokens,
 } from './client.ts';
-
-const headToken = () => tokens()['irina.head'] ?? '';
 
 describe('a lead whose intake fails for good', () => {
   it('goes Catch -> RecordIntakeFailure -> IntakeFailed: the lead shows intake_failed with the error name only; a new run clears it and hands the lead over', async () => {

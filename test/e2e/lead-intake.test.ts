@@ -13,12 +13,11 @@ import {
   eventually,
   executionsOf,
   finishedExecution,
+  headToken,
   mailbox,
   tableName,
   tokens,
 } from './client.ts';
-
-const headToken = () => tokens()['irina.head'] ?? '';
 
 describe('a web lead, end to end', () => {
   it('is stored, scored, classed, routed to a fitting manager, and the manager gets an escaped summary by email', async () => {
