@@ -11,6 +11,7 @@ import { apiRoutes } from '#shared/http/routes.ts';
 import type { DeploymentConfig } from './config.ts';
 import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
+import { ManagerUnit } from './constructs/manager-unit.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
 import { Operations } from './constructs/operations.ts';
 
@@ -73,6 +74,8 @@ export class AttractStatelessStack extends Stack {
 
     const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
+    const managerUnit = new ManagerUnit(this, 'ManagerUnit', { table });
+
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
@@ -88,6 +91,7 @@ export class AttractStatelessStack extends Stack {
       readLeadHistory: leadIntake.readLeadHistory,
       issueInvitation: leadIntake.issueInvitation,
       listLeadReads: leadIntake.listLeadReads,
+      keepRoster: managerUnit.keepRoster,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, Directory } from '#shared/adapters/directory.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
-import type { PersonalManager } from '#shared/leads/routing.ts';
+import { type PersonalManager, STANDARD_WEEK } from '#shared/managers/roster.ts';
 import type { DemoUser } from './dev-tokens.ts';
 
-/** The demo PM unit: managers with segments, regions, product skills and capacity. */
+/** Russia's non-working public holidays left in 2026 and the New Year break of 2027. */
+const RUSSIAN_HOLIDAYS_2026 = [
+  '2026-11-04',
+  '2026-12-31',
+  '2027-01-01',
+  '2027-01-02',
+  '2027-01-03',
+  '2027-01-04',
+  '2027-01-05',
+  '2027-01-06',
+  '2027-01-07',
+  '2027-01-08',
+];
+
+/** The demo PM unit: managers with segments, regions, product skills, capacity and working hours. */
 export const DEMO_MANAGERS: PersonalManager[] = [
   {
     managerId: 'pm-ivanova',
@@ -13,9 +27,15 @@ export const DEMO_MANAGERS: PersonalManager[] = [
     segments: ['corporate', 'mid_market'],
     regions: ['77', '50'],
     products: ['credit', 'fx', 'guarantees', 'cash_management'],
+    industries: ['*'],
     capacity: 40,
+    weight: 1,
+    workingHours: STANDARD_WEEK,
+    holidays: RUSSIAN_HOLIDAYS_2026,
+    absences: [],
     activeLeads: 0,
     active: true,
+    language: 'ru',
   },
   {
     managerId: 'pm-petrov',
@@ -24,9 +44,15 @@ export const DEMO_MANAGERS: PersonalManager[] = [
     segments: ['mid_market', 'small_business'],
     regions: ['77', '50', '78', '47'],
     products: ['settlement_account', 'payroll', 'acquiring'],
+    industries: ['trade', 'transport', 'services', 'manufacturing', 'other'],
     capacity: 60,
+    weight: 1,
+    workingHours: STANDARD_WEEK,
+    holidays: RUSSIAN_HOLIDAYS_2026,
+    absences: [],
     activeLeads: 0,
     active: true,
+    language: 'ru',
   },
   {
     managerId: 'pm-sidorova',
@@ -35,7 +61,13 @@ export const DEMO_MANAGERS: PersonalManager[] = [
     segments: ['small_business', 'mid_market', 'corporate'],
     regions: ['*'],
     products: ['settlement_account', 'acquiring', 'deposits', 'leasing'],
+    industries: ['*'],
     capacity: 80,
+    weight: 1.5,
+    // Works from Vladivostok: the demo shows a manager seven hours ahead of Moscow.
+    workingHours: { ...STANDARD_WEEK, timeZone: 'Asia/Vladivostok' },
+    holidays: RUSSIAN_HOLIDAYS_2026,
+    absences: [],
     activeLeads: 0,
     active: true,
     // Reads her emails in English: the demo shows both languages.

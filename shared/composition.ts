@@ -4,11 +4,13 @@ import { Directory } from './adapters/directory.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
+import { RosterStore } from './adapters/roster-store.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import type { CaptureDeps } from './leads/capture-lead.ts';
 import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
 import type { Leads } from './leads/ports.ts';
 import type { ReadLeadDeps } from './leads/read-lead.ts';
+import type { RosterDeps } from './managers/keep-roster.ts';
 import { numericSetting, setting } from './runtime.ts';
 
 /**
@@ -44,4 +46,11 @@ export const captureDeps = (keys: Keys): CaptureDeps => ({
   now: () => new Date(),
   newId: randomUUID,
   enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
+});
+
+/** The PM unit's roster, kept by the head of unit. */
+export const roster = (): RosterDeps => ({
+  roster: new RosterStore(documentClient(), setting('tableName')),
+  now: () => new Date(),
+  newId: randomUUID,
 });

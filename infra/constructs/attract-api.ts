@@ -30,7 +30,7 @@ export interface AttractApiProps {
  * with a bearer token. `retry-after` is exposed so the form can say when to try again after a 429.
  */
 export const API_CORS = {
-  allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+  allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT],
   allowHeaders: ['content-type', 'idempotency-key', 'authorization'],
   exposeHeaders: ['retry-after'],
   maxAge: Duration.hours(1),

@@ -29,6 +29,7 @@ import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction, type AttractFunctionProps } from './attract-function.ts';
 import { readKeys } from './keys.ts';
+import { grantTable } from './table-access.ts';
 import type { Operations } from './operations.ts';
 
 export interface LeadIntakeProps {
@@ -350,19 +351,6 @@ export class LeadIntake extends Construct {
       ],
     });
   }
-}
-
-/**
- * DynamoDB actions on the table itself, or only on the named indexes, never the `index/*` wildcard of
- * grantReadWriteData: each function gets exactly the operations its adapters make.
- */
-function grantTable(fn: AttractFunction, table: ITable, actions: string[], indexes?: string[]): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: actions.map((action) => `dynamodb:${action}`),
-      resources: indexes ? indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn],
-    }),
-  );
 }
 
 /** Step Functions' Lambda integration grants invoke on `<function>:*` (its versions and aliases). */

@@ -32,6 +32,10 @@ export const keys = {
     sk: `${at}#${requestId}`,
   }),
   manager: (managerId: string) => ({ pk: `MANAGER#${managerId}`, sk: 'MANAGER' }),
+  rosterChange: (managerId: string, at: string, changeId: string) => ({
+    pk: `ROSTER_CHANGES#${managerId}`,
+    sk: `${at}#${changeId}`,
+  }),
 } as const;
 
 /** GSI1 lists the personal managers of the unit. */

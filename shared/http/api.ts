@@ -57,26 +57,37 @@ const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
   },
 });
 
+/** The body as text, if it has the media type and is within the size limit: 415 or 413 otherwise. */
+export function bodyText(event: ApiEvent, mediaType: string, maxBytes: number): string {
+  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== mediaType) {
+    throw new HttpError(415, 'unsupported_media_type', `Send the body as ${mediaType}`);
+  }
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64')
+    : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.byteLength > maxBytes) {
+    throw new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
+  }
+  return raw.toString('utf8');
+}
+
+/** The body parsed as JSON: 415, 413 as `bodyText`, 400 when malformed. */
+export function parseJsonBody(event: ApiEvent, maxBytes: number): unknown {
+  const text = bodyText(event, 'application/json', maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'malformed_json', 'The body is not valid JSON', {
+      issues: [{ path: '', message: 'Malformed JSON' }],
+    });
+  }
+}
+
 /** Reads a JSON body within a size limit: 415 for other media types, 413 when too large, 400 when malformed. */
 export const jsonBody = (maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> => ({
   before: async ({ event }) => {
-    const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') {
-      throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
-    }
-    const raw = event.isBase64Encoded
-      ? Buffer.from(event.body ?? '', 'base64')
-      : Buffer.from(event.body ?? '', 'utf8');
-    if (raw.byteLength > maxBytes) {
-      throw new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
-    }
-    try {
-      event.jsonBody = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'malformed_json', 'The body is not valid JSON', {
-        issues: [{ path: '', message: 'Malformed JSON' }],
-      });
-    }
+    event.jsonBody = parseJsonBody(event, maxBytes);
   },
 });
 

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'payload_too_large',
   'idempotency_conflict',
+  'roster_conflict',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

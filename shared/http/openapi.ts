@@ -77,9 +77,9 @@ export function openApiDocument() {
     description: 'A Cognito ID or access token of a member of staff',
   });
   for (const route of apiRoutes()) {
-    const { params, query, headers, body } = route.request ?? {};
+    const { params, query, headers, body, bodyType = 'application/json' } = route.request ?? {};
     registry.registerPath({
-      method: route.method === 'GET' ? 'get' : 'post',
+      method: route.method === 'GET' ? 'get' : route.method === 'PUT' ? 'put' : 'post',
       path: route.path,
       operationId: route.operationId,
       summary: route.summary,
@@ -89,7 +89,7 @@ export function openApiDocument() {
         ...(params ? { params } : {}),
         ...(query ? { query } : {}),
         ...(headers ? { headers } : {}),
-        ...(body ? { body: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+        ...(body ? { body: { required: true, content: { [bodyType]: { schema: body } } } } : {}),
       },
       responses: responsesOf(route),
     });

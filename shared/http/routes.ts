@@ -9,6 +9,16 @@ import {
   LeadTimelinePage,
   LeadView,
 } from '../leads/lead-view.ts';
+import {
+  ImportSummary,
+  ManagerView,
+  managerPath,
+  RosterChangesPage,
+  RosterChangesQuery,
+  RosterEntryBody,
+  RosterView,
+  SaveOutcome,
+} from '../managers/roster-api.ts';
 import { ErrorBody } from './errors.ts';
 
 /** Who may call a route: anyone, or staff whose token the gateway's JWT authorizer accepts. */
@@ -21,6 +31,7 @@ export const ROUTE_FUNCTIONS = [
   'readLeadHistory',
   'issueInvitation',
   'listLeadReads',
+  'keepRoster',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
@@ -33,7 +44,7 @@ export type Answer = {
 };
 
 export type ApiRoute = {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: `/${string}`;
   readonly access: Access;
   readonly summary: string;
@@ -43,6 +54,8 @@ export type ApiRoute = {
     readonly query?: z.ZodObject;
     readonly headers?: z.ZodObject;
     readonly body?: z.ZodType;
+    /** The body's media type when it is not JSON. */
+    readonly bodyType?: 'text/csv';
   };
   /** What the function answers, by status; API Gateway's own answers are added by the document (openapi.ts). */
   readonly responses: { readonly [status: number]: Answer };
@@ -176,6 +189,77 @@ export const API_ROUTES = {
       400: failure('Invalid query parameters; `issues` name them as `query.*`'),
       403: failure('Only compliance officers may see who read a lead'),
       404: failure('Not a lead id (an unknown lead has no reads: an empty page)'),
+    },
+  },
+  listManagers: {
+    method: 'GET',
+    path: '/v1/managers',
+    access: 'staff',
+    summary: "The PM unit's roster: every personal manager with their load (head of unit)",
+    function: 'keepRoster',
+    responses: {
+      200: { description: 'The roster', schema: RosterView },
+      403: failure('Only the head of the unit keeps the roster'),
+    },
+  },
+  readManager: {
+    method: 'GET',
+    path: '/v1/managers/{managerId}',
+    access: 'staff',
+    summary: 'One personal manager of the roster (head of unit)',
+    function: 'keepRoster',
+    request: { params: managerPath },
+    responses: {
+      200: { description: 'The manager', schema: ManagerView },
+      403: failure('Only the head of the unit keeps the roster'),
+      404: failure('No such manager'),
+    },
+  },
+  saveManager: {
+    method: 'PUT',
+    path: '/v1/managers/{managerId}',
+    access: 'staff',
+    summary: 'Add a personal manager to the roster or change one; the change is audited (head of unit)',
+    function: 'keepRoster',
+    request: { params: managerPath, body: RosterEntryBody },
+    responses: {
+      200: { description: 'Stored, or equal to what was stored (`unchanged`)', schema: SaveOutcome },
+      400: failure('Invalid fields, malformed JSON or a malformed manager id; `issues` name them'),
+      403: failure('Only the head of the unit keeps the roster'),
+      409: failure('The roster changed meanwhile; read it and try again'),
+      413: failure('The body is over 64 KB'),
+      415: failure('The body is not application/json'),
+    },
+  },
+  importRoster: {
+    method: 'POST',
+    path: '/v1/roster-imports',
+    access: 'staff',
+    summary:
+      'Add or change personal managers from a CSV file: every bad row is reported and nothing of such a file is stored (head of unit)',
+    function: 'keepRoster',
+    request: { body: z.string().meta({ description: 'The roster as CSV (docs/roster.md)' }), bodyType: 'text/csv' },
+    responses: {
+      200: { description: 'What the file changed; a manager equal to the stored one is `unchanged`', schema: ImportSummary },
+      400: failure('Bad rows: `issues` give each as `line <n>` with the column and the reason'),
+      403: failure('Only the head of the unit keeps the roster'),
+      409: failure('The roster changed meanwhile; import the file again'),
+      413: failure('The file is over 1 MB'),
+      415: failure('The body is not text/csv'),
+    },
+  },
+  listRosterChanges: {
+    method: 'GET',
+    path: '/v1/managers/{managerId}/changes',
+    access: 'staff',
+    summary: "Who changed a manager's roster entry, when, from what to what; newest first (head of unit, compliance)",
+    function: 'keepRoster',
+    request: { params: managerPath, query: RosterChangesQuery },
+    responses: {
+      200: { description: 'A page of changes', schema: RosterChangesPage },
+      400: failure('Invalid query parameters; `issues` name them as `query.*`'),
+      403: failure('Only the head of the unit and compliance officers see roster changes'),
+      404: failure('Not a manager id'),
     },
   },
   describeApi: {

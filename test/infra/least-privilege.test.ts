@@ -14,7 +14,7 @@ const table = app.tables[0]?.TableName ?? '';
 const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`;
 
 const functionNamed = (name: string) => {
-  const fn = app.functions.find((f) => f.logicalId.startsWith(`LeadIntake${name}`));
+  const fn = app.functions.find((f) => f.logicalId.match(/^(LeadIntake|ManagerUnit)(.*)/)?.[2]?.startsWith(name));
   if (!fn) throw new Error(`No function ${name}`);
   return fn;
 };
@@ -77,6 +77,16 @@ describe('least privilege for each function', () => {
     expect(await allowed('AssignManager', 'dynamodb:Query', `${tableArn}/index/gsi1`)).toBe(true);
     expect(await allowed('AssignManager', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(false);
     expect(await allowed('SweepPendingIntake', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(true);
+  });
+
+  it('lets the roster function keep managers and their audit, but not touch leads through an index or publish', async () => {
+    for (const action of ['GetItem', 'Query', 'UpdateItem', 'PutItem']) {
+      expect(await allowed('KeepRoster', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    expect(await allowed('KeepRoster', 'dynamodb:Query', `${tableArn}/index/gsi1`)).toBe(true);
+    expect(await allowed('KeepRoster', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(false);
+    const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
+    expect(await allowed('KeepRoster', 'events:PutEvents', bus)).toBe(false);
   });
 
   it('sends a sweep that still fails after Lambda retries it to a dead-letter queue', () => {
