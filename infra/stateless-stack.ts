@@ -11,8 +11,8 @@ import { apiRoutes } from '#shared/http/routes.ts';
 import type { DeploymentConfig } from './config.ts';
 import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
-import { ManagerUnit } from './constructs/manager-unit.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
+import { ManagerUnit } from './constructs/manager-unit.ts';
 import { Operations } from './constructs/operations.ts';
 
 export interface AttractStatelessStackProps extends StackProps {

@@ -10,6 +10,7 @@ import {
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { formatIssues } from '#shared/leads/lead-submission.ts';
+import { RosterConflict, type SaveOutcome, saveManagers } from '#shared/managers/keep-roster.ts';
 import {
   ManagerView,
   managerPath,
@@ -17,7 +18,6 @@ import {
   RosterChangesQuery,
   RosterEntryBody,
 } from '#shared/managers/roster-api.ts';
-import { RosterConflict, type SaveOutcome, saveManagers } from '#shared/managers/keep-roster.ts';
 import { parseRosterCsv } from '#shared/managers/roster-csv.ts';
 
 const deps = roster();

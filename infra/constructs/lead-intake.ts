@@ -29,8 +29,8 @@ import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction, type AttractFunctionProps } from './attract-function.ts';
 import { readKeys } from './keys.ts';
-import { grantTable } from './table-access.ts';
 import type { Operations } from './operations.ts';
+import { grantTable } from './table-access.ts';
 
 export interface LeadIntakeProps {
   readonly table: ITable;

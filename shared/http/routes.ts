@@ -238,9 +238,15 @@ export const API_ROUTES = {
     summary:
       'Add or change personal managers from a CSV file: every bad row is reported and nothing of such a file is stored (head of unit)',
     function: 'keepRoster',
-    request: { body: z.string().meta({ description: 'The roster as CSV (docs/roster.md)' }), bodyType: 'text/csv' },
+    request: {
+      body: z.string().meta({ description: 'The roster as CSV (docs/roster.md)' }),
+      bodyType: 'text/csv',
+    },
     responses: {
-      200: { description: 'What the file changed; a manager equal to the stored one is `unchanged`', schema: ImportSummary },
+      200: {
+        description: 'What the file changed; a manager equal to the stored one is `unchanged`',
+        schema: ImportSummary,
+      },
       400: failure('Bad rows: `issues` give each as `line <n>` with the column and the reason'),
       403: failure('Only the head of the unit keeps the roster'),
       409: failure('The roster changed meanwhile; import the file again'),
@@ -252,7 +258,8 @@ export const API_ROUTES = {
     method: 'GET',
     path: '/v1/managers/{managerId}/changes',
     access: 'staff',
-    summary: "Who changed a manager's roster entry, when, from what to what; newest first (head of unit, compliance)",
+    summary:
+      "Who changed a manager's roster entry, when, from what to what; newest first (head of unit, compliance)",
     function: 'keepRoster',
     request: { params: managerPath, query: RosterChangesQuery },
     responses: {

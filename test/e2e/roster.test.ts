@@ -38,7 +38,11 @@ describe('the PM roster, kept by the head of unit', () => {
 
     const created = await put(managerId, first);
     const repeated = await put(managerId, first);
-    const changed = await put(managerId, { ...first, capacity: 8, absences: [{ from: '2026-12-01', to: '2026-12-14', reason: 'отпуск' }] });
+    const changed = await put(managerId, {
+      ...first,
+      capacity: 8,
+      absences: [{ from: '2026-12-01', to: '2026-12-14', reason: 'отпуск' }],
+    });
 
     expect(created.body).toEqual({ managerId, action: 'created' });
     expect(repeated.body).toEqual({ managerId, action: 'unchanged' });
@@ -50,7 +54,12 @@ describe('the PM roster, kept by the head of unit', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.changes.map((c: { action: string }) => c.action)).toEqual(['updated', 'created']);
     const [update, creation] = audit.body.changes;
-    expect(update).toMatchObject({ by: 'irina.head', source: 'api', before: { capacity: 5 }, after: { capacity: 8 } });
+    expect(update).toMatchObject({
+      by: 'irina.head',
+      source: 'api',
+      before: { capacity: 5 },
+      after: { capacity: 8 },
+    });
     expect(creation.before).toBeUndefined();
     expect(creation.after).toEqual({ managerId, ...first });
     const roster = await call('GET', '/v1/managers', { token: headToken() });
@@ -161,7 +170,15 @@ describe('the roster import', () => {
     expect(read.body).toMatchObject({
       name: 'Пётр Орлов',
       segments: ['mid_market', 'corporate'],
-      workingHours: { timeZone: 'Europe/Moscow', week: { mon: [{ from: '09:00', to: '13:00' }, { from: '14:00', to: '18:00' }] } },
+      workingHours: {
+        timeZone: 'Europe/Moscow',
+        week: {
+          mon: [
+            { from: '09:00', to: '13:00' },
+            { from: '14:00', to: '18:00' },
+          ],
+        },
+      },
       absences: [{ from: '2026-12-20', to: '2026-12-30', reason: 'отпуск' }],
       active: true,
     });

@@ -21,7 +21,7 @@ describe('the HTTP API answers browsers from the configured origins only', () =>
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
         AllowOrigins: ['https://www.bank.example', 'https://bank.example'],
-        AllowMethods: ['GET', 'POST'],
+        AllowMethods: ['GET', 'POST', 'PUT'],
         AllowHeaders: ['content-type', 'idempotency-key', 'authorization'],
         ExposeHeaders: ['retry-after'],
         MaxAge: 3600,

@@ -14,7 +14,9 @@ const table = app.tables[0]?.TableName ?? '';
 const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`;
 
 const functionNamed = (name: string) => {
-  const fn = app.functions.find((f) => f.logicalId.match(/^(LeadIntake|ManagerUnit)(.*)/)?.[2]?.startsWith(name));
+  const fn = app.functions.find((f) =>
+    f.logicalId.match(/^(LeadIntake|ManagerUnit)(.*)/)?.[2]?.startsWith(name),
+  );
   if (!fn) throw new Error(`No function ${name}`);
   return fn;
 };

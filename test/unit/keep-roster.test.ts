@@ -26,7 +26,9 @@ class InMemoryRoster implements Roster {
   async apply(changes: { change: RosterChange; expectedVersion: number }[]) {
     const rival = this.interleaved.shift();
     if (rival) this.store(rival);
-    if (changes.some((c) => (this.managers.get(c.change.managerId)?.rosterVersion ?? 0) !== c.expectedVersion)) {
+    if (
+      changes.some((c) => (this.managers.get(c.change.managerId)?.rosterVersion ?? 0) !== c.expectedVersion)
+    ) {
       return 'stale' as const;
     }
     for (const { change } of changes) {
