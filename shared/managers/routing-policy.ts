@@ -34,6 +34,12 @@ export const RoutingPolicy = z
     returnWindowDays: z.int().min(0).max(90).default(5),
     /** Whether a referred lead goes first to the referring client's PM (rule b). */
     preferReferrerManager: z.boolean().default(true),
+    /**
+     * When no fitting PM is at work (a lead at night or at the weekend): `next_shift` offers it to the
+     * fitting PMs outside their hours, whose SLA clock starts with their next shift; `unassigned` sends it
+     * to the head of unit's queue. Holidays and absences are never worked around.
+     */
+    whenNobodyPresent: z.enum(['next_shift', 'unassigned']).default('next_shift'),
   })
   .meta({ id: 'RoutingPolicy', description: 'How leads are routed to personal managers, tuned by the bank' });
 export type RoutingPolicy = z.infer<typeof RoutingPolicy>;
@@ -106,6 +112,8 @@ export const RoutingDecision = z
         load: z.string(),
       }),
     ),
+    /** Set when nobody fitting was at work and the lead went to a PM outside their hours (`next_shift`). */
+    outsideHours: z.literal(true).optional(),
     /** The client's or referrer's PM named by the lead but not in the roster (left the unit). */
     unknownManagerIds: z.array(z.string()).optional(),
   })
@@ -131,10 +139,10 @@ export function route(
   const decide = (rule: RoutingRule, ranked: string[]): RoutingDecision =>
     explain(policy, rule, ranked, assessed, [...new Set(unknownManagerIds)]);
 
-  // (a) The relationship is the owner's whatever their load or hours; only leaving the unit or turning
-  // this lead down hands it on.
+  // (a) The relationship is the owner's whatever their load or hours; leaving the unit, being away, or
+  // turning this lead down hands it on: a client's enquiry must not wait for a PM on leave.
   const owner = facts.existingClientManagerId ? byId.get(facts.existingClientManagerId) : undefined;
-  if (owner?.manager.active && !owner.reasons.some(isExclusion)) {
+  if (owner?.manager.active && !owner.reasons.some((r) => isExclusion(r) || r === 'absent')) {
     return decide('existing_client', [owner.manager.managerId]);
   }
 
@@ -148,7 +156,17 @@ export function route(
     return decide('referrer_manager', [referrerId, ...bestFirst.filter((id) => id !== referrerId)]);
   }
 
-  return bestFirst.length > 0 ? decide('best_fit', bestFirst) : decide('unassigned', []);
+  if (bestFirst.length > 0) return decide('best_fit', bestFirst);
+  if (policy.whenNobodyPresent === 'next_shift' && !policy.presenceAllowed.includes('off_hours')) {
+    const outside: RoutingPolicy = {
+      ...policy,
+      presenceAllowed: [...policy.presenceAllowed, 'off_hours'],
+      whenNobodyPresent: 'unassigned',
+    };
+    const later = route(outside, facts, managers, context);
+    if (later.rule !== 'unassigned') return { ...later, outsideHours: true };
+  }
+  return decide('unassigned', []);
 }
 
 type Assessed = { manager: PersonalManager; reasons: PassReason[] };

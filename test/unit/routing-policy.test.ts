@@ -15,36 +15,7 @@ import {
   type RoutingPolicy,
   route,
 } from '#shared/managers/routing-policy.ts';
-
-const NOW = new Date('2026-11-11T10:00:00Z');
-// Times a PM was last given a lead, oldest first.
-const [T1, T2, T3] = ['2026-11-10T09:00:00Z', '2026-11-11T09:00:00Z', '2026-11-11T10:00:00Z'];
-
-const manager = (managerId: string, overrides: Partial<PersonalManager> = {}): PersonalManager => ({
-  ...{ managerId, name: `Manager ${managerId}`, email: `${managerId}@bank.example`, language: 'ru' },
-  ...{ segments: ['mid_market'], regions: ['77'], industries: ['*'], products: ['credit'], capacity: 10 },
-  ...{ weight: 1, workingHours: STANDARD_WEEK, holidays: [], absences: [], active: true, activeLeads: 0 },
-  ...overrides,
-});
-
-const facts: LeadFacts = { segment: 'mid_market', regionCode: '77', industry: 'it', products: ['credit'] };
-
-/** Presence by id from a table; everyone not named is at work. */
-function presenceOf(table: Record<string, Presence> = {}) {
-  return (m: PersonalManager): Presence => table[m.managerId] ?? 'working';
-}
-
-type Options = { facts?: Partial<LeadFacts>; policy?: RoutingPolicy; excluded?: Exclusion[] };
-const decide = (managers: PersonalManager[], o: Options & { presence?: Record<string, Presence> } = {}) =>
-  route(o.policy ?? DEFAULT_ROUTING_POLICY, { ...facts, ...o.facts }, managers, {
-    now: NOW,
-    presence: presenceOf(o.presence),
-    excluded: o.excluded ?? [],
-  });
-
-/** The rule, who to try, and why the named PM was passed over. */
-const outcome = (d: RoutingDecision, pm = '') =>
-  pm ? [d.rule, d.ranked, d.considered.find((c) => c.managerId === pm)?.reasons] : [d.rule, d.ranked];
+import { decide, facts, manager, NOW, outcome, presenceOf, T1, T2, T3 } from './support/routing.ts';
 
 // Routes leads one by one to the first ranked PM, as the caller would: their turn is now, and one more lead is
 // open unless `release` closes each lead at once.
@@ -78,6 +49,7 @@ describe('RoutingPolicy', () => {
       catchUpAfterAbsence: false,
       returnWindowDays: 5,
       preferReferrerManager: true,
+      whenNobodyPresent: 'next_shift',
     });
   });
 
@@ -207,7 +179,7 @@ describe('route: (c) best fit and (d) unassigned', () => {
 
   it('leaves the lead unassigned when nobody fits, and says why of each', () => {
     const roster = [manager('full', { activeLeads: 10 }), manager('away')];
-    const decision = decide(roster, { presence: { away: 'holiday' } });
+    const decision = decide(roster, { presence: { away: 'holiday' } }); // holidays are never worked around
     expect(outcome(decision)).toEqual(['unassigned', []]);
     expect(decision.considered.map((c) => [c.managerId, c.verdict, c.reasons, c.load])).toEqual([
       ['away', 'passed_over', ['holiday'], '0/10'],
@@ -318,6 +290,7 @@ const scenarios = fc
         presenceAllowed: fc.constantFrom(['working'], ['working', 'near_hours']),
         catchUpAfterAbsence: fc.boolean(),
         preferReferrerManager: fc.boolean(),
+        whenNobodyPresent: fc.constantFrom('next_shift', 'unassigned'),
       })
       .map((p) => parseRoutingPolicy({ version: 'property', ...p })),
   })
@@ -334,9 +307,11 @@ const run = (s: Scenario, managers = s.managers) =>
   route(s.policy, s.facts, managers, { now: NOW, presence: presenceOf(s.presence), excluded: s.excluded });
 
 // Fit written out again from the rules, not taken from the module, so the properties do not check it by itself.
-const fits = (s: Scenario, m: PersonalManager) =>
+const fits = (s: Scenario, m: PersonalManager, outsideHours = false) =>
   m.active &&
-  ['working', ...s.policy.presenceAllowed].includes(s.presence[m.managerId] ?? '') &&
+  ['working', ...s.policy.presenceAllowed, ...(outsideHours ? ['off_hours'] : [])].includes(
+    s.presence[m.managerId] ?? '',
+  ) &&
   m.segments.includes(s.facts.segment) &&
   (m.regions.includes(s.facts.regionCode) || m.regions.includes('*')) &&
   (!s.facts.industry || m.industries.includes(s.facts.industry) || m.industries.includes('*')) &&
@@ -358,11 +333,16 @@ describe('route: properties', () => {
             expect(c.reasons.length > 0).toBe(c.verdict === 'passed_over');
         }
         const owner = s.managers.find((m) => m.managerId === s.facts.existingClientManagerId);
-        if (owner?.active && !s.excluded.some((e) => e.managerId === owner.managerId)) {
+        const away = owner && s.presence[owner.managerId] === 'absent';
+        if (owner?.active && !away && !s.excluded.some((e) => e.managerId === owner.managerId)) {
           expect(outcome(decision)).toEqual(['existing_client', [owner.managerId]]);
           return;
         }
-        const fitting = s.managers.filter((m) => fits(s, m));
+        let fitting = s.managers.filter((m) => fits(s, m));
+        // Nobody at work: the next shift's PMs, when the policy works around the hours.
+        const nextShift = fitting.length === 0 && s.policy.whenNobodyPresent === 'next_shift';
+        if (nextShift) fitting = s.managers.filter((m) => fits(s, m, true));
+        expect(decision.outsideHours).toBe(nextShift && fitting.length > 0 ? true : undefined);
         expect([...decision.ranked].sort()).toEqual(ids(fitting));
         const referrer = fitting.find((m) => m.managerId === s.facts.referrerManagerId);
         const rule = s.policy.preferReferrerManager && referrer ? 'referrer_manager' : 'best_fit';
