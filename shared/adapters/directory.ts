@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Client, Clients, Managers, Referrer, Referrers } from '../leads/ports.ts';
-import type { PersonalManager } from '../leads/routing.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 import { keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
 
 export type { Client } from '../leads/ports.ts';

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Assignment, Lead, LeadStatus, TimelineEntry } from '../leads/lead.ts';
+import type { Assignment, Lead, LeadStatus, RoutingRecord, TimelineEntry } from '../leads/lead.ts';
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
@@ -115,13 +115,18 @@ export class LeadStore extends CaptureStore implements Leads {
   async assignIfUnassigned(
     leadId: string,
     assignment: Assignment,
-    step: { status: LeadStatus; entry: TimelineEntry; takeCapacityOf?: string },
+    step: {
+      status: LeadStatus;
+      entry: TimelineEntry;
+      routing: RoutingRecord;
+      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
+    },
   ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
     const cancelled = await this.step(leadId, {
-      set: { assignment, status: step.status },
+      set: { assignment, status: step.status, routing: step.routing },
       condition: UNASSIGNED,
       entry: step.entry,
-      alongside: step.takeCapacityOf ? [this.takeCapacity(step.takeCapacityOf)] : [],
+      alongside: [this.takeCapacity(step.capacity, assignment.assignedAt)],
     });
     if (!cancelled) return 'assigned';
     // Reasons come in item order: the lead's own condition first, then the manager's capacity.
@@ -130,9 +135,13 @@ export class LeadStore extends CaptureStore implements Leads {
     return 'no_capacity';
   }
 
-  async markAwaitingManager(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+  async markAwaitingManager(
+    leadId: string,
+    entry: TimelineEntry,
+    routing: RoutingRecord,
+  ): Promise<'recorded' | 'already_assigned'> {
     const cancelled = await this.step(leadId, {
-      set: { status: 'awaiting_manager' },
+      set: { status: 'awaiting_manager', routing },
       condition: UNASSIGNED,
       entry,
     });
@@ -180,15 +189,27 @@ export class LeadStore extends CaptureStore implements Leads {
   }
 
   /** Transaction item that takes one unit of a manager's capacity, only while some is free. */
-  private takeCapacity(managerId: string) {
+  /**
+   * One unit of the manager's load; within the limit only while the manager is active and has a unit
+   * free. A rotation assignment also moves the manager's turn (`lastAssignedAt`) to now.
+   */
+  private takeCapacity(capacity: { managerId: string; withinLimit: boolean; turn: boolean }, at: string) {
     return {
       Update: {
         TableName: this.tableName,
-        Key: keys.manager(managerId),
-        UpdateExpression: 'ADD activeLeads :one',
-        ConditionExpression: '#active = :true AND activeLeads < #capacity',
-        ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' },
-        ExpressionAttributeValues: { ':one': 1, ':true': true },
+        Key: keys.manager(capacity.managerId),
+        UpdateExpression: capacity.turn ? 'ADD activeLeads :one SET lastAssignedAt = :at' : 'ADD activeLeads :one',
+        ConditionExpression: capacity.withinLimit
+          ? '#active = :true AND activeLeads < #capacity'
+          : 'attribute_exists(pk)',
+        ...(capacity.withinLimit
+          ? { ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' } }
+          : {}),
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ...(capacity.withinLimit ? { ':true': true } : {}),
+          ...(capacity.turn ? { ':at': at } : {}),
+        },
       },
     };
   }

@@ -3,7 +3,7 @@ import { escapeHtml, markup, templatesFor } from '../templates/render.ts';
 import type { Enquiry, EnquirySignal, Lead } from './lead.ts';
 import { type NotificationMark, notificationEmail } from './manager-email.ts';
 import type { Email } from './ports.ts';
-import type { PersonalManager } from './routing.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 
 /**
  * Tells a lead's personal manager that the company (or someone giving its INN or the contact's email)

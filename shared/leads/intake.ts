@@ -1,6 +1,5 @@
-import type { Assignment, Lead, LeadStatus } from './lead.ts';
+import type { Lead, LeadStatus } from './lead.ts';
 import type { Clients, LeadEvents, Leads, Managers } from './ports.ts';
-import { rankManagers, segmentOf } from './routing.ts';
 import { classifyLead, type LeadClass, scoreLead, scoringInputOf } from './scoring.ts';
 import type { ScoringConfig } from './scoring-config.ts';
 
@@ -127,97 +126,6 @@ export async function assessLead(
     breakdown: score.breakdown.map(({ factor, value, points }) => ({ factor, value, points })),
   });
   return { leadClass, total: score.total, configVersion: score.configVersion };
-}
-
-export type AssignmentResult = { managerId?: string };
-
-/**
- * Gives the lead to a personal manager: the existing client's own manager, or the least loaded manager
- * whose segment and region fit, taking a unit of capacity in the same write as the assignment.
- */
-export async function assignManager(
-  deps: IntakeDeps,
-  leadId: string,
-  enrichment: Enrichment,
-): Promise<AssignmentResult> {
-  const lead = await loadLead(deps.leads, leadId);
-  if (lead.assignment) return announceAssignment(deps, lead);
-  const at = deps.now().toISOString();
-
-  if (enrichment.existingClient) {
-    const { managerId } = enrichment.existingClient;
-    const assignment: Assignment = { managerId, kind: 'existing_client', assignedAt: at };
-    const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
-      status: 'handed_to_client_manager',
-      entry: {
-        at,
-        kind: 'assigned',
-        summary: `Handed to the client's personal manager ${managerId}`,
-        details: { managerId },
-      },
-    });
-    // A client's own manager takes the enquiry whatever their load: no capacity is asked for.
-    if (outcome === 'no_capacity') throw new Error('No capacity was asked for, yet none was found');
-    return announceStored(deps, lead, assignment, outcome);
-  }
-
-  const segment = segmentOf(lead.company.sizeBand);
-  const candidates = rankManagers(await deps.managers.list(), {
-    segment,
-    regionCode: lead.regionCode,
-    products: lead.products,
-  });
-  for (const manager of candidates) {
-    const { managerId } = manager;
-    const assignment: Assignment = { managerId, kind: 'acquisition', segment, assignedAt: at };
-    const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
-      status: 'assigned',
-      entry: {
-        at,
-        kind: 'assigned',
-        summary: `Assigned to personal manager ${managerId}`,
-        details: { managerId, segment, loadBefore: `${manager.activeLeads}/${manager.capacity}` },
-      },
-      takeCapacityOf: managerId,
-    });
-    // Another lead took this manager's last unit since the list was read: try the next one.
-    if (outcome !== 'no_capacity') return announceStored(deps, lead, assignment, outcome);
-  }
-  const waiting = await deps.leads.markAwaitingManager(leadId, {
-    at,
-    kind: 'awaiting_manager',
-    summary: 'No personal manager fits with free capacity; waiting for the head of unit',
-    details: { segment, regionCode: lead.regionCode },
-  });
-  if (waiting === 'already_assigned') return announceAssignment(deps, await loadLead(deps.leads, leadId));
-  return {};
-}
-
-/** Announces the assignment that was stored: this one, or the one an earlier attempt stored first. */
-async function announceStored(
-  deps: IntakeDeps,
-  lead: Lead,
-  assignment: Assignment,
-  outcome: 'assigned' | 'already_assigned',
-): Promise<AssignmentResult> {
-  const stored = outcome === 'assigned' ? { ...lead, assignment } : await loadLead(deps.leads, lead.leadId);
-  return announceAssignment(deps, stored);
-}
-
-/** Publishes the stored assignment; a retried step publishes the same event id again, never a different fact. */
-async function announceAssignment(deps: IntakeDeps, lead: Lead): Promise<AssignmentResult> {
-  const { assignment } = lead;
-  if (!assignment) return {};
-  await deps.events.publish('LeadAssigned', {
-    eventId: `${lead.leadId}:LeadAssigned`,
-    version: 1,
-    leadId: lead.leadId,
-    occurredAt: assignment.assignedAt,
-    managerId: assignment.managerId,
-    assignmentKind: assignment.kind,
-    ...(lead.leadClass ? { leadClass: lead.leadClass } : {}),
-  });
-  return { managerId: assignment.managerId };
 }
 
 /**

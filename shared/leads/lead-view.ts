@@ -12,7 +12,7 @@ import {
 } from './lead.ts';
 import { CHANNELS, LeadSource, LeadSubmission } from './lead-submission.ts';
 import type { LeadRecord } from './ports.ts';
-import { SEGMENTS } from './routing.ts';
+import { SEGMENTS } from '../managers/roster.ts';
 import { LEAD_CLASSES } from './scoring.ts';
 import { ScoringConfig } from './scoring-config.ts';
 

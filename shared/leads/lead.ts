@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Keys } from '../access/keys.ts';
 import type { Attribution } from './attribution.ts';
 import type { LeadSubmission } from './lead-submission.ts';
-import type { Segment } from './routing.ts';
+import type { Segment } from '../managers/roster.ts';
+import type { Exclusion, RoutingDecision } from '../managers/routing-policy.ts';
 import type { LeadClass, Score } from './scoring.ts';
 
 /** Where a lead is in its intake. */
@@ -24,6 +25,12 @@ export type Assignment = {
   segment?: Segment;
   assignedAt: string;
 };
+
+/**
+ * A routing decision as stored on the lead: when it was made, who got the lead (none: the unit's queue),
+ * and the ranked managers found full at the moment of writing (another lead took their last unit).
+ */
+export type RoutingRecord = RoutingDecision & { at: string; managerId?: string; full?: string[] };
 
 /** One submission as kept: what the form said, and how the bank attributed it. */
 export type Submitted = {
@@ -47,6 +54,10 @@ export type Lead = Submitted & {
   score?: Score;
   leadClass?: LeadClass;
   assignment?: Assignment;
+  /** How the lead was routed, kept as long as the lead: the last decision, with everyone considered. */
+  routing?: RoutingRecord;
+  /** Managers who declined the lead or let its acceptance time run out: never offered it again. */
+  exclusions?: Exclusion[];
   /** Set while the lead's intake has failed; a new run clears it. */
   failure?: { error: string; at: string };
 };

@@ -5,7 +5,7 @@ import { escapeHtml, markup, type Templates, templatesFor } from '../templates/r
 import { factorLine } from '../templates/score.ts';
 import type { Lead } from './lead.ts';
 import type { Email } from './ports.ts';
-import type { PersonalManager } from './routing.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 import type { Score } from './scoring.ts';
 import { scoringConfig } from './scoring-config.ts';
 

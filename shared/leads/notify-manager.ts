@@ -11,7 +11,7 @@ import {
   type Notice,
   type Notifications,
 } from './ports.ts';
-import type { PersonalManager } from './routing.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 
 export type NotifyDeps = {
   leads: Leads;

@@ -1,6 +1,14 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
-import type { Assignment, DuplicateKey, Enquiry, Lead, LeadStatus, TimelineEntry } from './lead.ts';
-import type { PersonalManager } from './routing.ts';
+import type {
+  Assignment,
+  DuplicateKey,
+  Enquiry,
+  Lead,
+  LeadStatus,
+  RoutingRecord,
+  TimelineEntry,
+} from './lead.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 import type { LeadClass, Score } from './scoring.ts';
 
 /**
@@ -85,16 +93,26 @@ export interface Leads {
     entry: TimelineEntry,
   ): Promise<'recorded' | 'already_assigned'>;
   /**
-   * Gives the lead to a manager unless it has one. With `takeCapacityOf`, one unit of that manager's
-   * capacity is taken in the same write, only while the manager is active and has a unit free.
+   * Gives the lead to a manager unless it has one, storing the routing decision with it. One unit of the
+   * manager's load is taken in the same write; `withinLimit`: only while the manager is active and has a
+   * unit free ('no_capacity' otherwise); `turn`: the manager's turn in the rotation moves to now.
    */
   assignIfUnassigned(
     leadId: string,
     assignment: Assignment,
-    step: { status: LeadStatus; entry: TimelineEntry; takeCapacityOf?: string },
+    step: {
+      status: LeadStatus;
+      entry: TimelineEntry;
+      routing: RoutingRecord;
+      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
+    },
   ): Promise<'assigned' | 'already_assigned' | 'no_capacity'>;
-  /** Nobody fits: the lead waits for the head of unit, unless it was assigned meanwhile. */
-  markAwaitingManager(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'>;
+  /** Nobody fits: the lead waits for the head of unit with the decision that says why, unless assigned meanwhile. */
+  markAwaitingManager(
+    leadId: string,
+    entry: TimelineEntry,
+    routing: RoutingRecord,
+  ): Promise<'recorded' | 'already_assigned'>;
   /** The workflow gave up: the lead shows `intake_failed` with the error's name, once per failed run. */
   recordIntakeFailure(
     leadId: string,

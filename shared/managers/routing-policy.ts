@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { formatIssues, type Industry, type Product } from '../leads/lead-submission.ts';
+import { formatIssues, type Industry, type Product, type SizeBand } from '../leads/lead-submission.ts';
 import { ANY, type PersonalManager, type Segment } from './roster.ts';
 
 /**
@@ -54,6 +54,13 @@ export function parseRoutingPolicy(json: unknown): RoutingPolicy {
 
 /** The policy in force; its version is stored with every decision it drove. */
 export const DEFAULT_ROUTING_POLICY: RoutingPolicy = parseRoutingPolicy({ version: 'routing-2026-11' });
+
+/** Unknown size goes to small business: the unit that handles the most leads takes the least known. */
+export function segmentOf(sizeBand: SizeBand | undefined): Segment {
+  if (sizeBand === 'large') return 'corporate';
+  if (sizeBand === 'medium') return 'mid_market';
+  return 'small_business';
+}
 
 /** What routing needs to know about a lead. */
 export type LeadFacts = {

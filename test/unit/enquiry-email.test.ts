@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enquiryNotification } from '#shared/leads/enquiry-email.ts';
 import type { Enquiry, Lead } from '#shared/leads/lead.ts';
 import { escapeHtml, NOTIFICATION_HEADER } from '#shared/leads/manager-email.ts';
-import type { PersonalManager } from '#shared/leads/routing.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
 import { aManager } from './support/ports-contract.ts';
 

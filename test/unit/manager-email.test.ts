@@ -6,7 +6,7 @@ import {
   NOTIFICATION_HEADER,
   POSSIBLE_REPEAT,
 } from '#shared/leads/manager-email.ts';
-import type { PersonalManager } from '#shared/leads/routing.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
 import { scoreLead, scoringInputOf } from '#shared/leads/scoring.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
 import { aManager } from './support/ports-contract.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
-import type { Assignment, Enquiry, Lead, LeadStatus, TimelineEntry } from '#shared/leads/lead.ts';
+import type { Assignment, Enquiry, Lead, LeadStatus, RoutingRecord, TimelineEntry } from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
   CaptureResult,
@@ -27,7 +27,7 @@ import type {
   WorkflowStarter,
 } from '#shared/leads/ports.ts';
 import { InvalidPageCursor } from '#shared/leads/ports.ts';
-import type { PersonalManager } from '#shared/leads/routing.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
 import type { LeadClass, Score } from '#shared/leads/scoring.ts';
 
 /**
@@ -194,27 +194,41 @@ class InMemoryLeads implements Leads {
   async assignIfUnassigned(
     leadId: string,
     assignment: Assignment,
-    step: { status: LeadStatus; entry: TimelineEntry; takeCapacityOf?: string },
+    step: {
+      status: LeadStatus;
+      entry: TimelineEntry;
+      routing: RoutingRecord;
+      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
+    },
   ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
     if (this.stored(leadId).assignment) return 'already_assigned';
-    if (step.takeCapacityOf !== undefined) {
-      const manager = this.bank.managerItems.get(step.takeCapacityOf);
-      if (manager?.active !== true || !(manager.activeLeads < manager.capacity)) {
-        return 'no_capacity';
-      }
-      manager.activeLeads += 1;
+    const manager = this.bank.managerItems.get(step.capacity.managerId);
+    if (!manager) return 'no_capacity';
+    if (step.capacity.withinLimit && !(manager.active && manager.activeLeads < manager.capacity)) {
+      return 'no_capacity';
     }
+    manager.activeLeads += 1;
+    if (step.capacity.turn) manager.lastAssignedAt = assignment.assignedAt;
     this.change(leadId, step.entry.kind, step.entry, (lead) => ({
       ...lead,
       assignment,
       status: step.status,
+      routing: structuredClone(step.routing),
     }));
     return 'assigned';
   }
 
-  async markAwaitingManager(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+  async markAwaitingManager(
+    leadId: string,
+    entry: TimelineEntry,
+    routing: RoutingRecord,
+  ): Promise<'recorded' | 'already_assigned'> {
     if (this.stored(leadId).assignment) return 'already_assigned';
-    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, status: 'awaiting_manager' }));
+    this.change(leadId, entry.kind, entry, (lead) => ({
+      ...lead,
+      status: 'awaiting_manager',
+      routing: structuredClone(routing),
+    }));
     return 'recorded';
   }
 

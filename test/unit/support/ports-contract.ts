@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
-import type { PersonalManager } from '#shared/leads/routing.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
 
 /** What a contract run needs: the ports under test, and a way to seed and inspect the directory. */
 export type PortsUnderTest = {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoutingPolicy } from '#shared/managers/routing-policy.ts';
+import { parseRoutingPolicy, segmentOf } from '#shared/managers/routing-policy.ts';
 import { decide, manager, outcome } from './support/routing.ts';
+
+describe('segmentOf', () => {
+  it.each([
+    ['large', 'corporate'],
+    ['medium', 'mid_market'],
+    ['small', 'small_business'],
+    ['micro', 'small_business'],
+    [undefined, 'small_business'],
+  ] as const)('puts %s in %s', (sizeBand, segment) => {
+    expect(segmentOf(sizeBand)).toBe(segment);
+  });
+});
 
 describe('route: an absent owner, and a lead when nobody is at work', () => {
   it("hands an existing client's lead on when its own PM is away, not to wait for their return", () => {
