@@ -3,7 +3,8 @@ import { type RosterEntry, WEEKDAYS } from './roster.ts';
 
 /**
  * The SLA clock: a personal manager's working time, counted in their own time zone, shifts and holidays.
- * Pure: luxon knows the zones and their daylight-saving rules; this module only walks the calendar.
+ * Pure (a memo of walked days aside): luxon knows the zones and their daylight-saving rules; this module
+ * only walks the calendar, a day at a time.
  *
  * A shift is wall-clock time: it starts at the first instant the manager's clock reads its start (or later)
  * and ends at the first instant it reads its end. So on a spring-forward day a 09:00-18:00 shift is still
@@ -19,7 +20,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** A schedule with no working minute for this many days in a row has none: the clock gives up. */
 const HORIZON_DAYS = 400;
-/** A week: 'near' working hours beyond that is not near. */
+/** Presence looks at most a week either side of the instant for a shift that is near. */
 const MAX_NEAR_MINUTES = 7 * 24 * 60;
 
 type Clock = {
@@ -77,16 +78,15 @@ const wallKey = (t: DateTime) => keyOf(t, t.hour * 60 + t.minute);
 
 /**
  * The first instant at which the clock reads `minute` of `calendar`'s date or later. luxon resolves a
- * repeated reading by the offset of `near`, so on a day the offset changes the earliest possible one is
- * taken; a reading the clock skips comes back shifted by the gap, and the jump is found before it.
+ * reading the clock shows twice by the offset of `near`; callers pass an instant before the reading (that
+ * day's or the day before's midnight), whose offset is the one before any change, so the first is taken.
+ * A reading the clock skips comes back shifted by the gap, and the jump is found before it.
  */
 function firstReading(near: DateTime, calendar: Calendar, minute: number): DateTime {
   const { year, month, day } = calendar;
   const guess = near.set({ year, month, day, hour: Math.floor(minute / 60), minute: minute % 60 });
   const target = keyOf(calendar, minute);
-  if (wallKey(guess) === target) {
-    return guess.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), guess);
-  }
+  if (wallKey(guess) === target) return guess;
   let lo = guess.toMillis() - DAY;
   let hi = guess.toMillis();
   while (hi - lo > MINUTE) {
@@ -152,7 +152,8 @@ function* daysFrom(clock: Clock, ms: number): Generator<Day> {
   let naive = naiveDateAt(clock.zone, ms) - DAY;
   let day = walked.get(`${clock.zone.name}|${naive}`);
   if (day === undefined) {
-    const start = firstReading(DateTime.fromMillis(ms, { zone: clock.zone }), calendarOf(naive), 0);
+    const before = DateTime.fromMillis(ms - 2 * DAY, { zone: clock.zone });
+    const start = firstReading(before, calendarOf(naive), 0);
     const exact = wallKey(start) === keyOf(calendarOf(naive), 0);
     day = dayOf(clock.zone, naive, start.toMillis(), exact, start.offset);
   }
@@ -245,7 +246,7 @@ export function workingMinutesBetween(schedule: Schedule, from: Date, to: Date):
 
 /**
  * The first instant at or after `at` inside working hours (`at` itself during a shift), as the SLA clock
- * sees them: holidays count, absences do not. Undefined when none comes within 400 days.
+ * sees them: holidays are skipped, absences are not. Undefined when none comes within 400 days.
  */
 export function nextWorkingStart(schedule: Schedule, at: Date): Date | undefined {
   const ms = instantOf(at, 'at');
