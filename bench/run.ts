@@ -10,6 +10,7 @@ import {
 import { demoEnquiry } from '#local/demo-data.ts';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
+import { WEEKDAYS } from '#shared/managers/roster.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
 
@@ -39,10 +40,20 @@ try {
     managerId: 'pm-bench',
     name: 'Bench Manager',
     email: 'bench.manager@bank.example',
+    language: 'ru',
     segments: ['corporate', 'mid_market', 'small_business'],
     regions: ['*'],
+    industries: ['*'],
     products: [],
     capacity: 1_000_000,
+    weight: 1,
+    // At work around the clock, so the bench routes alike whenever it runs.
+    workingHours: {
+      timeZone: 'Europe/Moscow',
+      week: Object.fromEntries(WEEKDAYS.map((day) => [day, [{ from: '00:00', to: '24:00' }]])),
+    },
+    holidays: [],
+    absences: [],
     activeLeads: 0,
     active: true,
   });

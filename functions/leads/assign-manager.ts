@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { intakeDeps } from '#shared/composition-intake.ts';
-import { assignManager } from '#shared/leads/intake.ts';
+import { assignManager } from '#shared/leads/assign-manager.ts';
+import { routingPolicy } from '#shared/managers/routing-config.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
 
-const deps = intakeDeps();
+const deps = { ...intakeDeps(), routingPolicy };
 
 const Input = LeadStepInput.extend({
   enrichment: z.object({
@@ -12,7 +13,7 @@ const Input = LeadStepInput.extend({
   }),
 });
 
-/** LeadIntake step: give the lead to a personal manager whose skills and capacity fit. */
+/** LeadIntake step: give the lead to a personal manager by the routing policy, and say why. */
 export const handler = workflowStep(Input, ({ leadId, enrichment }) =>
-  assignManager(deps, leadId, enrichment),
+  assignManager(deps, leadId, enrichment.existingClient?.managerId),
 );

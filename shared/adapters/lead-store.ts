@@ -198,7 +198,9 @@ export class LeadStore extends CaptureStore implements Leads {
       Update: {
         TableName: this.tableName,
         Key: keys.manager(capacity.managerId),
-        UpdateExpression: capacity.turn ? 'ADD activeLeads :one SET lastAssignedAt = :at' : 'ADD activeLeads :one',
+        UpdateExpression: capacity.turn
+          ? 'ADD activeLeads :one SET lastAssignedAt = :at'
+          : 'ADD activeLeads :one',
         ConditionExpression: capacity.withinLimit
           ? '#active = :true AND activeLeads < #capacity'
           : 'attribute_exists(pk)',

@@ -1,9 +1,9 @@
+import type { PersonalManager } from '../managers/roster.ts';
 import { type Fact, factsHtml, factsText, paragraph } from '../templates/email.ts';
 import { escapeHtml, markup, templatesFor } from '../templates/render.ts';
 import type { Enquiry, EnquirySignal, Lead } from './lead.ts';
 import { type NotificationMark, notificationEmail } from './manager-email.ts';
 import type { Email } from './ports.ts';
-import type { PersonalManager } from '../managers/roster.ts';
 
 /**
  * Tells a lead's personal manager that the company (or someone giving its INN or the contact's email)

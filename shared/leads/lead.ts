@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Keys } from '../access/keys.ts';
-import type { Attribution } from './attribution.ts';
-import type { LeadSubmission } from './lead-submission.ts';
 import type { Segment } from '../managers/roster.ts';
 import type { Exclusion, RoutingDecision } from '../managers/routing-policy.ts';
+import type { Attribution } from './attribution.ts';
+import type { LeadSubmission } from './lead-submission.ts';
 import type { LeadClass, Score } from './scoring.ts';
 
 /** Where a lead is in its intake. */

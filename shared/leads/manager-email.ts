@@ -1,3 +1,4 @@
+import type { PersonalManager } from '../managers/roster.ts';
 import { catalogs } from '../templates/catalog.ts';
 import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../templates/email.ts';
 import type { Locale } from '../templates/locale.ts';
@@ -5,7 +6,6 @@ import { escapeHtml, markup, type Templates, templatesFor } from '../templates/r
 import { factorLine } from '../templates/score.ts';
 import type { Lead } from './lead.ts';
 import type { Email } from './ports.ts';
-import type { PersonalManager } from '../managers/roster.ts';
 import type { Score } from './scoring.ts';
 import { scoringConfig } from './scoring-config.ts';
 

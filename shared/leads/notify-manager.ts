@@ -1,3 +1,4 @@
+import type { PersonalManager } from '../managers/roster.ts';
 import { enquiryNotification } from './enquiry-email.ts';
 import { loadLead } from './intake.ts';
 import type { Enquiry, TimelineEntry } from './lead.ts';
@@ -11,7 +12,6 @@ import {
   type Notice,
   type Notifications,
 } from './ports.ts';
-import type { PersonalManager } from '../managers/roster.ts';
 
 export type NotifyDeps = {
   leads: Leads;

@@ -1,4 +1,5 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 import type {
   Assignment,
   DuplicateKey,
@@ -8,7 +9,6 @@ import type {
   RoutingRecord,
   TimelineEntry,
 } from './lead.ts';
-import type { PersonalManager } from '../managers/roster.ts';
 import type { LeadClass, Score } from './scoring.ts';
 
 /**

@@ -13,7 +13,7 @@ import { type NotifyDeps, notifyManager } from '#shared/leads/notify-manager.ts'
 import { sweepPendingIntake } from '#shared/leads/outbox.ts';
 import type { Mail } from '#shared/leads/ports.ts';
 import { InMemoryStarter } from '../unit/support/in-memory.ts';
-import { aLead, aManager, newLeadOf } from '../unit/support/ports-contract.ts';
+import { aLead, aManager, byRotation, newLeadOf } from '../unit/support/ports-contract.ts';
 import { LOCAL_AWS, startAttractTable } from './support/attract-table.ts';
 
 type StoredEmail = {
@@ -50,7 +50,11 @@ describe('the manager email on DynamoDB Local and the SES v2 emulator', () => {
     await leads.assignIfUnassigned(
       lead.leadId,
       { managerId: manager.managerId, kind: 'acquisition', assignedAt: at },
-      { status: 'assigned', entry: { at, kind: 'assigned', summary: 'assigned' } },
+      {
+        status: 'assigned',
+        entry: { at, kind: 'assigned', summary: 'assigned' },
+        ...byRotation(manager.managerId),
+      },
     );
     const mail = new Mailer(
       new SESv2Client({ ...LOCAL_AWS, endpoint: ses.endpoint }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { assignManager } from '#shared/leads/assign-manager.ts';
 import {
   assessLead,
-  assignManager,
   enrichLead,
   type IntakeDeps,
   recordIntakeFailure,
@@ -9,6 +9,7 @@ import {
 } from '#shared/leads/intake.ts';
 import type { Lead } from '#shared/leads/lead.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
+import { routingPolicy } from '#shared/managers/routing-config.ts';
 import { InMemoryBank, RecordedEvents, testClock } from './support/in-memory.ts';
 import { aLead, aManager, newLeadOf } from './support/ports-contract.ts';
 
@@ -28,8 +29,6 @@ async function intake(
   await bank.leads.capture(newLeadOf(lead));
   return { bank, events, clock, deps, lead };
 }
-
-const noClient = { regionCode: '77' };
 
 describe('enrichLead', () => {
   it('matches an existing client by INN, records it, and announces the captured lead', async () => {
@@ -99,11 +98,8 @@ describe('assessLead', () => {
 
   it('is refused once a manager has the lead: nothing rewritten, nothing published', async () => {
     const { bank, deps, events, lead } = await intake();
-    await bank.putManager(aManager());
-    await assignManager(deps, lead.leadId, {
-      regionCode: '77',
-      existingClient: { clientId: 'c', managerId: 'pm-own' },
-    });
+    await bank.putManager(aManager({ managerId: 'pm-own' }));
+    await assignManager({ ...deps, routingPolicy }, lead.leadId, 'pm-own');
     const before = await bank.leads.get(lead.leadId);
 
     await assessLead(deps, scoringConfig, lead.leadId);
@@ -111,91 +107,6 @@ describe('assessLead', () => {
     expect(events.of('LeadScored')).toEqual([]);
     expect(await bank.leads.get(lead.leadId)).toEqual(before);
     expect((await bank.leads.read(lead.leadId))?.timeline.map((e) => e.kind)).not.toContain('assessed');
-  });
-});
-
-describe('assignManager', () => {
-  it("hands an existing client's enquiry to its own manager, without taking capacity", async () => {
-    const { bank, deps, events, lead } = await intake();
-    const own = aManager({ capacity: 0 });
-    await bank.putManager(own);
-    const result = await assignManager(deps, lead.leadId, {
-      regionCode: '77',
-      existingClient: { clientId: 'c', managerId: own.managerId },
-    });
-    expect(result).toEqual({ managerId: own.managerId });
-    expect(await bank.leads.get(lead.leadId)).toMatchObject({
-      status: 'handed_to_client_manager',
-      assignment: { kind: 'existing_client', managerId: own.managerId },
-    });
-    expect((await bank.managers.get(own.managerId))?.activeLeads).toBe(0);
-    expect(events.of('LeadAssigned')).toEqual([
-      expect.objectContaining({ assignmentKind: 'existing_client' }),
-    ]);
-  });
-
-  it('routes to the least loaded fitting manager and takes a unit of their capacity', async () => {
-    const { bank, deps, lead } = await intake();
-    const busy = aManager({ managerId: 'pm-busy', activeLeads: 3, capacity: 5 });
-    const free = aManager({ managerId: 'pm-free', activeLeads: 1, capacity: 5 });
-    const elsewhere = aManager({ managerId: 'pm-elsewhere', regions: ['78'] });
-    for (const m of [busy, free, elsewhere]) await bank.putManager(m);
-    expect(await assignManager(deps, lead.leadId, noClient)).toEqual({ managerId: 'pm-free' });
-    expect((await bank.managers.get('pm-free'))?.activeLeads).toBe(2);
-    expect((await bank.managers.get('pm-busy'))?.activeLeads).toBe(3);
-  });
-
-  it('moves on to the next manager when another lead took the last unit since the list was read', async () => {
-    const { bank, deps, lead } = await intake();
-    const first = aManager({ managerId: 'pm-a', capacity: 1 });
-    const second = aManager({ managerId: 'pm-b', capacity: 2, activeLeads: 1 });
-    await bank.putManager(first);
-    await bank.putManager(second);
-    const rival = aLead();
-    await bank.leads.capture(newLeadOf(rival));
-    // Fault injection: the rival takes pm-a's last unit between the read of the list and the write.
-    const racing: IntakeDeps = {
-      ...deps,
-      managers: {
-        ...bank.managers,
-        list: async () => {
-          const snapshot = await bank.managers.list();
-          await bank.leads.assignIfUnassigned(
-            rival.leadId,
-            { managerId: 'pm-a', kind: 'acquisition', assignedAt: '2026-11-23T10:00:00.000Z' },
-            {
-              status: 'assigned',
-              entry: { at: '2026-11-23T10:00:00.000Z', kind: 'assigned', summary: 'rival' },
-              takeCapacityOf: 'pm-a',
-            },
-          );
-          return snapshot;
-        },
-      },
-    };
-    expect(await assignManager(racing, lead.leadId, noClient)).toEqual({ managerId: 'pm-b' });
-    expect((await bank.managers.get('pm-a'))?.activeLeads).toBe(1);
-    expect((await bank.managers.get('pm-b'))?.activeLeads).toBe(2);
-  });
-
-  it('leaves the lead awaiting a manager when none fits, and announces nothing', async () => {
-    const { bank, deps, events, lead } = await intake();
-    await bank.putManager(aManager({ regions: ['78'] }));
-    await bank.putManager(aManager({ activeLeads: 5, capacity: 5 }));
-    expect(await assignManager(deps, lead.leadId, noClient)).toEqual({});
-    expect((await bank.leads.get(lead.leadId))?.status).toBe('awaiting_manager');
-    expect(events.of('LeadAssigned')).toEqual([]);
-  });
-
-  it('run again, announces the stored assignment and takes no second unit', async () => {
-    const { bank, deps, events, lead } = await intake();
-    await bank.putManager(aManager({ managerId: 'pm-a' }));
-    await assignManager(deps, lead.leadId, noClient);
-    expect(await assignManager(deps, lead.leadId, noClient)).toEqual({ managerId: 'pm-a' });
-    expect((await bank.managers.get('pm-a'))?.activeLeads).toBe(1);
-    const announced = events.of('LeadAssigned');
-    expect(announced).toHaveLength(2);
-    expect(announced[1]).toEqual(announced[0]);
   });
 });
 

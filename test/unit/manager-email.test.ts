@@ -6,9 +6,9 @@ import {
   NOTIFICATION_HEADER,
   POSSIBLE_REPEAT,
 } from '#shared/leads/manager-email.ts';
-import type { PersonalManager } from '#shared/managers/roster.ts';
 import { scoreLead, scoringInputOf } from '#shared/leads/scoring.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
 import { aManager } from './support/ports-contract.ts';
 
 const manager: PersonalManager = aManager({

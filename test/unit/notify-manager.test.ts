@@ -3,7 +3,7 @@ import { NOTIFICATION_HEADER, POSSIBLE_REPEAT } from '#shared/leads/manager-emai
 import { type NotifyDeps, notifyManager } from '#shared/leads/notify-manager.ts';
 import type { Mail } from '#shared/leads/ports.ts';
 import { InMemoryBank, InMemoryMail, testClock } from './support/in-memory.ts';
-import { aLead, aManager, newLeadOf } from './support/ports-contract.ts';
+import { aLead, aManager, byRotation, newLeadOf } from './support/ports-contract.ts';
 
 /** The process dies right after the mail provider accepted the email: before anything is recorded. */
 class CrashAfterSend extends Error {}
@@ -26,7 +26,11 @@ async function notify(options: { assigned?: boolean } = {}) {
     await bank.leads.assignIfUnassigned(
       lead.leadId,
       { managerId: manager.managerId, kind: 'acquisition', assignedAt: at },
-      { status: 'assigned', entry: { at, kind: 'assigned', summary: 'assigned' } },
+      {
+        status: 'assigned',
+        entry: { at, kind: 'assigned', summary: 'assigned' },
+        ...byRotation(manager.managerId),
+      },
     );
   }
   const deps: NotifyDeps = {

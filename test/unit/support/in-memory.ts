@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
-import type { Assignment, Enquiry, Lead, LeadStatus, RoutingRecord, TimelineEntry } from '#shared/leads/lead.ts';
+import type {
+  Assignment,
+  Enquiry,
+  Lead,
+  LeadStatus,
+  RoutingRecord,
+  TimelineEntry,
+} from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
   CaptureResult,
@@ -27,8 +34,8 @@ import type {
   WorkflowStarter,
 } from '#shared/leads/ports.ts';
 import { InvalidPageCursor } from '#shared/leads/ports.ts';
-import type { PersonalManager } from '#shared/managers/roster.ts';
 import type { LeadClass, Score } from '#shared/leads/scoring.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
 
 /**
  * In-memory implementations of the core's ports, with the same conditional semantics as the DynamoDB

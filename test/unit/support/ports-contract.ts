@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
+import {
+  addDays,
+  type Enquiry,
+  type Lead,
+  type RoutingRecord,
+  type TimelineEntry,
+} from '#shared/leads/lead.ts';
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
-import type { PersonalManager } from '#shared/managers/roster.ts';
+import { type PersonalManager, STANDARD_WEEK } from '#shared/managers/roster.ts';
 
 /** What a contract run needs: the ports under test, and a way to seed and inspect the directory. */
 export type PortsUnderTest = {
@@ -62,15 +68,39 @@ export function aManager(overrides: Partial<PersonalManager> = {}): PersonalMana
     managerId: `pm-${randomUUID()}`,
     name: 'Elena Ivanova',
     email: 'e.ivanova@bank.example',
+    language: 'ru',
     segments: ['mid_market'],
     regions: ['77'],
+    industries: ['*'],
     products: ['credit'],
     capacity: 5,
+    weight: 1,
+    workingHours: STANDARD_WEEK,
+    holidays: [],
+    absences: [],
     activeLeads: 0,
     active: true,
     ...overrides,
   };
 }
+
+/** A routing decision as the assignment step stores it, naming the manager it gave the lead to. */
+export function aRouting(managerId?: string, rule: RoutingRecord['rule'] = 'best_fit'): RoutingRecord {
+  return {
+    policyVersion: 'routing-test',
+    rule,
+    ranked: managerId ? [managerId] : [],
+    considered: managerId ? [{ managerId, verdict: 'ranked', reasons: [], load: '0/5' }] : [],
+    at: T0,
+    ...(managerId ? { managerId } : {}),
+  };
+}
+
+/** The assignment step's write for a rotation pick: within the limit, the manager's turn moved. */
+export const byRotation = (managerId: string) => ({
+  routing: aRouting(managerId),
+  capacity: { managerId, withinLimit: true, turn: true },
+});
 
 export function newLeadOf(lead: Lead, extra: Partial<NewLead> = {}): NewLead {
   return {
@@ -195,12 +225,16 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       const step = {
         status: 'assigned' as const,
         entry: entry('assigned'),
-        takeCapacityOf: manager.managerId,
+        ...byRotation(manager.managerId),
       };
       expect(await ports.leads.assignIfUnassigned(lead.leadId, acquisition(manager.managerId), step)).toBe(
         'assigned',
       );
-      expect((await ports.managers.get(manager.managerId))?.activeLeads).toBe(1);
+      expect(await ports.managers.get(manager.managerId)).toMatchObject({
+        activeLeads: 1,
+        lastAssignedAt: T0,
+      });
+      expect((await ports.leads.get(lead.leadId))?.routing).toEqual(aRouting(manager.managerId));
       // The lead's own refusal comes first, even when the manager is full too.
       expect(await ports.leads.assignIfUnassigned(lead.leadId, acquisition(manager.managerId), step)).toBe(
         'already_assigned',
@@ -217,7 +251,7 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
           entry('assessed'),
         ),
       ).toBe('already_assigned');
-      expect(await ports.leads.markAwaitingManager(lead.leadId, entry('awaiting_manager'))).toBe(
+      expect(await ports.leads.markAwaitingManager(lead.leadId, entry('awaiting_manager'), aRouting())).toBe(
         'already_assigned',
       );
       const after = await ports.leads.get(lead.leadId);
@@ -233,7 +267,7 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       await ports.putManager(inactive);
       const lead = await stored(ports);
       for (const managerId of [full.managerId, inactive.managerId, 'pm-nobody']) {
-        const step = { status: 'assigned' as const, entry: entry('assigned'), takeCapacityOf: managerId };
+        const step = { status: 'assigned' as const, entry: entry('assigned'), ...byRotation(managerId) };
         expect(await ports.leads.assignIfUnassigned(lead.leadId, acquisition(managerId), step)).toBe(
           'no_capacity',
         );
@@ -241,6 +275,23 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       expect((await ports.leads.get(lead.leadId))?.assignment).toBeUndefined();
       expect((await ports.managers.get(full.managerId))?.activeLeads).toBe(1);
       expect((await ports.leads.read(lead.leadId))?.timeline.map((e) => e.kind)).toEqual(['received']);
+    });
+
+    it("counts a client's own manager's hold beyond the limit, without moving their turn", async () => {
+      const ports = setup();
+      const owner = aManager({ capacity: 1, activeLeads: 1 });
+      await ports.putManager(owner);
+      const lead = await stored(ports);
+      const step = {
+        status: 'handed_to_client_manager' as const,
+        entry: entry('assigned'),
+        routing: aRouting(owner.managerId, 'existing_client'),
+        capacity: { managerId: owner.managerId, withinLimit: false, turn: false },
+      };
+      const assignment = { managerId: owner.managerId, kind: 'existing_client' as const, assignedAt: T0 };
+      expect(await ports.leads.assignIfUnassigned(lead.leadId, assignment, step)).toBe('assigned');
+      const after = await ports.managers.get(owner.managerId);
+      expect([after?.activeLeads, after?.lastAssignedAt]).toEqual([2, undefined]);
     });
 
     it('records a failure once per run and clears it when a new run resumes the lead', async () => {
@@ -287,7 +338,9 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       await expect(
         ports.leads.recordIntakeFailure(missing, { error: 'X', at: T0 }, entry('intake_failed')),
       ).rejects.toThrow();
-      await expect(ports.leads.markAwaitingManager(missing, entry('awaiting_manager'))).rejects.toThrow();
+      await expect(
+        ports.leads.markAwaitingManager(missing, entry('awaiting_manager'), aRouting()),
+      ).rejects.toThrow();
       await expect(ports.leads.confirmIntakeStarted(missing)).rejects.toThrow();
       expect(await ports.leads.get(missing)).toBeUndefined();
     });
