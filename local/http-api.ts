@@ -23,6 +23,9 @@ export class LocalHttpApi {
   private readonly server: Server;
   private readonly routes: (LocalRoute & { pattern: RegExp; params: string[] })[];
   private readonly invoke: Invoke;
+  private readonly injectFaults:
+    | ((arn: string, fault: { count: number; errorType: string; match?: string }) => void)
+    | undefined;
   private readonly tokens: DevTokenIssuer;
   private readonly authorizer: LocalJwtAuthorizer;
   private readonly cors: CorsConfiguration | undefined;
@@ -36,6 +39,8 @@ export class LocalHttpApi {
     deadLetters: () => unknown;
     routes: LocalRoute[];
     invoke: Invoke;
+    /** Makes a function's next invocations fail (`POST /__local/functions/<name>/faults`), for tests. */
+    injectFaults?: (arn: string, fault: { count: number; errorType: string; match?: string }) => void;
     tokens: DevTokenIssuer;
     health: () => Promise<Record<string, boolean>>;
     /** The API's synthesized CORS configuration; none means API Gateway adds no CORS headers. */
@@ -52,6 +57,7 @@ export class LocalHttpApi {
       return { ...route, pattern: new RegExp(`^${source}$`), params };
     });
     this.invoke = opts.invoke;
+    this.injectFaults = opts.injectFaults;
     this.tokens = opts.tokens;
     // The authorizer fetches keys from the configured issuer's JWKS; locally the one pool publishes them.
     this.authorizer = new LocalJwtAuthorizer((issuer) =>
@@ -217,6 +223,9 @@ export class LocalHttpApi {
     const invoked = /^\/__local\/functions\/([^/]+)\/invoke$/.exec(path);
     if (method === 'POST' && invoked)
       return this.invokeFunction(req, res, decodeURIComponent(invoked[1] ?? ''));
+    const faulted = /^\/__local\/functions\/([^/]+)\/faults$/.exec(path);
+    if (method === 'POST' && faulted && this.injectFaults)
+      return this.faultFunction(req, res, decodeURIComponent(faulted[1] ?? ''));
     // The user pool's public keys, where Cognito publishes them under the issuer.
     if (method === 'GET' && path === this.tokens.jwksPath) return send(res, 200, this.tokens.jwks());
     if (method === 'POST' && path === `/__local/cognito/${this.tokens.poolId}/sign-in`)
@@ -239,6 +248,31 @@ export class LocalHttpApi {
         message: `Could not parse request body into json: ${payload.error}`,
       });
     return send(res, 200, (await this.invoke(found.fn.arn, payload.value)) ?? null);
+  }
+
+  /**
+   * `{"count": n, "errorType"?: name, "match"?: text}`: the function's next n invocations (whose event
+   * contains the text, when given) fail with that error.
+   */
+  private async faultFunction(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const found = functionNamed(this.functions, name);
+    if ('error' in found) return send(res, found.status, { message: found.error });
+    const body = await readJson(req);
+    const {
+      count,
+      errorType = 'InjectedFault',
+      match,
+    } = ('value' in body ? body.value : {}) as Record<string, unknown>;
+    if (
+      !Number.isInteger(count) ||
+      (count as number) < 1 ||
+      typeof errorType !== 'string' ||
+      (match !== undefined && typeof match !== 'string')
+    )
+      return send(res, 400, { message: 'Give {"count": n >= 1, "errorType"?: "Name", "match"?: "text"}' });
+    const fault = { count: count as number, errorType, ...(match ? { match } : {}) };
+    this.injectFaults?.(found.fn.arn, fault);
+    return send(res, 200, { function: found.fn.logicalId, ...fault });
   }
 
   /** The local sign-in: fresh ID and access tokens for a demo user; `ttlSeconds` <= 0 gives expired ones. */

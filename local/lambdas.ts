@@ -58,6 +58,7 @@ export class LocalLambdas {
   private readonly pools = new Map<string, Environment[]>();
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asyncInFlight = new Set<Promise<void>>();
+  private readonly faults: { arn: string; count: number; errorType: string; match?: string }[] = [];
   private readonly stopping = new AbortController();
   private readonly options: Required<Omit<LocalLambdasOptions, 'bundles'>> &
     Pick<LocalLambdasOptions, 'bundles'>;
@@ -75,9 +76,29 @@ export class LocalLambdas {
     return this.functions.has(unqualified(arn));
   }
 
+  /**
+   * Fault injection, for tests of failure paths: the function's next `count` invocations (only those
+   * whose event's JSON contains `match`, when given) fail with an unhandled error of this type before
+   * its handler runs, as a function that throws would.
+   */
+  injectFaults(arn: string, fault: { count: number; errorType: string; match?: string }): void {
+    this.faults.push({ arn: this.functionOf(arn).arn, ...fault });
+  }
+
   /** A synchronous invoke (RequestResponse): the function's result, or its error as a LambdaFunctionError. */
   async invoke(arn: string, event: unknown): Promise<unknown> {
     const fn = this.functionOf(arn);
+    const fault = this.faults.find(
+      (f) => f.arn === fn.arn && f.count > 0 && (!f.match || JSON.stringify(event).includes(f.match)),
+    );
+    if (fault) {
+      fault.count -= 1;
+      throw new LambdaFunctionError({
+        errorType: fault.errorType,
+        errorMessage: 'Injected fault',
+        trace: [],
+      });
+    }
     const env = await this.acquire(fn);
     const requestId = randomUUID();
     const timeoutMs = fn.timeoutSeconds * 1000;

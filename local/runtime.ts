@@ -254,6 +254,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(app.cors ? { cors: app.cors } : {}),
       tokens: issuer,
       invoke,
+      injectFaults: (arn, fault) => lambdas.injectFaults(arn, fault),
       functions: app.functions,
       deadLetters: () =>
         Object.fromEntries(

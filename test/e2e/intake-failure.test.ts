@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import {
+  api,
   call,
   clientAddress,
   directory,
@@ -19,17 +20,26 @@ import {
 
 describe('a lead whose intake fails for good', () => {
   it('goes Catch -> RecordIntakeFailure -> IntakeFailed: the lead shows intake_failed with the error name only; a new run clears it and hands the lead over', async () => {
-    // Prepare, with a real cause: an existing client whose personal manager has left the directory.
-    const managerId = `pm-departed-${randomUUID()}`;
+    // Prepare: an existing client's enquiry, and the manager notification failing every attempt the
+    // workflow makes (the first and its two retries): an unhandled error in the function, injected.
+    const managerId = `pm-client-${randomUUID()}`;
+    const manager = aManager({ managerId, email: `${managerId}@bank.example` });
+    await (await directory()).putManager(manager);
     const inn = completeInn10(`77${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
     await (await directory()).putClient({
       clientId: `client-${randomUUID()}`,
       inn,
-      name: 'Departed LLC',
+      name: 'Client LLC',
       managerId,
     });
     const submission = enquiry();
     submission.company.inn = inn;
+    // Aimed at this lead alone: the step's input names its manager, whom no other test's lead has.
+    const fault = await fetch(`${api()}/__local/functions/NotifyManager/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 3, errorType: 'MailServiceDown', match: managerId }),
+    });
+    expect(fault.status).toBe(200);
 
     // Act
     const accepted = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
@@ -42,18 +52,16 @@ describe('a lead whose intake fails for good', () => {
     expect(execution.error).toBe('LeadIntakeFailed');
     const failed = (await call('GET', `/v1/leads/${leadId}`, { token: headToken() })).body;
     expect(failed.status).toBe('intake_failed');
-    expect(failed.failure).toEqual({ error: 'ManagerNotInDirectory', at: expect.any(String) });
+    expect(failed.failure).toEqual({ error: 'MailServiceDown', at: expect.any(String) });
     const failureEntry = failed.timeline.find((e: { kind: string }) => e.kind === 'intake_failed');
-    expect(failureEntry.details).toEqual({ error: 'ManagerNotInDirectory' });
+    expect(failureEntry.details).toEqual({ error: 'MailServiceDown' });
     const shown = JSON.stringify([failed.failure, failureEntry]);
     for (const personal of [submission.contact.email, submission.contact.phone, submission.contact.name]) {
       expect(shown).not.toContain(personal);
     }
     expect((await mailbox()).some((m) => m.html.includes(leadId))).toBe(false);
 
-    // The manager is back in the directory; an engineer runs the lead again under a new execution name.
-    const manager = aManager({ managerId, email: `${managerId}@bank.example` });
-    await (await directory()).putManager(manager);
+    // The mail service is back; an engineer runs the lead again under a new execution name.
     const { stateMachines = [] } = await sfn().send(new ListStateMachinesCommand({}));
     const machine = stateMachines.find((m) => m.name?.includes(LEAD_INTAKE_NAME));
     const rerun = await sfn().send(

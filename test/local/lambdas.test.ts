@@ -116,6 +116,32 @@ describe('cold and warm starts', () => {
   });
 });
 
+describe('injected faults, for tests of failure paths', () => {
+  const probe = fixtureFunction('NotifyManager', 'environment-probe.ts');
+  const { lambdas, invoke } = lambdasFor([probe]);
+
+  it('fails the next invocations whose event matches, as an unhandled error, before the handler runs', async () => {
+    const attempts = scratchFile();
+    lambdas.injectFaults(probe.arn, { count: 2, errorType: 'MailServiceDown', match: 'lead-1' });
+
+    const other = await invoke(probe, { attemptLog: attempts, note: 'lead-2' } as ProbeEvent);
+    const failures = [
+      await failureOf(invoke(probe, { attemptLog: attempts, note: 'lead-1' } as ProbeEvent)),
+      await failureOf(invoke(probe, { attemptLog: attempts, note: 'lead-1' } as ProbeEvent)),
+    ];
+    const recovered = await invoke(probe, { attemptLog: attempts, note: 'lead-1' } as ProbeEvent);
+
+    expect(other.invocation).toBeGreaterThan(0);
+    expect(failures.map((f) => [f.name, f.payload.errorMessage])).toEqual([
+      ['MailServiceDown', 'Injected fault'],
+      ['MailServiceDown', 'Injected fault'],
+    ]);
+    expect(recovered.invocation).toBeGreaterThan(other.invocation);
+    // The handler ran for the unmatched and the recovered invocations only.
+    expect(lines(attempts)).toHaveLength(2);
+  });
+});
+
 describe('the shared Powertools logger, one instance per environment', () => {
   const assess = fixtureFunction('AssessLead', 'lead-step.ts');
   const assign = fixtureFunction('AssignManager', 'lead-step.ts');

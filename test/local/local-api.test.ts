@@ -69,7 +69,7 @@ describe('the local API in front of the synthesized routes', () => {
       expect(res.status).toBe(204);
       expect(corsHeaders(res)).toEqual({
         'access-control-allow-origin': BANK_SITE,
-        'access-control-allow-methods': 'GET,POST',
+        'access-control-allow-methods': 'GET,POST,PUT',
         'access-control-allow-headers': 'content-type,idempotency-key,authorization',
         'access-control-max-age': '3600',
       });

@@ -6,13 +6,11 @@ import {
   DEFAULT_ROUTING_POLICY,
   type Exclusion,
   isBackFromAbsence,
-  type LeadFacts,
   type PassReason,
   PRESENCES,
   type Presence,
   parseRoutingPolicy,
   RoutingDecision,
-  type RoutingPolicy,
   route,
 } from '#shared/managers/routing-policy.ts';
 import { decide, facts, manager, NOW, outcome, presenceOf, T1, T2, T3 } from './support/routing.ts';
