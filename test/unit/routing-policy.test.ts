@@ -352,8 +352,14 @@ describe('route: properties', () => {
   it("puts the client's own PM before a fitting referrer's PM before the best fits, whatever the others", () => {
     fc.assert(
       fc.property(scenarios, fc.boolean(), (scenario, withOwner) => {
-        // Catch-up allowed, so that adding PMs moves no returner's floor and the best fits keep their order.
-        const policy = { ...scenario.policy, catchUpAfterAbsence: true, preferReferrerManager: true };
+        // Catch-up allowed, so that adding PMs moves no returner's floor and the best fits keep their order;
+        // no next-shift fallback, which a present referrer's PM would make moot (routing-facts.test.ts).
+        const policy = {
+          ...scenario.policy,
+          catchUpAfterAbsence: true,
+          preferReferrerManager: true,
+          whenNobodyPresent: 'unassigned' as const,
+        };
         const s = { ...scenario, policy, facts: { ...scenario.facts, existingClientManagerId: undefined } };
         const bestFit = run({ ...s, facts: { ...s.facts, referrerManagerId: undefined } });
         // The referrer's PM fits though nearly full; the owner is full, out of hours and in another segment.

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { completeInn10 } from '#shared/leads/inn.ts';
+import { aManager } from '../unit/support/ports-contract.ts';
+import { call, clientAddress, directory, enquiry, finishedExecution, headToken } from './client.ts';
+
+const ALWAYS = {
+  timeZone: 'Europe/Moscow',
+  week: Object.fromEntries(
+    (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => [
+      d,
+      [{ from: '00:00', to: '24:00' }],
+    ]),
+  ),
+};
+
+describe('capacity is exact under concurrent routing', () => {
+  it('gives a PM with one free slot exactly one of 50 leads routed at once; the others go to the next candidate', async () => {
+    // Prepare: two PMs of region 97 at work round the clock: "one-slot" has one free unit and is preferred
+    // (every product the lead asks for), so every routing tries them first; "roomy" has room for all.
+    const oneSlot = aManager({
+      managerId: `pm-one-slot-${randomUUID().slice(0, 8)}`,
+      regions: ['97'],
+      capacity: 1,
+      products: ['settlement_account', 'payroll', 'credit'],
+      workingHours: ALWAYS,
+    });
+    const roomy = aManager({
+      managerId: `pm-roomy-${randomUUID().slice(0, 8)}`,
+      regions: ['97'],
+      capacity: 1000,
+      products: [],
+      workingHours: ALWAYS,
+    });
+    for (const m of [oneSlot, roomy]) await (await directory()).putManager(m);
+    const leadFrom97 = () =>
+      enquiry({
+        company: {
+          name: `Region97 ${randomUUID().slice(0, 8)} LLC`,
+          inn: completeInn10(`97${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
+          sizeBand: 'medium',
+        },
+      });
+
+    // Act: 50 submissions at once, each from its own client.
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        call('POST', '/v1/leads', { body: leadFrom97(), from: clientAddress() }),
+      ),
+    );
+    const leadIds = replies.map((r) => r.body.leadId as string);
+    await Promise.all(leadIds.map((id) => finishedExecution(id)));
+
+    // Assess: exactly one lead went to the one free slot, every other to a next candidate (roomy, or a
+    // demo PM who covers every region), none left waiting.
+    const managers = await Promise.all(
+      leadIds.map(
+        async (id) =>
+          (await call('GET', `/v1/leads/${id}`, { token: headToken() })).body.assignedManager?.managerId,
+      ),
+    );
+    expect(managers.filter((m) => m === oneSlot.managerId)).toHaveLength(1);
+    expect(managers.filter((m) => m !== undefined && m !== oneSlot.managerId)).toHaveLength(49);
+    expect((await (await directory()).get(oneSlot.managerId))?.activeLeads).toBe(1);
+  });
+});
