@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AuditPageQuery } from '../audit-page.ts';
 import type { StaffMember } from './roles.ts';
 
 /**
@@ -27,15 +28,7 @@ export const LeadReadsPage = z
 export type LeadReadsPage = z.infer<typeof LeadReadsPage>;
 
 /** `GET /v1/leads/{leadId}/reads` query: page size and where the last page stopped. */
-export const LeadReadsQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    after: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]{1,128}$/, 'Must be a `next` value from an earlier page')
-      .optional(),
-  })
-  .strict();
+export const LeadReadsQuery = AuditPageQuery;
 
 /** The port: an append-only record of reads, by lead, newest first. */
 export interface LeadReads {

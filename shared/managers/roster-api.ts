@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AuditPageQuery } from '../audit-page.ts';
 import { ManagerId, RosterEntry } from './roster.ts';
 
 /**
@@ -56,15 +57,8 @@ export const RosterChangesPage = z
   })
   .meta({ id: 'RosterChangesPage' });
 
-export const RosterChangesQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    after: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]{1,128}$/, 'Must be a `next` value from an earlier page')
-      .optional(),
-  })
-  .strict();
+/** `GET /v1/managers/{managerId}/changes` query: page size and where the last page stopped. */
+export const RosterChangesQuery = AuditPageQuery;
 
 /** The most a roster file may weigh: 2,000 managers of a few hundred bytes each. */
 export const ROSTER_FILE_MAX_BYTES = 1024 * 1024;
