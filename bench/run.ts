@@ -13,6 +13,7 @@ import { Directory } from '#shared/adapters/directory.ts';
 import { WEEKDAYS } from '#shared/managers/roster.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
+import { describeUsage, stateTransitionsPerLead, usage } from './usage.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
@@ -100,6 +101,7 @@ try {
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { leadId?: string } }));
 
   let rejected = 0;
+  const usageBefore = await usage(runtime.urls.api);
   const cpuBefore = sampleCpu();
   const leads = await pool(LEADS, CONCURRENCY, async () => {
     const reply = await submit(demoEnquiry());
@@ -109,6 +111,11 @@ try {
   // Let the workflows of the throughput phase finish before timing the path to the mailbox.
   const drained = await drain(new SFNClient({ ...aws, endpoint: runtime.urls.stepFunctions }));
   const cpuPerLead = cpuPer(cpuBefore, sampleCpu(), LEADS);
+  const usageAfter = await usage(runtime.urls.api);
+  const sfn = new SFNClient({ ...aws, endpoint: runtime.urls.stepFunctions });
+  const transitions = await stateTransitionsPerLead(sfn, 50);
+  const emails = ((await (await fetch(`${runtime.urls.mailbox}/store`)).json()) as { emails: unknown[] })
+    .emails.length;
   await fetch(`${runtime.urls.mailbox}/clear-store`, { method: 'POST' });
   const sentAt = new Map<string, number>();
   const arrivedAfter = new Map<string, number>();
@@ -144,6 +151,11 @@ try {
     `submit to manager email (${toEmail.length}/${sentAt.size} leads, concurrency 5): p50 ${pct(toEmail, 50)} ms, p95 ${pct(toEmail, 95)} ms`,
   );
   console.log(`CPU per lead, capture to email (${LEADS} leads): ${formatCpu(cpuPerLead)}`);
+  for (const line of describeUsage(usageBefore, usageAfter, LEADS, transitions, emails, {
+    memoryGb: 0.5,
+    secondsPerInvocation: 0.1,
+  }))
+    console.log(line);
   console.log('bundle sizes (minified index.mjs, as cdk deploy bundles them):');
   for (const b of bundles) console.log(`  ${b.entry}: ${formatBytes(b.bytes)}`);
   const [largest] = bundles;

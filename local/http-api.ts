@@ -23,6 +23,7 @@ export class LocalHttpApi {
   private readonly server: Server;
   private readonly routes: (LocalRoute & { pattern: RegExp; params: string[] })[];
   private readonly invoke: Invoke;
+  private readonly usage: (() => Promise<unknown>) | undefined;
   private readonly injectFaults:
     | ((arn: string, fault: { count: number; errorType: string; match?: string }) => void)
     | undefined;
@@ -39,6 +40,8 @@ export class LocalHttpApi {
     deadLetters: () => unknown;
     routes: LocalRoute[];
     invoke: Invoke;
+    /** What the functions have used of AWS so far (`GET /__local/usage`): calls by operation, invocations. */
+    usage?: () => Promise<unknown>;
     /** Makes a function's next invocations fail (`POST /__local/functions/<name>/faults`), for tests. */
     injectFaults?: (arn: string, fault: { count: number; errorType: string; match?: string }) => void;
     tokens: DevTokenIssuer;
@@ -58,6 +61,7 @@ export class LocalHttpApi {
     });
     this.invoke = opts.invoke;
     this.injectFaults = opts.injectFaults;
+    this.usage = opts.usage;
     this.tokens = opts.tokens;
     // The authorizer fetches keys from the configured issuer's JWKS; locally the one pool publishes them.
     this.authorizer = new LocalJwtAuthorizer((issuer) =>
@@ -223,6 +227,8 @@ export class LocalHttpApi {
     const invoked = /^\/__local\/functions\/([^/]+)\/invoke$/.exec(path);
     if (method === 'POST' && invoked)
       return this.invokeFunction(req, res, decodeURIComponent(invoked[1] ?? ''));
+    if (method === 'GET' && path === '/__local/usage' && this.usage)
+      return send(res, 200, await this.usage());
     const faulted = /^\/__local\/functions\/([^/]+)\/faults$/.exec(path);
     if (method === 'POST' && faulted && this.injectFaults)
       return this.faultFunction(req, res, decodeURIComponent(faulted[1] ?? ''));

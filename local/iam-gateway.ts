@@ -86,7 +86,11 @@ const AUTHORIZATION =
  * signed (SigV4) with the credentials of the function's execution role, and the role's policies must
  * allow the action on each resource the request touches. Allowed requests pass to the emulator untouched.
  */
+/** Where the gateway tells how many calls of each operation it forwarded (not an AWS path). */
+export const USAGE_PATH = '/__attract/usage';
+
 export class IamGateway {
+  private readonly usage = new Map<string, number>();
   private readonly server: Server;
   private readonly secret: Buffer;
   private readonly signatures = new SignatureCheck();
@@ -139,6 +143,11 @@ export class IamGateway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // What the functions have asked of AWS so far, by operation: the bench prices a lead from it.
+    if (req.method === 'GET' && req.url === USAGE_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(Object.fromEntries(this.usage)));
+    }
     const body = await bodyOf(req);
     const match = AUTHORIZATION.exec(String(req.headers.authorization ?? ''));
     const service = match?.[4] as ServiceName | undefined;
@@ -206,7 +215,17 @@ export class IamGateway {
         return refuse(res, protocol, 'AccessDeniedException', refusalMessage(check, decision.message));
       }
     }
+    // JSON protocols name the operation in X-Amz-Target; SES's REST calls by the action they need.
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.split('.')[1] ?? checks[0]?.action.split(':')[1] ?? `${req.method} ${req.url}`;
+    this.count(`${service}:${operation}`, 1);
+    // A transaction is priced by its items.
+    if (operation.startsWith('Transact')) this.count(`${service}:${operation}:items`, checks.length);
     await this.forward(req, res, body, upstream);
+  }
+
+  private count(name: string, n: number): void {
+    this.usage.set(name, (this.usage.get(name) ?? 0) + n);
   }
 
   /** For SES identities: the address or its domain, whichever the account verified, may carry the grant. */

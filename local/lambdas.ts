@@ -58,6 +58,7 @@ export class LocalLambdas {
   private readonly pools = new Map<string, Environment[]>();
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asyncInFlight = new Set<Promise<void>>();
+  private readonly invocations = new Map<string, number>();
   private readonly faults: { arn: string; count: number; errorType: string; match?: string }[] = [];
   private readonly stopping = new AbortController();
   private readonly options: Required<Omit<LocalLambdasOptions, 'bundles'>> &
@@ -85,9 +86,15 @@ export class LocalLambdas {
     this.faults.push({ arn: this.functionOf(arn).arn, ...fault });
   }
 
+  /** Invocations so far by function (logical id), each attempt counted, as Lambda bills them. */
+  invocationCounts(): Record<string, number> {
+    return Object.fromEntries(this.invocations);
+  }
+
   /** A synchronous invoke (RequestResponse): the function's result, or its error as a LambdaFunctionError. */
   async invoke(arn: string, event: unknown): Promise<unknown> {
     const fn = this.functionOf(arn);
+    this.invocations.set(fn.logicalId, (this.invocations.get(fn.logicalId) ?? 0) + 1);
     const fault = this.faults.find(
       (f) => f.arn === fn.arn && f.count > 0 && (!f.match || JSON.stringify(event).includes(f.match)),
     );

@@ -18,6 +18,7 @@ import { DevTokenIssuer } from './dev-tokens.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalHttpApi } from './http-api.ts';
 import { LocalIam } from './iam.ts';
+import { USAGE_PATH } from './iam-gateway.ts';
 import { IamGatewayThread } from './iam-gateway-thread.ts';
 import { LambdaServiceError, LocalLambdas } from './lambdas.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from './processes.ts';
@@ -255,6 +256,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tokens: issuer,
       invoke,
       injectFaults: (arn, fault) => lambdas.injectFaults(arn, fault),
+      usage: async () => ({
+        awsCalls: await (await fetch(`${gateway.url}${USAGE_PATH}`)).json(),
+        lambdaInvocations: lambdas.invocationCounts(),
+      }),
       functions: app.functions,
       deadLetters: () =>
         Object.fromEntries(
