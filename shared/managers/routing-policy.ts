@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { formatIssues, type Industry, type Product, type SizeBand } from '../leads/lead-submission.ts';
 import { ANY, type PersonalManager, type Segment } from './roster.ts';
+import type { Presence } from './working-time.ts';
 
 /**
  * Who takes a lead: a pure, explainable decision under a policy that is data. The rules, in order:
@@ -9,9 +10,8 @@ import { ANY, type PersonalManager, type Segment } from './roster.ts';
  * The decision is stored on the lead for as long as the lead is kept, so it holds ids only.
  */
 
-/** Where a manager is at a moment, as the working-hours clock tells it. */
-export const PRESENCES = ['working', 'near_hours', 'off_hours', 'holiday', 'absent'] as const;
-export type Presence = (typeof PRESENCES)[number];
+// Where a manager is at a moment is the working-hours clock's to tell.
+export { PRESENCES, type Presence } from './working-time.ts';
 
 // Holidays and absences can never be allowed: leads reaching people who are away is what the bank left its CRM over.
 const ALLOWABLE_PRESENCES = ['working', 'near_hours', 'off_hours'] as const;

@@ -14,7 +14,9 @@ import { type RosterEntry, WEEKDAYS } from './roster.ts';
  */
 export type Schedule = Pick<RosterEntry, 'workingHours' | 'holidays' | 'absences'>;
 
-export type Presence = 'working' | 'near_hours' | 'off_hours' | 'holiday' | 'absent';
+/** Where a manager is at an instant, from the most to the least available. */
+export const PRESENCES = ['working', 'near_hours', 'off_hours', 'holiday', 'absent'] as const;
+export type Presence = (typeof PRESENCES)[number];
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
