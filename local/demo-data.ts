@@ -61,7 +61,8 @@ export const DEMO_MANAGERS: PersonalManager[] = [
     segments: ['small_business', 'mid_market', 'corporate'],
     regions: ['*'],
     products: ['settlement_account', 'acquiring', 'deposits', 'leasing'],
-    industries: ['*'],
+    // Every region, for the trades and services she knows; manufacturers go to the regions' own PMs.
+    industries: ['trade', 'services', 'it', 'transport', 'construction', 'other'],
     capacity: 80,
     weight: 1.5,
     // Works from Vladivostok: the demo shows a manager seven hours ahead of Moscow.

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { completeInn10 } from '#shared/leads/inn.ts';
+import { aManager } from '../unit/support/ports-contract.ts';
+import { call, clientAddress, directory, enquiry, finishedExecution, headToken } from './client.ts';
+
+/** Round the clock, so these tests route alike whenever they run. */
+const ALWAYS = {
+  timeZone: 'Europe/Moscow',
+  week: Object.fromEntries(
+    (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => [
+      d,
+      [{ from: '00:00', to: '24:00' }],
+    ]),
+  ),
+};
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** A manufacturer's enquiry from the region: only that region's test PMs fit (no demo PM covers it). */
+async function leadFrom(region: string) {
+  const submission = enquiry({
+    company: {
+      name: `Region${region} ${randomUUID().slice(0, 8)} LLC`,
+      inn: completeInn10(`${region}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
+      sizeBand: 'medium',
+      industry: 'manufacturing',
+    },
+  });
+  const { body } = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
+  const execution = await finishedExecution(body.leadId);
+  const lead = (await call('GET', `/v1/leads/${body.leadId}`, { token: headToken() })).body;
+  return { execution, lead };
+}
+
+describe('routing on the local runtime', () => {
+  it('passes over a PM on leave, gives the lead to one at work, and shows why on the lead', async () => {
+    const away = aManager({
+      managerId: `pm-away-${randomUUID().slice(0, 8)}`,
+      regions: ['96'],
+      workingHours: ALWAYS,
+      absences: [{ from: day(-2), to: day(3), reason: 'отпуск' }],
+    });
+    const here = aManager({
+      managerId: `pm-here-${randomUUID().slice(0, 8)}`,
+      regions: ['96'],
+      workingHours: ALWAYS,
+      activeLeads: 3,
+    });
+    for (const m of [away, here]) await (await directory()).putManager(m);
+
+    const { lead } = await leadFrom('96');
+
+    expect(lead.assignedManager.managerId).toBe(here.managerId);
+    expect(lead.routing).toMatchObject({
+      rule: 'best_fit',
+      managerId: here.managerId,
+      ranked: [here.managerId],
+    });
+    expect(lead.routing.considered).toContainEqual({
+      managerId: away.managerId,
+      verdict: 'passed_over',
+      reasons: ['absent'],
+      load: '0/5',
+    });
+  });
+
+  it("sends a lead nobody can take to the head of unit's queue, saying why of each PM", async () => {
+    const full = aManager({
+      managerId: `pm-full-${randomUUID().slice(0, 8)}`,
+      regions: ['95'],
+      workingHours: ALWAYS,
+      capacity: 2,
+      activeLeads: 2,
+    });
+    const inactive = aManager({
+      managerId: `pm-gone-${randomUUID().slice(0, 8)}`,
+      regions: ['95'],
+      workingHours: ALWAYS,
+      active: false,
+    });
+    for (const m of [full, inactive]) await (await directory()).putManager(m);
+
+    const { execution, lead } = await leadFrom('95');
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(lead.status).toBe('awaiting_manager');
+    expect(lead.assignedManager).toBeNull();
+    expect(lead.routing.rule).toBe('unassigned');
+    const why = Object.fromEntries(
+      lead.routing.considered.map((c: { managerId: string; reasons: string[] }) => [c.managerId, c.reasons]),
+    );
+    expect([why[full.managerId], why[inactive.managerId]]).toEqual([['no_capacity'], ['inactive']]);
+    expect(lead.timeline.map((e: { kind: string }) => e.kind)).toContain('awaiting_manager');
+  });
+});
