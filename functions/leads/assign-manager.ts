@@ -7,13 +7,12 @@ import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
 const deps = { ...intakeDeps(), routingPolicy };
 
 const Input = LeadStepInput.extend({
-  enrichment: z.object({
-    regionCode: z.string(),
+  screening: z.object({
     existingClient: z.object({ clientId: z.string(), managerId: z.string() }).optional(),
   }),
 });
 
 /** LeadIntake step: give the lead to a personal manager by the routing policy, and say why. */
-export const handler = workflowStep(Input, ({ leadId, enrichment }) =>
-  assignManager(deps, leadId, enrichment.existingClient?.managerId),
+export const handler = workflowStep(Input, ({ leadId, screening }) =>
+  assignManager(deps, leadId, screening.existingClient?.managerId),
 );

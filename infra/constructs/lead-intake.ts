@@ -42,7 +42,7 @@ export interface LeadIntakeProps {
 
 /**
  * The lead-intake context: capture and read over HTTP, the stream starter (outbox), and the LeadIntake
- * state machine: enrich -> assess (score, class) -> assign a personal manager -> notify.
+ * state machine: screen (existing client? else score and class) -> assign a personal manager -> notify.
  */
 export class LeadIntake extends Construct {
   readonly captureLead: AttractFunction;
@@ -120,16 +120,11 @@ export class LeadIntake extends Construct {
       if (access.publishes) bus.grantPutEventsTo(fn);
       return fn;
     };
-    const enrichFn = step(
-      'EnrichLead',
-      'functions/leads/enrich-lead.ts',
-      'LeadIntake: match an existing client by tax ID',
-      { publishes: true },
-    );
+    // One step reads the lead once for both questions: is it an existing client's, and if not, its score.
     const assessFn = step(
       'AssessLead',
       'functions/leads/assess-lead.ts',
-      'LeadIntake: score and class the lead',
+      'LeadIntake: match an existing client by tax ID, else score and class the lead',
       { publishes: true },
     );
     const assignFn = step(
@@ -196,8 +191,7 @@ export class LeadIntake extends Construct {
       return t;
     };
 
-    const enrich = task('EnrichLead', enrichFn, '$.enrichment');
-    const assess = task('AssessLead', assessFn, '$.assessment');
+    const assess = task('AssessLead', assessFn, '$.screening');
     const assign = task('AssignPersonalManager', assignFn, '$.assignment');
     const notify = task('NotifyManager', notifyFn, JsonPath.DISCARD);
     // The acceptance SLA (wait for the manager's accept/decline with a task token, then reassign or
@@ -210,16 +204,11 @@ export class LeadIntake extends Construct {
       comment: 'No manager fits or has capacity; the lead waits for the head of unit',
     });
 
-    const definition = enrich.next(
-      new Choice(flow, 'IsExistingClient')
-        .when(Condition.isPresent('$.enrichment.existingClient.managerId'), assign)
-        .otherwise(
-          assess.next(
-            new Choice(flow, 'IsQualified')
-              .when(Condition.stringEquals('$.assessment.leadClass', 'unqualified'), nurtured)
-              .otherwise(assign),
-          ),
-        ),
+    const definition = assess.next(
+      new Choice(flow, 'IsForAManager')
+        .when(Condition.isPresent('$.screening.existingClient.managerId'), assign)
+        .when(Condition.stringEquals('$.screening.leadClass', 'unqualified'), nurtured)
+        .otherwise(assign),
     );
     assign.next(
       new Choice(flow, 'HasManager')

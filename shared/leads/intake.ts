@@ -24,12 +24,27 @@ export async function loadLead(leads: Leads, leadId: string): Promise<Lead> {
 
 export type Enrichment = { regionCode: string; existingClient?: { clientId: string; managerId: string } };
 
+export type Screening = Enrichment & Partial<Assessment>;
+
 /**
- * Is the company already a client of the bank? Then its own personal manager takes the enquiry. As the
- * first step of every run, it also takes back a lead whose earlier run failed.
+ * The first step of every run: is the company already a client (its own PM takes the enquiry), and if
+ * not, its score and class. One read of the lead serves both, and a lead whose earlier run failed is
+ * taken back first.
  */
-export async function enrichLead(deps: IntakeDeps, leadId: string): Promise<Enrichment> {
+export async function screenLead(
+  deps: IntakeDeps,
+  config: ScoringConfig,
+  leadId: string,
+): Promise<Screening> {
   const lead = await loadLead(deps.leads, leadId);
+  const enrichment = await enrichLead(deps, lead);
+  if (enrichment.existingClient) return enrichment;
+  return { ...enrichment, ...(await assessLead(deps, config, lead)) };
+}
+
+/** Is the company already a client of the bank? Then its own personal manager takes the enquiry. */
+export async function enrichLead(deps: IntakeDeps, lead: Lead): Promise<Enrichment> {
+  const { leadId } = lead;
   if (lead.status === 'intake_failed') await resumeIntake(deps, lead);
   const client = await deps.clients.findByInn(lead.company.inn);
   const existingClient = client && { clientId: client.clientId, managerId: client.managerId };
@@ -87,12 +102,8 @@ export type Assessment = { leadClass: LeadClass; total: number; configVersion: s
  * Scores the lead with an explainable breakdown and classes it; unqualified leads go to nurture. Once a
  * manager has the lead the score is not rewritten, and nothing that was not stored is published.
  */
-export async function assessLead(
-  deps: IntakeDeps,
-  config: ScoringConfig,
-  leadId: string,
-): Promise<Assessment> {
-  const lead = await loadLead(deps.leads, leadId);
+export async function assessLead(deps: IntakeDeps, config: ScoringConfig, lead: Lead): Promise<Assessment> {
+  const { leadId } = lead;
   const score = scoreLead(scoringInputOf(lead), config);
   const leadClass = classifyLead(score.total, config);
   const at = deps.now().toISOString();

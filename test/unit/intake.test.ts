@@ -5,6 +5,7 @@ import {
   enrichLead,
   type IntakeDeps,
   recordIntakeFailure,
+  screenLead,
   statusFromFacts,
 } from '#shared/leads/intake.ts';
 import type { Lead } from '#shared/leads/lead.ts';
@@ -30,11 +31,51 @@ async function intake(
   return { bank, events, clock, deps, lead };
 }
 
+/** The lead as stored now: the steps take it as their one read gave it. */
+async function storedLead(bank: InMemoryBank, leadId: string): Promise<Lead> {
+  const lead = await bank.leads.get(leadId);
+  if (!lead) throw new Error(`lead ${leadId} not stored`);
+  return lead;
+}
+
+describe('screenLead', () => {
+  it("reads the lead once; an existing client's lead is not scored, another is scored and classed", async () => {
+    const { bank, deps, events, lead } = await intake();
+    await bank.putClient({ clientId: 'c-1', inn: lead.company.inn, name: 'Client', managerId: 'pm-own' });
+    const other = aLead({ company: { name: 'Vasilek', inn: '5001001008', sizeBand: 'large' } });
+    await bank.leads.capture(newLeadOf(other));
+    let reads = 0;
+    const get = bank.leads.get.bind(bank.leads);
+    const counted = {
+      ...deps,
+      leads: Object.assign(Object.create(bank.leads), {
+        get: (id: string) => {
+          reads += 1;
+          return get(id);
+        },
+      }),
+    };
+
+    const client = await screenLead(counted, scoringConfig, lead.leadId);
+    const prospect = await screenLead(counted, scoringConfig, other.leadId);
+
+    expect(client).toEqual({ regionCode: '77', existingClient: { clientId: 'c-1', managerId: 'pm-own' } });
+    expect(prospect).toMatchObject({
+      regionCode: other.regionCode,
+      leadClass: expect.any(String),
+      total: expect.any(Number),
+    });
+    expect(reads).toBe(2);
+    expect(events.of('LeadScored').map((e) => e.leadId)).toEqual([other.leadId]);
+    expect(events.of('LeadCaptured')).toHaveLength(2);
+  });
+});
+
 describe('enrichLead', () => {
   it('matches an existing client by INN, records it, and announces the captured lead', async () => {
     const { bank, deps, events, lead } = await intake();
     await bank.putClient({ clientId: 'c-1', inn: lead.company.inn, name: 'Client', managerId: 'pm-own' });
-    expect(await enrichLead(deps, lead.leadId)).toEqual({
+    expect(await enrichLead(deps, await storedLead(bank, lead.leadId))).toEqual({
       regionCode: '77',
       existingClient: { clientId: 'c-1', managerId: 'pm-own' },
     });
@@ -48,11 +89,11 @@ describe('enrichLead', () => {
   it('takes back a lead whose earlier run failed: the failure is cleared and kept in the timeline', async () => {
     const { bank, deps, lead, clock } = await intake();
     await bank.putManager(aManager({ segments: ['mid_market'] }));
-    await assessLead(deps, scoringConfig, lead.leadId);
+    await assessLead(deps, scoringConfig, await storedLead(bank, lead.leadId));
     await recordIntakeFailure(deps, lead.leadId, 'ManagerNotInDirectory');
     clock.advance(60_000);
 
-    await enrichLead(deps, lead.leadId);
+    await enrichLead(deps, await storedLead(bank, lead.leadId));
 
     const resumed = await bank.leads.get(lead.leadId);
     expect(resumed?.status).toBe('qualified');
@@ -64,7 +105,7 @@ describe('enrichLead', () => {
 
   it('leaves a lead that is not failed as it is', async () => {
     const { bank, deps, lead } = await intake();
-    await enrichLead(deps, lead.leadId);
+    await enrichLead(deps, await storedLead(bank, lead.leadId));
     expect((await bank.leads.read(lead.leadId))?.timeline.map((e) => e.kind)).toEqual(['received']);
   });
 });
@@ -87,7 +128,7 @@ describe('statusFromFacts', () => {
 describe('assessLead', () => {
   it('stores the score with its breakdown and publishes what it stored', async () => {
     const { bank, deps, events, lead } = await intake();
-    const assessment = await assessLead(deps, scoringConfig, lead.leadId);
+    const assessment = await assessLead(deps, scoringConfig, await storedLead(bank, lead.leadId));
     const stored = await bank.leads.get(lead.leadId);
     expect(stored?.score?.total).toBe(assessment.total);
     expect(stored?.leadClass).toBe(assessment.leadClass);
@@ -102,7 +143,7 @@ describe('assessLead', () => {
     await assignManager({ ...deps, routingPolicy }, lead.leadId, 'pm-own');
     const before = await bank.leads.get(lead.leadId);
 
-    await assessLead(deps, scoringConfig, lead.leadId);
+    await assessLead(deps, scoringConfig, await storedLead(bank, lead.leadId));
 
     expect(events.of('LeadScored')).toEqual([]);
     expect(await bank.leads.get(lead.leadId)).toEqual(before);
@@ -127,10 +168,10 @@ describe('enrichLead, run again', () => {
   it('keeps a stored client match as it was: its entry keeps the time the match was made', async () => {
     const { bank, deps, lead, clock } = await intake();
     await bank.putClient({ clientId: 'c-1', inn: lead.company.inn, name: 'Client', managerId: 'pm-own' });
-    await enrichLead(deps, lead.leadId);
+    await enrichLead(deps, await storedLead(bank, lead.leadId));
     const first = (await bank.leads.read(lead.leadId))?.timeline.at(-1);
     clock.advance(60_000);
-    await enrichLead(deps, lead.leadId);
+    await enrichLead(deps, await storedLead(bank, lead.leadId));
     expect((await bank.leads.read(lead.leadId))?.timeline.at(-1)).toEqual(first);
   });
 });
