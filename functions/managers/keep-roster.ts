@@ -10,7 +10,7 @@ import {
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { formatIssues } from '#shared/leads/lead-submission.ts';
-import { RosterConflict, type SaveOutcome, saveManagers } from '#shared/managers/keep-roster.ts';
+import { entryOf, RosterConflict, type SaveOutcome, saveManagers } from '#shared/managers/keep-roster.ts';
 import {
   ManagerView,
   managerPath,
@@ -18,7 +18,7 @@ import {
   RosterChangesQuery,
   RosterEntryBody,
 } from '#shared/managers/roster-api.ts';
-import { parseRosterCsv } from '#shared/managers/roster-csv.ts';
+import { formatRosterCsv, parseRosterCsv } from '#shared/managers/roster-csv.ts';
 
 const deps = roster();
 
@@ -66,6 +66,21 @@ export const handler = apiHandler(
           unchanged: count('unchanged'),
           managers,
         });
+      }
+      case 'GET /v1/roster-exports': {
+        headOfUnitOnly(event);
+        const entries = (await deps.roster.list())
+          .map(entryOf)
+          .sort((a, b) => (a.managerId < b.managerId ? -1 : 1));
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': 'attachment; filename="roster.csv"',
+            'cache-control': 'no-store',
+          },
+          body: formatRosterCsv(entries),
+        };
       }
       case 'GET /v1/managers/{managerId}/changes': {
         const managerId = managerIdOf(event);

@@ -50,7 +50,7 @@ function merged(answers: Said[]): ResponseConfig {
   return {
     description: answers.map((a) => (rest.length ? `${a.by}: ${a.description}` : a.description)).join('. '),
     ...(names.size ? { headers: z.object(headers) } : {}),
-    content: { 'application/json': { schema } },
+    content: { [first.mediaType ?? 'application/json']: { schema } },
   };
 }
 

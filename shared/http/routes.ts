@@ -41,6 +41,8 @@ export type Answer = {
   readonly description: string;
   readonly schema: z.ZodType;
   readonly headers?: z.ZodObject;
+  /** The body's media type when it is not JSON. */
+  readonly mediaType?: 'text/csv';
 };
 
 export type ApiRoute = {
@@ -252,6 +254,21 @@ export const API_ROUTES = {
       409: failure('The roster changed meanwhile; import the file again'),
       413: failure('The file is over 1 MB'),
       415: failure('The body is not text/csv'),
+    },
+  },
+  exportRoster: {
+    method: 'GET',
+    path: '/v1/roster-exports',
+    access: 'staff',
+    summary: 'The roster as a CSV file, to edit in Excel and import back (head of unit)',
+    function: 'keepRoster',
+    responses: {
+      200: {
+        description: 'Every manager of the roster, in the import format (docs/roster.md)',
+        schema: z.string(),
+        mediaType: 'text/csv',
+      },
+      403: failure('Only the head of the unit keeps the roster'),
     },
   },
   listRosterChanges: {

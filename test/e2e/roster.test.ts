@@ -186,6 +186,21 @@ describe('the roster import', () => {
     expect(audit.body.changes.map((c: { source: string }) => c.source)).toEqual(['import']);
   });
 
+  it('exports the roster as a file that imports back unchanged', async () => {
+    const managerId = newManagerId();
+    await importing(`${header}\n${row(managerId)}\n`);
+
+    const exported = await call('GET', '/v1/roster-exports', { token: headToken() });
+    const again = await importing(exported.body);
+
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/^text\/csv/);
+    expect(exported.body).toContain(managerId);
+    expect(again.status).toBe(200);
+    expect(again.body.created + again.body.updated).toBe(0);
+    expect((await call('GET', '/v1/roster-exports', { token: token('pm-petrov') })).status).toBe(403);
+  });
+
   it('reports every bad row with its line and reason, and stores nothing of the file', async () => {
     const [good, bad1, bad2] = [newManagerId(), newManagerId(), newManagerId()];
     const file = [
