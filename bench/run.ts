@@ -10,7 +10,7 @@ import {
 import { demoEnquiry } from '#local/demo-data.ts';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
-import { WEEKDAYS } from '#shared/managers/roster.ts';
+import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
 import { describeUsage, stateTransitionsPerLead, usage } from './usage.ts';
@@ -49,10 +49,7 @@ try {
     capacity: 1_000_000,
     weight: 1,
     // At work around the clock, so the bench routes alike whenever it runs.
-    workingHours: {
-      timeZone: 'Europe/Moscow',
-      week: Object.fromEntries(WEEKDAYS.map((day) => [day, [{ from: '00:00', to: '24:00' }]])),
-    },
+    workingHours: ROUND_THE_CLOCK,
     holidays: [],
     absences: [],
     activeLeads: 0,

@@ -116,3 +116,9 @@ export const STANDARD_WEEK: WorkingHours = {
     (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ from: '09:00', to: '18:00' }]]),
   ),
 };
+
+/** Every day, all day: a desk that is always staffed (and tests and benches that run at any hour). */
+export const ROUND_THE_CLOCK: WorkingHours = {
+  timeZone: 'Europe/Moscow',
+  week: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ from: '00:00', to: '24:00' }]])),
+};

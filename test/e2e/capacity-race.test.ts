@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
+import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import { call, clientAddress, directory, enquiry, finishedExecution, headToken } from './client.ts';
-
-const ALWAYS = {
-  timeZone: 'Europe/Moscow',
-  week: Object.fromEntries(
-    (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => [
-      d,
-      [{ from: '00:00', to: '24:00' }],
-    ]),
-  ),
-};
 
 describe('capacity is exact under concurrent routing', () => {
   it('gives a PM with one free slot exactly one of 50 leads routed at once; the others go to the next candidate', async () => {
@@ -23,14 +14,14 @@ describe('capacity is exact under concurrent routing', () => {
       regions: ['97'],
       capacity: 1,
       products: ['settlement_account', 'payroll', 'credit'],
-      workingHours: ALWAYS,
+      workingHours: ROUND_THE_CLOCK,
     });
     const roomy = aManager({
       managerId: `pm-roomy-${randomUUID().slice(0, 8)}`,
       regions: ['97'],
       capacity: 1000,
       products: [],
-      workingHours: ALWAYS,
+      workingHours: ROUND_THE_CLOCK,
     });
     for (const m of [oneSlot, roomy]) await (await directory()).putManager(m);
     const leadFrom97 = () =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
+import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { call, clientAddress, enquiry, eventually, headToken, tokens } from './client.ts';
 
 const token = (user: string) => tokens()[user] ?? '';
@@ -16,12 +17,7 @@ const aManagerBody = (overrides: Record<string, unknown> = {}) => ({
   products: ['credit'],
   capacity: 5,
   weight: 1,
-  workingHours: {
-    timeZone: 'Europe/Moscow',
-    week: Object.fromEntries(
-      ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '00:00', to: '24:00' }]]),
-    ),
-  },
+  workingHours: ROUND_THE_CLOCK,
   holidays: ['2027-01-01'],
   absences: [],
   active: true,

@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
+import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import { call, clientAddress, directory, enquiry, finishedExecution, headToken } from './client.ts';
 
-/** Round the clock, so these tests route alike whenever they run. */
-const ALWAYS = {
-  timeZone: 'Europe/Moscow',
-  week: Object.fromEntries(
-    (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => [
-      d,
-      [{ from: '00:00', to: '24:00' }],
-    ]),
-  ),
-};
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** A manufacturer's enquiry from the region: only that region's test PMs fit (no demo PM covers it). */
@@ -37,13 +28,13 @@ describe('routing on the local runtime', () => {
     const away = aManager({
       managerId: `pm-away-${randomUUID().slice(0, 8)}`,
       regions: ['96'],
-      workingHours: ALWAYS,
+      workingHours: ROUND_THE_CLOCK,
       absences: [{ from: day(-2), to: day(3), reason: 'отпуск' }],
     });
     const here = aManager({
       managerId: `pm-here-${randomUUID().slice(0, 8)}`,
       regions: ['96'],
-      workingHours: ALWAYS,
+      workingHours: ROUND_THE_CLOCK,
       activeLeads: 3,
     });
     for (const m of [away, here]) await (await directory()).putManager(m);
@@ -68,14 +59,14 @@ describe('routing on the local runtime', () => {
     const full = aManager({
       managerId: `pm-full-${randomUUID().slice(0, 8)}`,
       regions: ['95'],
-      workingHours: ALWAYS,
+      workingHours: ROUND_THE_CLOCK,
       capacity: 2,
       activeLeads: 2,
     });
     const inactive = aManager({
       managerId: `pm-gone-${randomUUID().slice(0, 8)}`,
       regions: ['95'],
-      workingHours: ALWAYS,
+      workingHours: ROUND_THE_CLOCK,
       active: false,
     });
     for (const m of [full, inactive]) await (await directory()).putManager(m);
