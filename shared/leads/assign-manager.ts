@@ -1,3 +1,4 @@
+import { leadEventId } from '#events/lead-events.ts';
 import {
   type LeadFacts,
   type RoutingDecision,
@@ -105,7 +106,7 @@ async function announceAssignment(deps: IntakeDeps, lead: Lead): Promise<Assignm
   const { assignment } = lead;
   if (!assignment) return {};
   await deps.events.publish('LeadAssigned', {
-    eventId: `${lead.leadId}:LeadAssigned`,
+    eventId: leadEventId(lead.leadId, 'LeadAssigned'),
     version: 1,
     leadId: lead.leadId,
     occurredAt: assignment.assignedAt,

@@ -1,3 +1,4 @@
+import { leadEventId } from '#events/lead-events.ts';
 import type { Lead, LeadStatus } from './lead.ts';
 import type { Clients, LeadEvents, Leads, Managers } from './ports.ts';
 import { classifyLead, type LeadClass, scoreLead, scoringInputOf } from './scoring.ts';
@@ -61,7 +62,7 @@ export async function enrichLead(deps: IntakeDeps, lead: Lead): Promise<Enrichme
     });
   }
   await deps.events.publish('LeadCaptured', {
-    eventId: `${leadId}:LeadCaptured`,
+    eventId: leadEventId(leadId, 'LeadCaptured'),
     version: 1,
     leadId,
     occurredAt: lead.receivedAt,
@@ -127,7 +128,7 @@ export async function assessLead(deps: IntakeDeps, config: ScoringConfig, lead: 
     };
   }
   await deps.events.publish('LeadScored', {
-    eventId: `${leadId}:LeadScored`,
+    eventId: leadEventId(leadId, 'LeadScored'),
     version: 1,
     leadId,
     occurredAt: at,
