@@ -1,11 +1,24 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
 /** What a key is for. Each purpose has a key of its own, so one that leaks or is misused opens no other. */
-export const KEY_PURPOSES = ['email', 'inn', 'client_address', 'discarded_lead', 'invitation_link'] as const;
+export const KEY_PURPOSES = [
+  'email',
+  'inn',
+  'client_address',
+  'discarded_lead',
+  'invitation_link',
+  'manager_decision_link',
+] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
+/**
+ * Purposes whose key signs links (HS256). A PM's accept and decline links have a key of their own, so a
+ * campaign manager who can issue invitations cannot sign a decision on a lead, nor the other way round.
+ */
+export type SigningPurpose = 'invitation_link' | 'manager_decision_link';
+
 /** Purposes whose key makes a keyed hash (HMAC-SHA256). */
-export type HashPurpose = Exclude<KeyPurpose, 'invitation_link'>;
+export type HashPurpose = Exclude<KeyPurpose, SigningPurpose>;
 
 /** Below this, the secret is not a secret; the secret the infrastructure generates has 64 characters. */
 const MIN_MATERIAL_LENGTH = 32;
@@ -42,7 +55,7 @@ export class Keys {
   }
 
   /** The key that signs and checks links of this kind. */
-  signingKey(purpose: 'invitation_link'): Uint8Array {
+  signingKey(purpose: SigningPurpose): Uint8Array {
     return this.key(purpose);
   }
 
