@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { parseConfig } from '../config-data.ts';
 import v1 from './config/scoring.v1.json' with { type: 'json' };
-import { CHANNELS, formatIssues, INDUSTRIES, PRODUCTS, SIZE_BANDS } from './lead-submission.ts';
+import { CHANNELS, INDUSTRIES, PRODUCTS, SIZE_BANDS } from './lead-submission.ts';
 
 /** The optional details whose presence makes a lead more complete, and so more workable. */
 export const COMPLETENESS_ITEMS = ['phone', 'message', 'website', 'sizeBand', 'industry'] as const;
@@ -73,10 +74,7 @@ export type ScoringFactorName = keyof ScoringConfig['factors'];
 
 /** Validates a scoring configuration; a bad one fails loudly with every offending path. */
 export function parseScoringConfig(json: unknown): ScoringConfig {
-  const parsed = ScoringConfig.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const details = formatIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
-  throw new Error(`Invalid scoring configuration: ${details.join('; ')}`);
+  return parseConfig(ScoringConfig, json, 'scoring configuration');
 }
 
 /** The configuration in force; its version is stored with every score it produced. */

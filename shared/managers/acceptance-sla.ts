@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConfigVersion } from '#events/lead-events.ts';
-import { formatIssues } from '../leads/lead-submission.ts';
+import { parseConfig } from '../config-data.ts';
 import type { LeadClass } from '../leads/scoring.ts';
 import v1 from './config/acceptance-sla.v1.json' with { type: 'json' };
 import { addWorkingMinutes, type Schedule } from './working-time.ts';
@@ -63,10 +63,7 @@ export type AcceptanceSlaConfig = z.infer<typeof AcceptanceSlaConfig>;
 
 /** Validates an acceptance SLA configuration; a bad one fails loudly with every offending path. */
 export function parseAcceptanceSlaConfig(json: unknown): AcceptanceSlaConfig {
-  const parsed = AcceptanceSlaConfig.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const details = formatIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
-  throw new Error(`Invalid acceptance SLA configuration: ${details.join('; ')}`);
+  return parseConfig(AcceptanceSlaConfig, json, 'acceptance SLA configuration');
 }
 
 /** The configuration in force; its version is kept with every due time it set. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConfigVersion, ReasonCode } from '#events/lead-events.ts';
-import { formatIssues } from '../leads/lead-submission.ts';
+import { parseConfig } from '../config-data.ts';
 import type { Locale } from '../templates/locale.ts';
 import v1 from './config/outcomes.v1.json' with { type: 'json' };
 
@@ -46,10 +46,7 @@ export type ReasonKind = 'decline' | 'lost';
 
 /** Validates an outcomes configuration; a bad one fails loudly with every offending path. */
 export function parseOutcomesConfig(json: unknown): OutcomesConfig {
-  const parsed = OutcomesConfig.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const details = formatIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
-  throw new Error(`Invalid outcomes configuration: ${details.join('; ')}`);
+  return parseConfig(OutcomesConfig, json, 'outcomes configuration');
 }
 
 /** The configuration in force; its version goes with every decline and loss recorded by it. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { formatIssues, type Industry, type Product, type SizeBand } from '../leads/lead-submission.ts';
+import { parseConfig } from '../config-data.ts';
+import type { Industry, Product, SizeBand } from '../leads/lead-submission.ts';
 import { ANY, type PersonalManager, type Segment } from './roster.ts';
 import type { Presence } from './working-time.ts';
 
@@ -46,10 +47,7 @@ export type RoutingPolicy = z.infer<typeof RoutingPolicy>;
 
 /** Validates a routing policy; a bad one fails loudly with every offending path. */
 export function parseRoutingPolicy(json: unknown): RoutingPolicy {
-  const parsed = RoutingPolicy.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const details = formatIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
-  throw new Error(`Invalid routing policy: ${details.join('; ')}`);
+  return parseConfig(RoutingPolicy, json, 'routing policy');
 }
 
 /** The policy in force; its version is stored with every decision it drove. */
