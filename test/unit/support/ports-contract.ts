@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  type Enquiry,
-  type Lead,
-  type RoutingRecord,
-  type TimelineEntry,
-} from '#shared/leads/lead.ts';
+import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
-import { type PersonalManager, STANDARD_WEEK } from '#shared/managers/roster.ts';
+import type { PersonalManager } from '#shared/managers/roster.ts';
+import { aManager, aRouting, byRotation } from './managers.ts';
+
+export { aManager, aRouting, byRotation };
 
 /** What a contract run needs: the ports under test, and a way to seed and inspect the directory. */
 export type PortsUnderTest = {
@@ -62,45 +59,6 @@ export function anEnquiry(lead: Lead, receivedAt: string): Enquiry {
     signals: ['new_contact', 'new_message', 'other_products'],
   };
 }
-
-export function aManager(overrides: Partial<PersonalManager> = {}): PersonalManager {
-  return {
-    managerId: `pm-${randomUUID()}`,
-    name: 'Elena Ivanova',
-    email: 'e.ivanova@bank.example',
-    language: 'ru',
-    segments: ['mid_market'],
-    regions: ['77'],
-    industries: ['*'],
-    products: ['credit'],
-    capacity: 5,
-    weight: 1,
-    workingHours: STANDARD_WEEK,
-    holidays: [],
-    absences: [],
-    activeLeads: 0,
-    active: true,
-    ...overrides,
-  };
-}
-
-/** A routing decision as the assignment step stores it, naming the manager it gave the lead to. */
-export function aRouting(managerId?: string, rule: RoutingRecord['rule'] = 'best_fit'): RoutingRecord {
-  return {
-    policyVersion: 'routing-test',
-    rule,
-    ranked: managerId ? [managerId] : [],
-    considered: managerId ? [{ managerId, verdict: 'ranked', reasons: [], load: '0/5' }] : [],
-    at: T0,
-    ...(managerId ? { managerId } : {}),
-  };
-}
-
-/** The assignment step's write for a rotation pick: within the limit, the manager's turn moved. */
-export const byRotation = (managerId: string) => ({
-  routing: aRouting(managerId),
-  capacity: { managerId, withinLimit: true, turn: true },
-});
 
 export function newLeadOf(lead: Lead, extra: Partial<NewLead> = {}): NewLead {
   return {
