@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { LeadReadsQuery } from '#shared/access/lead-reads.ts';
 import { leadReads } from '#shared/composition.ts';
-import { apiHandler, HttpError, reply, staffOnly } from '#shared/http/api.ts';
+import { apiHandler, HttpError, parseQuery, reply, staffOnly } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 
 const reads = leadReads();
@@ -11,13 +11,8 @@ export const handler = apiHandler(
   async (event) => {
     const leadId = z.uuid().safeParse(event.pathParameters?.leadId);
     if (!leadId.success) throw new HttpError(404, 'not_found', 'No such lead');
-    const query = LeadReadsQuery.safeParse(event.queryStringParameters ?? {});
-    if (!query.success) {
-      throw new HttpError(400, 'validation_failed', 'The query has invalid parameters', {
-        issues: query.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })),
-      });
-    }
-    return reply(API_ROUTES.listLeadReads, 200, await reads.list(leadId.data, query.data));
+    const query = parseQuery(LeadReadsQuery, event);
+    return reply(API_ROUTES.listLeadReads, 200, await reads.list(leadId.data, query));
   },
   staffOnly(['compliance_officer']),
 );

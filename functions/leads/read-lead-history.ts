@@ -1,5 +1,5 @@
 import { readLeadDeps } from '#shared/composition.ts';
-import { apiHandler, HttpError, reply, staffOnly } from '#shared/http/api.ts';
+import { apiHandler, HttpError, parseQuery, reply, staffOnly } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { HistoryQuery } from '#shared/leads/lead-view.ts';
 import { readLeadEnquiries, readLeadTimeline } from '#shared/leads/read-lead.ts';
@@ -10,19 +10,14 @@ const deps = readLeadDeps();
 export const handler = apiHandler(
   async (event) => {
     const leadId = event.pathParameters?.leadId ?? '';
-    const query = HistoryQuery.safeParse(event.queryStringParameters ?? {});
-    if (!query.success) {
-      throw new HttpError(400, 'validation_failed', 'The query has invalid parameters', {
-        issues: query.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })),
-      });
-    }
+    const query = parseQuery(HistoryQuery, event);
     if (!/^[0-9a-f-]{36}$/i.test(leadId) || !event.staff)
       throw new HttpError(404, 'not_found', 'No such lead');
     const read = { viewer: event.staff, leadId, requestId: event.requestContext.requestId };
     const enquiries = event.routeKey === `GET ${API_ROUTES.listLeadEnquiries.path}`;
     const page = enquiries
-      ? await readLeadEnquiries(deps, read, query.data)
-      : await readLeadTimeline(deps, read, query.data);
+      ? await readLeadEnquiries(deps, read, query)
+      : await readLeadTimeline(deps, read, query);
     // A manager asking for someone else's lead learns nothing about whether it exists.
     if (!page) throw new HttpError(404, 'not_found', 'No such lead');
     if ('kind' in page) {

@@ -5,6 +5,7 @@ import {
   bodyText,
   HttpError,
   parseJsonBody,
+  parseQuery,
   reply,
   staffOnly,
 } from '#shared/http/api.ts';
@@ -84,14 +85,8 @@ export const handler = apiHandler(
       }
       case 'GET /v1/managers/{managerId}/changes': {
         const managerId = managerIdOf(event);
-        const query = RosterChangesQuery.safeParse(event.queryStringParameters ?? {});
-        if (!query.success) {
-          throw invalid(
-            'The query has invalid parameters',
-            query.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })),
-          );
-        }
-        return reply(API_ROUTES.listRosterChanges, 200, await deps.roster.changes(managerId, query.data));
+        const query = parseQuery(RosterChangesQuery, event);
+        return reply(API_ROUTES.listRosterChanges, 200, await deps.roster.changes(managerId, query));
       }
       default:
         throw new Error(`KeepRoster does not serve ${event.routeKey}`);

@@ -84,6 +84,15 @@ export function parseJsonBody(event: ApiEvent, maxBytes: number): unknown {
   }
 }
 
+/** The query string parsed by its schema; a 400 naming every bad parameter as `query.<name>` otherwise. */
+export function parseQuery<S extends z.ZodType>(schema: S, event: ApiEvent): z.output<S> {
+  const query = schema.safeParse(event.queryStringParameters ?? {});
+  if (query.success) return query.data;
+  throw new HttpError(400, 'validation_failed', 'The query has invalid parameters', {
+    issues: query.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })),
+  });
+}
+
 /** Reads a JSON body within a size limit: 415 for other media types, 413 when too large, 400 when malformed. */
 export const jsonBody = (maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> => ({
   before: async ({ event }) => {
