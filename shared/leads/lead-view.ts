@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { StaffMember } from '../access/roles.ts';
 import { SEGMENTS } from '../managers/roster.ts';
-import { RoutingDecision } from '../managers/routing-policy.ts';
+import { RoutingRecord } from '../managers/routing-policy.ts';
 import { REFERRAL_REFUSALS } from './attribution.ts';
 import { INVITATION_REFUSALS } from './invitation.ts';
 import {
@@ -92,19 +92,6 @@ export const LeadAttribution = z
     description: 'How the lead reached the bank, established by the bank, never by the form',
   });
 
-/** The routing decision as stored on the lead (lead.ts `RoutingRecord`): who got it, by which rule, why not the others. */
-const RoutingView = z
-  .strictObject({
-    ...RoutingDecision.shape,
-    at: Timestamp,
-    managerId: z.string().optional().meta({ description: 'Who was given the lead; absent: the unit queue' }),
-    full: z
-      .array(z.string())
-      .optional()
-      .meta({ description: 'Ranked managers whose last unit another lead took as this one was written' }),
-  })
-  .meta({ id: 'LeadRouting', description: 'How the lead was routed, kept as long as the lead' });
-
 /**
  * What `GET /v1/leads/{leadId}` answers: the published schema and the type `leadView()` must return, so
  * the two cannot drift. The submitted parts are the submission's own schemas.
@@ -132,7 +119,7 @@ export const LeadView = z
       .strictObject({ clientId: z.string(), managerId: z.string() })
       .nullable()
       .meta({ description: 'The bank client this company already is, matched by its INN' }),
-    routing: z.union([RoutingView, z.null()]),
+    routing: z.union([RoutingRecord, z.null()]),
     failure: z
       .strictObject({ error: z.string(), at: Timestamp })
       .nullable()

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Keys } from '../access/keys.ts';
 import type { Segment } from '../managers/roster.ts';
-import type { Exclusion, RoutingDecision } from '../managers/routing-policy.ts';
+import type { Exclusion, RoutingRecord } from '../managers/routing-policy.ts';
+
+export type { RoutingRecord };
+
 import type { Attribution } from './attribution.ts';
 import type { LeadSubmission } from './lead-submission.ts';
 import type { LeadClass, Score } from './scoring.ts';
@@ -25,12 +28,6 @@ export type Assignment = {
   segment?: Segment;
   assignedAt: string;
 };
-
-/**
- * A routing decision as stored on the lead: when it was made, who got the lead (none: the unit's queue),
- * and the ranked managers found full at the moment of writing (another lead took their last unit).
- */
-export type RoutingRecord = RoutingDecision & { at: string; managerId?: string; full?: string[] };
 
 /** One submission as kept: what the form said, and how the bank attributed it. */
 export type Submitted = {

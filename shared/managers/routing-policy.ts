@@ -127,6 +127,24 @@ export const RoutingDecision = z
     description: 'Who was offered a lead, by which rule, and why the others were not',
   });
 export type RoutingDecision = z.infer<typeof RoutingDecision>;
+
+/**
+ * A decision as stored on the lead and shown in its view: when it was made, who got the lead (none: the
+ * unit's queue), and the ranked managers found full at the moment of writing (another lead took their
+ * last unit).
+ */
+export const RoutingRecord = z
+  .strictObject({
+    ...RoutingDecision.shape,
+    at: z.iso.datetime(),
+    managerId: z.string().optional().meta({ description: 'Who was given the lead; absent: the unit queue' }),
+    full: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Ranked managers whose last unit another lead took as this one was written' }),
+  })
+  .meta({ id: 'LeadRouting', description: 'How the lead was routed, kept as long as the lead' });
+export type RoutingRecord = z.infer<typeof RoutingRecord>;
 export type Considered = RoutingDecision['considered'][number];
 
 /** Decides who is offered a lead. Pure: the same inputs give the same decision, whatever the roster's order. */
