@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { trustedProxiesOf } from '../shared/access/client-address.ts';
+import { ACCEPTANCE_SLA_NAMES, type AcceptanceSlaName } from '../shared/managers/acceptance-sla.ts';
 
 /** An origin as a browser sends it: scheme, host and port only, e.g. https://www.bank.example. */
 const Origin = z.string().refine((value) => {
@@ -66,6 +67,13 @@ export const DeploymentConfig = z.object({
       }, 'must be IP addresses or CIDR blocks, comma-separated'),
     )
     .default(''),
+  /**
+   * Which acceptance SLA configuration (shared/managers/config/acceptance-sla.*.json) the personal managers
+   * work under: `standard`, or `drill` (the same numbers as seconds) for drills and the bench.
+   */
+  acceptanceSla: z
+    .enum(ACCEPTANCE_SLA_NAMES as [AcceptanceSlaName, ...AcceptanceSlaName[]])
+    .default('standard'),
   /** Where operational alarms are emailed; none when empty. */
   alarmEmail: z.union([z.email(), z.literal('')]).default(''),
   /** Where the staff console is served (comma-separated); Cognito sends sign-in to `<url>/callback`, sign-out to `<url>/`. */
@@ -92,6 +100,7 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   consoleUrls: 'attract:consoleUrls',
   allowedOrigins: 'attract:allowedOrigins',
   trustedProxies: 'attract:trustedProxies',
+  acceptanceSla: 'attract:acceptanceSla',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {

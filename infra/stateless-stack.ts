@@ -74,7 +74,11 @@ export class AttractStatelessStack extends Stack {
 
     const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
-    const managerUnit = new ManagerUnit(this, 'ManagerUnit', { table });
+    const managerUnit = new ManagerUnit(this, 'ManagerUnit', {
+      table,
+      bus,
+      leadIntake: leadIntake.stateMachine,
+    });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -92,6 +96,7 @@ export class AttractStatelessStack extends Stack {
       issueInvitation: leadIntake.issueInvitation,
       listLeadReads: leadIntake.listLeadReads,
       keepRoster: managerUnit.keepRoster,
+      decideOnLead: managerUnit.decideOnLead,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

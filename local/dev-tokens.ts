@@ -68,6 +68,11 @@ export class DevTokenIssuer {
     return structuredClone(this.publicJwks);
   }
 
+  /** Adds a member of staff to the pool (Cognito's AdminCreateUser with its groups), to sign in as. */
+  addUser(user: DemoUser): void {
+    this.users.set(user.username, structuredClone(user));
+  }
+
   /** A user this pool has signed a token for, by username. */
   user(username: string): DemoUser | undefined {
     return this.users.get(username);

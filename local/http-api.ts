@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ROLES } from '#shared/access/roles.ts';
 import type { LocalFunction, LocalRoute } from './assembly.ts';
 import { type CorsConfiguration, corsResponseHeaders, isPreflight, preflightHeaders } from './cors.ts';
 import type { DevTokenIssuer } from './dev-tokens.ts';
@@ -236,6 +237,8 @@ export class LocalHttpApi {
     if (method === 'GET' && path === this.tokens.jwksPath) return send(res, 200, this.tokens.jwks());
     if (method === 'POST' && path === `/__local/cognito/${this.tokens.poolId}/sign-in`)
       return this.signIn(req, res);
+    if (method === 'POST' && path === `/__local/cognito/${this.tokens.poolId}/users`)
+      return this.addUser(req, res);
     if (method === 'GET' && path === '/__local/example-form') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return void res.end(await readFile(EXAMPLE_FORM));
@@ -282,6 +285,32 @@ export class LocalHttpApi {
   }
 
   /** The local sign-in: fresh ID and access tokens for a demo user; `ttlSeconds` <= 0 gives expired ones. */
+  /**
+   * `{"username", "email", "groups": [role...], "managerId"?}`: a member of staff the pool will sign in,
+   * as the bank's administrators add people to Cognito; tests use it for managers they put in the roster.
+   */
+  private async addUser(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const { username, email, groups, managerId } = ('value' in body ? body.value : {}) as Record<
+      string,
+      unknown
+    >;
+    const valid =
+      typeof username === 'string' &&
+      /^[\w.@-]{1,128}$/.test(username) &&
+      typeof email === 'string' &&
+      Array.isArray(groups) &&
+      groups.every((g) => (ROLES as readonly unknown[]).includes(g)) &&
+      (managerId === undefined || typeof managerId === 'string');
+    if (!valid) {
+      return send(res, 400, {
+        message: `Give {"username", "email", "groups": one or more of ${ROLES.join(', ')}, "managerId"?}`,
+      });
+    }
+    this.tokens.addUser({ username, email, groups, ...(managerId ? { managerId } : {}) });
+    return send(res, 201, { username });
+  }
+
   private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
     const { username, ttlSeconds } = ('value' in body ? body.value : {}) as Record<string, unknown>;

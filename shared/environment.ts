@@ -11,4 +11,5 @@ export const ENV = {
   duplicateWindowDays: 'ATTRACT_DUPLICATE_WINDOW_DAYS',
   trustedProxies: 'ATTRACT_TRUSTED_PROXIES',
   keysSecretArn: 'ATTRACT_KEYS_SECRET_ARN',
+  acceptanceSla: 'ATTRACT_ACCEPTANCE_SLA',
 } as const;

@@ -1,10 +1,16 @@
+import * as z from 'zod';
 import { notifyDeps } from '#shared/composition-notify.ts';
-import { notifyManager } from '#shared/leads/notify-manager.ts';
+import { awaitManager } from '#shared/leads/notify-manager.ts';
 import { LeadStepInput, workflowStep } from '#shared/workflow/step.ts';
 
 const deps = notifyDeps();
 
-/** LeadIntake step: email the personal manager the lead and its score breakdown, once. */
-export const handler = workflowStep(LeadStepInput, async ({ leadId }) => {
-  await notifyManager(deps, leadId);
+const Input = LeadStepInput.extend({ assignmentId: z.string().min(1), taskToken: z.string().min(1) });
+
+/**
+ * LeadIntake's acceptance wait: keep the task token on the lead, then email the personal manager the lead
+ * and its score breakdown, once. The execution waits until the manager answers or the time runs out.
+ */
+export const handler = workflowStep(Input, async (wait) => {
+  await awaitManager(deps, wait);
 });

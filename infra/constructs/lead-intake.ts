@@ -14,11 +14,13 @@ import {
   Condition,
   DefinitionBody,
   Fail,
+  IntegrationPattern,
   JsonPath,
   LogLevel,
   StateMachine,
   StateMachineType,
   Succeed,
+  TaskInput,
   type TaskStateBase,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
@@ -26,6 +28,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
+import { acceptanceSlaNamed, longestAcceptanceDays } from '#shared/managers/acceptance-sla.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction, type AttractFunctionProps } from './attract-function.ts';
 import { readKeys } from './keys.ts';
@@ -127,16 +130,21 @@ export class LeadIntake extends Construct {
       'LeadIntake: match an existing client by tax ID, else score and class the lead',
       { publishes: true },
     );
+    const sla = acceptanceSlaNamed(config.acceptanceSla);
     const assignFn = step(
       'AssignManager',
       'functions/leads/assign-manager.ts',
-      'LeadIntake: route to a personal manager',
-      { publishes: true, indexes: [MANAGERS_INDEX.name] },
+      'LeadIntake: route to a personal manager, again after a decline or a timeout, or escalate',
+      {
+        publishes: true,
+        indexes: [MANAGERS_INDEX.name],
+        env: { [ENV.acceptanceSla]: config.acceptanceSla },
+      },
     );
     const notifyFn = step(
       'NotifyManager',
       'functions/leads/notify-manager.ts',
-      'LeadIntake: email the personal manager',
+      "LeadIntake: keep the acceptance wait's token, and email the personal manager",
       { publishes: false, env: { [ENV.senderEmail]: config.senderEmail } },
     );
     // Only the sender identity (its address and its domain), nothing else the account has verified.
@@ -193,10 +201,50 @@ export class LeadIntake extends Construct {
 
     const assess = task('AssessLead', assessFn, '$.screening');
     const assign = task('AssignPersonalManager', assignFn, '$.assignment');
-    const notify = task('NotifyManager', notifyFn, JsonPath.DISCARD);
-    // The acceptance SLA (wait for the manager's accept/decline with a task token, then reassign or
-    // escalate) slots in between NotifyManager and HandedToManager.
-    const handedToManager = new Succeed(flow, 'HandedToManager');
+
+    // The acceptance SLA: the manager is emailed and the execution waits, with a task token, for the
+    // answer (DecideOnLead hands it back) or for the time the assignment was given (TimeoutSecondsPath).
+    // Either way the lead goes back to AssignPersonalManager, which reads what is stored: accepted, or a
+    // hold to end (a timeout) and the next manager to offer it to, or the head of unit after maxAttempts.
+    const awaitManager = new LambdaInvoke(flow, 'AwaitManager', {
+      lambdaFunction: notifyFn,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({
+        leadId: JsonPath.stringAt('$.leadId'),
+        assignmentId: JsonPath.stringAt('$.assignment.assignmentId'),
+        taskToken: JsonPath.taskToken,
+      }),
+      resultPath: '$.decision',
+      taskTimeout: Timeout.at('$.assignment.timeoutSeconds'),
+    });
+    acknowledgeVersionInvoke(this, notifyFn);
+    // Decided before the wait was set up: nothing to retry, the decision is on the lead.
+    awaitManager.addRetry({ errors: ['AcceptanceAlreadyDecided'], maxAttempts: 0 });
+    awaitManager.addRetry({
+      errors: ['Lambda.TooManyRequestsException'],
+      interval: Duration.seconds(1),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
+    // States.TaskFailed is every failure but the wait's own timeout, which must never be retried.
+    awaitManager.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      maxAttempts: 2,
+      backoffRate: 2,
+    });
+    awaitManager.addCatch(assign, {
+      errors: ['States.Timeout', 'AcceptanceAlreadyDecided'],
+      resultPath: '$.decision',
+    });
+    awaitManager.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    awaitManager.next(assign);
+
+    const accepted = new Succeed(flow, 'Accepted', { comment: 'The personal manager accepted the lead' });
+    const escalated = new Succeed(flow, 'Escalated', {
+      comment:
+        'Offered to the configured number of managers without an acceptance; the head of unit assigns it',
+    });
     const nurtured = new Succeed(flow, 'Nurtured', {
       comment: 'Unqualified leads go to nurture, not to a manager',
     });
@@ -211,15 +259,18 @@ export class LeadIntake extends Construct {
         .otherwise(assign),
     );
     assign.next(
-      new Choice(flow, 'HasManager')
-        .when(Condition.isPresent('$.assignment.managerId'), notify.next(handedToManager))
+      new Choice(flow, 'WhatNext')
+        .when(Condition.stringEquals('$.assignment.outcome', 'assigned'), awaitManager)
+        .when(Condition.stringEquals('$.assignment.outcome', 'accepted'), accepted)
+        .when(Condition.stringEquals('$.assignment.outcome', 'escalated'), escalated)
         .otherwise(awaitingManager),
     );
 
     this.stateMachine = new StateMachine(this, 'LeadIntakeStateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
-      timeout: Duration.minutes(15),
+      // Every manager's longest wait, one after another; a wait never outlasts its own timeout.
+      timeout: Duration.days(longestAcceptanceDays(sla)),
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'LeadIntakeLogs', {

@@ -1,4 +1,6 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
@@ -7,15 +9,19 @@ import { grantTable } from './table-access.ts';
 
 export interface ManagerUnitProps {
   readonly table: ITable;
+  readonly bus: IEventBus;
+  /** The LeadIntake state machine, whose executions wait for the managers' answers. */
+  readonly leadIntake: IStateMachine;
 }
 
-/** The PM unit context: the roster of personal managers, kept by the head of the unit. */
+/** The PM unit context: the roster of personal managers, kept by the head of the unit, and their answers to leads. */
 export class ManagerUnit extends Construct {
   readonly keepRoster: AttractFunction;
+  readonly decideOnLead: AttractFunction;
 
   constructor(scope: Construct, id: string, props: ManagerUnitProps) {
     super(scope, id);
-    const { table } = props;
+    const { table, bus, leadIntake } = props;
     this.keepRoster = new AttractFunction(this, 'KeepRoster', {
       entry: 'functions/managers/keep-roster.ts',
       description: '/v1/managers and /v1/roster-imports: the PM roster, every change audited',
@@ -25,5 +31,17 @@ export class ManagerUnit extends Construct {
     // with its audit entry in one transaction (an update of the manager, a put of the entry).
     grantTable(this.keepRoster, table, ['GetItem', 'Query', 'UpdateItem', 'PutItem']);
     grantTable(this.keepRoster, table, ['Query'], [MANAGERS_INDEX.name]);
+
+    this.decideOnLead = new AttractFunction(this, 'DecideOnLead', {
+      entry: 'functions/managers/decide-on-lead.ts',
+      description: 'POST /v1/leads/{leadId}/decision: a personal manager accepts or declines a lead',
+      environment: { [ENV.tableName]: table.tableName, [ENV.eventBusName]: bus.eventBusName },
+    });
+    // It reads the lead and the manager, and writes the decision with its timeline entry (and, on a
+    // decline, the manager's load) in one transaction of updates and a put.
+    grantTable(this.decideOnLead, table, ['GetItem', 'UpdateItem', 'PutItem']);
+    bus.grantPutEventsTo(this.decideOnLead);
+    // The waiting execution is told the answer with its task token; failing or heartbeating it is not its business.
+    leadIntake.grant(this.decideOnLead, 'states:SendTaskSuccess');
   }
 }

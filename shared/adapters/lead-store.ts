@@ -3,6 +3,7 @@ import type { Assignment, Lead, LeadStatus, RoutingRecord, TimelineEntry } from 
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
+import type { Exclusion } from '../managers/routing-policy.ts';
 import { CaptureStore } from './capture-store.ts';
 import {
   type Cancellation,
@@ -24,6 +25,9 @@ export class LeadNotStored extends Error {
 
 /** Never move a lead back once a manager has it. */
 const UNASSIGNED = 'attribute_not_exists(assignment)';
+/** The assignment `:assignmentId` is the lead's, and its manager has not accepted it yet. */
+const OPEN_ASSIGNMENT =
+  'assignment.assignmentId = :assignmentId AND attribute_not_exists(assignment.acceptedAt)';
 
 /** Leads and their timelines in the Attract table: captures (CaptureStore), intake steps and reads. */
 export class LeadStore extends CaptureStore implements Leads {
@@ -148,6 +152,75 @@ export class LeadStore extends CaptureStore implements Leads {
     return cancelled ? this.leadRefusal(leadId, cancelled, 'already_assigned') : 'recorded';
   }
 
+  async awaitAcceptance(
+    leadId: string,
+    wait: { assignmentId: string; taskToken: string },
+  ): Promise<'waiting' | 'decided'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.lead(leadId),
+          UpdateExpression: 'SET acceptanceWait = :wait',
+          ConditionExpression: OPEN_ASSIGNMENT,
+          ExpressionAttributeValues: { ':wait': wait, ':assignmentId': wait.assignmentId },
+        }),
+      );
+      return 'waiting';
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return 'decided';
+      throw error;
+    }
+  }
+
+  async acceptAssignment(
+    leadId: string,
+    assignment: Assignment,
+    acceptedAt: string,
+    entry: TimelineEntry,
+  ): Promise<'accepted' | 'not_open'> {
+    const cancelled = await this.step(leadId, {
+      set: { assignment: { ...assignment, acceptedAt }, status: 'accepted' },
+      condition: OPEN_ASSIGNMENT,
+      values: { ':assignmentId': assignment.assignmentId },
+      entryKey: `accepted#${assignment.attempt}`,
+      entry,
+    });
+    return cancelled ? this.leadRefusal(leadId, cancelled, 'not_open') : 'accepted';
+  }
+
+  async endHold(
+    leadId: string,
+    assignment: Assignment,
+    exclusion: Exclusion,
+    entry: TimelineEntry,
+  ): Promise<'ended' | 'not_open'> {
+    const cancelled = await this.step(leadId, {
+      set: { status: 'reassigning' },
+      append: { exclusions: [exclusion] },
+      remove: ['assignment'],
+      condition: OPEN_ASSIGNMENT,
+      values: { ':assignmentId': assignment.assignmentId },
+      entryKey: `${entry.kind}#${assignment.attempt}`,
+      entry,
+      alongside: [this.releaseCapacity(assignment.managerId)],
+    });
+    if (!cancelled) return 'ended';
+    if (cancelled[0]?.code === 'ConditionalCheckFailed')
+      return this.leadRefusal(leadId, cancelled, 'not_open');
+    // The lead's condition held, so the manager's own item refused: their load was already zero.
+    throw new Error(`Capacity of manager ${assignment.managerId} could not be given back for lead ${leadId}`);
+  }
+
+  async markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+    const cancelled = await this.step(leadId, {
+      set: { status: 'escalated' },
+      condition: UNASSIGNED,
+      entry,
+    });
+    return cancelled ? this.leadRefusal(leadId, cancelled, 'already_assigned') : 'recorded';
+  }
+
   async recordIntakeFailure(
     leadId: string,
     failure: { error: string; at: string },
@@ -188,7 +261,22 @@ export class LeadStore extends CaptureStore implements Leads {
     return refusal;
   }
 
-  /** Transaction item that takes one unit of a manager's capacity, only while some is free. */
+  /**
+   * One unit of the manager's load given back. Never below zero: a unit is given back only with the end of
+   * the hold that took it, so a load already at zero is a bug to stop at, not to hide.
+   */
+  private releaseCapacity(managerId: string) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.manager(managerId),
+        UpdateExpression: 'ADD activeLeads :less',
+        ConditionExpression: 'activeLeads >= :one',
+        ExpressionAttributeValues: { ':less': -1, ':one': 1 },
+      },
+    };
+  }
+
   /**
    * One unit of the manager's load; within the limit only while the manager is active and has a unit
    * free. A rotation assignment also moves the manager's turn (`lastAssignedAt`) to now.
@@ -225,6 +313,8 @@ export class LeadStore extends CaptureStore implements Leads {
     leadId: string,
     step: {
       set: Record<string, unknown>;
+      /** Lists to append to, created when absent. */
+      append?: Record<string, unknown[]>;
       remove?: string[];
       condition?: string;
       values?: Record<string, unknown>;
@@ -240,6 +330,12 @@ export class LeadStore extends CaptureStore implements Leads {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
       return `#f${i} = :v${i}`;
+    });
+    Object.entries(step.append ?? {}).forEach(([field, items], i) => {
+      names[`#a${i}`] = field;
+      values[`:a${i}`] = items;
+      values[':none'] = [];
+      assignments.push(`#a${i} = list_append(if_not_exists(#a${i}, :none), :a${i})`);
     });
     const removals = (step.remove ?? []).map((field, i) => {
       names[`#r${i}`] = field;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
+import { DecisionRecorded, LeadDecisionBody } from '../leads/decision-api.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import {
@@ -32,6 +33,7 @@ export const ROUTE_FUNCTIONS = [
   'issueInvitation',
   'listLeadReads',
   'keepRoster',
+  'decideOnLead',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
@@ -284,6 +286,24 @@ export const API_ROUTES = {
       400: failure('Invalid query parameters; `issues` name them as `query.*`'),
       403: failure('Only the head of the unit and compliance officers see roster changes'),
       404: failure('Not a manager id'),
+    },
+  },
+  decideOnLead: {
+    method: 'POST',
+    path: '/v1/leads/{leadId}/decision',
+    access: 'staff',
+    summary:
+      'Accept a lead offered to you, or decline it with a reason: it then goes to the next manager (personal manager)',
+    function: 'decideOnLead',
+    request: { params: leadPath, body: LeadDecisionBody },
+    responses: {
+      200: { description: 'The decision is recorded', schema: DecisionRecorded },
+      400: failure('Invalid fields or malformed JSON; `issues` name them'),
+      403: failure('Only personal managers answer leads'),
+      404: failure('No such lead, or not one offered to you'),
+      409: failure(
+        'The lead is no longer waiting for your answer: `decided` (accepted already), `reassigned` (it went to another manager) or `stale`',
+      ),
     },
   },
   describeApi: {

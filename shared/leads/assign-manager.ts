@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { leadEventId } from '#events/lead-events.ts';
+import { type AcceptanceSlaConfig, acceptanceDue } from '../managers/acceptance-sla.ts';
+import type { PersonalManager } from '../managers/roster.ts';
 import {
   type LeadFacts,
   type RoutingDecision,
@@ -10,8 +13,14 @@ import { presenceAt } from '../managers/working-time.ts';
 import { type IntakeDeps, loadLead } from './intake.ts';
 import type { Assignment, Lead, RoutingRecord } from './lead.ts';
 
-export type AssignmentResult = { managerId?: string };
-export type AssignDeps = IntakeDeps & { routingPolicy: RoutingPolicy };
+/**
+ * What the LeadIntake execution does next: wait for the assigned manager's answer (for `timeoutSeconds`),
+ * or end as accepted, escalated to the head of unit, or unassigned (in the head of unit's queue).
+ */
+export type AssignmentResult =
+  | { outcome: 'assigned'; managerId: string; assignmentId: string; timeoutSeconds: number }
+  | { outcome: 'accepted' | 'escalated' | 'unassigned' };
+export type AssignDeps = IntakeDeps & { routingPolicy: RoutingPolicy; acceptanceSla: AcceptanceSlaConfig };
 
 /** What routing reads of a lead: its segment, region, industry and products, and whose client it is. */
 export function routingFactsOf(lead: Lead, existingClientManagerId?: string): LeadFacts {
@@ -30,29 +39,57 @@ export function routingFactsOf(lead: Lead, existingClientManagerId?: string): Le
  * the ranked managers in order: a unit of the manager's capacity is taken in the same write as the
  * assignment, so one who filled up since the roster was read is passed for the next. The decision, with
  * every manager considered and why, is stored on the lead whoever gets it, or if nobody does.
+ *
+ * The same step runs again when a manager declined (the decision ended their hold) or let the time run
+ * out (`timedOut`): a timed-out hold is ended here, only if that assignment is still unaccepted, so an
+ * accept that raced the timer wins. After `maxAttempts` offers the head of unit takes the lead.
  */
 export async function assignManager(
   deps: AssignDeps,
   leadId: string,
   existingClientManagerId: string | undefined,
+  timedOut?: { assignmentId: string },
 ): Promise<AssignmentResult> {
-  const lead = await loadLead(deps.leads, leadId);
+  let lead = await loadLead(deps.leads, leadId);
+  if (timedOut && lead.assignment?.assignmentId === timedOut.assignmentId && !lead.assignment.acceptedAt) {
+    lead = await endTimedOutHold(deps, lead, lead.assignment);
+  }
+  if (lead.assignment?.acceptedAt) return { outcome: 'accepted' };
   if (lead.assignment) return announceAssignment(deps, lead);
+  const exclusions = lead.exclusions ?? [];
+  if (exclusions.length >= deps.acceptanceSla.maxAttempts) return escalate(deps, lead);
+
   const now = deps.now();
   const at = now.toISOString();
   const policy = deps.routingPolicy;
-  const decision = route(policy, routingFactsOf(lead, existingClientManagerId), await deps.managers.list(), {
+  const managers = await deps.managers.list();
+  const decision = route(policy, routingFactsOf(lead, existingClientManagerId), managers, {
     now,
     presence: (manager, when) => presenceAt(manager, when, policy.nearHoursMinutes),
-    excluded: lead.exclusions ?? [],
+    excluded: exclusions,
   });
 
+  const attempt = exclusions.length + 1;
   const full: string[] = [];
   for (const managerId of decision.ranked) {
     const ownClient = decision.rule === 'existing_client';
-    const assignment: Assignment = ownClient
-      ? { managerId, kind: 'existing_client', assignedAt: at }
-      : { managerId, kind: 'acquisition', segment: segmentOf(lead.company.sizeBand), assignedAt: at };
+    const manager = managers.find((m) => m.managerId === managerId) as PersonalManager;
+    const due = acceptanceDue(manager, now, lead.leadClass, deps.acceptanceSla);
+    const assignment: Assignment = {
+      assignmentId: randomUUID(),
+      managerId,
+      ...(ownClient
+        ? { kind: 'existing_client' as const }
+        : { kind: 'acquisition' as const, segment: segmentOf(lead.company.sizeBand) }),
+      assignedAt: at,
+      attempt,
+      acceptance: {
+        dueAt: due.dueAt,
+        basis: due.basis,
+        minutes: due.minutes,
+        configVersion: due.configVersion,
+      },
+    };
     const routing: RoutingRecord = { ...decision, at, managerId, ...(full.length ? { full } : {}) };
     const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
       status: ownClient ? 'handed_to_client_manager' : 'assigned',
@@ -62,7 +99,13 @@ export async function assignManager(
         summary: ownClient
           ? `Handed to the client's personal manager ${managerId}`
           : `Assigned to personal manager ${managerId} (${summaryOf(decision)})`,
-        details: { managerId, rule: decision.rule, policyVersion: decision.policyVersion },
+        details: {
+          managerId,
+          rule: decision.rule,
+          policyVersion: decision.policyVersion,
+          attempt,
+          dueAt: due.dueAt,
+        },
       },
       routing,
       // A client's own manager takes the enquiry whatever their load; the unit is counted all the same,
@@ -83,12 +126,66 @@ export async function assignManager(
       at,
       kind: 'awaiting_manager',
       summary: 'No personal manager fits with free capacity; waiting for the head of unit',
-      details: { rule: 'unassigned', policyVersion: decision.policyVersion },
+      details: { rule: 'unassigned', policyVersion: decision.policyVersion, attempt },
     },
     { ...decision, rule: 'unassigned', at, ...(full.length ? { full } : {}) },
   );
   if (waiting === 'already_assigned') return announceAssignment(deps, await loadLead(deps.leads, leadId));
-  return {};
+  const last = exclusions.at(-1);
+  if (last) {
+    await deps.events.publish('LeadReassigned', {
+      eventId: leadEventId(leadId, 'LeadReassigned', attempt),
+      version: 1,
+      leadId,
+      occurredAt: at,
+      fromManagerId: last.managerId,
+      cause: last.why,
+      attempt,
+    });
+  }
+  return { outcome: 'unassigned' };
+}
+
+/** The manager let the time run out: their hold ends (capacity given back), unless they accepted meanwhile. */
+async function endTimedOutHold(deps: AssignDeps, lead: Lead, assignment: Assignment): Promise<Lead> {
+  const { managerId, attempt } = assignment;
+  await deps.leads.endHold(
+    lead.leadId,
+    assignment,
+    { managerId, why: 'timed_out' },
+    {
+      at: deps.now().toISOString(),
+      kind: 'acceptance_timed_out',
+      summary: `Personal manager ${managerId} did not accept in time; the lead goes to the next one`,
+      details: { managerId, attempt, dueAt: assignment.acceptance.dueAt },
+    },
+  );
+  // Ended here, or decided meanwhile (accepted, or declined by the manager): what is stored says which.
+  return loadLead(deps.leads, lead.leadId);
+}
+
+/** Offered to `maxAttempts` managers without an acceptance: the head of unit assigns the lead by hand. */
+async function escalate(deps: AssignDeps, lead: Lead): Promise<AssignmentResult> {
+  const attempts = lead.exclusions?.length ?? 0;
+  const at = deps.now().toISOString();
+  const recorded = await deps.leads.markEscalated(lead.leadId, {
+    at,
+    kind: 'escalated',
+    summary: `Offered to ${attempts} personal managers without an acceptance; the head of unit assigns it`,
+    details: { attempts, cause: 'attempts_exhausted' },
+  });
+  // Assigned meanwhile (by the head of unit): that assignment is what the execution goes on with.
+  if (recorded === 'already_assigned')
+    return announceAssignment(deps, await loadLead(deps.leads, lead.leadId));
+  await deps.events.publish('LeadEscalated', {
+    eventId: leadEventId(lead.leadId, 'LeadEscalated', attempts),
+    version: 1,
+    leadId: lead.leadId,
+    occurredAt: at,
+    attempts,
+    cause: 'attempts_exhausted',
+  });
+  return { outcome: 'escalated' };
 }
 
 function summaryOf(decision: RoutingDecision): string {
@@ -101,18 +198,40 @@ function summaryOf(decision: RoutingDecision): string {
   return decision.outsideHours ? `${why}, from their next shift` : why;
 }
 
-/** Publishes the stored assignment; a retried step publishes the same event id again, never a different fact. */
-async function announceAssignment(deps: IntakeDeps, lead: Lead): Promise<AssignmentResult> {
+/**
+ * Publishes the stored assignment (LeadAssigned for the first manager, LeadReassigned after a decline or a
+ * timeout) and answers how long its manager has left; a retried step publishes the same event id again.
+ */
+async function announceAssignment(deps: AssignDeps, lead: Lead): Promise<AssignmentResult> {
   const { assignment } = lead;
-  if (!assignment) return {};
-  await deps.events.publish('LeadAssigned', {
-    eventId: leadEventId(lead.leadId, 'LeadAssigned'),
-    version: 1,
-    leadId: lead.leadId,
-    occurredAt: assignment.assignedAt,
-    managerId: assignment.managerId,
-    assignmentKind: assignment.kind,
-    ...(lead.leadClass ? { leadClass: lead.leadClass } : {}),
-  });
-  return { managerId: assignment.managerId };
+  if (!assignment) return { outcome: 'unassigned' };
+  if (assignment.acceptedAt) return { outcome: 'accepted' };
+  const { managerId, assignmentId, attempt } = assignment;
+  const previous = lead.exclusions?.at(-1);
+  if (attempt > 1 && previous) {
+    await deps.events.publish('LeadReassigned', {
+      eventId: leadEventId(lead.leadId, 'LeadReassigned', attempt),
+      version: 1,
+      leadId: lead.leadId,
+      occurredAt: assignment.assignedAt,
+      fromManagerId: previous.managerId,
+      toManagerId: managerId,
+      cause: previous.why,
+      attempt,
+    });
+  } else {
+    await deps.events.publish('LeadAssigned', {
+      eventId: leadEventId(lead.leadId, 'LeadAssigned'),
+      version: 1,
+      leadId: lead.leadId,
+      occurredAt: assignment.assignedAt,
+      managerId,
+      assignmentKind: assignment.kind,
+      ...(lead.leadClass ? { leadClass: lead.leadClass } : {}),
+    });
+  }
+  // A retried step waits only for what is left of the manager's time.
+  const left = Math.ceil((Date.parse(assignment.acceptance.dueAt) - deps.now().getTime()) / 1000);
+  const timeoutSeconds = Math.max(deps.acceptanceSla.minimumWaitSeconds, left);
+  return { outcome: 'assigned', managerId, assignmentId, timeoutSeconds };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { StaffMember } from '../access/roles.ts';
+import { DUE_BASES } from '../managers/acceptance-sla.ts';
 import { SEGMENTS } from '../managers/roster.ts';
 import { RoutingRecord } from '../managers/routing-policy.ts';
 import { REFERRAL_REFUSALS } from './attribution.ts';
@@ -113,6 +114,20 @@ export const LeadView = z
         }),
         segment: z.enum(SEGMENTS).optional(),
         assignedAt: Timestamp,
+        assignmentId: z.string(),
+        attempt: z.int().min(1).meta({ description: 'Which offer of the lead: 1 for the first manager' }),
+        acceptance: z
+          .strictObject({
+            dueAt: Timestamp,
+            basis: z.enum(DUE_BASES),
+            minutes: z.int(),
+            configVersion: z.string(),
+          })
+          .meta({
+            description:
+              "When the manager must accept by: the class's minutes counted in the manager's working hours",
+          }),
+        acceptedAt: Timestamp.optional(),
       })
       .nullable(),
     existingClient: z

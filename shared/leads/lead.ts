@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Keys } from '../access/keys.ts';
+import type { AcceptanceDue } from '../managers/acceptance-sla.ts';
 import type { Segment } from '../managers/roster.ts';
 import type { Exclusion, RoutingRecord } from '../managers/routing-policy.ts';
 
@@ -17,16 +18,32 @@ export const LEAD_STATUSES = [
   'assigned',
   'handed_to_client_manager',
   'awaiting_manager',
+  /** The manager accepted: the lead is theirs to work. */
+  'accepted',
+  /** A manager declined or let the time run out: the lead is being offered to the next one. */
+  'reassigning',
+  /** Offered to the configured number of managers without an acceptance: the head of unit assigns it. */
+  'escalated',
   'intake_failed',
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
+/** When the manager must have accepted, counted by the acceptance SLA configuration it names. */
+export type AcceptanceDueTime = Pick<AcceptanceDue, 'dueAt' | 'basis' | 'minutes' | 'configVersion'>;
+
+/** One offer of the lead to one manager: a reassignment, even back to the same manager, is a new one. */
 export type Assignment = {
+  assignmentId: string;
   managerId: string;
   /** `acquisition`: routed by skills and capacity; `existing_client`: the company's own manager. */
   kind: 'acquisition' | 'existing_client';
   segment?: Segment;
   assignedAt: string;
+  /** Which offer of the lead this is: 1 for the first manager, one more after each decline or timeout. */
+  attempt: number;
+  acceptance: AcceptanceDueTime;
+  /** Set when the manager accepted; from then on the hold ends only with the lead's outcome. */
+  acceptedAt?: string;
 };
 
 /** One submission as kept: what the form said, and how the bank attributed it. */
@@ -55,6 +72,11 @@ export type Lead = Submitted & {
   routing?: RoutingRecord;
   /** Managers who declined the lead or let its acceptance time run out: never offered it again. */
   exclusions?: Exclusion[];
+  /**
+   * The task token the LeadIntake execution waits on for the manager's answer to one assignment: workflow
+   * plumbing, never shown. A decision on that assignment answers the execution with it.
+   */
+  acceptanceWait?: { assignmentId: string; taskToken: string };
   /** Set while the lead's intake has failed; a new run clears it. */
   failure?: { error: string; at: string };
 };
@@ -67,6 +89,10 @@ export const TIMELINE_KINDS = [
   'assigned',
   'awaiting_manager',
   'manager_notified',
+  'accepted',
+  'declined',
+  'acceptance_timed_out',
+  'escalated',
   'enquiry_notified',
   'intake_failed',
   'intake_resumed',

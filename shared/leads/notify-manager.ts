@@ -4,6 +4,7 @@ import { loadLead } from './intake.ts';
 import type { Enquiry, TimelineEntry } from './lead.ts';
 import { managerNotification, type NotificationMark } from './manager-email.ts';
 import {
+  assignmentNotice,
   type Email,
   enquiryNotice,
   type Leads,
@@ -33,16 +34,39 @@ export type NotifyOutcome =
   | { kind: 'sent'; messageId: string; attempt: number; possibleRepeat: boolean }
   | { kind: 'already_sent'; messageId: string };
 
-/** Emails the assigned manager the lead with its score breakdown, once (see `sendOnce`). */
+/** The assignment's manager answered before the wait was set up: the execution reads the decision instead. */
+export class AcceptanceAlreadyDecided extends Error {
+  override name = 'AcceptanceAlreadyDecided';
+}
+
+/**
+ * The acceptance wait (a `.waitForTaskToken` step): the token is kept on the lead first, then the manager
+ * is emailed, so an answer always finds the token it must hand back. An assignment decided already (an
+ * answer through the API before the email went out, or a retried step after the answer) keeps no token:
+ * the step fails with AcceptanceAlreadyDecided, and the execution goes on from what is stored.
+ */
+export async function awaitManager(
+  deps: NotifyDeps,
+  wait: { leadId: string; assignmentId: string; taskToken: string },
+): Promise<NotifyOutcome> {
+  const { leadId, assignmentId, taskToken } = wait;
+  if ((await deps.leads.awaitAcceptance(leadId, { assignmentId, taskToken })) === 'decided') {
+    throw new AcceptanceAlreadyDecided(`Assignment ${assignmentId} of lead ${leadId} is decided`);
+  }
+  return notifyManager(deps, leadId);
+}
+
+/** Emails the assigned manager the lead with its score breakdown, once per assignment (see `sendOnce`). */
 export async function notifyManager(deps: NotifyDeps, leadId: string): Promise<NotifyOutcome> {
   const lead = await loadLead(deps.leads, leadId);
-  const managerId = lead.assignment?.managerId;
-  if (!managerId) throw new NoManagerToNotify(`Lead ${leadId} has no manager to notify`);
+  const { assignment } = lead;
+  if (!assignment) throw new NoManagerToNotify(`Lead ${leadId} has no manager to notify`);
+  const { managerId } = assignment;
   const manager = await managerOf(deps, managerId);
   return sendOnce(
     deps,
     leadId,
-    managerId,
+    assignmentNotice(managerId, assignment.assignmentId),
     (mark) => managerNotification(lead, manager, mark),
     (sent) => ({
       at: sent.at,

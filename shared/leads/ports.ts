@@ -1,5 +1,6 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
 import type { PersonalManager } from '../managers/roster.ts';
+import type { Exclusion } from '../managers/routing-policy.ts';
 import type {
   Assignment,
   DuplicateKey,
@@ -113,6 +114,34 @@ export interface Leads {
     entry: TimelineEntry,
     routing: RoutingRecord,
   ): Promise<'recorded' | 'already_assigned'>;
+  /**
+   * Keeps the task token the workflow waits on for the manager's answer, while that assignment is still
+   * open (neither accepted nor ended); `decided` otherwise, and nothing is written.
+   */
+  awaitAcceptance(
+    leadId: string,
+    wait: { assignmentId: string; taskToken: string },
+  ): Promise<'waiting' | 'decided'>;
+  /** The manager accepts the assignment, only while it is the lead's open one: `not_open` otherwise. */
+  acceptAssignment(
+    leadId: string,
+    assignment: Assignment,
+    acceptedAt: string,
+    entry: TimelineEntry,
+  ): Promise<'accepted' | 'not_open'>;
+  /**
+   * Ends a manager's hold on an assignment not accepted (a decline, a timeout): the assignment is removed,
+   * the manager is never offered the lead again, and their unit of capacity is given back, all in one
+   * write and only while that assignment is still the lead's open one (`not_open` otherwise).
+   */
+  endHold(
+    leadId: string,
+    assignment: Assignment,
+    exclusion: Exclusion,
+    entry: TimelineEntry,
+  ): Promise<'ended' | 'not_open'>;
+  /** Offered to enough managers: the head of unit takes the lead, unless a manager has it meanwhile. */
+  markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'>;
   /** The workflow gave up: the lead shows `intake_failed` with the error's name, once per failed run. */
   recordIntakeFailure(
     leadId: string,
@@ -163,10 +192,13 @@ export type NotificationClaim =
   | { kind: 'already_sent'; messageId: string; attempt: number };
 
 /**
- * Which email about a lead: the assignment email to a manager is the manager's id; the email about a
- * later enquiry is `<managerId>#ENQUIRY#<enquiryId>` (see `enquiryNotice`). Each is sent once.
+ * Which email about a lead: the assignment email is `<managerId>#ASSIGNMENT#<assignmentId>`; the email
+ * about a later enquiry is `<managerId>#ENQUIRY#<enquiryId>`. Each is sent once.
  */
 export type Notice = string;
+
+export const assignmentNotice = (managerId: string, assignmentId: string): Notice =>
+  `${managerId}#ASSIGNMENT#${assignmentId}`;
 
 export const enquiryNotice = (managerId: string, enquiryId: string): Notice =>
   `${managerId}#ENQUIRY#${enquiryId}`;
@@ -201,6 +233,17 @@ export interface Mail {
 export interface LeadEvents {
   /** Publishes a fact about a lead; its id is deterministic, so a retried step publishes the same event. */
   publish<T extends LeadEventType>(type: T, detail: LeadEventDetail<T>): Promise<void>;
+}
+
+/** What a manager's answer tells the waiting LeadIntake execution. */
+export type AcceptanceAnswer = { outcome: 'accepted' | 'declined' };
+
+export interface WorkflowAnswers {
+  /**
+   * Hands the answer to the execution waiting on the token; `closed` when it waits no more (its time ran
+   * out, or the token was answered): the execution then reads the lead, which holds the decision.
+   */
+  answer(taskToken: string, answer: AcceptanceAnswer): Promise<'delivered' | 'closed'>;
 }
 
 export interface WorkflowStarter {

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ConfigVersion } from '#events/lead-events.ts';
 import { parseConfig } from '../config-data.ts';
 import type { LeadClass } from '../leads/scoring.ts';
+import drill from './config/acceptance-sla.drill.json' with { type: 'json' };
 import v1 from './config/acceptance-sla.v1.json' with { type: 'json' };
 import { addWorkingMinutes, type Schedule } from './working-time.ts';
 
@@ -15,14 +16,21 @@ const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 /** A Standard workflow execution lasts at most a year; the waits of every attempt must fit in it with room to spare. */
 const EXECUTION_DAYS = 360;
-/** Step Functions needs a positive whole TimeoutSeconds; a minute keeps a wait from ending before it is set up. */
-const MIN_TIMEOUT_SECONDS = 60;
 
+/** Minutes of working time (or, on the drill clock, seconds): a week of either at most. */
 const WorkingMinutes = z.int().min(1).max(10_080);
+
+/**
+ * `working_time`: the manager's working minutes, shifts and holidays (what the bank runs). `drill_seconds`:
+ * the same numbers as calendar seconds, whatever the schedule, for drills and the bench, where a whole
+ * reassignment chain must run in seconds; it is a named configuration a deployment chooses, never a default.
+ */
+export const SLA_CLOCKS = ['working_time', 'drill_seconds'] as const;
 
 export const AcceptanceSlaConfig = z
   .strictObject({
     version: ConfigVersion,
+    clock: z.enum(SLA_CLOCKS),
     /** Working minutes to accept, per lead class. */
     workingMinutes: z.strictObject({
       key: WorkingMinutes,
@@ -38,6 +46,11 @@ export const AcceptanceSlaConfig = z
     fallbackMinutes: z.int().min(1),
     /** The longest calendar wait for one manager, whatever their holidays: past it, the wait is cut short. */
     maxWaitDays: z.int().min(1).max(EXECUTION_DAYS),
+    /**
+     * The shortest wait: Step Functions needs a positive whole TimeoutSeconds, and a wait must not end
+     * before the manager's email has gone out.
+     */
+    minimumWaitSeconds: z.int().min(1).max(3600),
   })
   .superRefine((config, ctx) => {
     if (config.fallbackMinutes > config.maxWaitDays * 1440) {
@@ -66,22 +79,45 @@ export function parseAcceptanceSlaConfig(json: unknown): AcceptanceSlaConfig {
   return parseConfig(AcceptanceSlaConfig, json, 'acceptance SLA configuration');
 }
 
-/** The configuration in force; its version is kept with every due time it set. */
-export const acceptanceSla: AcceptanceSlaConfig = parseAcceptanceSlaConfig(v1);
+/** The configurations a deployment may choose by name (`attract:acceptanceSla`); `standard` unless it says. */
+export const ACCEPTANCE_SLAS = {
+  standard: parseAcceptanceSlaConfig(v1),
+  drill: parseAcceptanceSlaConfig(drill),
+} as const satisfies Record<string, AcceptanceSlaConfig>;
+export type AcceptanceSlaName = keyof typeof ACCEPTANCE_SLAS;
+export const ACCEPTANCE_SLA_NAMES = Object.keys(ACCEPTANCE_SLAS) as AcceptanceSlaName[];
+
+/** The standard configuration; its version is kept with every due time it set. */
+export const acceptanceSla: AcceptanceSlaConfig = ACCEPTANCE_SLAS.standard;
+
+/** The configuration a deployment named; an unknown name fails the function at its start, as in AWS. */
+export function acceptanceSlaNamed(name: string): AcceptanceSlaConfig {
+  if (!Object.hasOwn(ACCEPTANCE_SLAS, name)) {
+    throw new Error(
+      `Unknown acceptance SLA configuration ${JSON.stringify(name)}: one of ${ACCEPTANCE_SLA_NAMES.join(', ')}`,
+    );
+  }
+  return ACCEPTANCE_SLAS[name as AcceptanceSlaName];
+}
+
+/** The longest a LeadIntake execution may need: every attempt's longest wait, and a day for the steps between. */
+export const longestAcceptanceDays = (config: AcceptanceSlaConfig) =>
+  config.maxAttempts * config.maxWaitDays + 1;
 
 /**
  * How the due time was counted: in the manager's working time; in calendar minutes because the schedule
  * has none; or cut to `maxWaitDays` because the working time lies further off than that.
  */
-export type DueBasis = 'working_time' | 'calendar_fallback' | 'capped';
+export const DUE_BASES = ['working_time', 'calendar_fallback', 'capped', 'drill_seconds'] as const;
+export type DueBasis = (typeof DUE_BASES)[number];
 
 export type AcceptanceDue = {
   /** When the manager's time to accept runs out (ISO, UTC). */
   dueAt: string;
-  /** Whole seconds from the assignment to `dueAt`, rounded up so the timer never fires before it; at least 60. */
+  /** Whole seconds from the assignment to `dueAt`, rounded up so the timer never fires before it; at least `minimumWaitSeconds`. */
   timeoutSeconds: number;
   basis: DueBasis;
-  /** The working (or, on fallback, calendar) minutes the class was given. */
+  /** The working (or, on fallback, calendar) minutes the class was given; seconds on the drill clock. */
   minutes: number;
   configVersion: string;
 };
@@ -109,8 +145,11 @@ export function acceptanceDue(
   const from = start.getTime();
   if (!Number.isFinite(from)) throw new RangeError('assignedAt is not a valid date');
   const working = acceptanceMinutes(leadClass, config);
-  const counted = addWorkingMinutes(schedule, start, working);
-  let basis: DueBasis = 'working_time';
+  const counted =
+    config.clock === 'drill_seconds'
+      ? new Date(from + working * 1000)
+      : addWorkingMinutes(schedule, start, working);
+  let basis: DueBasis = config.clock === 'drill_seconds' ? 'drill_seconds' : 'working_time';
   let minutes = working;
   let due: number;
   if (counted === undefined) {
@@ -123,8 +162,8 @@ export function acceptanceDue(
   } else {
     due = counted.getTime();
   }
-  const timeoutSeconds = Math.max(MIN_TIMEOUT_SECONDS, Math.ceil((due - from) / 1000));
-  due = Math.max(due, from + MIN_TIMEOUT_SECONDS * 1000);
+  const timeoutSeconds = Math.max(config.minimumWaitSeconds, Math.ceil((due - from) / 1000));
+  due = Math.max(due, from + config.minimumWaitSeconds * 1000);
   return {
     dueAt: new Date(due).toISOString(),
     timeoutSeconds,

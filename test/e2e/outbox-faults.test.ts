@@ -6,6 +6,7 @@ import {
   eventually,
   executionsOf,
   finishedExecution,
+  leadAtRest,
   mailbox,
   tokens,
 } from './client.ts';
@@ -41,9 +42,9 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
     const { status, body } = await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() });
     expect(status).toBe(202);
 
-    // Assess: one execution, named by the lead, succeeded, and the manager got one email.
+    // Assess: one execution, named by the lead, waits for the manager, who got one email.
     await faultsUsedUp();
-    expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
+    expect((await leadAtRest(body.leadId)).status).toBe('assigned');
     expect(await executionsOf(body.leadId)).toHaveLength(1);
     const emails = await eventually(async () => {
       const found = (await mailbox()).filter((m) => m.html.includes(body.leadId));
@@ -63,7 +64,7 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
     // The execution started by the first attempt may finish while the starter still retries: wait for
     // every injected fault to be used before counting executions.
     await faultsUsedUp();
-    expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
+    expect((await leadAtRest(body.leadId)).status).toBe('assigned');
     expect(await executionsOf(body.leadId)).toHaveLength(1);
   });
 
@@ -100,7 +101,7 @@ describe('the outbox: a stored lead always reaches its workflow', () => {
       body: { graceMinutes: 0 },
     });
     expect(swept.body.started).toBeGreaterThanOrEqual(1);
-    expect((await finishedExecution(body.leadId)).status).toBe('SUCCEEDED');
+    expect((await leadAtRest(body.leadId)).status).toBe('assigned');
     const delivered = await eventually(
       async () => (await mailbox()).find((m) => m.html.includes(body.leadId)),
       'the manager email after the sweep',

@@ -120,10 +120,17 @@ describe('state machines', () => {
       expect(isValid).toBe(true);
       expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
       const states = Object.values(
-        definition.States as Record<string, { Type: string; TimeoutSeconds?: number }>,
+        definition.States as Record<
+          string,
+          { Type: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string }
+        >,
       );
-      for (const state of states.filter((s) => s.Type === 'Task'))
-        expect(state.TimeoutSeconds).toBeGreaterThan(0);
+      // A fixed timeout, or one the state carries (an acceptance wait: the manager's own due time).
+      for (const state of states.filter((s) => s.Type === 'Task')) {
+        if (state.TimeoutSecondsPath !== undefined) expect(state.TimeoutSecondsPath).toMatch(/^\$\./);
+        else expect(state.TimeoutSeconds).toBeGreaterThan(0);
+      }
+      expect(definition.TimeoutSeconds).toBeGreaterThan(0);
     },
   );
 });

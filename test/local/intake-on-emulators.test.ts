@@ -13,6 +13,7 @@ import { type NotifyDeps, notifyManager } from '#shared/leads/notify-manager.ts'
 import { sweepPendingIntake } from '#shared/leads/outbox.ts';
 import type { Mail } from '#shared/leads/ports.ts';
 import { InMemoryStarter } from '../unit/support/in-memory.ts';
+import { anAssignment } from '../unit/support/managers.ts';
 import { aLead, aManager, byRotation, newLeadOf } from '../unit/support/ports-contract.ts';
 import { LOCAL_AWS, startAttractTable } from './support/attract-table.ts';
 
@@ -47,15 +48,11 @@ describe('the manager email on DynamoDB Local and the SES v2 emulator', () => {
     const lead = aLead();
     await leads.capture(newLeadOf(lead));
     const at = new Date().toISOString();
-    await leads.assignIfUnassigned(
-      lead.leadId,
-      { managerId: manager.managerId, kind: 'acquisition', assignedAt: at },
-      {
-        status: 'assigned',
-        entry: { at, kind: 'assigned', summary: 'assigned' },
-        ...byRotation(manager.managerId),
-      },
-    );
+    await leads.assignIfUnassigned(lead.leadId, anAssignment(manager.managerId, { assignedAt: at }), {
+      status: 'assigned',
+      entry: { at, kind: 'assigned', summary: 'assigned' },
+      ...byRotation(manager.managerId),
+    });
     const mail = new Mailer(
       new SESv2Client({ ...LOCAL_AWS, endpoint: ses.endpoint }),
       'attract@bank.example',

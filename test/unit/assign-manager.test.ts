@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type AssignDeps, assignManager } from '#shared/leads/assign-manager.ts';
 import type { Lead } from '#shared/leads/lead.ts';
+import { acceptanceSla } from '#shared/managers/acceptance-sla.ts';
 import { routingPolicy } from '#shared/managers/routing-config.ts';
 import { InMemoryBank, RecordedEvents, testClock } from './support/in-memory.ts';
+import { anAssignment } from './support/managers.ts';
 import { aLead, aManager, byRotation, newLeadOf } from './support/ports-contract.ts';
 
 // Monday 23 November 2026, 13:00 in Moscow: the standard week's managers are at work.
@@ -21,6 +23,7 @@ async function intake(
     events,
     now: clock.now,
     routingPolicy,
+    acceptanceSla,
   };
   await bank.leads.capture(newLeadOf(lead));
   return { bank, events, clock, deps, lead };
@@ -34,7 +37,7 @@ describe('assignManager', () => {
 
     const result = await assignManager(deps, lead.leadId, own.managerId);
 
-    expect(result).toEqual({ managerId: own.managerId });
+    expect(result).toMatchObject({ outcome: 'assigned', managerId: own.managerId });
     expect(await bank.leads.get(lead.leadId)).toMatchObject({
       status: 'handed_to_client_manager',
       assignment: { kind: 'existing_client', managerId: own.managerId },
@@ -54,7 +57,10 @@ describe('assignManager', () => {
     const elsewhere = aManager({ managerId: 'pm-elsewhere', regions: ['78'] });
     for (const m of [busy, free, elsewhere]) await bank.putManager(m);
 
-    expect(await assignManager(deps, lead.leadId, undefined)).toEqual({ managerId: 'pm-free' });
+    expect(await assignManager(deps, lead.leadId, undefined)).toMatchObject({
+      outcome: 'assigned',
+      managerId: 'pm-free',
+    });
 
     expect(await bank.managers.get('pm-free')).toMatchObject({
       activeLeads: 2,
@@ -86,7 +92,7 @@ describe('assignManager', () => {
           const snapshot = await bank.managers.list();
           await bank.leads.assignIfUnassigned(
             rival.leadId,
-            { managerId: 'pm-a', kind: 'acquisition', assignedAt: MONDAY_AT_ONE },
+            anAssignment('pm-a', { assignedAt: MONDAY_AT_ONE }),
             {
               status: 'assigned',
               entry: { at: MONDAY_AT_ONE, kind: 'assigned', summary: 'rival' },
@@ -98,7 +104,10 @@ describe('assignManager', () => {
       },
     };
 
-    expect(await assignManager(racing, lead.leadId, undefined)).toEqual({ managerId: 'pm-b' });
+    expect(await assignManager(racing, lead.leadId, undefined)).toMatchObject({
+      outcome: 'assigned',
+      managerId: 'pm-b',
+    });
 
     expect((await bank.managers.get('pm-a'))?.activeLeads).toBe(1);
     expect((await bank.managers.get('pm-b'))?.activeLeads).toBe(2);
@@ -113,7 +122,7 @@ describe('assignManager', () => {
       aManager({ managerId: 'pm-away', absences: [{ from: '2026-11-20', to: '2026-11-27' }] }),
     );
 
-    expect(await assignManager(deps, lead.leadId, undefined)).toEqual({});
+    expect(await assignManager(deps, lead.leadId, undefined)).toEqual({ outcome: 'unassigned' });
 
     const stored = await bank.leads.get(lead.leadId);
     expect(stored?.status).toBe('awaiting_manager');
@@ -138,7 +147,10 @@ describe('assignManager', () => {
     await bank.putManager(aManager({ managerId: 'pm-ref', activeLeads: 4 }));
     await bank.putManager(aManager({ managerId: 'pm-idle' }));
 
-    expect(await assignManager(deps, lead.leadId, undefined)).toEqual({ managerId: 'pm-ref' });
+    expect(await assignManager(deps, lead.leadId, undefined)).toMatchObject({
+      outcome: 'assigned',
+      managerId: 'pm-ref',
+    });
     expect((await bank.leads.get(lead.leadId))?.routing?.rule).toBe('referrer_manager');
   });
 
@@ -147,7 +159,10 @@ describe('assignManager', () => {
     clock.advance(5 * 24 * 3_600_000); // Saturday 28 November, 13:00 in Moscow
     await bank.putManager(aManager({ managerId: 'pm-a' }));
 
-    expect(await assignManager(deps, lead.leadId, undefined)).toEqual({ managerId: 'pm-a' });
+    expect(await assignManager(deps, lead.leadId, undefined)).toMatchObject({
+      outcome: 'assigned',
+      managerId: 'pm-a',
+    });
     expect((await bank.leads.get(lead.leadId))?.routing).toMatchObject({
       rule: 'best_fit',
       outsideHours: true,
@@ -159,7 +174,10 @@ describe('assignManager', () => {
     await bank.putManager(aManager({ managerId: 'pm-a' }));
     await assignManager(deps, lead.leadId, undefined);
 
-    expect(await assignManager(deps, lead.leadId, undefined)).toEqual({ managerId: 'pm-a' });
+    expect(await assignManager(deps, lead.leadId, undefined)).toMatchObject({
+      outcome: 'assigned',
+      managerId: 'pm-a',
+    });
 
     expect((await bank.managers.get('pm-a'))?.activeLeads).toBe(1);
     const announced = events.of('LeadAssigned');

@@ -4,6 +4,7 @@ import type { Enquiry, Lead } from '#shared/leads/lead.ts';
 import { escapeHtml, NOTIFICATION_HEADER } from '#shared/leads/manager-email.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
+import { anAssignment } from './support/managers.ts';
 import { aManager } from './support/ports-contract.ts';
 
 const manager: PersonalManager = aManager({
@@ -24,7 +25,7 @@ const lead: Lead = {
   consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'v1' }],
   attribution: { channel: 'web' },
   regionCode: '77',
-  assignment: { managerId: 'pm-1', kind: 'acquisition', assignedAt: '2026-11-20T10:00:01.000Z' },
+  assignment: anAssignment('pm-1', { assignedAt: '2026-11-20T10:00:01.000Z' }),
 };
 
 /** The same person asking again, about payroll too. */

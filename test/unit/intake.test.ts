@@ -10,8 +10,10 @@ import {
 } from '#shared/leads/intake.ts';
 import type { Lead } from '#shared/leads/lead.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
+import { acceptanceSla } from '#shared/managers/acceptance-sla.ts';
 import { routingPolicy } from '#shared/managers/routing-config.ts';
 import { InMemoryBank, RecordedEvents, testClock } from './support/in-memory.ts';
+import { anAssignment } from './support/managers.ts';
 import { aLead, aManager, newLeadOf } from './support/ports-contract.ts';
 
 async function intake(
@@ -116,11 +118,9 @@ describe('statusFromFacts', () => {
     expect(statusFromFacts(aLead())).toBe('received');
     expect(statusFromFacts(aLead({ leadClass: 'unqualified' }))).toBe('nurture');
     expect(statusFromFacts(aLead({ leadClass: 'key' }))).toBe('qualified');
-    expect(statusFromFacts(aLead({ assignment: { managerId: 'm', kind: 'acquisition', assignedAt } }))).toBe(
-      'assigned',
-    );
+    expect(statusFromFacts(aLead({ assignment: anAssignment('m', { assignedAt }) }))).toBe('assigned');
     expect(
-      statusFromFacts(aLead({ assignment: { managerId: 'm', kind: 'existing_client', assignedAt } })),
+      statusFromFacts(aLead({ assignment: anAssignment('m', { kind: 'existing_client', assignedAt }) })),
     ).toBe('handed_to_client_manager');
   });
 });
@@ -140,7 +140,7 @@ describe('assessLead', () => {
   it('is refused once a manager has the lead: nothing rewritten, nothing published', async () => {
     const { bank, deps, events, lead } = await intake();
     await bank.putManager(aManager({ managerId: 'pm-own' }));
-    await assignManager({ ...deps, routingPolicy }, lead.leadId, 'pm-own');
+    await assignManager({ ...deps, routingPolicy, acceptanceSla }, lead.leadId, 'pm-own');
     const before = await bank.leads.get(lead.leadId);
 
     await assessLead(deps, scoringConfig, await storedLead(bank, lead.leadId));

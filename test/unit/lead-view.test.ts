@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssues } from '#shared/leads/lead-submission.ts';
 import { LeadView, leadRecordOf, leadView } from '#shared/leads/lead-view.ts';
+import { anAssignment } from './support/managers.ts';
 import { aLead } from './support/ports-contract.ts';
 
 const T = '2026-11-23T10:05:00.000Z';
@@ -29,7 +30,7 @@ describe('leadView: what GET /v1/leads/{leadId} answers is what the published Le
           },
         ],
       },
-      assignment: { managerId: 'pm-ivanova', kind: 'acquisition', segment: 'mid_market', assignedAt: T },
+      assignment: anAssignment('pm-ivanova', { segment: 'mid_market', assignedAt: T }),
       existingClient: { clientId: 'client-1', managerId: 'pm-ivanova' },
       failure: { error: 'States.TaskFailed', at: T },
       attribution: {

@@ -9,6 +9,7 @@ import {
 import { scoreLead, scoringInputOf } from '#shared/leads/scoring.ts';
 import { scoringConfig } from '#shared/leads/scoring-config.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
+import { anAssignment } from './support/managers.ts';
 import { aManager } from './support/ports-contract.ts';
 
 const manager: PersonalManager = aManager({
@@ -35,7 +36,7 @@ const lead: Lead = {
   consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'v1' }],
   attribution: { channel: 'web' },
   regionCode: '77',
-  assignment: { managerId: 'pm-1', kind: 'acquisition', assignedAt: '2026-11-23T10:00:01.000Z' },
+  assignment: anAssignment('pm-1', { assignedAt: '2026-11-23T10:00:01.000Z' }),
 };
 const score = scoreLead(scoringInputOf(lead), scoringConfig);
 const scored: Lead = { ...lead, score, leadClass: 'priority' };
@@ -120,7 +121,7 @@ describe('the manager notification', () => {
   it("names an existing client's enquiry as such, with no class", () => {
     const fromClient: Lead = {
       ...lead,
-      assignment: { managerId: 'pm-1', kind: 'existing_client', assignedAt: lead.receivedAt },
+      assignment: anAssignment('pm-1', { kind: 'existing_client', assignedAt: lead.receivedAt }),
     };
     expect(managerNotification(fromClient, manager).subject).toBe(
       `Обращение вашего клиента: ${lead.company.name}`,

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { NOTIFICATION_HEADER, POSSIBLE_REPEAT } from '#shared/leads/manager-email.ts';
 import { type NotifyDeps, notifyManager } from '#shared/leads/notify-manager.ts';
 import type { Mail } from '#shared/leads/ports.ts';
+import { assignmentNotice } from '#shared/leads/ports.ts';
 import { InMemoryBank, InMemoryMail, testClock } from './support/in-memory.ts';
+import { anAssignment } from './support/managers.ts';
 import { aLead, aManager, byRotation, newLeadOf } from './support/ports-contract.ts';
 
 /** The process dies right after the mail provider accepted the email: before anything is recorded. */
@@ -21,17 +23,15 @@ async function notify(options: { assigned?: boolean } = {}) {
   await bank.putManager(manager);
   const lead = aLead();
   await bank.leads.capture(newLeadOf(lead));
+  const at = '2026-11-23T10:00:00.000Z';
+  const assignment = anAssignment(manager.managerId, { assignedAt: at });
+  const notice = assignmentNotice(manager.managerId, assignment.assignmentId);
   if (options.assigned ?? true) {
-    const at = '2026-11-23T10:00:00.000Z';
-    await bank.leads.assignIfUnassigned(
-      lead.leadId,
-      { managerId: manager.managerId, kind: 'acquisition', assignedAt: at },
-      {
-        status: 'assigned',
-        entry: { at, kind: 'assigned', summary: 'assigned' },
-        ...byRotation(manager.managerId),
-      },
-    );
+    await bank.leads.assignIfUnassigned(lead.leadId, assignment, {
+      status: 'assigned',
+      entry: { at, kind: 'assigned', summary: 'assigned' },
+      ...byRotation(manager.managerId),
+    });
   }
   const deps: NotifyDeps = {
     leads: bank.leads,
@@ -40,12 +40,12 @@ async function notify(options: { assigned?: boolean } = {}) {
     mail,
     now: testClock().now,
   };
-  return { bank, mail, manager, lead, deps };
+  return { bank, mail, manager, lead, deps, notice };
 }
 
 describe('notifyManager', () => {
   it('emails the manager once, tagged with its claim, and records the message id with the timeline entry', async () => {
-    const { bank, mail, manager, lead, deps } = await notify();
+    const { bank, mail, manager, lead, deps, notice } = await notify();
     const outcome = await notifyManager(deps, lead.leadId);
     expect(outcome).toEqual({ kind: 'sent', messageId: 'message-1', attempt: 1, possibleRepeat: false });
     expect(mail.sent).toHaveLength(1);
@@ -55,7 +55,7 @@ describe('notifyManager', () => {
     const claimId = email?.headers?.[NOTIFICATION_HEADER];
     expect(claimId).toMatch(/^[0-9a-f-]{36}$/);
     expect(email?.tags).toEqual({ notification: claimId });
-    expect(bank.notification(lead.leadId, manager.managerId)).toMatchObject({
+    expect(bank.notification(lead.leadId, notice)).toMatchObject({
       status: 'sent',
       messageId: 'message-1',
       claimId,
@@ -68,11 +68,11 @@ describe('notifyManager', () => {
   });
 
   it('after a crash between the send and the record, sends again marked as a possible repeat under the same claim', async () => {
-    const { bank, mail, manager, lead, deps } = await notify();
+    const { bank, mail, manager, lead, deps, notice } = await notify();
     await expect(notifyManager({ ...deps, mail: crashingAfterSend(mail) }, lead.leadId)).rejects.toThrow(
       CrashAfterSend,
     );
-    expect(bank.notification(lead.leadId, manager.managerId)).toMatchObject({
+    expect(bank.notification(lead.leadId, notice)).toMatchObject({
       status: 'sending',
       attempts: 1,
     });
@@ -86,7 +86,7 @@ describe('notifyManager', () => {
     expect(second?.subject.startsWith(POSSIBLE_REPEAT.ru.subject)).toBe(true);
     expect(second?.text.startsWith(POSSIBLE_REPEAT.ru.text)).toBe(true);
     expect(first?.subject).not.toContain(POSSIBLE_REPEAT.ru.subject);
-    expect(bank.notification(lead.leadId, manager.managerId)).toMatchObject({
+    expect(bank.notification(lead.leadId, notice)).toMatchObject({
       status: 'sent',
       attempts: 2,
       messageId: 'message-2',
@@ -100,10 +100,10 @@ describe('notifyManager', () => {
   });
 
   it('fails with ManagerNotInDirectory when the manager left the directory, leaving no claim open', async () => {
-    const { bank, mail, manager, lead, deps } = await notify();
+    const { bank, mail, manager, lead, deps, notice } = await notify();
     bank.managerItems.delete(manager.managerId);
     await expect(notifyManager(deps, lead.leadId)).rejects.toMatchObject({ name: 'ManagerNotInDirectory' });
-    expect(bank.notification(lead.leadId, manager.managerId)).toBeUndefined();
+    expect(bank.notification(lead.leadId, notice)).toBeUndefined();
     expect(mail.sent).toHaveLength(0);
   });
 

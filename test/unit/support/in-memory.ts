@@ -34,20 +34,16 @@ import { InvalidPageCursor } from '#shared/leads/ports.ts';
 import type { LeadClass, Score } from '#shared/leads/scoring.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 
+import { copy, InMemoryLeads } from './in-memory-leads.ts';
+
 export { InMemoryRateLimiter, InMemoryStarter, testClock } from './in-memory-edges.ts';
+export type { Claim };
 
 /**
  * In-memory implementations of the core's ports, with the same conditional semantics as the DynamoDB
  * adapters (test/local/ports-contract.test.ts runs one contract against both, so they cannot drift).
  * Values are copied in and out, as a store would.
  */
-const copy = <T>(value: T): T => structuredClone(value);
-const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
-class LeadNotStored extends Error {
-  override name = 'LeadNotFound';
-}
-
 type Claim = { leadId: string; expiresAt: number; fingerprint?: string };
 type NotificationItem = {
   status: 'sending' | 'sent';
@@ -100,211 +96,6 @@ export class InMemoryBank {
     timeline.set(key, copy(entry));
     this.timelines.set(leadId, timeline);
   }
-}
-
-class InMemoryLeads implements Leads {
-  private readonly bank: InMemoryBank;
-  constructor(bank: InMemoryBank) {
-    this.bank = bank;
-  }
-
-  async capture(args: NewLead): Promise<CaptureResult> {
-    const { lead, idempotency } = args;
-    const now = seconds(lead.receivedAt);
-    const held = (key: string) => {
-      const claim = this.bank.claims.get(key);
-      return claim && !(claim.expiresAt < now) ? claim : undefined;
-    };
-    const duplicateKeys = args.duplicateKeys.map((k) => `${k.kind}#${k.value}`);
-    const idempotencyKey = idempotency && `idempotency#${idempotency.key}`;
-    const anyHeld = [...duplicateKeys, ...(idempotencyKey ? [idempotencyKey] : [])].some(held);
-    if (!anyHeld && !this.bank.leadItems.has(lead.leadId)) {
-      this.bank.leadItems.set(lead.leadId, copy(lead));
-      this.bank.pending.set(lead.leadId, `${lead.receivedAt}#${lead.leadId}`);
-      const until = seconds(args.duplicateUntil);
-      for (const key of duplicateKeys) this.bank.claims.set(key, { leadId: lead.leadId, expiresAt: until });
-      if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, lead.leadId);
-      return { outcome: 'created', leadId: lead.leadId };
-    }
-    const replay = idempotencyKey && held(idempotencyKey);
-    if (replay && idempotency) return replayOf(replay, idempotency);
-    const holders = args.duplicateKeys.map((k, i) => ({
-      kind: k.kind,
-      holder: held(duplicateKeys[i] ?? ''),
-    }));
-    const first = holders.find((h) => h.holder)?.holder;
-    if (!first) throw new Error('Lead capture was cancelled without a held claim');
-    const matchedBy = holders.filter((h) => h.holder?.leadId === first.leadId).map((h) => h.kind);
-    return { outcome: 'held', leadId: first.leadId, matchedBy };
-  }
-
-  async addEnquiry({ enquiry, entry, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
-    const now = seconds(enquiry.receivedAt);
-    const idempotencyKey = idempotency && `idempotency#${idempotency.key}`;
-    const claim = idempotencyKey ? this.bank.claims.get(idempotencyKey) : undefined;
-    if (idempotency && claim && !(claim.expiresAt < now)) return replayOf(claim, idempotency);
-    const kept = this.bank.enquiryItems.get(enquiry.leadId) ?? [];
-    if (kept.length >= limit) return { outcome: 'limit_reached', leadId: enquiry.leadId };
-    this.bank.enquiryItems.set(enquiry.leadId, [...kept, copy(enquiry)]);
-    this.bank.putEntry(enquiry.leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry);
-    if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, enquiry.leadId);
-    return { outcome: 'added', leadId: enquiry.leadId };
-  }
-
-  async enquiries(leadId: string, page: { size: number; after?: PageCursor }): Promise<EnquiriesPage> {
-    const all = this.bank.enquiryItems.get(leadId) ?? [];
-    const at = page.after === undefined ? -1 : all.findIndex((e) => e.enquiryId === page.after);
-    if (page.after !== undefined && at < 0) throw new InvalidPageCursor(page.after);
-    const start = at + 1;
-    const enquiries = all.slice(start, start + page.size).map(copy);
-    const last = enquiries.at(-1);
-    return { enquiries, ...(last && start + page.size < all.length ? { after: last.enquiryId } : {}) };
-  }
-
-  private takeIdempotency(key: string, idempotency: IdempotencyClaim, leadId: string) {
-    this.bank.claims.set(key, {
-      leadId,
-      expiresAt: seconds(idempotency.until),
-      fingerprint: idempotency.fingerprint,
-    });
-  }
-
-  async get(leadId: string): Promise<Lead | undefined> {
-    return copy(this.bank.leadItems.get(leadId));
-  }
-
-  async read(leadId: string): Promise<LeadRecord | undefined> {
-    const lead = this.bank.leadItems.get(leadId);
-    if (!lead) return undefined;
-    return copy(leadRecordOf(lead, [...(this.bank.timelines.get(leadId)?.values() ?? [])]));
-  }
-
-  async recordExistingClient(
-    leadId: string,
-    existingClient: NonNullable<Lead['existingClient']>,
-    entry: TimelineEntry,
-  ): Promise<void> {
-    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, existingClient }));
-  }
-
-  async recordAssessment(
-    leadId: string,
-    assessment: { score: Score; leadClass: LeadClass; status: LeadStatus },
-    entry: TimelineEntry,
-  ): Promise<'recorded' | 'already_assigned'> {
-    if (this.stored(leadId).assignment) return 'already_assigned';
-    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, ...assessment }));
-    return 'recorded';
-  }
-
-  async assignIfUnassigned(
-    leadId: string,
-    assignment: Assignment,
-    step: {
-      status: LeadStatus;
-      entry: TimelineEntry;
-      routing: RoutingRecord;
-      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
-    },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
-    if (this.stored(leadId).assignment) return 'already_assigned';
-    const manager = this.bank.managerItems.get(step.capacity.managerId);
-    if (!manager) return 'no_capacity';
-    if (step.capacity.withinLimit && !(manager.active && manager.activeLeads < manager.capacity)) {
-      return 'no_capacity';
-    }
-    manager.activeLeads += 1;
-    if (step.capacity.turn) manager.lastAssignedAt = assignment.assignedAt;
-    this.change(leadId, step.entry.kind, step.entry, (lead) => ({
-      ...lead,
-      assignment,
-      status: step.status,
-      routing: structuredClone(step.routing),
-    }));
-    return 'assigned';
-  }
-
-  async markAwaitingManager(
-    leadId: string,
-    entry: TimelineEntry,
-    routing: RoutingRecord,
-  ): Promise<'recorded' | 'already_assigned'> {
-    if (this.stored(leadId).assignment) return 'already_assigned';
-    this.change(leadId, entry.kind, entry, (lead) => ({
-      ...lead,
-      status: 'awaiting_manager',
-      routing: structuredClone(routing),
-    }));
-    return 'recorded';
-  }
-
-  async recordIntakeFailure(
-    leadId: string,
-    failure: { error: string; at: string },
-    entry: TimelineEntry,
-  ): Promise<'recorded' | 'already_failed'> {
-    if (this.stored(leadId).status === 'intake_failed') return 'already_failed';
-    this.change(leadId, `intake_failed#${failure.at}`, entry, (lead) => ({
-      ...lead,
-      status: 'intake_failed',
-      failure,
-    }));
-    return 'recorded';
-  }
-
-  async resumeAfterFailure(
-    leadId: string,
-    status: LeadStatus,
-    entry: TimelineEntry,
-  ): Promise<'resumed' | 'not_failed'> {
-    if (this.stored(leadId).status !== 'intake_failed') return 'not_failed';
-    this.change(leadId, `intake_resumed#${entry.at}`, entry, ({ failure: _cleared, ...lead }) => ({
-      ...lead,
-      status,
-    }));
-    return 'resumed';
-  }
-
-  async pendingIntake(
-    before: string,
-    page: { size: number; after?: PageCursor },
-  ): Promise<{ leadIds: string[]; after?: PageCursor }> {
-    const positions = [...this.bank.pending.entries()]
-      .filter(([, position]) => position < before && (page.after === undefined || position > page.after))
-      .sort(([, a], [, b]) => (a < b ? -1 : 1))
-      .slice(0, page.size);
-    const last = positions.at(-1)?.[1];
-    // Like a Query with Limit: a full page says where it stopped, even when nothing follows.
-    return {
-      leadIds: positions.map(([leadId]) => leadId),
-      ...(positions.length === page.size && last ? { after: last } : {}),
-    };
-  }
-
-  async confirmIntakeStarted(leadId: string): Promise<void> {
-    this.stored(leadId);
-    this.bank.pending.delete(leadId);
-  }
-
-  private stored(leadId: string): Lead {
-    const lead = this.bank.leadItems.get(leadId);
-    if (!lead) throw new LeadNotStored(`Lead ${leadId} does not exist`);
-    return lead;
-  }
-
-  private change(leadId: string, key: string, entry: TimelineEntry, update: (lead: Lead) => Lead): void {
-    this.bank.leadItems.set(leadId, copy(update(this.stored(leadId))));
-    this.bank.putEntry(leadId, key, entry);
-  }
-}
-
-function replayOf(
-  claim: Claim,
-  idempotency: IdempotencyClaim,
-): { outcome: 'replayed'; leadId: string } | { outcome: 'idempotency_conflict' } {
-  return claim.fingerprint === idempotency.fingerprint
-    ? { outcome: 'replayed', leadId: claim.leadId }
-    : { outcome: 'idempotency_conflict' };
 }
 
 class InMemoryNotifications implements Notifications {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RoutingRecord } from '#shared/leads/lead.ts';
+import type { Assignment, RoutingRecord } from '#shared/leads/lead.ts';
 import { type PersonalManager, STANDARD_WEEK } from '#shared/managers/roster.ts';
 
 /** Managers and routing decisions for tests: the port contract's, the use cases' and the e2e's. */
@@ -43,3 +43,22 @@ export const byRotation = (managerId: string) => ({
   routing: aRouting(managerId),
   capacity: { managerId, withinLimit: true, turn: true },
 });
+
+/** An open assignment of a lead to a manager, due an hour after it was made. */
+export function anAssignment(managerId: string, overrides: Partial<Assignment> = {}): Assignment {
+  const assignedAt = overrides.assignedAt ?? T0;
+  return {
+    assignmentId: randomUUID(),
+    managerId,
+    kind: 'acquisition',
+    assignedAt,
+    attempt: 1,
+    acceptance: {
+      dueAt: new Date(Date.parse(assignedAt) + 3_600_000).toISOString(),
+      basis: 'working_time',
+      minutes: 60,
+      configVersion: 'acceptance-sla-test',
+    },
+    ...overrides,
+  };
+}

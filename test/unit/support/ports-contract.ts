@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
-import { aManager, aRouting, byRotation } from './managers.ts';
+import { aManager, anAssignment, aRouting, byRotation } from './managers.ts';
 
 export { aManager, aRouting, byRotation };
 
@@ -79,12 +79,8 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       await ports.leads.capture(newLeadOf(lead));
       return lead;
     };
-    const acquisition = (managerId: string) => ({
-      managerId,
-      kind: 'acquisition' as const,
-      segment: 'mid_market' as const,
-      assignedAt: T0,
-    });
+    const acquisition = (managerId: string) =>
+      anAssignment(managerId, { segment: 'mid_market', assignedAt: T0 });
 
     it('stores a lead once: a repeat answers its holder, a known key a replay, another body under it a conflict', async () => {
       const ports = setup();
@@ -246,7 +242,7 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
         routing: aRouting(owner.managerId, 'existing_client'),
         capacity: { managerId: owner.managerId, withinLimit: false, turn: false },
       };
-      const assignment = { managerId: owner.managerId, kind: 'existing_client' as const, assignedAt: T0 };
+      const assignment = anAssignment(owner.managerId, { kind: 'existing_client', assignedAt: T0 });
       expect(await ports.leads.assignIfUnassigned(lead.leadId, assignment, step)).toBe('assigned');
       const after = await ports.managers.get(owner.managerId);
       expect([after?.activeLeads, after?.lastAssignedAt]).toEqual([2, undefined]);
