@@ -111,6 +111,8 @@ export function managerNotification(lead: Lead, manager: PersonalManager, mark?:
   ];
   const greeting = { manager: manager.name, company: company.name };
   const score = lead.score && scoreParts(t, lead.score, classText);
+  const dueAt = lead.assignment?.acceptance.dueAt;
+  const answerBy = dueAt ? t.text(m.answerBy, { dueAt: t.dateTime(dueAt) }) : undefined;
 
   return notificationEmail(
     t,
@@ -119,10 +121,17 @@ export function managerNotification(lead: Lead, manager: PersonalManager, mark?:
       subject: t.text(m.subject[kind], { company: company.name, class: classText }),
       htmlBody: [
         `<p>${t.html(m.greeting[kind], { ...greeting, company: markup(`<strong>${escapeHtml(company.name)}</strong>`) })}</p>`,
+        ...(answerBy ? [`<p><strong>${escapeHtml(answerBy)}</strong></p>`] : []),
         factsHtml(facts),
         ...(score ? [score.html] : []),
       ].join('\n'),
-      textLines: [t.text(m.greeting[kind], greeting), '', ...factsText(facts), ...(score?.text ?? [])],
+      textLines: [
+        t.text(m.greeting[kind], greeting),
+        ...(answerBy ? [answerBy] : []),
+        '',
+        ...factsText(facts),
+        ...(score?.text ?? []),
+      ],
       repeatWarning: m.possibleRepeat,
     },
     mark,

@@ -108,6 +108,7 @@ export const en: Catalog = {
     },
     possibleRepeat:
       'You may have received this email already: an earlier attempt to send it may have gone through. It is the same notification, not a new lead.',
+    answerBy: 'Accept the lead or decline it by {dueAt}. Without an answer, it goes to another manager.',
   },
   enquiryEmail: {
     subject: 'A new enquiry about your lead {company}',

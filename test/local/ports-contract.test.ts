@@ -4,7 +4,8 @@ import { Directory } from '#shared/adapters/directory.ts';
 import { LeadStore } from '#shared/adapters/lead-store.ts';
 import { NotificationStore } from '#shared/adapters/notification-store.ts';
 import { keys } from '#shared/adapters/table.ts';
-import { portsContract } from '../unit/support/ports-contract.ts';
+import { acceptanceContract } from '../unit/support/acceptance-contract.ts';
+import { type PortsUnderTest, portsContract } from '../unit/support/ports-contract.ts';
 import { startAttractTable } from './support/attract-table.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 // The contract the in-memory ports keep in test/unit, here kept by the DynamoDB adapters on DynamoDB Local.
-portsContract('DynamoDB adapters on DynamoDB Local', () => {
+const setup = (): PortsUnderTest => {
   const { documentClient, tableName } = table;
   const directory = new Directory(documentClient, tableName);
   return {
@@ -37,4 +38,7 @@ portsContract('DynamoDB adapters on DynamoDB Local', () => {
       return Item;
     },
   };
-});
+};
+
+portsContract('DynamoDB adapters on DynamoDB Local', setup);
+acceptanceContract('DynamoDB adapters on DynamoDB Local', setup);

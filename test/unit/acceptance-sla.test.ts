@@ -5,6 +5,8 @@ import {
   type AcceptanceSlaConfig,
   acceptanceDue,
   acceptanceSla,
+  acceptanceSlaNamed,
+  longestAcceptanceDays,
   parseAcceptanceSlaConfig,
 } from '#shared/managers/acceptance-sla.ts';
 import v1 from '#shared/managers/config/acceptance-sla.v1.json' with { type: 'json' };
@@ -208,6 +210,30 @@ describe('AcceptanceSlaConfig', () => {
     config.maxWaitDays = 91;
     expect(() => parseAcceptanceSlaConfig(config)).toThrow(
       'maxWaitDays: maxAttempts × maxWaitDays must fit in one execution (360 days)',
+    );
+  });
+});
+
+describe('the named configurations', () => {
+  it('counts the drill in calendar seconds, whatever the schedule', () => {
+    const drill = acceptanceSlaNamed('drill');
+    const assignedAt = '2025-03-14T19:30:00+03:00'; // a Friday evening: no working time until Monday
+    expect(acceptanceDue(noHours, assignedAt, 'key', drill)).toMatchObject({
+      dueAt: new Date(Date.parse(assignedAt) + drill.workingMinutes.key * 1000).toISOString(),
+      timeoutSeconds: drill.workingMinutes.key,
+      basis: 'drill_seconds',
+    });
+    expect(acceptanceSla.clock).toBe('working_time');
+  });
+
+  it('refuses a name no configuration has, naming those there are', () => {
+    expect(() => acceptanceSlaNamed('fast')).toThrow(/standard, drill/);
+    expect(() => acceptanceSlaNamed('toString')).toThrow(/Unknown acceptance SLA/);
+  });
+
+  it('gives the execution room for every attempt’s longest wait', () => {
+    expect(longestAcceptanceDays(acceptanceSla)).toBe(
+      acceptanceSla.maxAttempts * acceptanceSla.maxWaitDays + 1,
     );
   });
 });

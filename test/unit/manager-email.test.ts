@@ -59,6 +59,8 @@ describe('the manager notification', () => {
     expect(email.text).toContain('Канал привлечения: Заявка на сайте');
     expect(email.text).toContain('Отрасль: Производство');
     expect(email.text).toContain('Получен: 23 ноября 2026 г. в 13:00 (МСК)');
+    // The due time the acceptance SLA set: the assignment's, an hour after it was made.
+    expect(email.text).toContain('Примите лид или откажитесь от него до 23 ноября 2026 г. в 14:00 (МСК).');
     expect(email.html).toContain('<html lang="ru">');
     // What is left once the data is taken out is all Russian: the template has no English literal.
     const data = [

@@ -1,8 +1,9 @@
+import { acceptanceContract } from './support/acceptance-contract.ts';
 import { InMemoryBank } from './support/in-memory.ts';
-import { portsContract } from './support/ports-contract.ts';
+import { type PortsUnderTest, portsContract } from './support/ports-contract.ts';
 
 // The same contract runs against DynamoDB Local in test/local/ports-contract.test.ts.
-portsContract('in memory', () => {
+const setup = (): PortsUnderTest => {
   const bank = new InMemoryBank();
   return {
     leads: bank.leads,
@@ -13,4 +14,7 @@ portsContract('in memory', () => {
     putClient: (c) => bank.putClient(c),
     notification: async (leadId, managerId) => bank.notification(leadId, managerId),
   };
-});
+};
+
+portsContract('in memory', setup);
+acceptanceContract('in memory', setup);

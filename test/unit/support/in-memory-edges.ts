@@ -1,4 +1,10 @@
-import type { RateDecision, RateLimiter, WorkflowStarter } from '#shared/leads/ports.ts';
+import type {
+  AcceptanceAnswer,
+  RateDecision,
+  RateLimiter,
+  WorkflowAnswers,
+  WorkflowStarter,
+} from '#shared/leads/ports.ts';
 
 /** The in-memory stand-ins at the edges of the use cases: the workflow starter, the rate limiter, the clock. */
 
@@ -10,6 +16,18 @@ export class InMemoryStarter implements WorkflowStarter {
     if (this.executions.has(leadId)) return 'already_started';
     this.executions.add(leadId);
     return 'started';
+  }
+}
+
+/** Task tokens as Step Functions holds them: each answered once; an unknown or answered one is closed. */
+export class InMemoryAnswers implements WorkflowAnswers {
+  readonly waiting = new Set<string>();
+  readonly answered: { taskToken: string; answer: AcceptanceAnswer }[] = [];
+
+  async answer(taskToken: string, answer: AcceptanceAnswer): Promise<'delivered' | 'closed'> {
+    if (!this.waiting.delete(taskToken)) return 'closed';
+    this.answered.push({ taskToken, answer });
+    return 'delivered';
   }
 }
 

@@ -36,7 +36,7 @@ import type { PersonalManager } from '#shared/managers/roster.ts';
 
 import { copy, InMemoryLeads } from './in-memory-leads.ts';
 
-export { InMemoryRateLimiter, InMemoryStarter, testClock } from './in-memory-edges.ts';
+export { InMemoryAnswers, InMemoryRateLimiter, InMemoryStarter, testClock } from './in-memory-edges.ts';
 export type { Claim };
 
 /**

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { Assignment, TimelineEntry } from '#shared/leads/lead.ts';
+import { anAssignment, byRotation } from './managers.ts';
+import { aLead, aManager, newLeadOf, type PortsUnderTest } from './ports-contract.ts';
+
+const T0 = '2026-11-23T10:00:00.000Z';
+const entry = (kind: TimelineEntry['kind']): TimelineEntry => ({ at: T0, kind, summary: kind });
+
+/**
+ * The acceptance part of the lead ports' contract (the wait's token, accept, the end of a hold, escalation),
+ * kept by the in-memory ports and by the DynamoDB adapters alike.
+ */
+export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
+  describe(`the acceptance ports' contract: ${name}`, () => {
+    /** A lead offered to a manager who has one other lead: their load is 2 once it is assigned. */
+    async function offered() {
+      const ports = setup();
+      const manager = aManager({ activeLeads: 1 });
+      await ports.putManager(manager);
+      const lead = aLead();
+      await ports.leads.capture(newLeadOf(lead));
+      const assignment = anAssignment(manager.managerId);
+      const step = {
+        status: 'assigned' as const,
+        entry: entry('assigned'),
+        ...byRotation(manager.managerId),
+      };
+      expect(await ports.leads.assignIfUnassigned(lead.leadId, assignment, step)).toBe('assigned');
+      const load = async () => (await ports.managers.get(manager.managerId))?.activeLeads;
+      return { ports, lead, manager, assignment, load };
+    }
+    const other = (assignment: Assignment): Assignment => ({ ...assignment, assignmentId: 'another' });
+
+    it('keeps the wait token only for the open assignment', async () => {
+      const { ports, lead, assignment } = await offered();
+      const wait = { assignmentId: assignment.assignmentId, taskToken: 'token-1' };
+      expect(await ports.leads.awaitAcceptance(lead.leadId, wait)).toBe('waiting');
+      expect((await ports.leads.get(lead.leadId))?.acceptanceWait).toEqual(wait);
+      const stale = { assignmentId: 'another', taskToken: 'token-2' };
+      expect(await ports.leads.awaitAcceptance(lead.leadId, stale)).toBe('decided');
+      expect((await ports.leads.get(lead.leadId))?.acceptanceWait).toEqual(wait);
+    });
+
+    it('accepts the open assignment once; the hold stays, and nothing can end it', async () => {
+      const { ports, lead, manager, assignment, load } = await offered();
+      const acceptedAt = '2026-11-23T10:05:00.000Z';
+      expect(
+        await ports.leads.acceptAssignment(lead.leadId, other(assignment), acceptedAt, entry('accepted')),
+      ).toBe('not_open');
+      expect(await ports.leads.acceptAssignment(lead.leadId, assignment, acceptedAt, entry('accepted'))).toBe(
+        'accepted',
+      );
+      expect(await ports.leads.acceptAssignment(lead.leadId, assignment, acceptedAt, entry('accepted'))).toBe(
+        'not_open',
+      );
+      const exclusion = { managerId: manager.managerId, why: 'timed_out' as const };
+      expect(
+        await ports.leads.endHold(lead.leadId, assignment, exclusion, entry('acceptance_timed_out')),
+      ).toBe('not_open');
+      expect(await ports.leads.awaitAcceptance(lead.leadId, { ...assignment, taskToken: 't' })).toBe(
+        'decided',
+      );
+      const stored = await ports.leads.get(lead.leadId);
+      expect(stored).toMatchObject({ status: 'accepted', assignment: { acceptedAt } });
+      expect(stored?.exclusions).toBeUndefined();
+      expect(await load()).toBe(2);
+      const kinds = (await ports.leads.read(lead.leadId))?.timeline.map((e) => e.kind);
+      expect(kinds?.filter((k) => k === 'accepted')).toHaveLength(1);
+    });
+
+    it('ends a hold once: the assignment goes, the manager is excluded, and their unit comes back', async () => {
+      const { ports, lead, manager, assignment, load } = await offered();
+      expect(await load()).toBe(2);
+      const exclusion = { managerId: manager.managerId, why: 'declined' as const };
+      expect(await ports.leads.endHold(lead.leadId, other(assignment), exclusion, entry('declined'))).toBe(
+        'not_open',
+      );
+      expect(await load()).toBe(2);
+      expect(await ports.leads.endHold(lead.leadId, assignment, exclusion, entry('declined'))).toBe('ended');
+      expect(await ports.leads.endHold(lead.leadId, assignment, exclusion, entry('declined'))).toBe(
+        'not_open',
+      );
+      expect(await load()).toBe(1);
+      const stored = await ports.leads.get(lead.leadId);
+      expect(stored?.assignment).toBeUndefined();
+      expect(stored?.status).toBe('reassigning');
+      expect(stored?.exclusions).toEqual([exclusion]);
+      // A second offer, ended too, adds to the exclusions; the first one's entry is kept beside it.
+      const second = anAssignment(manager.managerId, { attempt: 2 });
+      const step = {
+        status: 'assigned' as const,
+        entry: entry('assigned'),
+        ...byRotation(manager.managerId),
+      };
+      expect(await ports.leads.assignIfUnassigned(lead.leadId, second, step)).toBe('assigned');
+      const timedOut = { managerId: manager.managerId, why: 'timed_out' as const };
+      expect(await ports.leads.endHold(lead.leadId, second, timedOut, entry('acceptance_timed_out'))).toBe(
+        'ended',
+      );
+      expect((await ports.leads.get(lead.leadId))?.exclusions).toEqual([exclusion, timedOut]);
+      const kinds = (await ports.leads.read(lead.leadId))?.timeline.map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['declined', 'acceptance_timed_out']));
+    });
+
+    it('escalates a lead nobody holds, and refuses while a manager holds it', async () => {
+      const { ports, lead, assignment, manager } = await offered();
+      expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'))).toBe('already_assigned');
+      const exclusion = { managerId: manager.managerId, why: 'declined' as const };
+      await ports.leads.endHold(lead.leadId, assignment, exclusion, entry('declined'));
+      expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'))).toBe('recorded');
+      expect((await ports.leads.get(lead.leadId))?.status).toBe('escalated');
+    });
+  });
+}
