@@ -3,15 +3,14 @@ import aslValidator from 'asl-validator';
 import {
   ExecutionAbortedError,
   ExecutionError,
-  ExecutionTimeoutError,
   type RunOptions,
   StateMachine,
-  type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { AwsError, closeServer, createJsonProtocolServer, listenOn } from './json-protocol.ts';
 import { FaultInjector } from './step-functions/faults.ts';
 import { type EventLog, recordHistory, withoutData } from './step-functions/history.ts';
 import { type AslMachine, type LambdaInvoker, taskHandlers } from './step-functions/lambda-tasks.ts';
+import { type LongTimer, startLongTimer } from './step-functions/long-timer.ts';
 import {
   type Input,
   type JSONValue,
@@ -22,6 +21,7 @@ import {
   str,
   stripUndefined,
 } from './step-functions/support.ts';
+import { libraryDefinition, statesTimeoutError } from './step-functions/task-timeouts.ts';
 import { TaskTokens } from './step-functions/task-tokens.ts';
 
 export type { FaultRule } from './step-functions/faults.ts';
@@ -56,6 +56,8 @@ interface Execution {
   cause?: string;
   history: Record<string, unknown>[];
   abort: () => void;
+  /** The execution's TimeoutSeconds, kept here rather than in the library (see task-timeouts.ts). */
+  timeout?: LongTimer;
 }
 
 /** AWS lets a name hold 1-80 characters, none of them whitespace, brackets, wildcards or controls. */
@@ -116,7 +118,7 @@ export class LocalStepFunctions {
       });
       if (!isValid) throw new Error(`State machine ${name} is not valid ASL: ${errorsText('; ')}`);
       // Validated once here; the library would validate again per run of every Map and Parallel branch.
-      const machine = new StateMachine(structuredClone(definition) as unknown as StateMachineDefinition, {
+      const machine = new StateMachine(libraryDefinition(definition), {
         validationOptions: { noValidate: true },
       });
       const handlers = taskHandlers(definition as AslMachine, opts.invokeLambda, this.tokens, {
@@ -124,6 +126,8 @@ export class LocalStepFunctions {
       });
       this.machines.set(arn, { arn, name, definition, machine, handlers });
     }
+    // Ready before the first task can time out; a failure shows when a task awaits it.
+    statesTimeoutError().catch(() => undefined);
   }
 
   listen(port: number): Promise<string> {
@@ -186,7 +190,15 @@ export class LocalStepFunctions {
       },
     });
     execution.abort = run.abort;
-    void recordHistory(execution.history, run.eventLogs as AsyncGenerator<EventLog>);
+    const timeoutSeconds = machine.definition.TimeoutSeconds;
+    if (typeof timeoutSeconds === 'number') {
+      execution.timeout = startLongTimer(timeoutSeconds * 1000, () => this.timeOut(execution));
+    }
+    void recordHistory(
+      execution.history,
+      run.eventLogs as AsyncGenerator<EventLog>,
+      () => execution.status === 'TIMED_OUT',
+    );
     run.result.then(
       (output) => this.finish(execution, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
       (error: unknown) => this.finish(execution, outcomeOf(error)),
@@ -262,9 +274,20 @@ export class LocalStepFunctions {
     execution.abort();
   }
 
+  /** TimeoutSeconds has passed: TIMED_OUT with States.Timeout, and the run stopped where it stands. */
+  private timeOut(execution: Execution): void {
+    this.finish(execution, {
+      status: 'TIMED_OUT',
+      error: 'States.Timeout',
+      cause: 'The execution timed out',
+    });
+    execution.abort();
+  }
+
   private finish(execution: Execution, outcome: Partial<Execution> & { status: ExecutionStatus }): void {
     if (execution.status !== 'RUNNING') return; // already stopped; the library's late verdict is moot
     Object.assign(execution, stripUndefined(outcome), { stopDate: new Date() });
+    execution.timeout?.cancel();
     this.tokens.closeExecution(execution.executionArn);
     for (const listener of this.listeners) {
       try {
@@ -314,9 +337,6 @@ export class LocalStepFunctions {
 
 function outcomeOf(error: unknown): Partial<Execution> & { status: ExecutionStatus } {
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
-  if (error instanceof ExecutionTimeoutError) {
-    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out' };
-  }
   if (error instanceof ExecutionError && error.cause instanceof Error) {
     return { status: 'FAILED', error: error.cause.name, cause: error.cause.message };
   }

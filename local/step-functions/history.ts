@@ -11,13 +11,18 @@ export interface EventLog {
   Cause?: unknown;
 }
 
-/** The library's event log, mapped to AWS history events (type, id, timestamp and details). */
+/**
+ * The library's event log, mapped to AWS history events (type, id, timestamp and details). An execution
+ * timed out here is stopped through the library's abort: its abort shows as the timeout it is.
+ */
 export async function recordHistory(
   history: Record<string, unknown>[],
   logs: AsyncGenerator<EventLog>,
+  timedOut: () => boolean,
 ): Promise<void> {
   for await (const log of logs) {
-    const details = historyDetails(log);
+    const timeout = log.type === 'ExecutionAborted' && timedOut();
+    const details = historyDetails(timeout ? { ...log, type: 'ExecutionTimeout' } : log);
     if (!details) continue;
     const id = history.length + 1;
     history.push({ timestamp: log.timestamp / 1000, id, previousEventId: id - 1, ...details });

@@ -1,4 +1,5 @@
 import { type JSONValue, namedError } from './support.ts';
+import { taskTimeout, withTimeout } from './task-timeouts.ts';
 import type { TaskTokens } from './task-tokens.ts';
 
 /** Who calls a function: the state machine, whose role must allow lambda:InvokeFunction. */
@@ -37,8 +38,8 @@ interface InvokeParameters {
   Payload?: unknown;
 }
 type TaskHandler = (input: unknown) => Promise<JSONValue>;
-
-const DEFAULT_TASK_TIMEOUT_S = 60; // the library's default; AWS waits about a year: set taskTimeout in CDK
+/** A task's work under way, and the token it waits for when it waits for one. */
+type TaskWork = (input: unknown) => { running: Promise<JSONValue>; token?: string };
 
 /** One local handler per Task state (by name, as the library wants), nested Map and Parallel states included. */
 export function taskHandlers(
@@ -63,28 +64,38 @@ function* statesOf(definition: AslMachine): Generator<[string, AslState]> {
   }
 }
 
+/** A Task state's handler: its work, raced with its timeout (TimeoutSeconds, TimeoutSecondsPath or 60 s). */
 function taskHandler(state: AslState, invoke: LambdaInvoker, tokens: TaskTokens, caller: LambdaCaller) {
+  const timeout = taskTimeout(state);
+  const work = taskWork(state, invoke, tokens, caller);
+  return async (received: unknown): Promise<JSONValue> => {
+    const { input, timeoutMs } = timeout(received);
+    const { running, token } = work(input);
+    // A timed-out task's token is spent, so a late answer gets TaskTimedOut, as in AWS.
+    return withTimeout(running, timeoutMs, (error) => token && tokens.settle(token, error));
+  };
+}
+
+function taskWork(
+  state: AslState,
+  invoke: LambdaInvoker,
+  tokens: TaskTokens,
+  caller: LambdaCaller,
+): TaskWork {
   const resource = String(state.Resource);
-  const timeoutMs =
-    typeof state.TimeoutSeconds === 'number'
-      ? state.TimeoutSeconds * 1000
-      : state.TimeoutSecondsPath === undefined
-        ? DEFAULT_TASK_TIMEOUT_S * 1000
-        : undefined;
   const call = (arn: unknown, payload: unknown) =>
     callLambda(invoke, unqualified(String(arn)), payload, caller);
-  if (/^arn:[\w-]+:lambda:/.test(resource)) return (input: unknown) => call(resource, input);
+  if (/^arn:[\w-]+:lambda:/.test(resource)) return (input: unknown) => ({ running: call(resource, input) });
   if (/^arn:[\w-]+:states:::lambda:invoke$/.test(resource)) {
-    return async (input: unknown) => ({
+    const invokeTask = async (input: InvokeParameters): Promise<JSONValue> => ({
       ExecutedVersion: '$LATEST',
-      Payload: await call((input as InvokeParameters).FunctionName, (input as InvokeParameters).Payload),
+      Payload: await call(input.FunctionName, input.Payload),
       StatusCode: 200,
     });
+    return (input: unknown) => ({ running: invokeTask(input as InvokeParameters) });
   }
   if (/^arn:[\w-]+:states:::lambda:invoke\.waitForTaskToken$/.test(resource)) {
-    return async (parameters: unknown) => {
-      const input = parameters as InvokeParameters;
-      const token = tokens.claim(input, timeoutMs);
+    const callThenWait = async (token: string, input: InvokeParameters) => {
       try {
         await call(input.FunctionName, input.Payload);
       } catch (error) {
@@ -93,10 +104,16 @@ function taskHandler(state: AslState, invoke: LambdaInvoker, tokens: TaskTokens,
       }
       return tokens.result(token);
     };
+    return (input: unknown) => {
+      const token = tokens.claim(input);
+      return { running: callThenWait(token, input as InvokeParameters), token };
+    };
   }
-  return async (): Promise<JSONValue> => {
-    throw namedError('States.Runtime', `The local Step Functions runs Lambda tasks only, not ${resource}`);
-  };
+  return () => ({
+    running: Promise.reject(
+      namedError('States.Runtime', `The local Step Functions runs Lambda tasks only, not ${resource}`),
+    ),
+  });
 }
 
 /** Calls a function as Step Functions does: JSON in and out, its failure turned into the task's error. */

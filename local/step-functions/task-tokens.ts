@@ -8,7 +8,6 @@ interface PendingToken {
   resolve: (value: JSONValue) => void;
   reject: (error: Error) => void;
   open: boolean;
-  timer?: NodeJS.Timeout;
 }
 
 /** Task tokens: the library ignores `.waitForTaskToken`, so tokens are issued, awaited and settled here. */
@@ -27,16 +26,10 @@ export class TaskTokens {
     return token;
   }
 
-  /**
-   * The token a task passed in its parameters, now bound to expire when the task times out. Expiry only
-   * spends the token: the library's own TimeoutSeconds fails the task with its States.Timeout, the one
-   * States.TaskFailed does not catch, as in AWS. No timeout (TimeoutSecondsPath): spent when the run ends.
-   */
-  claim(parameters: unknown, timeoutMs: number | undefined): string {
+  /** The token a task passed in its parameters; its handler spends it when the task times out. */
+  claim(parameters: unknown): string {
     const token = stringsIn(parameters).find((s) => this.tokens.get(s)?.open);
     if (!token) throw namedError('States.Runtime', 'A .waitForTaskToken task must pass $$.Task.Token');
-    const pending = this.tokens.get(token) as PendingToken;
-    if (timeoutMs !== undefined) pending.timer = setTimeout(() => this.expire(token), timeoutMs);
     return token;
   }
 
@@ -72,15 +65,8 @@ export class TaskTokens {
     const pending = this.tokens.get(token);
     if (!pending?.open) return;
     pending.open = false;
-    clearTimeout(pending.timer);
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome);
-  }
-
-  /** Spends a token without settling what the task awaits: the task's own timeout decides its outcome. */
-  private expire(token: string): void {
-    const pending = this.tokens.get(token);
-    if (pending) pending.open = false;
   }
 
   private open(token: string): string {
