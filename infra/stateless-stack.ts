@@ -74,11 +74,7 @@ export class AttractStatelessStack extends Stack {
 
     const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
-    const managerUnit = new ManagerUnit(this, 'ManagerUnit', {
-      table,
-      bus,
-      leadIntake: leadIntake.stateMachine,
-    });
+    const managerUnit = new ManagerUnit(this, 'ManagerUnit', { table, bus });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,

@@ -31,13 +31,32 @@ const allowed = async (name: string, action: string, resource: string) => {
 };
 
 describe('least privilege for each function', () => {
-  it('lets no function act on every resource but to send traces and find its table stream', () => {
+  // Actions IAM knows no resource for: traces, finding a table's stream, answering a task token.
+  const ONLY_ON_ALL = ['dynamodb:ListStreams', 'states:SendTaskSuccess'];
+
+  it('lets no function act on every resource but what IAM gives no resource to', () => {
     for (const fn of app.functions) {
       for (const statement of statementsOf(fn.roleArn)) {
         if (![statement.Resource].flat().some((r) => r === '*' || r.endsWith('/*'))) continue;
         const unscoped = [statement.Action].flat().filter((a) => !a.startsWith('xray:'));
-        expect(unscoped.filter((a) => a !== 'dynamodb:ListStreams')).toEqual([]);
+        expect(unscoped.filter((a) => !ONLY_ON_ALL.includes(a))).toEqual([]);
       }
+    }
+  });
+
+  it('lets only DecideOnLead answer a waiting execution, and it may not fail or stop one', async () => {
+    const answering: string[] = [];
+    for (const fn of app.functions) {
+      const decision = await iam.authorize(
+        { roleArn: fn.roleArn, sessionName: 'test' },
+        'states:SendTaskSuccess',
+        ['*'],
+      );
+      if (decision.allowed) answering.push(fn.logicalId);
+    }
+    expect(answering).toEqual([expect.stringContaining('DecideOnLead')]);
+    for (const action of ['states:SendTaskFailure', 'states:StopExecution']) {
+      expect(await allowed('DecideOnLead', action, '*')).toBe(false);
     }
   });
 
