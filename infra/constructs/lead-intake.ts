@@ -212,6 +212,7 @@ export class LeadIntake extends Construct {
       payload: TaskInput.fromObject({
         leadId: JsonPath.stringAt('$.leadId'),
         assignmentId: JsonPath.stringAt('$.assignment.assignmentId'),
+        managerId: JsonPath.stringAt('$.assignment.managerId'),
         taskToken: JsonPath.taskToken,
       }),
       resultPath: '$.decision',

@@ -44,7 +44,10 @@ export const AcceptanceSlaConfig = z
     maxAttempts: z.int().min(1).max(10),
     /** Calendar minutes to accept when the manager's schedule has no working time at all. */
     fallbackMinutes: z.int().min(1),
-    /** The longest calendar wait for one manager, whatever their holidays: past it, the wait is cut short. */
+    /**
+     * The longest calendar wait for one manager, whatever their holidays: past it, the wait is cut short.
+     * The standard 21 days also stays under the 24.8 days the local runtime can hold one task's timeout.
+     */
     maxWaitDays: z.int().min(1).max(EXECUTION_DAYS),
     /**
      * The shortest wait: Step Functions needs a positive whole TimeoutSeconds, and a wait must not end

@@ -9,22 +9,19 @@ import {
   dynamo,
   enquiry,
   eventually,
-  finishedExecution,
   headToken,
+  leadAtRest,
   mailbox,
   tableName,
   tokens,
 } from './client.ts';
 
-/** Submits through the public form and reads the lead back once its intake has finished. */
+/** Submits through the public form and reads the lead back once its intake is at rest. */
 async function submitAndRead(body: Record<string, unknown>) {
   const accepted = await call('POST', '/v1/leads', { body, from: clientAddress() });
   expect(accepted.status).toBe(202);
   const leadId = String(accepted.body.leadId);
-  await finishedExecution(leadId);
-  const read = await call('GET', `/v1/leads/${leadId}`, { token: headToken() });
-  expect(read.status).toBe(200);
-  return read.body;
+  return leadAtRest(leadId);
 }
 
 const channelPoints = (lead: { score: { breakdown: { factor: string; points: number }[] } }) =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
-import { call, clientAddress, directory, enquiry, finishedExecution, headToken } from './client.ts';
+import { call, clientAddress, directory, enquiry, headToken, leadAtRest } from './client.ts';
 
 describe('capacity is exact under concurrent routing', () => {
   it('gives a PM with one free slot exactly one of 50 leads routed at once; the others go to the next candidate', async () => {
@@ -41,7 +41,7 @@ describe('capacity is exact under concurrent routing', () => {
       ),
     );
     const leadIds = replies.map((r) => r.body.leadId as string);
-    await Promise.all(leadIds.map((id) => finishedExecution(id)));
+    await Promise.all(leadIds.map((id) => leadAtRest(id)));
 
     // Assess: exactly one lead went to the one free slot, every other to the next candidate (no demo PM
     // takes a manufacturer from every region), none left waiting.

@@ -34,7 +34,7 @@ describe('a lead whose intake fails for good', () => {
     });
     const submission = enquiry();
     submission.company.inn = inn;
-    // Aimed at this lead alone: the step's input names its manager, whom no other test's lead has.
+    // Aimed at this lead alone: the wait step's input names its manager, whom no other test's lead has.
     const fault = await fetch(`${api()}/__local/functions/NotifyManager/faults`, {
       method: 'POST',
       body: JSON.stringify({ count: 3, errorType: 'MailServiceDown', match: managerId }),

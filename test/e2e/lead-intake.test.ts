@@ -146,7 +146,7 @@ describe('duplicates', () => {
       }),
     );
     expect(stored.Items?.map((i) => i.leadId)).toEqual([leadId]);
-    await finishedExecution(String(leadId));
+    await leadAtRest(String(leadId));
     expect(await executionsOf(String(leadId))).toHaveLength(1);
     const lead = (await call('GET', `/v1/leads/${leadId}`, { token: headToken() })).body;
     expect(lead.touchCount).toBe(99);

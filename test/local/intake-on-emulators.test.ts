@@ -12,6 +12,7 @@ import { NOTIFICATION_HEADER, POSSIBLE_REPEAT } from '#shared/leads/manager-emai
 import { type NotifyDeps, notifyManager } from '#shared/leads/notify-manager.ts';
 import { sweepPendingIntake } from '#shared/leads/outbox.ts';
 import type { Mail } from '#shared/leads/ports.ts';
+import { assignmentNotice } from '#shared/leads/ports.ts';
 import { InMemoryStarter } from '../unit/support/in-memory.ts';
 import { anAssignment } from '../unit/support/managers.ts';
 import { aLead, aManager, byRotation, newLeadOf } from '../unit/support/ports-contract.ts';
@@ -48,7 +49,8 @@ describe('the manager email on DynamoDB Local and the SES v2 emulator', () => {
     const lead = aLead();
     await leads.capture(newLeadOf(lead));
     const at = new Date().toISOString();
-    await leads.assignIfUnassigned(lead.leadId, anAssignment(manager.managerId, { assignedAt: at }), {
+    const assignment = anAssignment(manager.managerId, { assignedAt: at });
+    await leads.assignIfUnassigned(lead.leadId, assignment, {
       status: 'assigned',
       entry: { at, kind: 'assigned', summary: 'assigned' },
       ...byRotation(manager.managerId),
@@ -97,7 +99,7 @@ describe('the manager email on DynamoDB Local and the SES v2 emulator', () => {
     const { Item: record } = await documentClient.send(
       new GetCommand({
         TableName: tableName,
-        Key: keys.notification(lead.leadId, manager.managerId),
+        Key: keys.notification(lead.leadId, assignmentNotice(manager.managerId, assignment.assignmentId)),
         ConsistentRead: true,
       }),
     );

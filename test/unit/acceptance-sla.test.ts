@@ -34,7 +34,7 @@ const daysFrom = (first: string, count: number) =>
   );
 
 // The v1 file: key 60, priority 120, standard 240, unqualified 480, unscored 60 working minutes;
-// fallback 1440 calendar minutes; no wait past 30 days. March 2025: Friday the 14th, Monday the 17th.
+// fallback 1440 calendar minutes; no wait past 21 days. March 2025: Friday the 14th, Monday the 17th.
 describe('acceptanceDue', () => {
   it('carries a Friday-evening assignment to Monday', () => {
     const assignedAt = '2025-03-14T19:30:00+03:00';
@@ -107,8 +107,8 @@ describe('acceptanceDue', () => {
     const holidays = daysFrom('2025-03-15', 60);
     const due = acceptanceDue(schedule(STANDARD_WEEK, holidays), '2025-03-14T19:30:00+03:00', 'key');
     expect(due).toMatchObject({
-      dueAt: utc('2025-04-13T19:30:00+03:00'),
-      timeoutSeconds: 30 * 86_400,
+      dueAt: utc('2025-04-04T19:30:00+03:00'),
+      timeoutSeconds: 21 * 86_400,
       basis: 'capped',
       minutes: 60,
     });
