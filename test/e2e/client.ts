@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { signInLocally } from '#local/sign-in.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { ApiContract } from './contract.ts';
 
@@ -195,36 +196,9 @@ export async function mailbox(): Promise<StoredEmail[]> {
 /** The head of unit's dev token: reads every lead. */
 export const headToken = () => tokens()['irina.head'] ?? '';
 
-/** A member of staff the local user pool signs in (added first, as an administrator adds people to Cognito). */
-export async function signedInAs(user: {
-  username: string;
-  groups: string[];
-  managerId?: string;
-}): Promise<string> {
-  const base = `${api()}${cognitoPath()}`;
-  const added = await fetch(`${base}/users`, {
-    method: 'POST',
-    body: JSON.stringify({ email: `${user.username}@bank.example`, ...user }),
-  });
-  if (added.status !== 201) throw new Error(`The local user pool refused ${user.username}: ${added.status}`);
-  const signIn = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    body: JSON.stringify({ username: user.username }),
-  });
-  return ((await signIn.json()) as { AuthenticationResult: { IdToken: string } }).AuthenticationResult
-    .IdToken;
-}
-
-/** The local user pool's path, from the issuer of a dev token (`.../<poolId>`). */
-function cognitoPath(): string {
-  const [, payload = ''] = headToken().split('.');
-  const { iss } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss: string };
-  return `/__local/cognito/${new URL(iss).pathname.split('/').filter(Boolean).at(-1)}`;
-}
-
 /** A personal manager of the roster, signed in: the token carries their directory id. */
 export const managerToken = (managerId: string) =>
-  signedInAs({ username: managerId, groups: ['personal_manager'], managerId });
+  signInLocally(api(), headToken(), { username: managerId, groups: ['personal_manager'], managerId });
 
 /**
  * The lead once its execution is at rest: finished, or waiting for its manager's answer with the manager

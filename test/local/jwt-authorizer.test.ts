@@ -5,6 +5,7 @@ import { type DemoUser, DevTokenIssuer } from '#local/dev-tokens.ts';
 import { LocalHttpApi } from '#local/http-api.ts';
 import { REFUSALS } from '#local/jwt-authorizer.ts';
 import { freePort } from '#local/processes.ts';
+import { signInLocally } from '#local/sign-in.ts';
 
 const ISSUER = 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_StaffDirectory';
 const CLIENT_ID = 'console-client-id';
@@ -226,5 +227,24 @@ describe('the local JWT authorizer, checked as API Gateway checks HTTP API token
       body: JSON.stringify({ username: 'nobody' }),
     });
     expect(unknown.status).toBe(400);
+  });
+
+  it('adds members of staff to sign in, with known groups only', async () => {
+    const users = `${base}/__local/cognito/${pool.poolId}/users`;
+    const pm = {
+      username: 'pm-new',
+      email: 'pm.new@bank.example',
+      groups: ['personal_manager'],
+      managerId: 'pm-new',
+    };
+    expect((await fetch(users, { method: 'POST', body: JSON.stringify(pm) })).status).toBe(201);
+    const token = await signInLocally(base, await pool.sign(HEAD), pm);
+    const [, claims = ''] = token.split('.');
+    expect(JSON.parse(Buffer.from(claims, 'base64url').toString())).toMatchObject({
+      'cognito:groups': ['personal_manager'],
+      'custom:managerId': 'pm-new',
+    });
+    const admin = { ...pm, username: 'pm-admin', groups: ['administrator'] };
+    expect((await fetch(users, { method: 'POST', body: JSON.stringify(admin) })).status).toBe(400);
   });
 });
