@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
+import { ENV } from '#shared/environment.ts';
 import { apiRoutes } from '#shared/http/routes.ts';
 import type { DeploymentConfig } from './config.ts';
 import { AttractApi } from './constructs/attract-api.ts';
@@ -74,7 +75,7 @@ export class AttractStatelessStack extends Stack {
 
     const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
-    const managerUnit = new ManagerUnit(this, 'ManagerUnit', { table, bus });
+    const managerUnit = new ManagerUnit(this, 'ManagerUnit', { table, bus, keySecret });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -85,6 +86,8 @@ export class AttractStatelessStack extends Stack {
       allowedOrigins: config.allowedOrigins,
     });
     // The routes are the route table's; each function key maps to the construct that serves it.
+    // The links in a manager's email lead back to this API.
+    leadIntake.notifyManager.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     api.addRoutes(apiRoutes(), {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,
@@ -93,6 +96,7 @@ export class AttractStatelessStack extends Stack {
       listLeadReads: leadIntake.listLeadReads,
       keepRoster: managerUnit.keepRoster,
       decideOnLead: managerUnit.decideOnLead,
+      answerByLink: managerUnit.answerByLink,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -96,11 +96,15 @@ export function synthesizeTemplates(context: Record<string, unknown>, outdir: st
   return app.synth().stacks.map((stack) => stack.template as Template);
 }
 
-/** `secretIdentities`: the names and ARNs of the secrets (kept ones with a data directory; new by default). */
+/**
+ * `secretIdentities`: the names and ARNs of the secrets (kept ones with a data directory; new by default).
+ * `apiEndpoint`: where the local HTTP API listens, which an HTTP API's `ApiEndpoint` resolves to.
+ */
 export function describeLocalApp(
   templates: Template[],
   region: string,
   secretIdentities: SecretIdentities = SecretStore.open().identities(region, LOCAL_ACCOUNT),
+  apiEndpoint = 'http://127.0.0.1',
 ): LocalApp {
   const resources = new Map<string, Resource>();
   for (const t of templates) for (const [id, r] of Object.entries(t.Resources)) resources.set(id, r);
@@ -144,7 +148,7 @@ export function describeLocalApp(
     if (type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}`;
     if (type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return arn('sns', id);
     if (type === 'AWS::SecretsManager::Secret' && attribute === 'Id') return ref(id);
-    if (type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://127.0.0.1';
+    if (type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return apiEndpoint;
     return `${id}.${attribute}`;
   };
   const pseudo: Record<string, string> = {

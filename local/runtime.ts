@@ -108,6 +108,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       templates,
       LOCAL_REGION,
       secretStore.identities(LOCAL_REGION, LOCAL_ACCOUNT),
+      `http://127.0.0.1:${ports.api}`,
     );
     const secretsManager = new LocalSecretsManager(app.secrets, secretStore);
     const secretsManagerUrl = await secretsManager.listen();

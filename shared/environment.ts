@@ -12,4 +12,6 @@ export const ENV = {
   trustedProxies: 'ATTRACT_TRUSTED_PROXIES',
   keysSecretArn: 'ATTRACT_KEYS_SECRET_ARN',
   acceptanceSla: 'ATTRACT_ACCEPTANCE_SLA',
+  /** The API's own address, which links in emails lead back to. */
+  apiUrl: 'ATTRACT_API_URL',
 } as const;

@@ -53,6 +53,8 @@ export class LeadIntake extends Construct {
   readonly readLeadHistory: AttractFunction;
   readonly issueInvitation: AttractFunction;
   readonly listLeadReads: AttractFunction;
+  /** Emails the manager with signed accept and decline links: the stack gives it the API's address. */
+  readonly notifyManager: AttractFunction;
   readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: LeadIntakeProps) {
@@ -156,6 +158,9 @@ export class LeadIntake extends Construct {
       ),
     });
     notifyFn.addToRolePolicy(sendAsSender);
+    // It signs the accept and decline links with the decision-link key.
+    readKeys(notifyFn, keySecret);
+    this.notifyManager = notifyFn;
     const failureFn = step(
       'RecordIntakeFailure',
       'functions/leads/record-intake-failure.ts',
@@ -239,9 +244,14 @@ export class LeadIntake extends Construct {
       resultPath: '$.decision',
     });
     awaitManager.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
-    awaitManager.next(assign);
 
     const accepted = new Succeed(flow, 'Accepted', { comment: 'The personal manager accepted the lead' });
+    // An accept is stored before the execution is told, so it ends here; a decline goes on to the next manager.
+    awaitManager.next(
+      new Choice(flow, 'WasAccepted')
+        .when(Condition.stringEquals('$.decision.outcome', 'accepted'), accepted)
+        .otherwise(assign),
+    );
     const escalated = new Succeed(flow, 'Escalated', {
       comment:
         'Offered to the configured number of managers without an acceptance; the head of unit assigns it',

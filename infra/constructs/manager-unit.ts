@@ -2,25 +2,29 @@ import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
+import { readKeys } from './keys.ts';
 import { grantTable } from './table-access.ts';
 
 export interface ManagerUnitProps {
   readonly table: ITable;
   readonly bus: IEventBus;
+  readonly keySecret: ISecret;
 }
 
 /** The PM unit context: the roster of personal managers, kept by the head of the unit, and their answers to leads. */
 export class ManagerUnit extends Construct {
   readonly keepRoster: AttractFunction;
   readonly decideOnLead: AttractFunction;
+  readonly answerByLink: AttractFunction;
 
   constructor(scope: Construct, id: string, props: ManagerUnitProps) {
     super(scope, id);
-    const { table, bus } = props;
+    const { table, bus, keySecret } = props;
     this.keepRoster = new AttractFunction(this, 'KeepRoster', {
       entry: 'functions/managers/keep-roster.ts',
       description: '/v1/managers and /v1/roster-imports: the PM roster, every change audited',
@@ -31,24 +35,38 @@ export class ManagerUnit extends Construct {
     grantTable(this.keepRoster, table, ['GetItem', 'Query', 'UpdateItem', 'PutItem']);
     grantTable(this.keepRoster, table, ['Query'], [MANAGERS_INDEX.name]);
 
-    this.decideOnLead = new AttractFunction(this, 'DecideOnLead', {
-      entry: 'functions/managers/decide-on-lead.ts',
-      description: 'POST /v1/leads/{leadId}/decision: a personal manager accepts or declines a lead',
-      environment: { [ENV.tableName]: table.tableName, [ENV.eventBusName]: bus.eventBusName },
-    });
-    // It reads the lead and the manager, and writes the decision with its timeline entry (and, on a
-    // decline, the manager's load) in one transaction of updates and a put.
-    grantTable(this.decideOnLead, table, ['GetItem', 'UpdateItem', 'PutItem']);
-    bus.grantPutEventsTo(this.decideOnLead);
-    // The waiting execution is told the answer with its task token; failing or heartbeating it is not its
-    // business. IAM knows no resource for SendTaskSuccess (the token names the task), so the grant is on *.
-    this.decideOnLead.addToRolePolicy(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
+    // A manager's answer, from the signed-in API or from a signed link in their email: both read the lead
+    // and the manager, write the decision with its timeline entry (and, on a decline, the manager's load)
+    // in one transaction of updates and a put, publish it, and tell the waiting execution.
+    const answering = (name: string, entry: string, description: string) => {
+      const fn = new AttractFunction(this, name, {
+        entry,
+        description,
+        environment: { [ENV.tableName]: table.tableName, [ENV.eventBusName]: bus.eventBusName },
+      });
+      grantTable(fn, table, ['GetItem', 'UpdateItem', 'PutItem']);
+      bus.grantPutEventsTo(fn);
+      // Failing or heartbeating the execution is not their business. IAM knows no resource for
+      // SendTaskSuccess (the token names the task), so the grant is on *.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'states:SendTaskSuccess has no resource-level permissions (the task token names the task); the action is the only one granted on *.',
+      });
+      return fn;
+    };
+    this.decideOnLead = answering(
+      'DecideOnLead',
+      'functions/managers/decide-on-lead.ts',
+      'POST /v1/leads/{leadId}/decision: a personal manager accepts or declines a lead',
     );
-    Validations.of(this.decideOnLead).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'states:SendTaskSuccess has no resource-level permissions (the task token names the task); the action is the only one granted on *.',
-    });
+    this.answerByLink = answering(
+      'AnswerByLink',
+      'functions/managers/answer-by-link.ts',
+      "GET and POST /v1/decisions/{token}: the accept and decline links of a manager's email",
+    );
+    // The links are checked with the key they were signed with.
+    readKeys(this.answerByLink, keySecret);
   }
 }

@@ -34,6 +34,7 @@ export const ROUTE_FUNCTIONS = [
   'listLeadReads',
   'keepRoster',
   'decideOnLead',
+  'answerByLink',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
@@ -44,7 +45,7 @@ export type Answer = {
   readonly schema: z.ZodType;
   readonly headers?: z.ZodObject;
   /** The body's media type when it is not JSON. */
-  readonly mediaType?: 'text/csv';
+  readonly mediaType?: 'text/csv' | 'text/html';
 };
 
 export type ApiRoute = {
@@ -59,7 +60,7 @@ export type ApiRoute = {
     readonly headers?: z.ZodObject;
     readonly body?: z.ZodType;
     /** The body's media type when it is not JSON. */
-    readonly bodyType?: 'text/csv';
+    readonly bodyType?: 'text/csv' | 'application/x-www-form-urlencoded';
   };
   /** What the function answers, by status; API Gateway's own answers are added by the document (openapi.ts). */
   readonly responses: { readonly [status: number]: Answer };
@@ -81,6 +82,22 @@ const ApiDescription = z
   .meta({ id: 'ApiDescription', description: 'This OpenAPI 3.1 document' });
 
 const leadPath = z.object({ leadId: z.uuid() });
+
+/** A decision link's token: a compact JWT (base64url segments and dots). */
+const decisionPath = z.object({ token: z.string().max(2048) });
+
+/** A page for people, not a program: the body is HTML in the manager's language. */
+const html = (description: string): Answer => ({ description, schema: z.string(), mediaType: 'text/html' });
+
+/** What every decision link answers, as a page. */
+const decisionPages = (ok: string) => ({
+  200: html(ok),
+  403: html('The link is forged, altered or expired'),
+  404: html('No such lead, or not one this manager held'),
+  409: html(
+    'The lead is no longer waiting for this answer: accepted already, gone to another manager, or offered again since',
+  ),
+});
 
 /** A page of a lead's history (`/v1/leads/{leadId}/<part>`), read and audited as the lead itself is. */
 const historyRoute = <P extends string, S extends z.ZodType>(
@@ -304,6 +321,36 @@ export const API_ROUTES = {
       409: failure(
         'The lead is no longer waiting for your answer: `decided` (accepted already), `reassigned` (it went to another manager) or `stale`',
       ),
+    },
+  },
+  openDecisionLink: {
+    method: 'GET',
+    path: '/v1/decisions/{token}',
+    access: 'public',
+    summary:
+      "The page an accept or decline link in a manager's email opens: the question and its button; opening it changes nothing",
+    function: 'answerByLink',
+    request: { params: decisionPath },
+    responses: decisionPages('The question, with the button that answers it'),
+  },
+  answerByLink: {
+    method: 'POST',
+    path: '/v1/decisions/{token}',
+    access: 'public',
+    summary: 'The button of a decision link: accepts or declines the lead for the assignment the link names',
+    function: 'answerByLink',
+    request: {
+      params: decisionPath,
+      body: z
+        .object({ reasonCode: z.string().optional(), note: z.string().max(2000).optional() })
+        .meta({ description: 'A decline needs `reasonCode` from the configured list; `note` is optional' }),
+      bodyType: 'application/x-www-form-urlencoded',
+    },
+    responses: {
+      ...decisionPages('Done: the decision is recorded'),
+      400: html('The form again: a decline needs a reason'),
+      413: failure('The form is over 8 KB'),
+      415: failure('The body is not a form (application/x-www-form-urlencoded)'),
     },
   },
   describeApi: {

@@ -4,6 +4,7 @@ import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../tem
 import type { Locale } from '../templates/locale.ts';
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
 import { factorLine } from '../templates/score.ts';
+import type { DecisionLinks } from './answer-by-link.ts';
 import type { Lead } from './lead.ts';
 import type { Email } from './ports.ts';
 import type { Score } from './scoring.ts';
@@ -84,7 +85,12 @@ ${lines.map((l) => `<tr>${cell(l.factor)}${cell(l.value)}${cell(l.points, ' alig
 }
 
 /** The email that hands a lead to its personal manager, in the manager's language: who, what, and why it scored so. */
-export function managerNotification(lead: Lead, manager: PersonalManager, mark?: NotificationMark): Email {
+export function managerNotification(
+  lead: Lead,
+  manager: PersonalManager,
+  mark?: NotificationMark,
+  links?: DecisionLinks,
+): Email {
   const t = templatesFor(manager.language);
   const m = t.catalog.managerEmail;
   const { labels } = t.catalog;
@@ -122,12 +128,18 @@ export function managerNotification(lead: Lead, manager: PersonalManager, mark?:
       htmlBody: [
         `<p>${t.html(m.greeting[kind], { ...greeting, company: markup(`<strong>${escapeHtml(company.name)}</strong>`) })}</p>`,
         ...(answerBy ? [`<p><strong>${escapeHtml(answerBy)}</strong></p>`] : []),
+        ...(links
+          ? [
+              `<p><a href="${escapeHtml(links.accept)}">${escapeHtml(m.acceptLink)}</a> · <a href="${escapeHtml(links.decline)}">${escapeHtml(m.declineLink)}</a></p>`,
+            ]
+          : []),
         factsHtml(facts),
         ...(score ? [score.html] : []),
       ].join('\n'),
       textLines: [
         t.text(m.greeting[kind], greeting),
         ...(answerBy ? [answerBy] : []),
+        ...(links ? [`${m.acceptLink}: ${links.accept}`, `${m.declineLink}: ${links.decline}`] : []),
         '',
         ...factsText(facts),
         ...(score?.text ?? []),

@@ -1,7 +1,8 @@
 import type { PersonalManager } from '../managers/roster.ts';
+import type { DecisionLinks } from './answer-by-link.ts';
 import { enquiryNotification } from './enquiry-email.ts';
 import { loadLead } from './intake.ts';
-import type { Enquiry, TimelineEntry } from './lead.ts';
+import type { Assignment, Enquiry, TimelineEntry } from './lead.ts';
 import { managerNotification, type NotificationMark } from './manager-email.ts';
 import {
   assignmentNotice,
@@ -20,6 +21,8 @@ export type NotifyDeps = {
   notifications: Notifications;
   mail: Mail;
   now: () => Date;
+  /** The signed accept and decline links for an assignment; without them the email carries none. */
+  links?: (leadId: string, assignment: Assignment) => Promise<DecisionLinks>;
 };
 
 export class NoManagerToNotify extends Error {
@@ -63,11 +66,12 @@ export async function notifyManager(deps: NotifyDeps, leadId: string): Promise<N
   if (!assignment) throw new NoManagerToNotify(`Lead ${leadId} has no manager to notify`);
   const { managerId } = assignment;
   const manager = await managerOf(deps, managerId);
+  const links = await deps.links?.(leadId, assignment);
   return sendOnce(
     deps,
     leadId,
     assignmentNotice(managerId, assignment.assignmentId),
-    (mark) => managerNotification(lead, manager, mark),
+    (mark) => managerNotification(lead, manager, mark, links),
     (sent) => ({
       at: sent.at,
       kind: 'manager_notified',

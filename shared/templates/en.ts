@@ -109,6 +109,35 @@ export const en: Catalog = {
     possibleRepeat:
       'You may have received this email already: an earlier attempt to send it may have gone through. It is the same notification, not a new lead.',
     answerBy: 'Accept the lead or decline it by {dueAt}. Without an answer, it goes to another manager.',
+    acceptLink: 'Accept the lead',
+    declineLink: 'Decline the lead',
+  },
+  decisionPage: {
+    title: 'Lead {company}',
+    accept: {
+      question: 'Accept the lead {company}? You become its personal manager.',
+      button: 'Accept',
+    },
+    decline: {
+      question: 'Decline the lead {company}? It goes to another manager.',
+      reason: 'Reason',
+      note: 'Comment (optional)',
+      button: 'Decline',
+      reasonMissing: 'Choose a reason for declining.',
+    },
+    dueAt: 'Please answer by {dueAt}.',
+    done: {
+      accepted: 'Done: the lead {company} is yours.',
+      declined: 'Done: you declined the lead {company}; it goes to another manager.',
+    },
+    refused: {
+      invalid: 'This link is not valid. Open the lead in your workspace.',
+      expired: 'This link has expired. Open the lead in your workspace.',
+      decided: 'The lead was accepted already.',
+      reassigned: 'The lead has gone to another manager.',
+      stale: 'This link is for an earlier assignment of the lead.',
+      not_found: 'The lead was not found.',
+    },
   },
   enquiryEmail: {
     subject: 'A new enquiry about your lead {company}',
