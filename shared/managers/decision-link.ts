@@ -7,8 +7,9 @@ import type { Keys } from '../access/keys.ts';
  * The accept and decline links in a PM's email about a lead (issue 7, item 5). Each link is an HS256 JWT
  * for one lead, one PM, one assignment of the lead to that PM and one action, signed with the
  * `manager_decision_link` key, which is derived from the key secret in Secrets Manager and so never in the
- * repository. This module signs, reads and judges links; it records nothing: the caller stores a used link
- * id in the same conditional write as the decision, which is what makes a link work once under races.
+ * repository. This module signs and reads links; it records nothing. A link works once because an
+ * assignment is decided once: the decision is a conditional write on the assignment the link names
+ * (shared/leads/answer-by-link.ts), so of two concurrent clicks exactly one wins.
  */
 
 export const DECISION_ACTIONS = ['accept', 'decline'] as const;
@@ -38,7 +39,7 @@ export interface DecisionLinkClaims {
   managerId: string;
   assignmentId: string;
   action: DecisionAction;
-  /** The link's own id (`jti`), recorded when the link is used so that it works once. */
+  /** The link's own id (`jti`), recorded as who answered (`link:<id>`), so the timeline says which link did. */
   linkId: string;
   expiresAt: Date;
 }
@@ -151,54 +152,4 @@ function isCanonicalCompactJws(token: string): boolean {
         Buffer.from(segment, 'base64url').toString('base64url') === segment,
     )
   );
-}
-
-/** The assignment of the lead that still waits for its PM's answer, as the caller read it with the lead. */
-export interface OpenAssignment {
-  assignmentId: string;
-  managerId: string;
-}
-
-export type DecisionLinkVerdict =
-  | { allow: true }
-  | { allow: false; status: 403; reason: 'not_your_lead' }
-  | { allow: false; status: 409; reason: 'used' | 'stale' };
-
-/**
- * What the API answers to a genuine link, decided from the lead as read (pure: the write that follows
- * must still be conditional on the same assignment and an unused link id, so that of two concurrent
- * clicks exactly one wins; this verdict is what the loser, and every later click, is told).
- *
- * - `currentAssignment`: the lead's assignment still awaiting an answer; absent once the lead was
- *   accepted, declined, escalated or left unassigned.
- * - `usedLinkIds`: the link ids already spent on this lead.
- * - `actor`: the signed-in PM, when the link is followed through the API rather than straight from the
- *   email.
- */
-export function decisionLinkVerdict(
-  claims: DecisionLinkClaims,
-  context: {
-    currentAssignment?: OpenAssignment;
-    usedLinkIds: ReadonlySet<string>;
-    actor?: { managerId: string };
-  },
-): DecisionLinkVerdict {
-  // A PM acts on their own leads only: the link names the PM it was sent to, and a signed-in colleague is
-  // not that PM (HTTP 403, the request is understood and refused for who makes it). Checked first, so a
-  // colleague learns nothing of the lead's state from a 409.
-  if (context.actor && context.actor.managerId !== claims.managerId) {
-    return { allow: false, status: 403, reason: 'not_your_lead' };
-  }
-  // A link works once (issue 7: a reused link changes nothing). Step Functions takes one answer per task
-  // token, and a second SendTaskSuccess on a closed task fails with TaskTimedOut; the second click is told
-  // plainly that it conflicts with what was done (HTTP 409), and never reaches Step Functions.
-  if (context.usedLinkIds.has(claims.linkId)) return { allow: false, status: 409, reason: 'used' };
-  // A link answers the assignment it was sent for. Once the lead was reassigned (its task token timed out,
-  // its capacity given back) or decided, an old link must not accept a lead another PM now holds, nor hand
-  // back one twice; a reassignment to the same PM is a new assignment and sends new links.
-  const current = context.currentAssignment;
-  if (!current || current.assignmentId !== claims.assignmentId || current.managerId !== claims.managerId) {
-    return { allow: false, status: 409, reason: 'stale' };
-  }
-  return { allow: true };
 }

@@ -38,23 +38,29 @@ describe('the key secret (AttractKeys)', () => {
     ).not.toHaveProperty('SecretString');
   });
 
-  it('gives CaptureLead and IssueInvitation its ARN, through the stateful stack export, and no other function', () => {
+  // Capture hashes personal data and checks invitations; IssueInvitation signs invitations; NotifyManager
+  // signs the accept and decline links of its emails, and AnswerByLink checks them.
+  const KEY_READERS = [
+    /^LeadIntakeCaptureLead/,
+    /^LeadIntakeIssueInvitation/,
+    /^LeadIntakeNotifyManager[0-9A-F]/,
+    /^ManagerUnitAnswerByLink/,
+  ];
+
+  it('gives the functions that hash or sign its ARN, through the stateful stack export, and no other function', () => {
     const exportName = Object.values(
       stateful.toJSON().Outputs as Record<string, { Value: unknown; Export: { Name: string } }>,
     ).find((output) => JSON.stringify(output.Value) === JSON.stringify({ Ref: secretId }))?.Export.Name;
     expect(exportName).toBeDefined();
     const functions = Object.entries(stateless.findResources('AWS::Lambda::Function'));
     const withKey = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.[ENV.keysSecretArn]);
-    expect(withKey.map(([id]) => id).sort()).toEqual([
-      expect.stringMatching(/^LeadIntakeCaptureLead/),
-      expect.stringMatching(/^LeadIntakeIssueInvitation/),
-    ]);
+    expect(withKey.map(([id]) => id).sort()).toEqual(KEY_READERS.map((r) => expect.stringMatching(r)));
     expect(withKey[0]?.[1].Properties.Environment.Variables[ENV.keysSecretArn]).toEqual({
       'Fn::ImportValue': exportName,
     });
   });
 
-  it('may be read by the CaptureLead and IssueInvitation roles alone, and only its value (GetSecretValue), not described', async () => {
+  it("may be read by those functions' roles alone, and only its value (GetSecretValue), not described", async () => {
     const secret = local.secrets.find((s) => s.logicalId === secretId);
     if (!secret) throw new Error('The local app has no key secret');
     const capture = local.functions.find((fn) => fn.logicalId.startsWith('LeadIntakeCaptureLead'));
@@ -72,8 +78,8 @@ describe('the key secret (AttractKeys)', () => {
         false,
       );
     }
-    const issuer = local.functions.find((fn) => fn.logicalId.startsWith('LeadIntakeIssueInvitation'));
-    expect(readers.sort()).toEqual([capture?.roleArn, issuer?.roleArn].sort());
+    const roleOf = (id: RegExp) => local.functions.find((fn) => id.test(fn.logicalId))?.roleArn;
+    expect(readers.sort()).toEqual(KEY_READERS.map(roleOf).sort());
   });
 
   it('acknowledges AwsSolutions-SMG4 (no rotation) on the secret itself, saying why and what rotation needs', () => {

@@ -44,7 +44,7 @@ describe('least privilege for each function', () => {
     }
   });
 
-  it('lets only DecideOnLead answer a waiting execution, and it may not fail or stop one', async () => {
+  it("lets only the managers' answers (API and links) answer a waiting execution, never fail or stop one", async () => {
     const answering: string[] = [];
     for (const fn of app.functions) {
       const decision = await iam.authorize(
@@ -54,9 +54,13 @@ describe('least privilege for each function', () => {
       );
       if (decision.allowed) answering.push(fn.logicalId);
     }
-    expect(answering).toEqual([expect.stringContaining('DecideOnLead')]);
+    expect(answering.sort()).toEqual([
+      expect.stringContaining('AnswerByLink'),
+      expect.stringContaining('DecideOnLead'),
+    ]);
     for (const action of ['states:SendTaskFailure', 'states:StopExecution']) {
       expect(await allowed('DecideOnLead', action, '*')).toBe(false);
+      expect(await allowed('AnswerByLink', action, '*')).toBe(false);
     }
   });
 
