@@ -1,5 +1,12 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Assignment, Lead, LeadStatus, RoutingRecord, TimelineEntry } from '../leads/lead.ts';
+import type {
+  Assignment,
+  Lead,
+  LeadOutcome,
+  LeadStatus,
+  RoutingRecord,
+  TimelineEntry,
+} from '../leads/lead.ts';
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
@@ -209,6 +216,26 @@ export class LeadStore extends CaptureStore implements Leads {
     if (cancelled[0]?.code === 'ConditionalCheckFailed')
       return this.leadRefusal(leadId, cancelled, 'not_open');
     // The lead's condition held, so the manager's own item refused: their load was already zero.
+    throw new Error(`Capacity of manager ${assignment.managerId} could not be given back for lead ${leadId}`);
+  }
+
+  async recordOutcome(
+    leadId: string,
+    assignment: Assignment,
+    outcome: LeadOutcome,
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'not_open'> {
+    const cancelled = await this.step(leadId, {
+      set: { status: outcome.kind, outcome },
+      condition:
+        'assignment.assignmentId = :assignmentId AND attribute_exists(assignment.acceptedAt) AND attribute_not_exists(outcome)',
+      values: { ':assignmentId': assignment.assignmentId },
+      entry,
+      alongside: [this.releaseCapacity(assignment.managerId)],
+    });
+    if (!cancelled) return 'recorded';
+    if (cancelled[0]?.code === 'ConditionalCheckFailed')
+      return this.leadRefusal(leadId, cancelled, 'not_open');
     throw new Error(`Capacity of manager ${assignment.managerId} could not be given back for lead ${leadId}`);
   }
 

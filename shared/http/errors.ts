@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'decided',
   'reassigned',
   'stale',
+  'not_accepted',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

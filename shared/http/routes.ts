@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
-import { DecisionRecorded, LeadDecisionBody } from '../leads/decision-api.ts';
+import {
+  DecisionRecorded,
+  LeadDecisionBody,
+  LeadOutcomeBody,
+  OutcomeRecorded,
+} from '../leads/decision-api.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import {
@@ -320,6 +325,24 @@ export const API_ROUTES = {
       404: failure('No such lead, or not one offered to you'),
       409: failure(
         'The lead is no longer waiting for your answer: `decided` (accepted already), `reassigned` (it went to another manager) or `stale`',
+      ),
+    },
+  },
+  recordOutcome: {
+    method: 'POST',
+    path: '/v1/leads/{leadId}/outcome',
+    access: 'staff',
+    summary:
+      'Record how an accepted lead ended: converted (products opened) or lost (a reason); your capacity is given back (personal manager)',
+    function: 'decideOnLead',
+    request: { params: leadPath, body: LeadOutcomeBody },
+    responses: {
+      200: { description: 'The outcome is recorded', schema: OutcomeRecorded },
+      400: failure('Invalid fields or malformed JSON; `issues` name them'),
+      403: failure('Only personal managers record outcomes'),
+      404: failure('No such lead, or not one of yours'),
+      409: failure(
+        'Not yet accepted (`not_accepted`), the outcome is recorded already (`decided`), or the lead went to another manager (`reassigned`)',
       ),
     },
   },

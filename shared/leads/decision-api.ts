@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { reasonInput } from '../managers/outcomes.ts';
 import { LEAD_STATUSES } from './lead.ts';
+import { PRODUCTS } from './lead-submission.ts';
 
 /** What a personal manager sends to accept or decline a lead offered to them (`POST /v1/leads/{leadId}/decision`). */
 export const LeadDecisionBody = z
@@ -23,4 +24,30 @@ export const DecisionRecorded = z
   .meta({
     id: 'DecisionRecorded',
     description: '`accepted`, or `reassigning` after a decline: the lead goes to the next manager',
+  });
+
+/** What the lead's manager records when the work on an accepted lead ends (`POST /v1/leads/{leadId}/outcome`). */
+export const LeadOutcomeBody = z
+  .discriminatedUnion('outcome', [
+    z.strictObject({
+      outcome: z.literal('converted'),
+      products: z
+        .array(z.enum(PRODUCTS))
+        .min(1)
+        .max(PRODUCTS.length)
+        .refine((products) => new Set(products).size === products.length, 'each product once'),
+    }),
+    z.strictObject({ outcome: z.literal('lost'), ...reasonInput('lost').shape }),
+  ])
+  .meta({
+    id: 'LeadOutcome',
+    description:
+      'Converted, with the products the company opened; or lost, with a reason code from the configured list (and, optionally, your own words)',
+  });
+
+export const OutcomeRecorded = z
+  .strictObject({ leadId: z.uuid(), status: z.enum(LEAD_STATUSES), recordedAt: z.iso.datetime() })
+  .meta({
+    id: 'OutcomeRecorded',
+    description: '`converted` or `lost`: the lead no longer counts against your capacity',
   });

@@ -135,6 +135,25 @@ export const LeadView = z
       .nullable()
       .meta({ description: 'The bank client this company already is, matched by its INN' }),
     routing: z.union([RoutingRecord, z.null()]),
+    outcome: z
+      .discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('converted'),
+          products: LeadSubmission.shape.products,
+          at: Timestamp,
+          by: z.string(),
+        }),
+        z.strictObject({
+          kind: z.literal('lost'),
+          reasonCode: z.string(),
+          configVersion: z.string(),
+          note: z.string().optional(),
+          at: Timestamp,
+          by: z.string(),
+        }),
+      ])
+      .nullable()
+      .meta({ description: "How the manager's work on the lead ended, once it has" }),
     failure: z
       .strictObject({ error: z.string(), at: Timestamp })
       .nullable()
@@ -266,6 +285,7 @@ export function leadView(record: LeadRecord): z.input<typeof LeadView> {
     assignedManager: lead.assignment ?? null,
     existingClient: lead.existingClient ?? null,
     routing: lead.routing ?? null,
+    outcome: lead.outcome ?? null,
     failure: lead.failure ?? null,
     company: lead.company,
     contact: lead.contact,

@@ -24,6 +24,10 @@ export const LEAD_STATUSES = [
   'reassigning',
   /** Offered to the configured number of managers without an acceptance: the head of unit assigns it. */
   'escalated',
+  /** The company became a client: it opened products. */
+  'converted',
+  /** The manager worked the lead and it came to nothing, for a reason from the configured list. */
+  'lost',
   'intake_failed',
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -45,6 +49,11 @@ export type Assignment = {
   /** Set when the manager accepted; from then on the hold ends only with the lead's outcome. */
   acceptedAt?: string;
 };
+
+/** How a lead worked by its manager ended: products opened, or lost for a configured reason. */
+export type LeadOutcome =
+  | { kind: 'converted'; products: LeadSubmission['products']; at: string; by: string }
+  | { kind: 'lost'; reasonCode: string; configVersion: string; note?: string; at: string; by: string };
 
 /** One submission as kept: what the form said, and how the bank attributed it. */
 export type Submitted = {
@@ -77,6 +86,8 @@ export type Lead = Submitted & {
    * plumbing, never shown. A decision on that assignment answers the execution with it.
    */
   acceptanceWait?: { assignmentId: string; taskToken: string };
+  /** How the manager's work on the lead ended; the manager's hold (and unit of capacity) ended with it. */
+  outcome?: LeadOutcome;
   /** Set while the lead's intake has failed; a new run clears it. */
   failure?: { error: string; at: string };
 };
@@ -93,6 +104,8 @@ export const TIMELINE_KINDS = [
   'declined',
   'acceptance_timed_out',
   'escalated',
+  'converted',
+  'lost',
   'enquiry_notified',
   'intake_failed',
   'intake_resumed',

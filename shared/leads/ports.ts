@@ -6,6 +6,7 @@ import type {
   DuplicateKey,
   Enquiry,
   Lead,
+  LeadOutcome,
   LeadStatus,
   RoutingRecord,
   TimelineEntry,
@@ -140,6 +141,16 @@ export interface Leads {
     exclusion: Exclusion,
     entry: TimelineEntry,
   ): Promise<'ended' | 'not_open'>;
+  /**
+   * The outcome of an accepted lead, once: the manager's unit of capacity is given back in the same
+   * write; `not_open` when the assignment is not the lead's accepted one, or an outcome is recorded.
+   */
+  recordOutcome(
+    leadId: string,
+    assignment: Assignment,
+    outcome: LeadOutcome,
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'not_open'>;
   /** Offered to enough managers: the head of unit takes the lead, unless a manager has it meanwhile. */
   markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'>;
   /** The workflow gave up: the lead shows `intake_failed` with the error's name, once per failed run. */

@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { completeInn10 } from '#shared/leads/inn.ts';
-import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
-import { aManager } from '../unit/support/ports-contract.ts';
 import {
   call,
   clientAddress,
@@ -14,34 +10,7 @@ import {
   managerToken,
   tokens,
 } from './client.ts';
-
-/** Managers of one region no demo PM covers, at work around the clock, each signed in. */
-async function unitOf(region: string, count: number) {
-  const managers = Array.from({ length: count }, (_, i) =>
-    aManager({
-      managerId: `pm-${region}-${i}-${randomUUID().slice(0, 8)}`,
-      regions: [region],
-      workingHours: ROUND_THE_CLOCK,
-    }),
-  );
-  for (const m of managers) await (await directory()).putManager(m);
-  const signedIn = await Promise.all(managers.map((m) => managerToken(m.managerId)));
-  return managers.map((m, i) => ({ ...m, token: signedIn[i] ?? '' }));
-}
-
-/** A manufacturer's enquiry from the region, at rest: offered to one of the region's managers. */
-async function offeredLead(region: string) {
-  const submission = enquiry({
-    company: {
-      name: `Region${region} ${randomUUID().slice(0, 8)} LLC`,
-      inn: completeInn10(`${region}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
-      sizeBand: 'medium',
-      industry: 'manufacturing',
-    },
-  });
-  const { body } = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
-  return leadAtRest(body.leadId);
-}
+import { leadFrom, unitOf } from './regions.ts';
 
 const decide = (leadId: string, token: string, body: object) =>
   call('POST', `/v1/leads/${leadId}/decision`, { token, body });
@@ -51,7 +20,7 @@ const load = async (managerId: string) => (await (await directory()).get(manager
 describe('the acceptance loop on the local runtime', () => {
   it('waits for the manager, who accepts once: the execution ends as Accepted', async () => {
     const [pm] = await unitOf('94', 1);
-    const lead = await offeredLead('94');
+    const lead = await leadFrom('94');
     expect(lead.status).toBe('assigned');
     expect(lead.assignedManager).toMatchObject({ managerId: pm?.managerId, attempt: 1 });
     expect(Date.parse(lead.assignedManager.acceptance.dueAt)).toBeGreaterThan(Date.now());
@@ -82,7 +51,7 @@ describe('the acceptance loop on the local runtime', () => {
 
   it('reassigns on each decline, never back to one who declined, gives the capacity back, and escalates', async () => {
     const unit = await unitOf('93', 3);
-    const lead = await offeredLead('93');
+    const lead = await leadFrom('93');
     const byId = new Map(unit.map((m) => [m.managerId, m]));
     const declined: string[] = [];
 
@@ -127,7 +96,7 @@ describe('the acceptance loop on the local runtime', () => {
 
   it('of 50 concurrent accepts of one lead, exactly one succeeds', async () => {
     const [pm] = await unitOf('92', 1);
-    const lead = await offeredLead('92');
+    const lead = await leadFrom('92');
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => decide(lead.leadId, pm?.token ?? '', { action: 'accept' })),
@@ -139,5 +108,34 @@ describe('the acceptance loop on the local runtime', () => {
     expect((await finishedExecution(lead.leadId)).status).toBe('SUCCEEDED');
     const read = (await call('GET', `/v1/leads/${lead.leadId}`, { token: headToken() })).body;
     expect(read.timeline.filter((e: { kind: string }) => e.kind === 'accepted')).toHaveLength(1);
+  });
+
+  it('gives capacity back with the outcome: after N leads through a capacity of N, lead N+1 is still assigned', async () => {
+    const [pm] = await unitOf('87', 1);
+    await (await directory()).putManager({ ...(pm as NonNullable<typeof pm>), capacity: 2, activeLeads: 0 });
+    const token = pm?.token ?? '';
+    const first = await leadFrom('87');
+    const second = await leadFrom('87');
+    for (const lead of [first, second]) {
+      expect(lead.assignedManager.managerId).toBe(pm?.managerId);
+      expect((await decide(lead.leadId, token, { action: 'accept' })).status).toBe(200);
+    }
+    expect(await load(pm?.managerId ?? '')).toBe(2);
+
+    const outcome = (leadId: string, body: object) =>
+      call('POST', `/v1/leads/${leadId}/outcome`, { token, body });
+    const converted = await outcome(first.leadId, { outcome: 'converted', products: ['credit', 'payroll'] });
+    expect([converted.status, converted.body.status]).toEqual([200, 'converted']);
+    const lost = await outcome(second.leadId, { outcome: 'lost', reasonCode: 'price', note: 'Дорого' });
+    expect([lost.status, lost.body.status]).toEqual([200, 'lost']);
+    expect((await outcome(second.leadId, { outcome: 'lost', reasonCode: 'price' })).status).toBe(409);
+    expect((await outcome(second.leadId, { outcome: 'won' })).status).toBe(400);
+    expect(await load(pm?.managerId ?? '')).toBe(0);
+
+    const third = await leadFrom('87');
+    expect(third.status).toBe('assigned');
+    expect(third.assignedManager.managerId).toBe(pm?.managerId);
+    const read = (await call('GET', `/v1/leads/${first.leadId}`, { token: headToken() })).body;
+    expect(read.outcome).toMatchObject({ kind: 'converted', products: ['credit', 'payroll'] });
   });
 });

@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { completeInn10 } from '#shared/leads/inn.ts';
-import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
-import { aManager } from '../unit/support/ports-contract.ts';
 import {
   call,
   clientAddress,
@@ -14,33 +10,7 @@ import {
   leadAtRest,
   mailbox,
 } from './client.ts';
-
-/** Managers of one region no demo PM covers, at work around the clock. */
-async function unitOf(region: string, count: number) {
-  const managers = Array.from({ length: count }, (_, i) =>
-    aManager({
-      managerId: `pm-${region}-${i}-${randomUUID().slice(0, 8)}`,
-      email: `pm-${region}-${i}-${randomUUID().slice(0, 8)}@bank.example`,
-      regions: [region],
-      workingHours: ROUND_THE_CLOCK,
-    }),
-  );
-  for (const m of managers) await (await directory()).putManager(m);
-  return managers;
-}
-
-async function offeredLead(region: string) {
-  const submission = enquiry({
-    company: {
-      name: `Links${region} ${randomUUID().slice(0, 8)} LLC`,
-      inn: completeInn10(`${region}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
-      sizeBand: 'medium',
-      industry: 'manufacturing',
-    },
-  });
-  const { body } = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
-  return leadAtRest(body.leadId);
-}
+import { leadFrom, unitOf } from './regions.ts';
 
 /** The accept and decline links of the email that offered the lead to this manager. */
 async function linksOf(leadId: string, managerEmail: string) {
@@ -67,7 +37,7 @@ const leadOf = async (leadId: string) =>
 describe("the accept and decline links of a manager's email", () => {
   it('open a page that changes nothing; its button accepts once; a forged link is refused', async () => {
     const [pm] = await unitOf('89', 1);
-    const lead = await offeredLead('89');
+    const lead = await leadFrom('89');
     const links = await linksOf(lead.leadId, pm?.email ?? '');
     expect(links.accept).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/decisions\/[\w-]+\.[\w-]+\.[\w-]+$/);
 
@@ -102,7 +72,7 @@ describe("the accept and decline links of a manager's email", () => {
 
   it('declines with a reason, and the old links then answer nothing', async () => {
     const unit = await unitOf('88', 2);
-    const lead = await offeredLead('88');
+    const lead = await leadFrom('88');
     const first = unit.find((m) => m.managerId === lead.assignedManager.managerId);
     const links = await linksOf(lead.leadId, first?.email ?? '');
 

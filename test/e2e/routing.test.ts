@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { completeInn10 } from '#shared/leads/inn.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import {
@@ -12,23 +11,9 @@ import {
   headToken,
   leadAtRest,
 } from './client.ts';
+import { leadFrom } from './regions.ts';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-/** A manufacturer's enquiry from the region: only that region's test PMs fit (no demo PM covers it). */
-async function leadFrom(region: string) {
-  const submission = enquiry({
-    company: {
-      name: `Region${region} ${randomUUID().slice(0, 8)} LLC`,
-      inn: completeInn10(`${region}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
-      sizeBand: 'medium',
-      industry: 'manufacturing',
-    },
-  });
-  const { body } = await call('POST', '/v1/leads', { body: submission, from: clientAddress() });
-  const lead = await leadAtRest(body.leadId);
-  return { leadId: body.leadId, lead };
-}
 
 describe('routing on the local runtime', () => {
   it('passes over a PM on leave, gives the lead to one at work, and shows why on the lead', async () => {
@@ -46,7 +31,7 @@ describe('routing on the local runtime', () => {
     });
     for (const m of [away, here]) await (await directory()).putManager(m);
 
-    const { lead } = await leadFrom('96');
+    const lead = await leadFrom('96');
 
     expect(lead.assignedManager.managerId).toBe(here.managerId);
     expect(lead.routing).toMatchObject({
@@ -78,7 +63,8 @@ describe('routing on the local runtime', () => {
     });
     for (const m of [full, inactive]) await (await directory()).putManager(m);
 
-    const { leadId, lead } = await leadFrom('95');
+    const lead = await leadFrom('95');
+    const { leadId } = lead;
 
     expect((await finishedExecution(leadId)).status).toBe('SUCCEEDED');
     expect(lead.status).toBe('awaiting_manager');

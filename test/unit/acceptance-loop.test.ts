@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AssignDeps, assignManager } from '#shared/leads/assign-manager.ts';
 import { type DecisionDeps, decideOnLead } from '#shared/leads/decide-on-lead.ts';
+import { recordOutcome } from '#shared/leads/record-outcome.ts';
 import { acceptanceSla } from '#shared/managers/acceptance-sla.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { routingPolicy } from '#shared/managers/routing-config.ts';
@@ -144,5 +145,37 @@ describe('the acceptance loop', () => {
     expect(after).toEqual({ outcome: 'accepted' });
     expect(await holder()).toMatchObject({ managerId: offered?.managerId, acceptedAt: expect.any(String) });
     expect(await load(offered?.managerId ?? '')).toBe(1);
+  });
+
+  it('gives the unit back when the manager records the outcome, and says what ended it', async () => {
+    const { lead, assign, decide, events, load } = await unit(1);
+    await assignManager(assign, lead.leadId, undefined);
+    const manager = pm('pm-0');
+    expect(
+      await recordOutcome(decide, manager, lead.leadId, { outcome: 'converted', products: ['credit'] }),
+    ).toEqual({
+      ok: false,
+      refusal: 'not_accepted',
+    });
+    await decideOnLead(decide, manager, lead.leadId, { action: 'accept' });
+    expect(await load('pm-0')).toBe(1);
+    const lost = { outcome: 'lost' as const, reasonCode: 'chose_competitor', note: 'Ушли в банк «Север»' };
+    expect(await recordOutcome(decide, manager, lead.leadId, lost)).toMatchObject({
+      ok: true,
+      status: 'lost',
+    });
+    expect(await load('pm-0')).toBe(0);
+    expect(await recordOutcome(decide, manager, lead.leadId, lost)).toEqual({
+      ok: false,
+      refusal: 'decided',
+    });
+    expect(events.of('LeadLost')).toEqual([
+      expect.objectContaining({ managerId: 'pm-0', reasonCode: 'chose_competitor' }),
+    ]);
+    expect(JSON.stringify(events.of('LeadLost'))).not.toContain('Север');
+    expect(await recordOutcome(decide, pm('pm-other'), lead.leadId, lost)).toEqual({
+      ok: false,
+      refusal: 'not_found',
+    });
   });
 });

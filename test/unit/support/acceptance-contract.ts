@@ -102,6 +102,24 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
       expect(kinds).toEqual(expect.arrayContaining(['declined', 'acceptance_timed_out']));
     });
 
+    it('records the outcome of an accepted lead once, giving the unit back with it', async () => {
+      const { ports, lead, assignment, load } = await offered();
+      const converted = { kind: 'converted' as const, products: ['credit' as const], at: T0, by: 'user-1' };
+      expect(await ports.leads.recordOutcome(lead.leadId, assignment, converted, entry('converted'))).toBe(
+        'not_open',
+      );
+      const acceptedAt = '2026-11-23T10:05:00.000Z';
+      await ports.leads.acceptAssignment(lead.leadId, assignment, acceptedAt, entry('accepted'));
+      expect(await ports.leads.recordOutcome(lead.leadId, assignment, converted, entry('converted'))).toBe(
+        'recorded',
+      );
+      const lost = { kind: 'lost' as const, reasonCode: 'price', configVersion: 'v', at: T0, by: 'user-1' };
+      expect(await ports.leads.recordOutcome(lead.leadId, assignment, lost, entry('lost'))).toBe('not_open');
+      expect(await load()).toBe(1);
+      const stored = await ports.leads.get(lead.leadId);
+      expect(stored).toMatchObject({ status: 'converted', outcome: converted, assignment: { acceptedAt } });
+    });
+
     it('escalates a lead nobody holds, and refuses while a manager holds it', async () => {
       const { ports, lead, assignment, manager } = await offered();
       expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'))).toBe('already_assigned');

@@ -1,4 +1,11 @@
-import type { Assignment, Lead, LeadStatus, RoutingRecord, TimelineEntry } from '#shared/leads/lead.ts';
+import type {
+  Assignment,
+  Lead,
+  LeadOutcome,
+  LeadStatus,
+  RoutingRecord,
+  TimelineEntry,
+} from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
   CaptureResult,
@@ -203,6 +210,24 @@ export class InMemoryLeads implements Leads {
       exclusions: [...(lead.exclusions ?? []), exclusion],
     }));
     return 'ended';
+  }
+
+  async recordOutcome(
+    leadId: string,
+    assignment: Assignment,
+    outcome: LeadOutcome,
+    entry: TimelineEntry,
+  ): Promise<'recorded' | 'not_open'> {
+    const lead = this.stored(leadId);
+    const held = lead.assignment?.assignmentId === assignment.assignmentId && lead.assignment.acceptedAt;
+    if (!held || lead.outcome) return 'not_open';
+    const manager = this.bank.managerItems.get(assignment.managerId);
+    if (!manager || manager.activeLeads < 1) {
+      throw new Error(`Capacity of ${assignment.managerId} could not be given back`);
+    }
+    manager.activeLeads -= 1;
+    this.change(leadId, entry.kind, entry, (stored) => ({ ...stored, status: outcome.kind, outcome }));
+    return 'recorded';
   }
 
   async markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
