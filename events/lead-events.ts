@@ -82,12 +82,17 @@ export const LeadScored = z
   .refine(idOf('LeadScored'), idIssue('LeadScored', '<leadId>:LeadScored'))
   .meta({ id: 'LeadScored' });
 
+export const ASSIGNMENT_KINDS = ['acquisition', 'existing_client', 'by_head_of_unit'] as const;
+
 export const LeadAssigned = z
   .object({
     ...envelope,
     managerId: z.string().min(1),
-    /** `acquisition`: routed by skills and capacity; `existing_client`: the company's own manager. */
-    assignmentKind: z.enum(['acquisition', 'existing_client']),
+    /**
+     * `acquisition`: routed by skills and capacity; `existing_client`: the company's own manager;
+     * `by_head_of_unit`: given by hand to a lead no manager could take.
+     */
+    assignmentKind: z.enum(ASSIGNMENT_KINDS),
     leadClass: z.enum(LEAD_CLASSES).optional(),
   })
   .refine(idOf('LeadAssigned'), idIssue('LeadAssigned', '<leadId>:LeadAssigned'))

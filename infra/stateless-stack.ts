@@ -75,7 +75,13 @@ export class AttractStatelessStack extends Stack {
 
     const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
-    const managerUnit = new ManagerUnit(this, 'ManagerUnit', { table, bus, keySecret });
+    const managerUnit = new ManagerUnit(this, 'ManagerUnit', {
+      table,
+      bus,
+      keySecret,
+      leadIntake: leadIntake.stateMachine,
+      acceptanceSla: config.acceptanceSla,
+    });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -97,6 +103,7 @@ export class AttractStatelessStack extends Stack {
       keepRoster: managerUnit.keepRoster,
       decideOnLead: managerUnit.decideOnLead,
       answerByLink: managerUnit.answerByLink,
+      assignByHand: managerUnit.assignByHand,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
@@ -14,6 +15,10 @@ export interface ManagerUnitProps {
   readonly table: ITable;
   readonly bus: IEventBus;
   readonly keySecret: ISecret;
+  /** The LeadIntake state machine: a lead given by hand starts a run of it that awaits the answer. */
+  readonly leadIntake: IStateMachine;
+  /** The acceptance SLA configuration the deployment chose (`attract:acceptanceSla`). */
+  readonly acceptanceSla: string;
 }
 
 /** The PM unit context: the roster of personal managers, kept by the head of the unit, and their answers to leads. */
@@ -21,10 +26,11 @@ export class ManagerUnit extends Construct {
   readonly keepRoster: AttractFunction;
   readonly decideOnLead: AttractFunction;
   readonly answerByLink: AttractFunction;
+  readonly assignByHand: AttractFunction;
 
   constructor(scope: Construct, id: string, props: ManagerUnitProps) {
     super(scope, id);
-    const { table, bus, keySecret } = props;
+    const { table, bus, keySecret, leadIntake, acceptanceSla } = props;
     this.keepRoster = new AttractFunction(this, 'KeepRoster', {
       entry: 'functions/managers/keep-roster.ts',
       description: '/v1/managers and /v1/roster-imports: the PM roster, every change audited',
@@ -68,5 +74,20 @@ export class ManagerUnit extends Construct {
     );
     // The links are checked with the key they were signed with.
     readKeys(this.answerByLink, keySecret);
+
+    this.assignByHand = new AttractFunction(this, 'AssignByHand', {
+      entry: 'functions/managers/assign-by-hand.ts',
+      description:
+        'POST /v1/leads/{leadId}/assignment: the head of unit gives a lead nobody holds to a manager',
+      environment: {
+        [ENV.tableName]: table.tableName,
+        [ENV.acceptanceSla]: acceptanceSla,
+        [ENV.leadIntakeStateMachineArn]: leadIntake.stateMachineArn,
+      },
+    });
+    // It reads the lead and the manager, writes the assignment with its entry and the manager's load in
+    // one transaction, and starts the run that awaits the manager's answer.
+    grantTable(this.assignByHand, table, ['GetItem', 'UpdateItem', 'PutItem']);
+    leadIntake.grantStartExecution(this.assignByHand);
   }
 }

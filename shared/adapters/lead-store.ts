@@ -136,6 +136,8 @@ export class LeadStore extends CaptureStore implements Leads {
     const cancelled = await this.step(leadId, {
       set: { assignment, status: step.status, routing: step.routing },
       condition: UNASSIGNED,
+      // Each offer keeps its own entry: a retried step rewrites it, a reassignment adds one.
+      entryKey: `assigned#${assignment.attempt}`,
       entry: step.entry,
       alongside: [this.takeCapacity(step.capacity, assignment.assignedAt)],
     });
@@ -150,10 +152,12 @@ export class LeadStore extends CaptureStore implements Leads {
     leadId: string,
     entry: TimelineEntry,
     routing: RoutingRecord,
+    attempt = 1,
   ): Promise<'recorded' | 'already_assigned'> {
     const cancelled = await this.step(leadId, {
       set: { status: 'awaiting_manager', routing },
       condition: UNASSIGNED,
+      entryKey: `awaiting_manager#${attempt}`,
       entry,
     });
     return cancelled ? this.leadRefusal(leadId, cancelled, 'already_assigned') : 'recorded';
@@ -239,10 +243,15 @@ export class LeadStore extends CaptureStore implements Leads {
     throw new Error(`Capacity of manager ${assignment.managerId} could not be given back for lead ${leadId}`);
   }
 
-  async markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+  async markEscalated(
+    leadId: string,
+    entry: TimelineEntry,
+    attempts: number,
+  ): Promise<'recorded' | 'already_assigned'> {
     const cancelled = await this.step(leadId, {
       set: { status: 'escalated' },
       condition: UNASSIGNED,
+      entryKey: `escalated#${attempts}`,
       entry,
     });
     return cancelled ? this.leadRefusal(leadId, cancelled, 'already_assigned') : 'recorded';

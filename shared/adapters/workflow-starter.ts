@@ -11,12 +11,12 @@ export class StepFunctionsStarter implements WorkflowStarter {
     this.stateMachineArn = stateMachineArn;
   }
 
-  async startLeadIntake(leadId: string): Promise<'started' | 'already_started'> {
+  async startLeadIntake(leadId: string, run = leadId): Promise<'started' | 'already_started'> {
     try {
       await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: leadId,
+          name: run,
           input: JSON.stringify({ leadId }),
         }),
       );

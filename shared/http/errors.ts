@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'reassigned',
   'stale',
   'not_accepted',
+  'assigned',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

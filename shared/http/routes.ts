@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import {
   DecisionRecorded,
+  HandAssigned,
+  HandAssignmentBody,
   LeadDecisionBody,
   LeadOutcomeBody,
   OutcomeRecorded,
@@ -40,6 +42,7 @@ export const ROUTE_FUNCTIONS = [
   'keepRoster',
   'decideOnLead',
   'answerByLink',
+  'assignByHand',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
@@ -344,6 +347,24 @@ export const API_ROUTES = {
       409: failure(
         'Not yet accepted (`not_accepted`), the outcome is recorded already (`decided`), or the lead went to another manager (`reassigned`)',
       ),
+    },
+  },
+  assignByHand: {
+    method: 'POST',
+    path: '/v1/leads/{leadId}/assignment',
+    access: 'staff',
+    summary:
+      'Give a lead nobody holds (awaiting a manager, or escalated) to a manager by hand; they are emailed and must accept in time (head of unit)',
+    function: 'assignByHand',
+    request: { params: leadPath, body: HandAssignmentBody },
+    responses: {
+      200: { description: 'Assigned', schema: HandAssigned },
+      400: failure(
+        'Invalid fields, or a manager who is not in the roster or not active (`issues` at `managerId`)',
+      ),
+      403: failure('Only the head of unit assigns by hand'),
+      404: failure('No such lead'),
+      409: failure('The lead has a manager (`assigned`), or is not waiting for the head of unit'),
     },
   },
   openDecisionLink: {

@@ -129,6 +129,7 @@ export async function assignManager(
       details: { rule: 'unassigned', policyVersion: decision.policyVersion, attempt },
     },
     { ...decision, rule: 'unassigned', at, ...(full.length ? { full } : {}) },
+    attempt,
   );
   if (waiting === 'already_assigned') return announceAssignment(deps, await loadLead(deps.leads, leadId));
   const last = exclusions.at(-1);
@@ -168,12 +169,16 @@ async function endTimedOutHold(deps: AssignDeps, lead: Lead, assignment: Assignm
 async function escalate(deps: AssignDeps, lead: Lead): Promise<AssignmentResult> {
   const attempts = lead.exclusions?.length ?? 0;
   const at = deps.now().toISOString();
-  const recorded = await deps.leads.markEscalated(lead.leadId, {
-    at,
-    kind: 'escalated',
-    summary: `Offered to ${attempts} personal managers without an acceptance; the head of unit assigns it`,
-    details: { attempts, cause: 'attempts_exhausted' },
-  });
+  const recorded = await deps.leads.markEscalated(
+    lead.leadId,
+    {
+      at,
+      kind: 'escalated',
+      summary: `Offered to ${attempts} personal managers without an acceptance; the head of unit assigns it`,
+      details: { attempts, cause: 'attempts_exhausted' },
+    },
+    attempts,
+  );
   // Assigned meanwhile (by the head of unit): that assignment is what the execution goes on with.
   if (recorded === 'already_assigned')
     return announceAssignment(deps, await loadLead(deps.leads, lead.leadId));
@@ -216,7 +221,7 @@ async function announceAssignment(deps: AssignDeps, lead: Lead): Promise<Assignm
       occurredAt: assignment.assignedAt,
       fromManagerId: previous.managerId,
       toManagerId: managerId,
-      cause: previous.why,
+      cause: assignment.kind === 'by_head_of_unit' ? 'by_head_of_unit' : previous.why,
       attempt,
     });
   } else {

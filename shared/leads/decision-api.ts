@@ -26,6 +26,26 @@ export const DecisionRecorded = z
     description: '`accepted`, or `reassigning` after a decline: the lead goes to the next manager',
   });
 
+/** The head of unit gives a lead nobody holds to a manager (`POST /v1/leads/{leadId}/assignment`). */
+export const HandAssignmentBody = z
+  .strictObject({
+    managerId: z.string().trim().min(1).max(64),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .meta({ id: 'HandAssignment', description: 'The manager to give the lead to, and why if you like' });
+
+export const HandAssigned = z
+  .strictObject({
+    leadId: z.uuid(),
+    managerId: z.string(),
+    assignmentId: z.string(),
+    dueAt: z.iso.datetime(),
+  })
+  .meta({
+    id: 'HandAssigned',
+    description: 'Assigned: the manager is emailed and has until `dueAt` to accept, as for any offer',
+  });
+
 /** What the lead's manager records when the work on an accepted lead ends (`POST /v1/leads/{leadId}/outcome`). */
 export const LeadOutcomeBody = z
   .discriminatedUnion('outcome', [

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ASSIGNMENT_KINDS } from '#events/lead-events.ts';
 import type { StaffMember } from '../access/roles.ts';
 import { DUE_BASES } from '../managers/acceptance-sla.ts';
 import { SEGMENTS } from '../managers/roster.ts';
@@ -108,10 +109,11 @@ export const LeadView = z
     assignedManager: z
       .strictObject({
         managerId: z.string(),
-        kind: z.enum(['acquisition', 'existing_client']).meta({
+        kind: z.enum(ASSIGNMENT_KINDS).meta({
           description:
-            "`acquisition`: routed by skills and capacity; `existing_client`: the company's own manager",
+            "`acquisition`: routed by skills and capacity; `existing_client`: the company's own manager; `by_head_of_unit`: given by hand",
         }),
+        byHand: z.strictObject({ by: z.string(), note: z.string().optional() }).optional(),
         segment: z.enum(SEGMENTS).optional(),
         assignedAt: Timestamp,
         assignmentId: z.string(),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ASSIGNMENT_KINDS } from '#events/lead-events.ts';
 import type { Keys } from '../access/keys.ts';
 import type { AcceptanceDue } from '../managers/acceptance-sla.ts';
 import type { Segment } from '../managers/roster.ts';
@@ -39,8 +40,12 @@ export type AcceptanceDueTime = Pick<AcceptanceDue, 'dueAt' | 'basis' | 'minutes
 export type Assignment = {
   assignmentId: string;
   managerId: string;
-  /** `acquisition`: routed by skills and capacity; `existing_client`: the company's own manager. */
-  kind: 'acquisition' | 'existing_client';
+  /**
+   * `acquisition`: routed by skills and capacity; `existing_client`: the company's own manager;
+   * `by_head_of_unit`: given by hand to a lead nobody could take (`byHand` says who gave it).
+   */
+  kind: (typeof ASSIGNMENT_KINDS)[number];
+  byHand?: { by: string; note?: string };
   segment?: Segment;
   assignedAt: string;
   /** Which offer of the lead this is: 1 for the first manager, one more after each decline or timeout. */

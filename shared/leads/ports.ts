@@ -109,11 +109,15 @@ export interface Leads {
       capacity: { managerId: string; withinLimit: boolean; turn: boolean };
     },
   ): Promise<'assigned' | 'already_assigned' | 'no_capacity'>;
-  /** Nobody fits: the lead waits for the head of unit with the decision that says why, unless assigned meanwhile. */
+  /**
+   * Nobody fits: the lead waits for the head of unit with the decision that says why, unless assigned
+   * meanwhile. `attempt`: the offer nobody could take (each keeps its entry; a retry rewrites it).
+   */
   markAwaitingManager(
     leadId: string,
     entry: TimelineEntry,
     routing: RoutingRecord,
+    attempt?: number,
   ): Promise<'recorded' | 'already_assigned'>;
   /**
    * Keeps the task token the workflow waits on for the manager's answer, while that assignment is still
@@ -152,7 +156,11 @@ export interface Leads {
     entry: TimelineEntry,
   ): Promise<'recorded' | 'not_open'>;
   /** Offered to enough managers: the head of unit takes the lead, unless a manager has it meanwhile. */
-  markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'>;
+  markEscalated(
+    leadId: string,
+    entry: TimelineEntry,
+    attempts: number,
+  ): Promise<'recorded' | 'already_assigned'>;
   /** The workflow gave up: the lead shows `intake_failed` with the error's name, once per failed run. */
   recordIntakeFailure(
     leadId: string,
@@ -258,8 +266,11 @@ export interface WorkflowAnswers {
 }
 
 export interface WorkflowStarter {
-  /** Starts the lead's intake workflow, named by the lead id, so a retry can never start two. */
-  startLeadIntake(leadId: string): Promise<'started' | 'already_started'>;
+  /**
+   * Starts the lead's intake workflow, named by the lead id (or `run`, for a later run of the lead), so a
+   * retry can never start two.
+   */
+  startLeadIntake(leadId: string, run?: string): Promise<'started' | 'already_started'>;
 }
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };

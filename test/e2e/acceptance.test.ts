@@ -3,7 +3,8 @@ import {
   call,
   clientAddress,
   directory,
-  enquiry,
+  eventually,
+  executionsOf,
   finishedExecution,
   headToken,
   leadAtRest,
@@ -49,7 +50,7 @@ describe('the acceptance loop on the local runtime', () => {
     expect([late.status, late.body.error.code]).toEqual([409, 'decided']);
   });
 
-  it('reassigns on each decline, never back to one who declined, gives the capacity back, and escalates', async () => {
+  it('reassigns on each decline, never back to one who declined, gives the capacity back, escalates, and the head assigns by hand', async () => {
     const unit = await unitOf('93', 3);
     const lead = await leadFrom('93');
     const byId = new Map(unit.map((m) => [m.managerId, m]));
@@ -92,6 +93,36 @@ describe('the acceptance loop on the local runtime', () => {
     expect(kinds.filter((k: string) => k === 'declined')).toHaveLength(3);
     expect(kinds.at(-1)).toBe('escalated');
     expect(new Set(declined).size).toBe(3);
+
+    // The head of unit gives it by hand (to one who declined: the head decides knowingly), and that
+    // manager must accept in time as for any offer.
+    const chosen = byId.get(declined[0] ?? '');
+    const assign = (token: string, body: object) =>
+      call('POST', `/v1/leads/${lead.leadId}/assignment`, { token, body });
+    expect((await assign(chosen?.token ?? '', { managerId: chosen?.managerId })).status).toBe(403);
+    const unknown = await assign(headToken(), { managerId: 'pm-nobody' });
+    expect([unknown.status, unknown.body.error.issues[0].path]).toEqual([400, 'managerId']);
+    const given = await assign(headToken(), { managerId: chosen?.managerId, note: 'Знает отрасль' });
+    expect(given.status).toBe(200);
+    expect((await assign(headToken(), { managerId: chosen?.managerId })).status).toBe(409);
+    const byHand = await leadAtRest(lead.leadId);
+    expect(byHand.assignedManager).toMatchObject({
+      managerId: chosen?.managerId,
+      kind: 'by_head_of_unit',
+      attempt: 4,
+    });
+    expect(await load(chosen?.managerId ?? '')).toBe(1);
+    expect((await decide(lead.leadId, chosen?.token ?? '', { action: 'accept' })).status).toBe(200);
+    const [run] = await executionsOf(`${lead.leadId}-by-hand-4`);
+    expect(run).toBeDefined();
+    const ended = await eventually(async () => {
+      const [again] = await executionsOf(`${lead.leadId}-by-hand-4`);
+      return again?.status === 'RUNNING' ? undefined : again;
+    }, 'the hand-assigned run to end');
+    expect(ended.status).toBe('SUCCEEDED');
+    expect((await call('GET', `/v1/leads/${lead.leadId}`, { token: headToken() })).body.status).toBe(
+      'accepted',
+    );
   });
 
   it('of 50 concurrent accepts of one lead, exactly one succeeds', async () => {

@@ -122,10 +122,10 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
 
     it('escalates a lead nobody holds, and refuses while a manager holds it', async () => {
       const { ports, lead, assignment, manager } = await offered();
-      expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'))).toBe('already_assigned');
+      expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'), 1)).toBe('already_assigned');
       const exclusion = { managerId: manager.managerId, why: 'declined' as const };
       await ports.leads.endHold(lead.leadId, assignment, exclusion, entry('declined'));
-      expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'))).toBe('recorded');
+      expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'), 1)).toBe('recorded');
       expect((await ports.leads.get(lead.leadId))?.status).toBe('escalated');
     });
   });

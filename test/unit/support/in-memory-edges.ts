@@ -12,9 +12,9 @@ import type {
 export class InMemoryStarter implements WorkflowStarter {
   readonly executions = new Set<string>();
 
-  async startLeadIntake(leadId: string): Promise<'started' | 'already_started'> {
-    if (this.executions.has(leadId)) return 'already_started';
-    this.executions.add(leadId);
+  async startLeadIntake(leadId: string, run = leadId): Promise<'started' | 'already_started'> {
+    if (this.executions.has(run)) return 'already_started';
+    this.executions.add(run);
     return 'started';
   }
 }

@@ -145,7 +145,7 @@ export class InMemoryLeads implements Leads {
     }
     manager.activeLeads += 1;
     if (step.capacity.turn) manager.lastAssignedAt = assignment.assignedAt;
-    this.change(leadId, step.entry.kind, step.entry, (lead) => ({
+    this.change(leadId, `assigned#${assignment.attempt}`, step.entry, (lead) => ({
       ...lead,
       assignment,
       status: step.status,
@@ -158,9 +158,10 @@ export class InMemoryLeads implements Leads {
     leadId: string,
     entry: TimelineEntry,
     routing: RoutingRecord,
+    attempt = 1,
   ): Promise<'recorded' | 'already_assigned'> {
     if (this.stored(leadId).assignment) return 'already_assigned';
-    this.change(leadId, entry.kind, entry, (lead) => ({
+    this.change(leadId, `awaiting_manager#${attempt}`, entry, (lead) => ({
       ...lead,
       status: 'awaiting_manager',
       routing: structuredClone(routing),
@@ -230,9 +231,13 @@ export class InMemoryLeads implements Leads {
     return 'recorded';
   }
 
-  async markEscalated(leadId: string, entry: TimelineEntry): Promise<'recorded' | 'already_assigned'> {
+  async markEscalated(
+    leadId: string,
+    entry: TimelineEntry,
+    attempts: number,
+  ): Promise<'recorded' | 'already_assigned'> {
     if (this.stored(leadId).assignment) return 'already_assigned';
-    this.change(leadId, entry.kind, entry, (lead) => ({ ...lead, status: 'escalated' }));
+    this.change(leadId, `escalated#${attempts}`, entry, (lead) => ({ ...lead, status: 'escalated' }));
     return 'recorded';
   }
 
