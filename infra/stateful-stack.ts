@@ -22,7 +22,7 @@ import {
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/access/roles.ts';
-import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
+import { MANAGERS_INDEX, PENDING_INTAKE_INDEX, WORK_INDEX } from '#shared/adapters/table.ts';
 import { readDeploymentConfig } from './config.ts';
 
 /**
@@ -62,6 +62,14 @@ export class AttractStatefulStack extends Stack {
       sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: ['leadId'],
+    });
+    // Sparse: the work lists of each manager and of the head of unit, with what a list shows and no contacts.
+    this.table.addGlobalSecondaryIndex({
+      indexName: WORK_INDEX.name,
+      partitionKey: { name: 'gsi3pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi3sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...WORK_INDEX.attributes],
     });
 
     this.userPool = new UserPool(this, 'StaffDirectory', {

@@ -104,6 +104,7 @@ export class AttractStatelessStack extends Stack {
       decideOnLead: managerUnit.decideOnLead,
       answerByLink: managerUnit.answerByLink,
       assignByHand: managerUnit.assignByHand,
+      listWork: managerUnit.listWork,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

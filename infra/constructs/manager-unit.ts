@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
+import { MANAGERS_INDEX, WORK_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
@@ -27,6 +27,7 @@ export class ManagerUnit extends Construct {
   readonly decideOnLead: AttractFunction;
   readonly answerByLink: AttractFunction;
   readonly assignByHand: AttractFunction;
+  readonly listWork: AttractFunction;
 
   constructor(scope: Construct, id: string, props: ManagerUnitProps) {
     super(scope, id);
@@ -89,5 +90,14 @@ export class ManagerUnit extends Construct {
     // one transaction, and starts the run that awaits the manager's answer.
     grantTable(this.assignByHand, table, ['GetItem', 'UpdateItem', 'PutItem']);
     leadIntake.grantStartExecution(this.assignByHand);
+
+    this.listWork = new AttractFunction(this, 'ListWork', {
+      entry: 'functions/managers/list-work.ts',
+      description:
+        "GET /v1/my-leads and /v1/unit/waiting-leads: a manager's work list, and the head of unit's",
+      environment: { [ENV.tableName]: table.tableName },
+    });
+    // It reads the work-list index only: what a list shows, no contact details.
+    grantTable(this.listWork, table, ['Query'], [WORK_INDEX.name]);
   }
 }

@@ -19,6 +19,7 @@ import {
   type TransactItems,
   timelinePut,
   transact,
+  WORK_INDEX,
   withoutKeys,
 } from './table.ts';
 
@@ -29,6 +30,12 @@ export class LeadNotStored extends Error {
     super(`Lead ${leadId} does not exist`);
   }
 }
+
+/** The lead's place on a work list (GSI3): whose list, and its status and time there. */
+const onList = (list: string, status: LeadStatus, at: string) => ({
+  gsi3pk: list,
+  gsi3sk: `${status}#${at}`,
+});
 
 /** Never move a lead back once a manager has it. */
 const UNASSIGNED = 'attribute_not_exists(assignment)';
@@ -134,7 +141,12 @@ export class LeadStore extends CaptureStore implements Leads {
     },
   ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
     const cancelled = await this.step(leadId, {
-      set: { assignment, status: step.status, routing: step.routing },
+      set: {
+        assignment,
+        status: step.status,
+        routing: step.routing,
+        ...onList(WORK_INDEX.holder(assignment.managerId), step.status, assignment.acceptance.dueAt),
+      },
       condition: UNASSIGNED,
       // Each offer keeps its own entry: a retried step rewrites it, a reassignment adds one.
       entryKey: `assigned#${assignment.attempt}`,
@@ -155,7 +167,7 @@ export class LeadStore extends CaptureStore implements Leads {
     attempt = 1,
   ): Promise<'recorded' | 'already_assigned'> {
     const cancelled = await this.step(leadId, {
-      set: { status: 'awaiting_manager', routing },
+      set: { status: 'awaiting_manager', routing, ...onList(WORK_INDEX.head, 'awaiting_manager', entry.at) },
       condition: UNASSIGNED,
       entryKey: `awaiting_manager#${attempt}`,
       entry,
@@ -191,7 +203,11 @@ export class LeadStore extends CaptureStore implements Leads {
     entry: TimelineEntry,
   ): Promise<'accepted' | 'not_open'> {
     const cancelled = await this.step(leadId, {
-      set: { assignment: { ...assignment, acceptedAt }, status: 'accepted' },
+      set: {
+        assignment: { ...assignment, acceptedAt },
+        status: 'accepted',
+        ...onList(WORK_INDEX.holder(assignment.managerId), 'accepted', acceptedAt),
+      },
       condition: OPEN_ASSIGNMENT,
       values: { ':assignmentId': assignment.assignmentId },
       entryKey: `accepted#${assignment.attempt}`,
@@ -209,7 +225,8 @@ export class LeadStore extends CaptureStore implements Leads {
     const cancelled = await this.step(leadId, {
       set: { status: 'reassigning' },
       append: { exclusions: [exclusion] },
-      remove: ['assignment'],
+      // Between two managers the lead is on nobody's list.
+      remove: ['assignment', 'gsi3pk', 'gsi3sk'],
       condition: OPEN_ASSIGNMENT,
       values: { ':assignmentId': assignment.assignmentId },
       entryKey: `${entry.kind}#${assignment.attempt}`,
@@ -230,7 +247,11 @@ export class LeadStore extends CaptureStore implements Leads {
     entry: TimelineEntry,
   ): Promise<'recorded' | 'not_open'> {
     const cancelled = await this.step(leadId, {
-      set: { status: outcome.kind, outcome },
+      set: {
+        status: outcome.kind,
+        outcome,
+        ...onList(WORK_INDEX.holder(assignment.managerId), outcome.kind, outcome.at),
+      },
       condition:
         'assignment.assignmentId = :assignmentId AND attribute_exists(assignment.acceptedAt) AND attribute_not_exists(outcome)',
       values: { ':assignmentId': assignment.assignmentId },
@@ -249,7 +270,7 @@ export class LeadStore extends CaptureStore implements Leads {
     attempts: number,
   ): Promise<'recorded' | 'already_assigned'> {
     const cancelled = await this.step(leadId, {
-      set: { status: 'escalated' },
+      set: { status: 'escalated', ...onList(WORK_INDEX.head, 'escalated', entry.at) },
       condition: UNASSIGNED,
       entryKey: `escalated#${attempts}`,
       entry,

@@ -44,9 +44,34 @@ export const MANAGERS_INDEX = { name: 'gsi1', pk: 'MANAGERS' } as const;
 /** GSI2 is sparse: it holds the leads whose workflow has not been confirmed started, by receipt time. */
 export const PENDING_INTAKE_INDEX = { name: 'gsi2', pk: 'INTAKE_PENDING' } as const;
 
+/**
+ * GSI3 is sparse: the work lists. A lead a manager holds (offered, accepted, or ended with an outcome)
+ * is under `HOLDER#<managerId>`; a lead waiting for the head of unit (nobody fitted, or escalated) under
+ * `HEAD_OF_UNIT`; the sort key is `<status>#<time>` (the due time while offered, else when it got there),
+ * so a list by status comes in time order. A lead between two managers is in neither.
+ */
+export const WORK_INDEX = {
+  name: 'gsi3',
+  holder: (managerId: string) => `HOLDER#${managerId}`,
+  head: 'HEAD_OF_UNIT',
+  /** What a work list shows of a lead; no contact details. */
+  attributes: ['leadId', 'status', 'leadClass', 'company', 'receivedAt', 'assignment', 'outcome'],
+} as const;
+
 export const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt'];
+const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'type',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'expiresAt',
+];
 
 /** The domain record without the table's own attributes. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {

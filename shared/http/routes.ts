@@ -17,6 +17,7 @@ import {
   LeadTimelinePage,
   LeadView,
 } from '../leads/lead-view.ts';
+import { MyLeadsQuery, WaitingLeadsQuery, WorkListPage } from '../leads/work-list-view.ts';
 import {
   ImportSummary,
   ManagerView,
@@ -43,6 +44,7 @@ export const ROUTE_FUNCTIONS = [
   'decideOnLead',
   'answerByLink',
   'assignByHand',
+  'listWork',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
@@ -347,6 +349,38 @@ export const API_ROUTES = {
       409: failure(
         'Not yet accepted (`not_accepted`), the outcome is recorded already (`decided`), or the lead went to another manager (`reassigned`)',
       ),
+    },
+  },
+  listMyLeads: {
+    method: 'GET',
+    path: '/v1/my-leads',
+    access: 'staff',
+    summary:
+      'Your leads, one status or all, by status then time (the due time of an offer): your work list (personal manager)',
+    function: 'listWork',
+    request: { query: MyLeadsQuery },
+    responses: {
+      200: { description: 'A page of your leads', schema: WorkListPage },
+      400: failure(
+        'Invalid query parameters or a cursor no page handed out; `issues` name them as `query.*`',
+      ),
+      403: failure('Only personal managers have a work list'),
+    },
+  },
+  listWaitingLeads: {
+    method: 'GET',
+    path: '/v1/unit/waiting-leads',
+    access: 'staff',
+    summary:
+      'The leads nobody holds, waiting for you: no manager fitted (`awaiting_manager`) or offered without an acceptance (`escalated`) (head of unit)',
+    function: 'listWork',
+    request: { query: WaitingLeadsQuery },
+    responses: {
+      200: { description: 'A page of the waiting leads, oldest first within a status', schema: WorkListPage },
+      400: failure(
+        'Invalid query parameters or a cursor no page handed out; `issues` name them as `query.*`',
+      ),
+      403: failure('Only the head of unit sees the unit’s waiting leads'),
     },
   },
   assignByHand: {

@@ -182,6 +182,28 @@ export interface Leads {
   confirmIntakeStarted(leadId: string): Promise<void>;
 }
 
+/** What a work list shows of a lead: its state and its holder's assignment, no contact details. */
+export type WorkItem = Pick<
+  Lead,
+  'leadId' | 'status' | 'leadClass' | 'receivedAt' | 'assignment' | 'outcome'
+> & {
+  company: Pick<Lead['company'], 'name' | 'inn'>;
+};
+
+/** Whose list: a manager's (the leads they hold), or the head of unit's (the leads nobody holds). */
+export type WorkList = { managerId: string } | 'head_of_unit';
+
+export interface WorkLists {
+  /**
+   * One page of a list, by status then time (the due time of an offer, else when it got there); a
+   * cursor from no earlier page of this list is InvalidPageCursor.
+   */
+  page(
+    list: WorkList,
+    page: { status?: LeadStatus; size: number; after?: PageCursor },
+  ): Promise<{ items: WorkItem[]; after?: PageCursor }>;
+}
+
 /** The PM unit's directory of personal managers (tens, not thousands). */
 export interface Managers {
   list(): Promise<PersonalManager[]>;
