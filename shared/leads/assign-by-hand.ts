@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type AcceptanceSlaConfig, acceptanceDue } from '../managers/acceptance-sla.ts';
-import { segmentOf } from '../managers/routing-policy.ts';
+import type { AcceptanceSlaConfig } from '../managers/acceptance-sla.ts';
+import { offerTo } from './assign-manager.ts';
 import type { Assignment } from './lead.ts';
 import type { Leads, Managers, WorkflowStarter } from './ports.ts';
 
@@ -43,22 +42,11 @@ export async function assignByHand(
   const now = deps.now();
   const at = now.toISOString();
   const attempt = (lead.exclusions?.length ?? 0) + 1;
-  const due = acceptanceDue(manager, now, lead.leadClass, deps.acceptanceSla);
   const assignment: Assignment = {
-    assignmentId: randomUUID(),
-    managerId: manager.managerId,
-    kind: 'by_head_of_unit',
-    segment: segmentOf(lead.company.sizeBand),
+    ...offerTo(manager, lead, { kind: 'by_head_of_unit', now, attempt, sla: deps.acceptanceSla }),
     byHand: { by: head.userId, ...(request.note ? { note: request.note } : {}) },
-    assignedAt: at,
-    attempt,
-    acceptance: {
-      dueAt: due.dueAt,
-      basis: due.basis,
-      minutes: due.minutes,
-      configVersion: due.configVersion,
-    },
   };
+  const due = assignment.acceptance;
   const written = await deps.leads.assignIfUnassigned(leadId, assignment, {
     status: 'assigned',
     entry: {

@@ -74,22 +74,13 @@ export async function assignManager(
   for (const managerId of decision.ranked) {
     const ownClient = decision.rule === 'existing_client';
     const manager = managers.find((m) => m.managerId === managerId) as PersonalManager;
-    const due = acceptanceDue(manager, now, lead.leadClass, deps.acceptanceSla);
-    const assignment: Assignment = {
-      assignmentId: randomUUID(),
-      managerId,
-      ...(ownClient
-        ? { kind: 'existing_client' as const }
-        : { kind: 'acquisition' as const, segment: segmentOf(lead.company.sizeBand) }),
-      assignedAt: at,
+    const assignment = offerTo(manager, lead, {
+      kind: ownClient ? 'existing_client' : 'acquisition',
+      now,
       attempt,
-      acceptance: {
-        dueAt: due.dueAt,
-        basis: due.basis,
-        minutes: due.minutes,
-        configVersion: due.configVersion,
-      },
-    };
+      sla: deps.acceptanceSla,
+    });
+    const due = assignment.acceptance;
     const routing: RoutingRecord = { ...decision, at, managerId, ...(full.length ? { full } : {}) };
     const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
       status: ownClient ? 'handed_to_client_manager' : 'assigned',
@@ -145,6 +136,32 @@ export async function assignManager(
     });
   }
   return { outcome: 'unassigned' };
+}
+
+/**
+ * A new offer of the lead to the manager: a fresh assignment id, the attempt, and the due time counted in
+ * the manager's working time by the acceptance SLA. A client's own manager's offer carries no segment.
+ */
+export function offerTo(
+  manager: PersonalManager,
+  lead: Lead,
+  offer: { kind: Assignment['kind']; now: Date; attempt: number; sla: AcceptanceSlaConfig },
+): Assignment {
+  const due = acceptanceDue(manager, offer.now, lead.leadClass, offer.sla);
+  return {
+    assignmentId: randomUUID(),
+    managerId: manager.managerId,
+    kind: offer.kind,
+    ...(offer.kind === 'existing_client' ? {} : { segment: segmentOf(lead.company.sizeBand) }),
+    assignedAt: offer.now.toISOString(),
+    attempt: offer.attempt,
+    acceptance: {
+      dueAt: due.dueAt,
+      basis: due.basis,
+      minutes: due.minutes,
+      configVersion: due.configVersion,
+    },
+  };
 }
 
 /** The manager let the time run out: their hold ends (capacity given back), unless they accepted meanwhile. */
