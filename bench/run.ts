@@ -12,6 +12,7 @@ import { signInLocally } from '#local/sign-in.ts';
 import { spawnLocalRuntime } from '#local/spawn.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
+import { runAcceptanceBench } from './acceptance.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
 import { describeUsage, stateTransitionsPerLead, usage } from './usage.ts';
@@ -23,7 +24,8 @@ import { describeUsage, stateTransitionsPerLead, usage } from './usage.ts';
  * 3. p95 time from submit to the personal manager's email in the local mailbox (every lead of the load
  *    phase accepted by its manager first, so each workflow runs to its end and is counted whole);
  * 4. each function's minified bundle as `cdk deploy` builds it, and the largest against the 1 MB goal;
- * 5. CPU time per lead, capture to acceptance, by part: what isolating the functions costs, whatever the neighbours do.
+ * 5. CPU time per lead, capture to acceptance, by part: what isolating the functions costs, whatever the neighbours do;
+ * 6. (bench/acceptance.ts) the acceptance loop under a burst of 1,000 leads over 20 managers.
  */
 const CONCURRENCY = 50;
 const RAW_WRITES = Number(process.env.BENCH_RAW_WRITES ?? 2000);
@@ -187,6 +189,9 @@ try {
 } finally {
   await runtime.stop();
 }
+
+// The acceptance loop under a burst, on a runtime of its own (the `burst` acceptance SLA).
+await runAcceptanceBench();
 
 /** Runs `total` tasks with at most `concurrency` in flight; returns wall time and per-task latencies. */
 async function pool(total: number, concurrency: number, task: (i: number) => Promise<void>) {

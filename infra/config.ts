@@ -69,7 +69,7 @@ export const DeploymentConfig = z.object({
     .default(''),
   /**
    * Which acceptance SLA configuration (shared/managers/config/acceptance-sla.*.json) the personal managers
-   * work under: `standard`, or `drill` (the same numbers as seconds) for drills and the bench.
+   * work under: `standard`; `drill` and `burst` count calendar seconds, for the tests and the bench.
    */
   acceptanceSla: z
     .enum(ACCEPTANCE_SLA_NAMES as [AcceptanceSlaName, ...AcceptanceSlaName[]])

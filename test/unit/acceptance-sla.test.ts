@@ -227,7 +227,7 @@ describe('the named configurations', () => {
   });
 
   it('refuses a name no configuration has, naming those there are', () => {
-    expect(() => acceptanceSlaNamed('fast')).toThrow(/standard, drill/);
+    expect(() => acceptanceSlaNamed('fast')).toThrow(/standard, drill, burst/);
     expect(() => acceptanceSlaNamed('toString')).toThrow(/Unknown acceptance SLA/);
   });
 
