@@ -79,6 +79,8 @@ export async function enrichLead(deps: IntakeDeps, lead: Lead): Promise<Enrichme
 
 /** Where the lead stands by what is stored about it: what a new run resumes from after a failure. */
 export function statusFromFacts(lead: Lead): LeadStatus {
+  if (lead.outcome) return lead.outcome.kind;
+  if (lead.assignment?.acceptedAt) return 'accepted';
   if (lead.assignment)
     return lead.assignment.kind === 'existing_client' ? 'handed_to_client_manager' : 'assigned';
   if (lead.leadClass) return lead.leadClass === 'unqualified' ? 'nurture' : 'qualified';

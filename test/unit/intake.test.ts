@@ -122,6 +122,10 @@ describe('statusFromFacts', () => {
     expect(
       statusFromFacts(aLead({ assignment: anAssignment('m', { kind: 'existing_client', assignedAt }) })),
     ).toBe('handed_to_client_manager');
+    const accepted = anAssignment('m', { assignedAt, acceptedAt: assignedAt });
+    expect(statusFromFacts(aLead({ assignment: accepted }))).toBe('accepted');
+    const lost = { kind: 'lost' as const, reasonCode: 'price', configVersion: 'v', at: assignedAt, by: 'u' };
+    expect(statusFromFacts(aLead({ assignment: accepted, outcome: lost }))).toBe('lost');
   });
 });
 
