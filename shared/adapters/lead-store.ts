@@ -231,7 +231,9 @@ export class LeadStore extends CaptureStore implements Leads {
       values: { ':assignmentId': assignment.assignmentId },
       entryKey: `${entry.kind}#${assignment.attempt}`,
       entry,
-      alongside: [this.releaseCapacity(assignment.managerId)],
+      alongside: [
+        this.releaseCapacity(assignment.managerId, exclusion.why === 'timed_out' ? entry.at : undefined),
+      ],
     });
     if (!cancelled) return 'ended';
     if (cancelled[0]?.code === 'ConditionalCheckFailed')
@@ -322,14 +324,17 @@ export class LeadStore extends CaptureStore implements Leads {
    * One unit of the manager's load given back. Never below zero: a unit is given back only with the end of
    * the hold that took it, so a load already at zero is a bug to stop at, not to hide.
    */
-  private releaseCapacity(managerId: string) {
+  private releaseCapacity(managerId: string, timedOutAt?: string) {
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.manager(managerId),
-        UpdateExpression: 'ADD activeLeads :less',
+        // A hold that ended with the time running out also marks when, for routing's pause.
+        UpdateExpression: timedOutAt
+          ? 'ADD activeLeads :less SET lastTimedOutAt = :at'
+          : 'ADD activeLeads :less',
         ConditionExpression: 'activeLeads >= :one',
-        ExpressionAttributeValues: { ':less': -1, ':one': 1 },
+        ExpressionAttributeValues: { ':less': -1, ':one': 1, ...(timedOutAt ? { ':at': timedOutAt } : {}) },
       },
     };
   }

@@ -44,7 +44,13 @@ export type SaveOutcome = { managerId: string; action: 'created' | 'updated' | '
 
 /** The roster entry alone, without the load and version kept beside it. */
 export function entryOf(kept: KeptManager): RosterEntry {
-  const { activeLeads: _load, lastAssignedAt: _turn, rosterVersion: _version, ...entry } = kept;
+  const {
+    activeLeads: _load,
+    lastAssignedAt: _turn,
+    lastTimedOutAt: _timedOut,
+    rosterVersion: _version,
+    ...entry
+  } = kept;
   return entry;
 }
 

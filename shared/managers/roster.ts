@@ -104,6 +104,8 @@ export type ManagerLoad = {
   activeLeads: number;
   /** When the manager was last given a lead by rotation: equal candidates take turns by it. */
   lastAssignedAt?: string;
+  /** When the manager last let a lead's acceptance time run out: routing pauses them for a while after. */
+  lastTimedOutAt?: string;
 };
 
 /** A personal manager as routing sees them: the roster entry and the load. */

@@ -46,6 +46,7 @@ describe('RoutingPolicy', () => {
       nearHoursMinutes: 30,
       catchUpAfterAbsence: false,
       returnWindowDays: 5,
+      pauseAfterTimeoutMinutes: 60,
       preferReferrerManager: true,
       whenNobodyPresent: 'next_shift',
     });
@@ -86,6 +87,11 @@ describe('route: (a) existing client', () => {
     const excluded = [{ managerId: 'owner', why }];
     const decision = decide([manager('owner'), manager('other')], { ...owned, excluded });
     expect(outcome(decision, 'owner')).toEqual(['best_fit', ['other'], [reason]]);
+  });
+
+  it('keeps a client with its own manager even in the pause after a timeout on another lead', () => {
+    const paused = manager('owner', { lastTimedOutAt: new Date(NOW.getTime() - 10 * 60_000).toISOString() });
+    expect(outcome(decide([paused, manager('other')], owned))).toEqual(['existing_client', ['owner']]);
   });
 
   it('hands the lead on when the owner is inactive, or no longer in the roster', () => {

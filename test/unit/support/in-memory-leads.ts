@@ -205,6 +205,7 @@ export class InMemoryLeads implements Leads {
     if (!manager || manager.activeLeads < 1)
       throw new Error(`Capacity of ${assignment.managerId} could not be given back`);
     manager.activeLeads -= 1;
+    if (exclusion.why === 'timed_out') manager.lastTimedOutAt = entry.at;
     this.change(leadId, `${entry.kind}#${assignment.attempt}`, entry, ({ assignment: _ended, ...lead }) => ({
       ...lead,
       status: 'reassigning',
