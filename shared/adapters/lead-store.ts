@@ -10,6 +10,7 @@ import type {
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
+import { pauseAfter } from '../managers/acceptance-sla.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
 import { CaptureStore } from './capture-store.ts';
 import {
@@ -232,7 +233,10 @@ export class LeadStore extends CaptureStore implements Leads {
       entryKey: `${entry.kind}#${assignment.attempt}`,
       entry,
       alongside: [
-        this.releaseCapacity(assignment.managerId, exclusion.why === 'timed_out' ? entry.at : undefined),
+        this.releaseCapacity(
+          assignment.managerId,
+          exclusion.why === 'timed_out' ? pauseAfter(assignment, entry.at) : undefined,
+        ),
       ],
     });
     if (!cancelled) return 'ended';
@@ -324,17 +328,21 @@ export class LeadStore extends CaptureStore implements Leads {
    * One unit of the manager's load given back. Never below zero: a unit is given back only with the end of
    * the hold that took it, so a load already at zero is a bug to stop at, not to hide.
    */
-  private releaseCapacity(managerId: string, timedOutAt?: string) {
+  private releaseCapacity(managerId: string, pausedUntil?: string) {
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.manager(managerId),
-        // A hold that ended with the time running out also marks when, for routing's pause.
-        UpdateExpression: timedOutAt
-          ? 'ADD activeLeads :less SET lastTimedOutAt = :at'
+        // A hold that ended with the time running out also pauses the manager, for routing.
+        UpdateExpression: pausedUntil
+          ? 'ADD activeLeads :less SET pausedUntil = :until'
           : 'ADD activeLeads :less',
         ConditionExpression: 'activeLeads >= :one',
-        ExpressionAttributeValues: { ':less': -1, ':one': 1, ...(timedOutAt ? { ':at': timedOutAt } : {}) },
+        ExpressionAttributeValues: {
+          ':less': -1,
+          ':one': 1,
+          ...(pausedUntil ? { ':until': pausedUntil } : {}),
+        },
       },
     };
   }

@@ -181,3 +181,12 @@ export function acceptanceDue(
     configVersion: config.version,
   };
 }
+
+/** A manager who let an offer lapse at `at` is paused as long again as the time they had for it. */
+export const pauseAfter = (
+  assignment: { assignedAt: string; acceptance: { dueAt: string } },
+  at: string,
+): string =>
+  new Date(
+    Date.parse(at) + Math.max(0, Date.parse(assignment.acceptance.dueAt) - Date.parse(assignment.assignedAt)),
+  ).toISOString();

@@ -47,7 +47,7 @@ export function entryOf(kept: KeptManager): RosterEntry {
   const {
     activeLeads: _load,
     lastAssignedAt: _turn,
-    lastTimedOutAt: _timedOut,
+    pausedUntil: _paused,
     rosterVersion: _version,
     ...entry
   } = kept;

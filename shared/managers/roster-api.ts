@@ -18,10 +18,9 @@ export const ManagerView = z
     ...RosterEntry.shape,
     activeLeads: z.int().min(0).meta({ description: 'Leads the manager holds now' }),
     lastAssignedAt: z.iso.datetime().optional().meta({ description: 'Last lead given by rotation' }),
-    lastTimedOutAt: z.iso
-      .datetime()
-      .optional()
-      .meta({ description: 'Last time a lead offered to the manager went unanswered past its due time' }),
+    pausedUntil: z.iso.datetime().optional().meta({
+      description: 'After a lead went unanswered past its due time: no new lead by routing until then',
+    }),
     rosterVersion: z.int().min(0).meta({ description: 'Increases with every change of the entry' }),
   })
   .meta({ id: 'ManagerView' });

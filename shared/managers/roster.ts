@@ -104,8 +104,11 @@ export type ManagerLoad = {
   activeLeads: number;
   /** When the manager was last given a lead by rotation: equal candidates take turns by it. */
   lastAssignedAt?: string;
-  /** When the manager last let a lead's acceptance time run out: routing pauses them for a while after. */
-  lastTimedOutAt?: string;
+  /**
+   * Set when the manager lets a lead's acceptance time run out: routing gives them no new lead until then,
+   * as long again as the time they let pass.
+   */
+  pausedUntil?: string;
 };
 
 /** A personal manager as routing sees them: the roster entry and the load. */

@@ -34,11 +34,11 @@ export const RoutingPolicy = z
     /** For how many days after an absence a PM takes turns with the least loaded instead of catching up. */
     returnWindowDays: z.int().min(0).max(90).default(5),
     /**
-     * Minutes after a PM let a lead's acceptance time run out during which rules (b) and (c) give them no
-     * new lead: a silent PM is as good as away, and the capacity their timeout freed must not pull the
-     * next leads to them. 0 turns the pause off.
+     * Whether a PM who let a lead's acceptance time run out is paused (rules b and c give them no new
+     * lead) for as long again as the time they let pass: a silent PM is as good as away, and the capacity
+     * their timeout freed must not pull the next leads to them.
      */
-    pauseAfterTimeoutMinutes: z.int().min(0).max(1440).default(60),
+    pauseAfterTimeout: z.boolean().default(true),
     /** Whether a referred lead goes first to the referring client's PM (rule b). */
     preferReferrerManager: z.boolean().default(true),
     /**
@@ -221,9 +221,8 @@ function assess(
   if (!covers(manager.regions, facts.regionCode)) reasons.add('region');
   if (facts.industry !== undefined && !covers(manager.industries, facts.industry)) reasons.add('industry');
   if (manager.activeLeads >= manager.capacity) reasons.add('no_capacity');
-  const timedOut = manager.lastTimedOutAt === undefined ? Number.NaN : Date.parse(manager.lastTimedOutAt);
-  if (now.getTime() - timedOut < policy.pauseAfterTimeoutMinutes * 60_000)
-    reasons.add('paused_after_timeout');
+  const pausedUntil = manager.pausedUntil === undefined ? Number.NaN : Date.parse(manager.pausedUntil);
+  if (policy.pauseAfterTimeout && now.getTime() < pausedUntil) reasons.add('paused_after_timeout');
   for (const e of excluded) {
     if (e.managerId === manager.managerId) {
       reasons.add(e.why === 'declined' ? 'declined_before' : 'timed_out_before');

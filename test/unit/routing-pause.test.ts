@@ -3,10 +3,10 @@ import { DEFAULT_ROUTING_POLICY } from '#shared/managers/routing-policy.ts';
 import { decide, manager, NOW, outcome } from './support/routing.ts';
 
 describe('route: the pause after a timeout', () => {
-  const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+  const inMinutes = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
 
-  it('gives no new lead to a PM who let one time out within the pause, however free they are', () => {
-    const silent = manager('silent', { lastTimedOutAt: ago(59) });
+  it('gives no new lead to a PM paused after a timeout, however free they are', () => {
+    const silent = manager('silent', { pausedUntil: inMinutes(1) });
     const busy = manager('busy', { activeLeads: 5 });
     expect(outcome(decide([silent, busy]), 'silent')).toEqual([
       'best_fit',
@@ -15,12 +15,12 @@ describe('route: the pause after a timeout', () => {
     ]);
   });
 
-  it('takes them back once the pause is over, and never pauses when the policy says 0', () => {
-    const back = manager('silent', { lastTimedOutAt: ago(61) });
+  it('takes them back once the pause is over, and never pauses when the policy says not to', () => {
     const busy = manager('busy', { activeLeads: 5 });
+    const back = manager('silent', { pausedUntil: inMinutes(0) });
     expect(outcome(decide([back, busy]))).toEqual(['best_fit', ['silent', 'busy']]);
-    const noPause = { ...DEFAULT_ROUTING_POLICY, pauseAfterTimeoutMinutes: 0 };
-    const justNow = manager('silent', { lastTimedOutAt: ago(1) });
-    expect(outcome(decide([justNow, busy], { policy: noPause }))).toEqual(['best_fit', ['silent', 'busy']]);
+    const noPause = { ...DEFAULT_ROUTING_POLICY, pauseAfterTimeout: false };
+    const paused = manager('silent', { pausedUntil: inMinutes(60) });
+    expect(outcome(decide([paused, busy], { policy: noPause }))).toEqual(['best_fit', ['silent', 'busy']]);
   });
 });

@@ -46,7 +46,7 @@ describe('RoutingPolicy', () => {
       nearHoursMinutes: 30,
       catchUpAfterAbsence: false,
       returnWindowDays: 5,
-      pauseAfterTimeoutMinutes: 60,
+      pauseAfterTimeout: true,
       preferReferrerManager: true,
       whenNobodyPresent: 'next_shift',
     });
@@ -90,7 +90,7 @@ describe('route: (a) existing client', () => {
   });
 
   it('keeps a client with its own manager even in the pause after a timeout on another lead', () => {
-    const paused = manager('owner', { lastTimedOutAt: new Date(NOW.getTime() - 10 * 60_000).toISOString() });
+    const paused = manager('owner', { pausedUntil: new Date(NOW.getTime() + 10 * 60_000).toISOString() });
     expect(outcome(decide([paused, manager('other')], owned))).toEqual(['existing_client', ['owner']]);
   });
 

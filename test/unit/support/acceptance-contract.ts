@@ -98,8 +98,8 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
         'ended',
       );
       expect((await ports.leads.get(lead.leadId))?.exclusions).toEqual([exclusion, timedOut]);
-      // A timeout, not a decline, marks when: routing pauses the manager for a while after it.
-      expect((await ports.managers.get(manager.managerId))?.lastTimedOutAt).toBe(T0);
+      // A timeout, not a decline, pauses the manager as long again as the time they had (an hour here).
+      expect((await ports.managers.get(manager.managerId))?.pausedUntil).toBe('2026-11-23T11:00:00.000Z');
       const kinds = (await ports.leads.read(lead.leadId))?.timeline.map((e) => e.kind);
       expect(kinds).toEqual(expect.arrayContaining(['declined', 'acceptance_timed_out']));
     });

@@ -20,6 +20,7 @@ import type {
 } from '#shared/leads/ports.ts';
 import { InvalidPageCursor } from '#shared/leads/ports.ts';
 import type { LeadClass, Score } from '#shared/leads/scoring.ts';
+import { pauseAfter } from '#shared/managers/acceptance-sla.ts';
 import type { Exclusion } from '#shared/managers/routing-policy.ts';
 import type { Claim, InMemoryBank } from './in-memory.ts';
 
@@ -205,7 +206,7 @@ export class InMemoryLeads implements Leads {
     if (!manager || manager.activeLeads < 1)
       throw new Error(`Capacity of ${assignment.managerId} could not be given back`);
     manager.activeLeads -= 1;
-    if (exclusion.why === 'timed_out') manager.lastTimedOutAt = entry.at;
+    if (exclusion.why === 'timed_out') manager.pausedUntil = pauseAfter(assignment, entry.at);
     this.change(leadId, `${entry.kind}#${assignment.attempt}`, entry, ({ assignment: _ended, ...lead }) => ({
       ...lead,
       status: 'reassigning',
