@@ -1,5 +1,5 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DEMO_MANAGERS, demoEnquiry } from '#local/demo-data.ts';
 import { signInLocally } from '#local/sign-in.ts';
@@ -9,6 +9,7 @@ import { keys } from '#shared/adapters/table.ts';
 import type { Lead } from '#shared/leads/lead.ts';
 import { ACCEPTANCE_SLAS } from '#shared/managers/acceptance-sla.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
+import { drain } from './usage.ts';
 
 /**
  * The acceptance loop under a burst (issue 7): BENCH_ACCEPTANCE_LEADS leads (1,000 by default) at once
@@ -136,7 +137,9 @@ export async function runAcceptanceBench(): Promise<void> {
       }),
     );
     const burstSeconds = (performance.now() - started) / 1000;
-    const rested = await untilNoneRunning(new SFNClient({ ...aws, endpoint: runtime.urls.stepFunctions }));
+    const rested =
+      (await drain(new SFNClient({ ...aws, endpoint: runtime.urls.stepFunctions }), DEADLINE_MS)) !==
+      undefined;
     const totalSeconds = (performance.now() - started) / 1000;
     stop = true;
     await robot;
@@ -198,28 +201,6 @@ function leadOfLink(text: string): string | undefined {
     lead?: string;
   };
   return payload.lead;
-}
-
-/** Waits until no execution of any state machine runs, within the deadline; false if it passed. */
-async function untilNoneRunning(sfn: SFNClient): Promise<boolean> {
-  const deadline = Date.now() + DEADLINE_MS;
-  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
-  while (Date.now() < deadline) {
-    let running = 0;
-    for (const machine of stateMachines) {
-      const { executions = [] } = await sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: machine.stateMachineArn,
-          statusFilter: 'RUNNING',
-          maxResults: 1000,
-        }),
-      );
-      running += executions.length;
-    }
-    if (running === 0) return true;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return false;
 }
 
 if (import.meta.main) await runAcceptanceBench();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   PutCommand,
@@ -15,7 +15,7 @@ import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { runAcceptanceBench } from './acceptance.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
-import { describeUsage, stateTransitionsPerLead, usage } from './usage.ts';
+import { describeUsage, drain, stateTransitionsPerLead, usage } from './usage.ts';
 
 /**
  * `npm run bench`: lead intake against the raw service it stands on, measured in one run on one machine.
@@ -153,7 +153,7 @@ try {
   const rawRate = RAW_WRITES / raw.seconds;
   const leadRate = LEADS / leads.seconds;
   console.log(
-    `(${notifiedAfter.toFixed(1)} s after the load phase until every manager email was in; every lead then accepted by its manager, ${notAccepted} refused, and ${drained.toFixed(1)} s until every LeadIntake execution had ended)`,
+    `(${notifiedAfter.toFixed(1)} s after the load phase until every manager email was in; every lead then accepted by its manager, ${notAccepted} refused, and ${(drained ?? 0).toFixed(1)} s until every LeadIntake execution had ended)`,
   );
   console.log(`raw PutItem/s (concurrency ${CONCURRENCY}, ${RAW_WRITES} writes): ${rawRate.toFixed(0)}`);
   console.log(
@@ -248,27 +248,6 @@ async function untilEmails(mailbox: string, count: number): Promise<number> {
   for (;;) {
     const { emails } = (await (await fetch(`${mailbox}/store`)).json()) as { emails: unknown[] };
     if (emails.length >= count) return (performance.now() - started) / 1000;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Waits until no execution of any state machine is running; returns the seconds it took. */
-async function drain(sfn: SFNClient): Promise<number> {
-  const started = performance.now();
-  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
-  for (;;) {
-    let running = 0;
-    for (const machine of stateMachines) {
-      const { executions = [] } = await sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: machine.stateMachineArn,
-          statusFilter: 'RUNNING',
-          maxResults: 1000,
-        }),
-      );
-      running += executions.length;
-    }
-    if (running === 0) return (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -109,3 +109,31 @@ export function describeUsage(
     `  cost per 1,000 leads at US East list prices (Lambda at ${lambda.memoryGb * 1024} MB for ${lambda.secondsPerInvocation * 1000} ms each): $${cost.toFixed(4)}`,
   ];
 }
+
+/**
+ * Waits until no execution of any state machine is running; answers the seconds it took, or undefined
+ * when `deadlineMs` passed first.
+ */
+export async function drain(
+  sfn: SFNClient,
+  deadlineMs = Number.POSITIVE_INFINITY,
+): Promise<number | undefined> {
+  const started = performance.now();
+  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+  while (performance.now() - started < deadlineMs) {
+    let running = 0;
+    for (const machine of stateMachines) {
+      const { executions = [] } = await sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: machine.stateMachineArn,
+          statusFilter: 'RUNNING',
+          maxResults: 1000,
+        }),
+      );
+      running += executions.length;
+    }
+    if (running === 0) return (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
+}
