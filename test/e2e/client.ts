@@ -84,6 +84,9 @@ function send(method: string, path: string, options: CallOptions): Promise<Reply
         path: `${url.pathname}${url.search}`,
         headers,
         localAddress: options.from ?? '127.0.0.1',
+        // A connection per call: a kept-alive socket the server closes after its idle timeout, while a
+        // busy test process still thinks it open, fails the next call with "socket hang up".
+        agent: false,
       },
       (res) => {
         const chunks: Buffer[] = [];
