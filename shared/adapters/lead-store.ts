@@ -12,40 +12,11 @@ import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
 import { pauseAfter } from '../managers/acceptance-sla.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
-import { CaptureStore } from './capture-store.ts';
-import {
-  type Cancellation,
-  keys,
-  PENDING_INTAKE_INDEX,
-  type TransactItems,
-  timelinePut,
-  transact,
-  WORK_INDEX,
-  withoutKeys,
-} from './table.ts';
-
-/** A step was asked of a lead the table does not hold: a bug upstream, so the step fails. */
-export class LeadNotStored extends Error {
-  override name = 'LeadNotFound';
-  constructor(leadId: string) {
-    super(`Lead ${leadId} does not exist`);
-  }
-}
-
-/** The lead's place on a work list (GSI3): whose list, and its status and time there. */
-const onList = (list: string, status: LeadStatus, at: string) => ({
-  gsi3pk: list,
-  gsi3sk: `${status}#${at}`,
-});
-
-/** Never move a lead back once a manager has it. */
-const UNASSIGNED = 'attribute_not_exists(assignment)';
-/** The assignment `:assignmentId` is the lead's, and its manager has not accepted it yet. */
-const OPEN_ASSIGNMENT =
-  'assignment.assignmentId = :assignmentId AND attribute_not_exists(assignment.acceptedAt)';
+import { LeadNotStored, LeadSteps, OPEN_ASSIGNMENT, onList, UNASSIGNED } from './lead-steps.ts';
+import { keys, PENDING_INTAKE_INDEX, WORK_INDEX, withoutKeys } from './table.ts';
 
 /** Leads and their timelines in the Attract table: captures (CaptureStore), intake steps and reads. */
-export class LeadStore extends CaptureStore implements Leads {
+export class LeadStore extends LeadSteps implements Leads {
   /** One page of the sparse pending-intake index, oldest first; the cursor is DynamoDB's LastEvaluatedKey. */
   async pendingIntake(
     before: string,
@@ -314,124 +285,5 @@ export class LeadStore extends CaptureStore implements Leads {
       entry,
     });
     return cancelled ? this.leadRefusal(leadId, cancelled, 'not_failed') : 'resumed';
-  }
-
-  /** A refused step: the lead's condition said no, unless the lead itself is missing. */
-  private leadRefusal<R extends string>(leadId: string, cancelled: Cancellation, refusal: R): R {
-    if (cancelled[0]?.code !== 'ConditionalCheckFailed')
-      throw new Error(`Step on lead ${leadId} was cancelled`);
-    if (!cancelled[0].item) throw new LeadNotStored(leadId);
-    return refusal;
-  }
-
-  /**
-   * One unit of the manager's load given back. Never below zero: a unit is given back only with the end of
-   * the hold that took it, so a load already at zero is a bug to stop at, not to hide.
-   */
-  private releaseCapacity(managerId: string, pausedUntil?: string) {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.manager(managerId),
-        // A hold that ended with the time running out also pauses the manager, for routing.
-        UpdateExpression: pausedUntil
-          ? 'ADD activeLeads :less SET pausedUntil = :until'
-          : 'ADD activeLeads :less',
-        ConditionExpression: 'activeLeads >= :one',
-        ExpressionAttributeValues: {
-          ':less': -1,
-          ':one': 1,
-          ...(pausedUntil ? { ':until': pausedUntil } : {}),
-        },
-      },
-    };
-  }
-
-  /**
-   * One unit of the manager's load; within the limit only while the manager is active and has a unit
-   * free. A rotation assignment also moves the manager's turn (`lastAssignedAt`) to now.
-   */
-  private takeCapacity(capacity: { managerId: string; withinLimit: boolean; turn: boolean }, at: string) {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.manager(capacity.managerId),
-        UpdateExpression: capacity.turn
-          ? 'ADD activeLeads :one SET lastAssignedAt = :at'
-          : 'ADD activeLeads :one',
-        ConditionExpression: capacity.withinLimit
-          ? '#active = :true AND activeLeads < #capacity'
-          : 'attribute_exists(pk)',
-        ...(capacity.withinLimit
-          ? { ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' } }
-          : {}),
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ...(capacity.withinLimit ? { ':true': true } : {}),
-          ...(capacity.turn ? { ':at': at } : {}),
-        },
-      },
-    };
-  }
-
-  /**
-   * Sets fields on the lead and writes the step's timeline entry, atomically. Step entries have fixed
-   * keys (the kind, unless `entryKey` says otherwise), so a retried step rewrites the same entry.
-   * Answers the cancellation reasons in item order (the lead's first) when a condition failed.
-   */
-  private step(
-    leadId: string,
-    step: {
-      set: Record<string, unknown>;
-      /** Lists to append to, created when absent. */
-      append?: Record<string, unknown[]>;
-      remove?: string[];
-      condition?: string;
-      values?: Record<string, unknown>;
-      entry: TimelineEntry;
-      entryKey?: string;
-      alongside?: TransactItems;
-    },
-  ): Promise<Cancellation | undefined> {
-    // DynamoDB refuses names an expression does not use.
-    const names: Record<string, string> = step.condition?.includes('#status') ? { '#status': 'status' } : {};
-    const values: Record<string, unknown> = { ...step.values };
-    const assignments = Object.entries(step.set).map(([field, value], i) => {
-      names[`#f${i}`] = field;
-      values[`:v${i}`] = value;
-      return `#f${i} = :v${i}`;
-    });
-    Object.entries(step.append ?? {}).forEach(([field, items], i) => {
-      names[`#a${i}`] = field;
-      values[`:a${i}`] = items;
-      values[':none'] = [];
-      assignments.push(`#a${i} = list_append(if_not_exists(#a${i}, :none), :a${i})`);
-    });
-    const removals = (step.remove ?? []).map((field, i) => {
-      names[`#r${i}`] = field;
-      return `#r${i}`;
-    });
-    const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`;
-    const items: TransactItems = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.lead(leadId),
-          UpdateExpression: update,
-          ConditionExpression: `attribute_exists(pk)${step.condition ? ` AND (${step.condition})` : ''}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          // The stored lead comes back with a refusal, telling a refused step from a missing lead.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-      this.timelinePut(leadId, step.entryKey ?? step.entry.kind, step.entry),
-      ...(step.alongside ?? []),
-    ];
-    return transact(this.client, items);
-  }
-
-  private timelinePut(leadId: string, suffix: string, entry: TimelineEntry) {
-    return timelinePut(this.tableName, leadId, suffix, entry);
   }
 }
