@@ -1,3 +1,4 @@
+import { StepFunctionsAnswers } from './adapters/workflow-answers.ts';
 import { StepFunctionsStarter } from './adapters/workflow-starter.ts';
 import { sfnClient } from './clients/sfn.ts';
 import { directory, leads } from './composition.ts';
@@ -18,6 +19,7 @@ export const handDeps = (acceptanceSla: AcceptanceSlaConfig): HandDeps => ({
   leads: leads(),
   managers: directory(),
   workflows: new StepFunctionsStarter(sfnClient(), setting('leadIntakeStateMachineArn')),
+  answers: new StepFunctionsAnswers(sfnClient()),
   acceptanceSla,
   now: () => new Date(),
 });

@@ -9,7 +9,7 @@ import { setting } from '#shared/runtime.ts';
 
 const deps = handDeps(acceptanceSlaNamed(setting('acceptanceSla')));
 
-/** POST /v1/leads/{leadId}/assignment (head of unit): a lead nobody holds, given to a manager by hand. */
+/** POST /v1/leads/{leadId}/assignment (head of unit): a lead given to a manager, or to another, by hand. */
 export const handler = apiHandler(
   async (event) => {
     const leadId = event.pathParameters?.leadId ?? '';
@@ -22,8 +22,8 @@ export const handler = apiHandler(
     }
     const result = await assignByHand(deps, { userId: event.staff?.userId ?? '' }, leadId, body.data);
     if (result.ok) {
-      const { managerId, assignmentId, dueAt } = result;
-      return reply(API_ROUTES.assignByHand, 200, { leadId, managerId, assignmentId, dueAt });
+      const { ok: _ok, ...assigned } = result;
+      return reply(API_ROUTES.assignByHand, 200, assigned);
     }
     switch (result.refusal) {
       case 'not_found':
@@ -32,8 +32,12 @@ export const handler = apiHandler(
         throw new HttpError(
           409,
           'assigned',
-          'The lead has a manager, or is not waiting for the head of unit',
+          'The manager holds the lead already, or it is between two managers',
         );
+      case 'decided':
+        throw new HttpError(409, 'decided', 'The outcome of the lead is recorded');
+      case 'stale':
+        throw new HttpError(409, 'stale', 'The lead changed hands meanwhile; look at it again');
       default:
         throw new HttpError(400, 'validation_failed', 'The manager cannot take the lead', {
           issues: [

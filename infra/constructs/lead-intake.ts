@@ -246,10 +246,15 @@ export class LeadIntake extends Construct {
     awaitManager.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const accepted = new Succeed(flow, 'Accepted', { comment: 'The personal manager accepted the lead' });
+    const handedOver = new Succeed(flow, 'ReassignedByHand', {
+      comment:
+        "The head of unit gave the lead to another manager; a run of its own awaits that manager's answer",
+    });
     // An accept is stored before the execution is told, so it ends here; a decline goes on to the next manager.
     awaitManager.next(
       new Choice(flow, 'WasAccepted')
         .when(Condition.stringEquals('$.decision.outcome', 'accepted'), accepted)
+        .when(Condition.stringEquals('$.decision.outcome', 'reassigned'), handedOver)
         .otherwise(assign),
     );
     const escalated = new Succeed(flow, 'Escalated', {

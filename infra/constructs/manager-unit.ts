@@ -79,7 +79,7 @@ export class ManagerUnit extends Construct {
     this.assignByHand = new AttractFunction(this, 'AssignByHand', {
       entry: 'functions/managers/assign-by-hand.ts',
       description:
-        'POST /v1/leads/{leadId}/assignment: the head of unit gives a lead nobody holds to a manager',
+        'POST /v1/leads/{leadId}/assignment: the head of unit gives a lead to a manager, or to another',
       environment: {
         [ENV.tableName]: table.tableName,
         [ENV.acceptanceSla]: acceptanceSla,
@@ -90,6 +90,15 @@ export class ManagerUnit extends Construct {
     // one transaction, and starts the run that awaits the manager's answer.
     grantTable(this.assignByHand, table, ['GetItem', 'UpdateItem', 'PutItem']);
     leadIntake.grantStartExecution(this.assignByHand);
+    // A lead taken from a manager who has not answered yet: the run waiting for their answer is told.
+    this.assignByHand.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
+    );
+    Validations.of(this.assignByHand).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'states:SendTaskSuccess has no resource-level permissions (the task token names the task); the action is the only one granted on *.',
+    });
 
     this.listWork = new AttractFunction(this, 'ListWork', {
       entry: 'functions/managers/list-work.ts',

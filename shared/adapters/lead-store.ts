@@ -217,6 +217,34 @@ export class LeadStore extends LeadSteps implements Leads {
     throw new Error(`Capacity of manager ${assignment.managerId} could not be given back for lead ${leadId}`);
   }
 
+  async reassign(
+    leadId: string,
+    from: Assignment,
+    to: Assignment,
+    entry: TimelineEntry,
+  ): Promise<'reassigned' | 'not_held'> {
+    const cancelled = await this.step(leadId, {
+      set: {
+        assignment: to,
+        status: 'assigned',
+        ...onList(WORK_INDEX.holder(to.managerId), 'assigned', to.acceptance.dueAt),
+      },
+      append: { exclusions: [{ managerId: from.managerId, why: 'reassigned' }] },
+      condition: 'assignment.assignmentId = :assignmentId AND attribute_not_exists(outcome)',
+      values: { ':assignmentId': from.assignmentId },
+      entryKey: `assigned#${to.attempt}`,
+      entry,
+      alongside: [
+        this.releaseCapacity(from.managerId),
+        this.takeCapacity({ managerId: to.managerId, withinLimit: false, turn: false }, to.assignedAt),
+      ],
+    });
+    if (!cancelled) return 'reassigned';
+    if (cancelled[0]?.code === 'ConditionalCheckFailed')
+      return this.leadRefusal(leadId, cancelled, 'not_held');
+    throw new Error(`Lead ${leadId} could not move from manager ${from.managerId} to ${to.managerId}`);
+  }
+
   async recordOutcome(
     leadId: string,
     assignment: Assignment,

@@ -388,7 +388,7 @@ export const API_ROUTES = {
     path: '/v1/leads/{leadId}/assignment',
     access: 'staff',
     summary:
-      'Give a lead nobody holds (awaiting a manager, or escalated) to a manager by hand; they are emailed and must accept in time (head of unit)',
+      'Give a lead to a manager by hand (head of unit): one nobody holds (awaiting a manager, or escalated), or one another manager holds with no outcome yet, which is taken from them; the new manager is emailed and must accept in time',
     function: 'assignByHand',
     request: { params: leadPath, body: HandAssignmentBody },
     responses: {
@@ -398,7 +398,9 @@ export const API_ROUTES = {
       ),
       403: failure('Only the head of unit assigns by hand'),
       404: failure('No such lead'),
-      409: failure('The lead has a manager (`assigned`), or is not waiting for the head of unit'),
+      409: failure(
+        'The manager named holds the lead already, or it is between two managers (`assigned`); its outcome is recorded (`decided`); it changed hands meanwhile (`stale`)',
+      ),
     },
   },
   openDecisionLink: {

@@ -3,6 +3,7 @@ import { leadEventId } from '#events/lead-events.ts';
 import { type AcceptanceSlaConfig, acceptanceDue } from '../managers/acceptance-sla.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import {
+  type Exclusion,
   type LeadFacts,
   type RoutingDecision,
   type RoutingPolicy,
@@ -131,7 +132,7 @@ export async function assignManager(
       leadId,
       occurredAt: at,
       fromManagerId: last.managerId,
-      cause: last.why,
+      cause: reassignmentCause(last),
       attempt,
     });
   }
@@ -238,7 +239,7 @@ async function announceAssignment(deps: AssignDeps, lead: Lead): Promise<Assignm
       occurredAt: assignment.assignedAt,
       fromManagerId: previous.managerId,
       toManagerId: managerId,
-      cause: assignment.kind === 'by_head_of_unit' ? 'by_head_of_unit' : previous.why,
+      cause: assignment.kind === 'by_head_of_unit' ? 'by_head_of_unit' : reassignmentCause(previous),
       attempt,
     });
   } else {
@@ -257,3 +258,6 @@ async function announceAssignment(deps: AssignDeps, lead: Lead): Promise<Assignm
   const timeoutSeconds = Math.max(deps.acceptanceSla.minimumWaitSeconds, left);
   return { outcome: 'assigned', managerId, assignmentId, timeoutSeconds };
 }
+
+/** Why the lead left the manager it was offered to, as LeadReassigned says it. */
+const reassignmentCause = (ended: Exclusion) => (ended.why === 'reassigned' ? 'by_head_of_unit' : ended.why);

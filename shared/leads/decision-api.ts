@@ -26,7 +26,7 @@ export const DecisionRecorded = z
     description: '`accepted`, or `reassigning` after a decline: the lead goes to the next manager',
   });
 
-/** The head of unit gives a lead nobody holds to a manager (`POST /v1/leads/{leadId}/assignment`). */
+/** The head of unit gives a lead to a manager, or to another one (`POST /v1/leads/{leadId}/assignment`). */
 export const HandAssignmentBody = z
   .strictObject({
     managerId: z.string().trim().min(1).max(64),
@@ -40,6 +40,7 @@ export const HandAssigned = z
     managerId: z.string(),
     assignmentId: z.string(),
     dueAt: z.iso.datetime(),
+    reassignedFrom: z.string().optional().meta({ description: 'The manager the lead was taken from' }),
   })
   .meta({
     id: 'HandAssigned',

@@ -146,6 +146,18 @@ export interface Leads {
     entry: TimelineEntry,
   ): Promise<'ended' | 'not_open'>;
   /**
+   * The head of unit takes the lead from the manager who holds it (offered or accepted, no outcome yet)
+   * and gives it to another: the first manager's unit comes back and they are excluded from routing on the
+   * lead, the second's unit is taken beyond any limit, all in one write and only while `from` is still the
+   * lead's assignment (`not_held` otherwise).
+   */
+  reassign(
+    leadId: string,
+    from: Assignment,
+    to: Assignment,
+    entry: TimelineEntry,
+  ): Promise<'reassigned' | 'not_held'>;
+  /**
    * The outcome of an accepted lead, once: the manager's unit of capacity is given back in the same
    * write; `not_open` when the assignment is not the lead's accepted one, or an outcome is recorded.
    */
@@ -277,7 +289,8 @@ export interface LeadEvents {
 }
 
 /** What a manager's answer tells the waiting LeadIntake execution. */
-export type AcceptanceAnswer = { outcome: 'accepted' | 'declined' };
+/** What ends a wait for a manager: their answer, or the head of unit giving the lead to someone else. */
+export type AcceptanceAnswer = { outcome: 'accepted' | 'declined' | 'reassigned' };
 
 export interface WorkflowAnswers {
   /**

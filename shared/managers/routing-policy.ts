@@ -79,8 +79,17 @@ export type LeadFacts = {
   referrerManagerId?: string;
 };
 
-/** A manager who declined or let the acceptance time run out on this lead: never offered it again. */
-export type Exclusion = { managerId: string; why: 'declined' | 'timed_out' };
+/**
+ * A manager who declined, let the acceptance time run out, or had the lead taken from them by the head of
+ * unit: never offered it again by routing (the head of unit may still give it back by hand).
+ */
+export type Exclusion = { managerId: string; why: 'declined' | 'timed_out' | 'reassigned' };
+
+const EXCLUSION_REASONS = {
+  declined: 'declined_before',
+  timed_out: 'timed_out_before',
+  reassigned: 'reassigned_before',
+} as const satisfies Record<Exclusion['why'], PassReason>;
 
 export type RoutingContext = {
   now: Date;
@@ -103,6 +112,7 @@ export const PASS_REASONS = [
   'paused_after_timeout',
   'declined_before',
   'timed_out_before',
+  'reassigned_before',
 ] as const;
 export type PassReason = (typeof PASS_REASONS)[number];
 
@@ -201,7 +211,7 @@ export function route(
 
 type Assessed = { manager: PersonalManager; reasons: PassReason[] };
 
-const isExclusion = (r: PassReason) => r === 'declined_before' || r === 'timed_out_before';
+const isExclusion = (r: PassReason) => (Object.values(EXCLUSION_REASONS) as PassReason[]).includes(r);
 
 /** Every reason this manager may not take this lead now, in the order of PASS_REASONS. */
 function assess(
@@ -225,7 +235,7 @@ function assess(
   if (policy.pauseAfterTimeout && now.getTime() < pausedUntil) reasons.add('paused_after_timeout');
   for (const e of excluded) {
     if (e.managerId === manager.managerId) {
-      reasons.add(e.why === 'declined' ? 'declined_before' : 'timed_out_before');
+      reasons.add(EXCLUSION_REASONS[e.why]);
     }
   }
   return { manager, reasons: PASS_REASONS.filter((r) => reasons.has(r)) };

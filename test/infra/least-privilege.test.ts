@@ -44,7 +44,7 @@ describe('least privilege for each function', () => {
     }
   });
 
-  it("lets only the managers' answers (API and links) answer a waiting execution, never fail or stop one", async () => {
+  it("lets only the managers' answers (API and links) and the head of unit's hand assignment answer a waiting execution, never fail or stop one", async () => {
     const answering: string[] = [];
     for (const fn of app.functions) {
       const decision = await iam.authorize(
@@ -56,11 +56,12 @@ describe('least privilege for each function', () => {
     }
     expect(answering.sort()).toEqual([
       expect.stringContaining('AnswerByLink'),
+      expect.stringContaining('AssignByHand'),
       expect.stringContaining('DecideOnLead'),
     ]);
     for (const action of ['states:SendTaskFailure', 'states:StopExecution']) {
-      expect(await allowed('DecideOnLead', action, '*')).toBe(false);
-      expect(await allowed('AnswerByLink', action, '*')).toBe(false);
+      for (const fn of ['DecideOnLead', 'AnswerByLink', 'AssignByHand'])
+        expect(await allowed(fn, action, '*')).toBe(false);
     }
   });
 

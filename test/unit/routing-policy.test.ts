@@ -83,6 +83,7 @@ describe('route: (a) existing client', () => {
   it.each<[Exclusion['why'], PassReason]>([
     ['declined', 'declined_before'],
     ['timed_out', 'timed_out_before'],
+    ['reassigned', 'reassigned_before'],
   ])('hands the lead on when the owner %s it', (why, reason) => {
     const excluded = [{ managerId: 'owner', why }];
     const decision = decide([manager('owner'), manager('other')], { ...owned, excluded });

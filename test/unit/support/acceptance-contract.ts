@@ -122,6 +122,31 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
       expect(stored).toMatchObject({ status: 'converted', outcome: converted, assignment: { acceptedAt } });
     });
 
+    it('moves a held lead to another manager once, offered or accepted, never after its outcome', async () => {
+      const { ports, lead, manager, assignment, load } = await offered();
+      const next = aManager({ managerId: 'pm-next', activeLeads: 0, capacity: 0 });
+      await ports.putManager(next);
+      const to = anAssignment(next.managerId, { attempt: 2, kind: 'by_head_of_unit' });
+      expect(await ports.leads.reassign(lead.leadId, other(assignment), to, entry('assigned'))).toBe(
+        'not_held',
+      );
+      expect(await ports.leads.reassign(lead.leadId, assignment, to, entry('assigned'))).toBe('reassigned');
+      expect(await ports.leads.reassign(lead.leadId, assignment, to, entry('assigned'))).toBe('not_held');
+      // The first manager's unit comes back; the second takes one though their capacity is 0: the head decided.
+      expect(await load()).toBe(1);
+      expect((await ports.managers.get(next.managerId))?.activeLeads).toBe(1);
+      const stored = await ports.leads.get(lead.leadId);
+      expect(stored).toMatchObject({ status: 'assigned', assignment: to });
+      expect(stored?.exclusions).toEqual([{ managerId: manager.managerId, why: 'reassigned' }]);
+      // Accepted by the second, it can move again; once its outcome is recorded, it cannot.
+      await ports.leads.acceptAssignment(lead.leadId, to, T0, entry('accepted'));
+      const third = anAssignment(manager.managerId, { attempt: 3, kind: 'by_head_of_unit' });
+      const lost = { kind: 'lost' as const, reasonCode: 'price', configVersion: 'v', at: T0, by: 'user-1' };
+      await ports.leads.recordOutcome(lead.leadId, { ...to, acceptedAt: T0 }, lost, entry('lost'));
+      expect(await ports.leads.reassign(lead.leadId, to, third, entry('assigned'))).toBe('not_held');
+      expect((await ports.managers.get(next.managerId))?.activeLeads).toBe(0);
+    });
+
     it('escalates a lead nobody holds, and refuses while a manager holds it', async () => {
       const { ports, lead, assignment, manager } = await offered();
       expect(await ports.leads.markEscalated(lead.leadId, entry('escalated'), 1)).toBe('already_assigned');

@@ -215,6 +215,30 @@ export class InMemoryLeads implements Leads {
     return 'ended';
   }
 
+  async reassign(
+    leadId: string,
+    from: Assignment,
+    to: Assignment,
+    entry: TimelineEntry,
+  ): Promise<'reassigned' | 'not_held'> {
+    const lead = this.stored(leadId);
+    if (lead.assignment?.assignmentId !== from.assignmentId || lead.outcome) return 'not_held';
+    const holder = this.bank.managerItems.get(from.managerId);
+    const taker = this.bank.managerItems.get(to.managerId);
+    if (!holder || holder.activeLeads < 1 || !taker) {
+      throw new Error(`Lead ${leadId} could not move from ${from.managerId} to ${to.managerId}`);
+    }
+    holder.activeLeads -= 1;
+    taker.activeLeads += 1;
+    this.change(leadId, `assigned#${to.attempt}`, entry, (stored) => ({
+      ...stored,
+      assignment: to,
+      status: 'assigned',
+      exclusions: [...(stored.exclusions ?? []), { managerId: from.managerId, why: 'reassigned' }],
+    }));
+    return 'reassigned';
+  }
+
   async recordOutcome(
     leadId: string,
     assignment: Assignment,
