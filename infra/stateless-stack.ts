@@ -105,6 +105,7 @@ export class AttractStatelessStack extends Stack {
       answerByLink: managerUnit.answerByLink,
       assignByHand: managerUnit.assignByHand,
       listWork: managerUnit.listWork,
+      readUnit: managerUnit.readUnit,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -28,6 +28,7 @@ export class ManagerUnit extends Construct {
   readonly answerByLink: AttractFunction;
   readonly assignByHand: AttractFunction;
   readonly listWork: AttractFunction;
+  readonly readUnit: AttractFunction;
 
   constructor(scope: Construct, id: string, props: ManagerUnitProps) {
     super(scope, id);
@@ -108,5 +109,15 @@ export class ManagerUnit extends Construct {
     });
     // It reads the work-list index only: what a list shows, no contact details.
     grantTable(this.listWork, table, ['Query'], [WORK_INDEX.name]);
+
+    this.readUnit = new AttractFunction(this, 'ReadUnit', {
+      entry: 'functions/managers/read-unit.ts',
+      description:
+        "GET /v1/unit/managers and /v1/unit/sla-breaches: the head of unit's view of the load and the SLA",
+      environment: { [ENV.tableName]: table.tableName },
+    });
+    // It lists the managers (their load is kept with them), and reads open offers and breaches on the
+    // work-list index: no lead items, no contact details.
+    grantTable(this.readUnit, table, ['Query'], [MANAGERS_INDEX.name, WORK_INDEX.name]);
   }
 }

@@ -1,4 +1,5 @@
 import type { LeadStatus, TimelineEntry } from '../leads/lead.ts';
+import type { SlaBreach } from '../leads/unit-overview.ts';
 import { CaptureStore } from './capture-store.ts';
 import { type Cancellation, keys, type TransactItems, timelinePut, transact } from './table.ts';
 
@@ -101,6 +102,8 @@ export abstract class LeadSteps extends CaptureStore {
       values?: Record<string, unknown>;
       entry: TimelineEntry;
       entryKey?: string;
+      /** The entry records a breach of the acceptance SLA: it is on the breaches list too. */
+      breach?: SlaBreach | undefined;
       alongside?: TransactItems;
     },
   ): Promise<Cancellation | undefined> {
@@ -136,13 +139,9 @@ export abstract class LeadSteps extends CaptureStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
-      this.timelinePut(leadId, step.entryKey ?? step.entry.kind, step.entry),
+      timelinePut(this.tableName, leadId, step.entryKey ?? step.entry.kind, step.entry, step.breach),
       ...(step.alongside ?? []),
     ];
     return transact(this.client, items);
-  }
-
-  protected timelinePut(leadId: string, suffix: string, entry: TimelineEntry) {
-    return timelinePut(this.tableName, leadId, suffix, entry);
   }
 }

@@ -10,6 +10,7 @@ import type {
 import { leadRecordOf } from '../leads/lead-view.ts';
 import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
+import { slaBreachOf } from '../leads/unit-overview.ts';
 import { pauseAfter } from '../managers/acceptance-sla.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
 import { LeadNotStored, LeadSteps, OPEN_ASSIGNMENT, onList, UNASSIGNED } from './lead-steps.ts';
@@ -184,6 +185,7 @@ export class LeadStore extends LeadSteps implements Leads {
       values: { ':assignmentId': assignment.assignmentId },
       entryKey: `accepted#${assignment.attempt}`,
       entry,
+      breach: slaBreachOf(leadId, assignment, { kind: 'accepted_late', at: acceptedAt }),
     });
     return cancelled ? this.leadRefusal(leadId, cancelled, 'not_open') : 'accepted';
   }
@@ -203,6 +205,9 @@ export class LeadStore extends LeadSteps implements Leads {
       values: { ':assignmentId': assignment.assignmentId },
       entryKey: `${entry.kind}#${assignment.attempt}`,
       entry,
+      ...(exclusion.why === 'timed_out'
+        ? { breach: slaBreachOf(leadId, assignment, { kind: 'timed_out', at: entry.at }) }
+        : {}),
       alongside: [
         this.releaseCapacity(
           assignment.managerId,

@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DuplicateKey, sha256, type TimelineEntry } from '../leads/lead.ts';
+import type { SlaBreach } from '../leads/unit-overview.ts';
 
 /** A lead's later enquiries sort by receipt time under this prefix. */
 export const ENQUIRY_PREFIX = 'ENQUIRY#';
@@ -48,14 +49,16 @@ export const PENDING_INTAKE_INDEX = { name: 'gsi2', pk: 'INTAKE_PENDING' } as co
  * GSI3 is sparse: the work lists. A lead a manager holds (offered, accepted, or ended with an outcome)
  * is under `HOLDER#<managerId>`; a lead waiting for the head of unit (nobody fitted, or escalated) under
  * `HEAD_OF_UNIT`; the sort key is `<status>#<time>` (the due time while offered, else when it got there),
- * so a list by status comes in time order. A lead between two managers is in neither.
+ * so a list by status comes in time order. A lead between two managers is in neither. The timeline
+ * entries that record a breach of the acceptance SLA are under `SLA_BREACHES`, by time (`<at>#<lead>#<attempt>`).
  */
 export const WORK_INDEX = {
   name: 'gsi3',
   holder: (managerId: string) => `HOLDER#${managerId}`,
   head: 'HEAD_OF_UNIT',
-  /** What a work list shows of a lead; no contact details. */
-  attributes: ['leadId', 'status', 'leadClass', 'company', 'receivedAt', 'assignment', 'outcome'],
+  breaches: 'SLA_BREACHES',
+  /** What a work list shows of a lead (no contact details), and of a breach. */
+  attributes: ['leadId', 'status', 'leadClass', 'company', 'receivedAt', 'assignment', 'outcome', 'breach'],
 } as const;
 
 export const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
@@ -126,12 +129,24 @@ export async function transact(
   }
 }
 
-/** Transaction item writing one timeline entry of a lead under `TIMELINE#<suffix>`. */
-export function timelinePut(tableName: string, leadId: string, suffix: string, entry: TimelineEntry) {
+/**
+ * Transaction item writing one timeline entry of a lead under `TIMELINE#<suffix>`; an entry that records a
+ * breach of the acceptance SLA is also on the breaches list (WORK_INDEX).
+ */
+export function timelinePut(
+  tableName: string,
+  leadId: string,
+  suffix: string,
+  entry: TimelineEntry,
+  breach?: SlaBreach,
+) {
+  const listed = breach
+    ? { breach, gsi3pk: WORK_INDEX.breaches, gsi3sk: `${breach.at}#${leadId}#${breach.attempt}` }
+    : {};
   return {
     Put: {
       TableName: tableName,
-      Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry },
+      Item: { ...keys.timeline(leadId, suffix), type: 'Timeline', ...entry, ...listed },
     },
   };
 }

@@ -103,5 +103,30 @@ describe('acceptance timeouts on the local runtime (drill SLA)', () => {
     expect(lead.timeline.at(-1)?.kind).toBe('escalated');
     // Every hold ended with its timeout: no manager keeps a unit for a lead that left them.
     for (const m of unit) expect((await directory.get(m.managerId))?.activeLeads).toBe(0);
+
+    // The head of unit sees each timeout among the SLA breaches, newest first, a page at a time.
+    const breaches: { leadId: string; managerId: string; kind: string; attempt: number }[] = [];
+    let next: string | null = null;
+    do {
+      const page = await fetch(
+        `${runtime.urls.api}/v1/unit/sla-breaches?limit=1${next ? `&after=${next}` : ''}`,
+        { headers: { authorization: `Bearer ${runtime.tokens['irina.head']}` } },
+      );
+      expect(page.status).toBe(200);
+      const body = (await page.json()) as { breaches: typeof breaches; next: string | null };
+      breaches.push(...body.breaches);
+      next = body.next;
+    } while (next);
+    const ours = breaches.filter((b) => b.leadId === leadId);
+    expect(ours.map((b) => [b.kind, b.attempt])).toEqual([
+      ['timed_out', 3],
+      ['timed_out', 2],
+      ['timed_out', 1],
+    ]);
+    expect(ours.map((b) => b.managerId).sort()).toEqual(unit.map((m) => m.managerId).sort());
+    const forged = await fetch(`${runtime.urls.api}/v1/unit/sla-breaches?after=bm90LWEtY3Vyc29y`, {
+      headers: { authorization: `Bearer ${runtime.tokens['irina.head']}` },
+    });
+    expect(forged.status).toBe(400);
   });
 });

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   call,
-  clientAddress,
   directory,
   eventually,
   executionsOf,
   finishedExecution,
   headToken,
   leadAtRest,
-  managerToken,
   tokens,
 } from './client.ts';
 import { leadFrom, unitOf } from './regions.ts';

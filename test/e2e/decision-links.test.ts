@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   call,
   clientAddress,
-  directory,
-  enquiry,
   eventually,
   finishedExecution,
   headToken,

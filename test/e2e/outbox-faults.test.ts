@@ -5,7 +5,6 @@ import {
   enquiry,
   eventually,
   executionsOf,
-  finishedExecution,
   leadAtRest,
   mailbox,
   tokens,

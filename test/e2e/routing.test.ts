@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
-import {
-  call,
-  clientAddress,
-  directory,
-  enquiry,
-  finishedExecution,
-  headToken,
-  leadAtRest,
-} from './client.ts';
+import { directory, finishedExecution } from './client.ts';
 import { leadFrom } from './regions.ts';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);

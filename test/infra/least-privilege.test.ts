@@ -77,6 +77,17 @@ describe('least privilege for each function', () => {
     );
   });
 
+  it("lets the head of unit's views read the work lists and the roster index, never a lead's item", async () => {
+    for (const index of ['gsi1', 'gsi3']) {
+      for (const fn of ['ReadUnit', ...(index === 'gsi3' ? ['ListWork'] : [])])
+        expect(await allowed(fn, 'dynamodb:Query', `${tableArn}/index/${index}`)).toBe(true);
+    }
+    for (const fn of ['ReadUnit', 'ListWork']) {
+      for (const action of ['Query', 'GetItem', 'PutItem', 'UpdateItem'])
+        expect(await allowed(fn, `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+  });
+
   it('grants no function DeleteItem or BatchWriteItem, and indexes only by name', () => {
     const actions = app.functions.flatMap((fn) => statementsOf(fn.roleArn).flatMap((s) => [s.Action].flat()));
     expect(actions).not.toContain('dynamodb:DeleteItem');

@@ -4,11 +4,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { signInvitation } from '#shared/leads/invitation.ts';
-import {
-  type DecisionLinkClaims,
-  readDecisionLink,
-  signDecisionLink,
-} from '#shared/managers/decision-link.ts';
+import { readDecisionLink, signDecisionLink } from '#shared/managers/decision-link.ts';
 import { TEST_KEYS } from './support/capture.ts';
 
 const NOW = new Date('2026-03-02T09:15:30.500Z');

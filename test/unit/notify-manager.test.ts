@@ -68,7 +68,7 @@ describe('notifyManager', () => {
   });
 
   it('after a crash between the send and the record, sends again marked as a possible repeat under the same claim', async () => {
-    const { bank, mail, manager, lead, deps, notice } = await notify();
+    const { bank, mail, lead, deps, notice } = await notify();
     await expect(notifyManager({ ...deps, mail: crashingAfterSend(mail) }, lead.leadId)).rejects.toThrow(
       CrashAfterSend,
     );

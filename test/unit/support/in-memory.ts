@@ -1,37 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
+import type { Enquiry, Lead, TimelineEntry } from '#shared/leads/lead.ts';
 import type {
-  Assignment,
-  Enquiry,
-  Lead,
-  LeadStatus,
-  RoutingRecord,
-  TimelineEntry,
-} from '#shared/leads/lead.ts';
-import { leadRecordOf } from '#shared/leads/lead-view.ts';
-import type {
-  CaptureResult,
   Client,
   Clients,
   Email,
-  EnquiriesPage,
-  EnquiryResult,
-  IdempotencyClaim,
   LeadEvents,
-  LeadRecord,
   Leads,
   Mail,
   Managers,
-  NewEnquiry,
-  NewLead,
   NotificationClaim,
   Notifications,
-  PageCursor,
   Referrer,
   Referrers,
 } from '#shared/leads/ports.ts';
-import { InvalidPageCursor } from '#shared/leads/ports.ts';
-import type { LeadClass, Score } from '#shared/leads/scoring.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 
 import { copy, InMemoryLeads } from './in-memory-leads.ts';
