@@ -1,4 +1,5 @@
 import type { LeadStatus, TimelineEntry } from '../leads/lead.ts';
+import type { CapacityClaim } from '../leads/ports.ts';
 import type { SlaBreach } from '../leads/unit-overview.ts';
 import { CaptureStore } from './capture-store.ts';
 import { type Cancellation, keys, type TransactItems, timelinePut, transact } from './table.ts';
@@ -60,30 +61,42 @@ export abstract class LeadSteps extends CaptureStore {
   }
 
   /**
-   * One unit of the manager's load; within the limit only while the manager is active and has a unit
-   * free. A rotation assignment also moves the manager's turn (`lastAssignedAt`) to now.
+   * One unit of the manager's load, on the claim's terms (ports.ts): within the limit only while the
+   * manager is active and has a unit free; only while their turn is as routing read it. A rotation
+   * assignment also moves the turn (`lastAssignedAt`) to now. A refusal returns the manager's item.
    */
-  protected takeCapacity(capacity: { managerId: string; withinLimit: boolean; turn: boolean }, at: string) {
+  protected takeCapacity(capacity: CapacityClaim, at: string) {
+    const { withinLimit, turn, turnAsRead } = capacity;
+    const conditions = [withinLimit ? '#active = :true AND activeLeads < #capacity' : 'attribute_exists(pk)'];
+    if (turnAsRead === null) conditions.push('attribute_not_exists(lastAssignedAt)');
+    else if (turnAsRead !== undefined) conditions.push('lastAssignedAt = :asRead');
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.manager(capacity.managerId),
-        UpdateExpression: capacity.turn
-          ? 'ADD activeLeads :one SET lastAssignedAt = :at'
-          : 'ADD activeLeads :one',
-        ConditionExpression: capacity.withinLimit
-          ? '#active = :true AND activeLeads < #capacity'
-          : 'attribute_exists(pk)',
-        ...(capacity.withinLimit
+        UpdateExpression: turn ? 'ADD activeLeads :one SET lastAssignedAt = :at' : 'ADD activeLeads :one',
+        ConditionExpression: conditions.join(' AND '),
+        ...(withinLimit
           ? { ExpressionAttributeNames: { '#active': 'active', '#capacity': 'capacity' } }
           : {}),
         ExpressionAttributeValues: {
           ':one': 1,
-          ...(capacity.withinLimit ? { ':true': true } : {}),
-          ...(capacity.turn ? { ':at': at } : {}),
+          ...(withinLimit ? { ':true': true } : {}),
+          ...(turn ? { ':at': at } : {}),
+          ...(turnAsRead ? { ':asRead': turnAsRead } : {}),
         },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     };
+  }
+
+  /** A refused claim: `turn_taken` when the manager still had room and only the turn had moved. */
+  protected capacityRefusal(capacity: CapacityClaim, manager: Record<string, unknown> | undefined) {
+    const room =
+      manager !== undefined &&
+      (!capacity.withinLimit ||
+        (manager.active === true && Number(manager.activeLeads) < Number(manager.capacity)));
+    return capacity.turnAsRead !== undefined && room ? 'turn_taken' : 'no_capacity';
   }
 
   /**

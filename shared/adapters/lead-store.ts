@@ -8,7 +8,7 @@ import type {
   TimelineEntry,
 } from '../leads/lead.ts';
 import { leadRecordOf } from '../leads/lead-view.ts';
-import type { LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
+import type { CapacityClaim, LeadRecord, Leads, PageCursor } from '../leads/ports.ts';
 import type { LeadClass, Score } from '../leads/scoring.ts';
 import { slaBreachOf } from '../leads/unit-overview.ts';
 import { pauseAfter } from '../managers/acceptance-sla.ts';
@@ -110,9 +110,9 @@ export class LeadStore extends LeadSteps implements Leads {
       status: LeadStatus;
       entry: TimelineEntry;
       routing: RoutingRecord;
-      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
+      capacity: CapacityClaim;
     },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'turn_taken'> {
     const cancelled = await this.step(leadId, {
       set: {
         assignment,
@@ -127,10 +127,10 @@ export class LeadStore extends LeadSteps implements Leads {
       alongside: [this.takeCapacity(step.capacity, assignment.assignedAt)],
     });
     if (!cancelled) return 'assigned';
-    // Reasons come in item order: the lead's own condition first, then the manager's capacity.
+    // Reasons come in item order: the lead's own condition first, then its entry, then the manager's claim.
     if (cancelled[0]?.code === 'ConditionalCheckFailed')
       return this.leadRefusal(leadId, cancelled, 'already_assigned');
-    return 'no_capacity';
+    return this.capacityRefusal(step.capacity, cancelled[2]?.item);
   }
 
   async markAwaitingManager(

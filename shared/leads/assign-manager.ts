@@ -60,58 +60,16 @@ export async function assignManager(
   const exclusions = lead.exclusions ?? [];
   if (exclusions.length >= deps.acceptanceSla.maxAttempts) return escalate(deps, lead);
 
-  const now = deps.now();
-  const at = now.toISOString();
-  const policy = deps.routingPolicy;
-  const managers = await deps.managers.list();
-  const decision = route(policy, routingFactsOf(lead, existingClientManagerId), managers, {
-    now,
-    presence: (manager, when) => presenceAt(manager, when, policy.nearHoursMinutes),
-    excluded: exclusions,
-  });
-
   const attempt = exclusions.length + 1;
-  const full: string[] = [];
-  for (const managerId of decision.ranked) {
-    const ownClient = decision.rule === 'existing_client';
-    const manager = managers.find((m) => m.managerId === managerId) as PersonalManager;
-    const assignment = offerTo(manager, lead, {
-      kind: ownClient ? 'existing_client' : 'acquisition',
-      now,
-      attempt,
-      sla: deps.acceptanceSla,
-    });
-    const due = assignment.acceptance;
-    const routing: RoutingRecord = { ...decision, at, managerId, ...(full.length ? { full } : {}) };
-    const outcome = await deps.leads.assignIfUnassigned(leadId, assignment, {
-      status: ownClient ? 'handed_to_client_manager' : 'assigned',
-      entry: {
-        at,
-        kind: 'assigned',
-        summary: ownClient
-          ? `Handed to the client's personal manager ${managerId}`
-          : `Assigned to personal manager ${managerId} (${summaryOf(decision)})`,
-        details: {
-          managerId,
-          rule: decision.rule,
-          policyVersion: decision.policyVersion,
-          attempt,
-          dueAt: due.dueAt,
-        },
-      },
-      routing,
-      // A client's own manager takes the enquiry whatever their load; the unit is counted all the same,
-      // so that giving it back when the hold ends balances. Only rotation moves a manager's turn.
-      capacity: { managerId, withinLimit: !ownClient, turn: decision.rule === 'best_fit' },
-    });
-    // Another lead took this manager's last unit since the roster was read: try the next one.
-    if (outcome === 'no_capacity') {
-      full.push(managerId);
-      continue;
-    }
-    const stored = outcome === 'assigned' ? { ...lead, assignment } : await loadLead(deps.leads, leadId);
-    return announceAssignment(deps, stored);
+  // Concurrent routings read the same roster: a best-fit claim holds only while the manager's turn is as
+  // read, and a routing whose turn was taken reads the roster again and ranks afresh, so equal managers
+  // take turns in a burst too. After FRESH_READS such rounds it claims on capacity alone (no livelock).
+  let round: Round | undefined;
+  for (let fresh = 0; !round || round.kind === 'turn_taken'; fresh++) {
+    round = await offerInRankOrder(deps, lead, existingClientManagerId, attempt, fresh < FRESH_READS);
   }
+  if (round.kind === 'offered') return round.result;
+  const { decision, at, full } = round;
   const waiting = await deps.leads.markAwaitingManager(
     leadId,
     {
@@ -137,6 +95,86 @@ export async function assignManager(
     });
   }
   return { outcome: 'unassigned' };
+}
+
+/** Rounds of routing whose claims hold only while the turn is as read; then capacity alone decides. */
+const FRESH_READS = 10;
+
+type Round =
+  | { kind: 'offered'; result: AssignmentResult }
+  | { kind: 'turn_taken' }
+  | { kind: 'nobody'; decision: RoutingDecision; at: string; full: string[] };
+
+/**
+ * One round of routing: reads the roster, decides, and tries the ranked managers in order: a unit of the
+ * manager's capacity is taken in the same write as the assignment, so one who filled up since the roster
+ * was read is passed for the next. `byTurn`: a best-fit claim also needs the manager's turn as read.
+ */
+async function offerInRankOrder(
+  deps: AssignDeps,
+  lead: Lead,
+  existingClientManagerId: string | undefined,
+  attempt: number,
+  byTurn: boolean,
+): Promise<Round> {
+  const now = deps.now();
+  const at = now.toISOString();
+  const policy = deps.routingPolicy;
+  const managers = await deps.managers.list();
+  const decision = route(policy, routingFactsOf(lead, existingClientManagerId), managers, {
+    now,
+    presence: (manager, when) => presenceAt(manager, when, policy.nearHoursMinutes),
+    excluded: lead.exclusions ?? [],
+  });
+  const full: string[] = [];
+  for (const managerId of decision.ranked) {
+    const ownClient = decision.rule === 'existing_client';
+    const rotation = decision.rule === 'best_fit';
+    const manager = managers.find((m) => m.managerId === managerId) as PersonalManager;
+    const assignment = offerTo(manager, lead, {
+      kind: ownClient ? 'existing_client' : 'acquisition',
+      now,
+      attempt,
+      sla: deps.acceptanceSla,
+    });
+    const due = assignment.acceptance;
+    const routing: RoutingRecord = { ...decision, at, managerId, ...(full.length ? { full } : {}) };
+    const outcome = await deps.leads.assignIfUnassigned(lead.leadId, assignment, {
+      status: ownClient ? 'handed_to_client_manager' : 'assigned',
+      entry: {
+        at,
+        kind: 'assigned',
+        summary: ownClient
+          ? `Handed to the client's personal manager ${managerId}`
+          : `Assigned to personal manager ${managerId} (${summaryOf(decision)})`,
+        details: {
+          managerId,
+          rule: decision.rule,
+          policyVersion: decision.policyVersion,
+          attempt,
+          dueAt: due.dueAt,
+        },
+      },
+      routing,
+      // A client's own manager takes the enquiry whatever their load; the unit is counted all the same,
+      // so that giving it back when the hold ends balances. Only rotation moves a manager's turn.
+      capacity: {
+        managerId,
+        withinLimit: !ownClient,
+        turn: rotation,
+        ...(rotation && byTurn ? { turnAsRead: manager.lastAssignedAt ?? null } : {}),
+      },
+    });
+    if (outcome === 'turn_taken') return { kind: 'turn_taken' };
+    // Another lead took this manager's last unit since the roster was read: try the next one.
+    if (outcome === 'no_capacity') {
+      full.push(managerId);
+      continue;
+    }
+    const stored = outcome === 'assigned' ? { ...lead, assignment } : await loadLead(deps.leads, lead.leadId);
+    return { kind: 'offered', result: await announceAssignment(deps, stored) };
+  }
+  return { kind: 'nobody', decision, at, full };
 }
 
 /**

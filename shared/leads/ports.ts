@@ -96,8 +96,7 @@ export interface Leads {
   ): Promise<'recorded' | 'already_assigned'>;
   /**
    * Gives the lead to a manager unless it has one, storing the routing decision with it. One unit of the
-   * manager's load is taken in the same write; `withinLimit`: only while the manager is active and has a
-   * unit free ('no_capacity' otherwise); `turn`: the manager's turn in the rotation moves to now.
+   * manager's load is taken in the same write, on the claim's terms.
    */
   assignIfUnassigned(
     leadId: string,
@@ -106,9 +105,9 @@ export interface Leads {
       status: LeadStatus;
       entry: TimelineEntry;
       routing: RoutingRecord;
-      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
+      capacity: CapacityClaim;
     },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'>;
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'turn_taken'>;
   /**
    * Nobody fits: the lead waits for the head of unit with the decision that says why, unless assigned
    * meanwhile. `attempt`: the offer nobody could take (each keeps its entry; a retry rewrites it).
@@ -289,6 +288,21 @@ export interface LeadEvents {
 }
 
 /** What a manager's answer tells the waiting LeadIntake execution. */
+/** The unit of a manager's load an assignment takes, and on what terms. */
+export type CapacityClaim = {
+  managerId: string;
+  /** Only while the manager is active and has a unit free: `no_capacity` otherwise. */
+  withinLimit: boolean;
+  /** The manager's turn in the rotation moves to the assignment's time. */
+  turn: boolean;
+  /**
+   * Only while the manager's turn is still the one routing read (null: never taken): `turn_taken`
+   * otherwise, so that concurrent routings, which all read the same roster, do not all give the lead to
+   * the same one of equal managers.
+   */
+  turnAsRead?: string | null;
+};
+
 /** What ends a wait for a manager: their answer, or the head of unit giving the lead to someone else. */
 export type AcceptanceAnswer = { outcome: 'accepted' | 'declined' | 'reassigned' };
 

@@ -4,6 +4,7 @@ import { completeInn10 } from '#shared/leads/inn.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import { call, clientAddress, directory, enquiry, headToken, leadAtRest } from './client.ts';
+import { enquiryFrom, unitOf } from './regions.ts';
 
 describe('capacity is exact under concurrent routing', () => {
   it('gives a PM with one free slot exactly one of 50 leads routed at once; the others go to the next candidate', async () => {
@@ -55,5 +56,20 @@ describe('capacity is exact under concurrent routing', () => {
     expect(managers.filter((m) => m === roomy.managerId)).toHaveLength(49);
     const load = async (id: string) => (await (await directory()).get(id))?.activeLeads;
     expect([await load(oneSlot.managerId), await load(roomy.managerId)]).toEqual([1, 49]);
+  });
+
+  it('lets equal PMs take turns when leads are routed at once: 20 leads over 5 PMs, 4 each', async () => {
+    const unit = await unitOf('81', 5);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call('POST', '/v1/leads', { body: enquiryFrom('81'), from: clientAddress() }),
+      ),
+    );
+    await Promise.all(replies.map((r) => leadAtRest(r.body.leadId as string)));
+
+    const loads = await Promise.all(
+      unit.map(async (m) => (await (await directory()).get(m.managerId))?.activeLeads),
+    );
+    expect(loads).toEqual([4, 4, 4, 4, 4]);
   });
 });

@@ -15,9 +15,9 @@ type Row = {
 
 describe("the head of unit's view of the unit", () => {
   it("shows each manager's load against capacity and the offers they have not answered", async () => {
-    const [pm] = await unitOf('82', 1);
+    const [pm] = await unitOf('80', 1);
     if (!pm) throw new Error('the unit has a manager');
-    const lead = await leadFrom('82');
+    const lead = await leadFrom('80');
     expect(lead.assignedManager.managerId).toBe(pm.managerId);
 
     const unit = await call('GET', '/v1/unit/managers', { token: headToken() });

@@ -114,6 +114,27 @@ describe('assignManager', () => {
     expect((await bank.leads.get(lead.leadId))?.routing).toMatchObject({ managerId: 'pm-b', full: ['pm-a'] });
   });
 
+  it('lets equal managers take turns when routings run at once, all reading the same roster', async () => {
+    const { bank, deps } = await intake();
+    const unit = ['pm-a', 'pm-b', 'pm-c', 'pm-d'].map((managerId) => aManager({ managerId, capacity: 5 }));
+    for (const m of unit) await bank.putManager(m);
+    const leads = Array.from({ length: 8 }, (_, i) =>
+      aLead({ company: { name: `Romashka ${i}`, inn: `77070838${10 + i}`, sizeBand: 'medium' } }),
+    );
+    for (const lead of leads) await bank.leads.capture(newLeadOf(lead));
+    // Each routing reads the roster before any writes: without the turn as read, all would pick pm-a.
+    let tick = Date.parse(MONDAY_AT_ONE);
+    const ticking = { ...deps, now: () => new Date(tick++) };
+
+    const results = await Promise.all(leads.map((lead) => assignManager(ticking, lead.leadId, undefined)));
+
+    expect(results.every((r) => r.outcome === 'assigned')).toBe(true);
+    const loads = await Promise.all(
+      unit.map(async (m) => (await bank.managers.get(m.managerId))?.activeLeads),
+    );
+    expect(loads).toEqual([2, 2, 2, 2]);
+  });
+
   it('leaves the lead awaiting a manager when none fits, says why of each, and announces nothing', async () => {
     const { bank, deps, events, lead } = await intake();
     await bank.putManager(aManager({ managerId: 'pm-north', regions: ['78'] }));

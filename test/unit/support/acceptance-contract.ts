@@ -31,6 +31,31 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
     }
     const other = (assignment: Assignment): Assignment => ({ ...assignment, assignmentId: 'another' });
 
+    it("claims a manager's turn only as routing read it, and says so apart from a full manager", async () => {
+      const ports = setup();
+      const manager = aManager({ capacity: 2 });
+      await ports.putManager(manager);
+      const [first, second, third] = [aLead(), aLead(), aLead()];
+      for (const lead of [first, second, third]) await ports.leads.capture(newLeadOf(lead));
+      const claim = (lead: typeof first, turnAsRead: string | null, assignedAt: string) => {
+        const { routing, capacity } = byRotation(manager.managerId);
+        return ports.leads.assignIfUnassigned(lead.leadId, anAssignment(manager.managerId, { assignedAt }), {
+          status: 'assigned',
+          entry: entry('assigned'),
+          routing,
+          capacity: { ...capacity, turnAsRead },
+        });
+      };
+      // Never taken: the first claim holds; one that read the same roster then finds the turn taken.
+      expect(await claim(first, null, T0)).toBe('assigned');
+      expect(await claim(second, null, T0)).toBe('turn_taken');
+      expect((await ports.managers.get(manager.managerId))?.activeLeads).toBe(1);
+      // Read again, the turn as it is now: the claim holds, and the manager is full.
+      expect(await claim(second, T0, '2026-11-23T10:01:00.000Z')).toBe('assigned');
+      expect(await claim(third, '2026-11-23T10:01:00.000Z', '2026-11-23T10:02:00.000Z')).toBe('no_capacity');
+      expect((await ports.managers.get(manager.managerId))?.lastAssignedAt).toBe('2026-11-23T10:01:00.000Z');
+    });
+
     it('keeps the wait token only for the open assignment', async () => {
       const { ports, lead, assignment } = await offered();
       const wait = { assignmentId: assignment.assignmentId, taskToken: 'token-1' };

@@ -8,6 +8,7 @@ import type {
 } from '#shared/leads/lead.ts';
 import { leadRecordOf } from '#shared/leads/lead-view.ts';
 import type {
+  CapacityClaim,
   CaptureResult,
   EnquiriesPage,
   EnquiryResult,
@@ -135,15 +136,17 @@ export class InMemoryLeads implements Leads {
       status: LeadStatus;
       entry: TimelineEntry;
       routing: RoutingRecord;
-      capacity: { managerId: string; withinLimit: boolean; turn: boolean };
+      capacity: CapacityClaim;
     },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity'> {
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'turn_taken'> {
     if (this.stored(leadId).assignment) return 'already_assigned';
     const manager = this.bank.managerItems.get(step.capacity.managerId);
     if (!manager) return 'no_capacity';
     if (step.capacity.withinLimit && !(manager.active && manager.activeLeads < manager.capacity)) {
       return 'no_capacity';
     }
+    const { turnAsRead } = step.capacity;
+    if (turnAsRead !== undefined && (manager.lastAssignedAt ?? null) !== turnAsRead) return 'turn_taken';
     manager.activeLeads += 1;
     if (step.capacity.turn) manager.lastAssignedAt = assignment.assignedAt;
     this.change(leadId, `assigned#${assignment.attempt}`, step.entry, (lead) => ({
