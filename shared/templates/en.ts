@@ -181,8 +181,8 @@ export const en: Catalog = {
     attempts: 'Offers to managers: {attempts}.',
     act: {
       assign:
-        'What to do: give the lead to a manager, POST {url} with the body {"managerId": "…"}. The manager gets an email and must accept the lead in time.',
-      waitingList: 'Every lead waiting to be assigned: GET {url}.',
+        'What to do: give the lead to a manager with POST {url} and the body {"managerId": "…"}. The manager gets an email and must accept the lead in time.',
+      waitingList: 'Every lead waiting to be assigned: GET {url}',
     },
     leadClass: '{leadClass} lead',
     existingClient: 'existing client',

@@ -53,7 +53,7 @@ describe('the head of unit is told when a lead waits for them', () => {
     expect(alert?.text).toContain('Предложений менеджерам: 3.');
     expect(alert?.text).toContain(`Номер лида: ${leadId}`);
     expect(alert?.text).toMatch(new RegExp(`POST http\\S+/v1/leads/${leadId}/assignment`));
-    expect(alert?.text).toMatch(/GET http\S+\/v1\/unit\/waiting-leads\./);
+    expect(alert?.text).toMatch(/GET http\S+\/v1\/unit\/waiting-leads$/m);
     expect(alert?.html).toContain('<html lang="ru">');
     // No contact details: the unit's mailbox may be shared.
     expect(alert?.text).not.toContain(lead.contact.email);

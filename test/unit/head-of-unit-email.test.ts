@@ -73,7 +73,7 @@ describe("the head of unit's alert", () => {
     expect(email.text).toContain(catalogs.en.headOfUnitEmail.why.no_manager);
     expect(email.text).not.toContain('Offers to managers');
     // Without the API's address the routes are paths.
-    expect(email.text).toContain(`POST /v1/leads/${leadId}/assignment with the body {"managerId": "…"}`);
+    expect(email.text).toContain(`with POST /v1/leads/${leadId}/assignment and the body {"managerId": "…"}`);
     expect(email.text).toContain('Mid-market');
     expect(email.html).toContain('<html lang="en">');
     expect(email.headers).toBeUndefined();
