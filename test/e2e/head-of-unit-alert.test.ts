@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { describe, expect, inject, it } from 'vitest';
+import { LEAD_EVENT_SOURCE, LeadEscalated, leadEventId } from '#events/lead-events.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
-import { call, eventually, headToken, leadAtRest, mailbox } from './client.ts';
+import { call, eventually, finishedExecution, headToken, leadAtRest, mailbox } from './client.ts';
 import { leadFrom, unitOf } from './regions.ts';
 
 /** The PM unit's mailbox the local runtime runs with: `attract:unitMailbox`'s default, read in Russian. */
@@ -11,6 +12,22 @@ type Entry = { kind: string; at: string; details?: Record<string, unknown> };
 
 const alertsFor = async (leadId: string) =>
   (await mailbox()).filter((m) => m.to.includes(UNIT_MAILBOX) && m.text.includes(leadId));
+
+/** The alert, once recorded on the lead: claimed, sent, then recorded, so its email is in the mailbox. */
+const recordedAlert = (leadId: string): Promise<Entry> =>
+  eventually(async () => {
+    const read = (await call('GET', `/v1/leads/${leadId}`, { token: headToken() })).body;
+    return read.timeline.find((e: Entry) => e.kind === 'head_of_unit_notified');
+  }, 'the head of unit alert to be recorded');
+
+/** The LeadEscalated events the bus accepted for the lead. */
+async function escalationsOnTheBus(leadId: string): Promise<unknown[]> {
+  const events = (await (await fetch(`${inject('events')}/events`)).json()) as {
+    'detail-type': string;
+    detail: { leadId?: string };
+  }[];
+  return events.filter((e) => e['detail-type'] === 'LeadEscalated' && e.detail.leadId === leadId);
+}
 
 describe('the head of unit is told when a lead waits for them', () => {
   it('emails the unit mailbox once, in Russian, naming the lead every manager declined, and a redelivery sends nothing', async () => {
@@ -32,11 +49,7 @@ describe('the head of unit is told when a lead waits for them', () => {
     }
     expect(current.status).toBe('escalated');
 
-    // The alert is claimed, sent, then recorded on the lead: once it is recorded, the email is in the mailbox.
-    const notified: Entry = await eventually(async () => {
-      const read = (await call('GET', `/v1/leads/${leadId}`, { token: headToken() })).body;
-      return read.timeline.find((e: Entry) => e.kind === 'head_of_unit_notified');
-    }, 'the head of unit alert to be recorded');
+    const notified = await recordedAlert(leadId);
     expect(notified.details).toMatchObject({
       eventId: `${leadId}:LeadEscalated:3`,
       cause: 'attempts_exhausted',
@@ -86,5 +99,55 @@ describe('the head of unit is told when a lead waits for them', () => {
     });
     expect(waiting.status).toBe(200);
     expect(waiting.body.leads.map((l: { leadId: string }) => l.leadId)).toContain(leadId);
+  });
+
+  it('emails the unit mailbox in Russian about a lead no manager can take from the start', async () => {
+    // Nobody covers region 82 for a manufacturer: the lead waits for the head of unit from its first routing.
+    const lead = await leadFrom('82');
+    const { leadId } = lead;
+    expect(lead.status).toBe('awaiting_manager');
+    await finishedExecution(leadId);
+
+    // AssignManager does not publish LeadEscalated (no_manager) for such a lead yet: until it does, the
+    // test puts on the bus the event the contract describes, as the producer will (its id is the same).
+    if ((await escalationsOnTheBus(leadId)).length === 0) {
+      const detail = LeadEscalated.parse({
+        eventId: leadEventId(leadId, 'LeadEscalated', 0),
+        version: 1,
+        leadId,
+        occurredAt: new Date().toISOString(),
+        attempts: 0,
+        cause: 'no_manager',
+      });
+      const bus = new EventBridgeClient({
+        region: 'eu-central-1',
+        endpoint: inject('events'),
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const put = await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'attract',
+              Source: LEAD_EVENT_SOURCE,
+              DetailType: 'LeadEscalated',
+              Detail: JSON.stringify(detail),
+            },
+          ],
+        }),
+      );
+      expect(put.FailedEntryCount).toBe(0);
+    }
+
+    const notified = await recordedAlert(leadId);
+    expect(notified.details).toMatchObject({ cause: 'no_manager', attempts: 0, attempt: 1 });
+    const alerts = await alertsFor(leadId);
+    expect(alerts).toHaveLength(1);
+    const [alert] = alerts;
+    expect(alert?.subject).toBe(`Лид ждёт назначения: ${lead.company.name}`);
+    expect(alert?.text).toContain(catalogs.ru.headOfUnitEmail.why.no_manager);
+    expect(alert?.text).not.toContain('Предложений менеджерам');
+    expect(alert?.text).toContain(`Номер лида: ${leadId}`);
+    expect(alert?.text).toContain('Код региона: 82');
   });
 });
