@@ -117,7 +117,7 @@ async function managerOf(deps: NotifyDeps, managerId: string): Promise<PersonalM
   return manager;
 }
 
-export type Sent = {
+type Sent = {
   at: string;
   possibleRepeat: boolean;
   record: { messageId: string; claimId: string; attempt: number; possibleRepeat: boolean };
