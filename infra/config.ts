@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { trustedProxiesOf } from '../shared/access/client-address.ts';
 import { ACCEPTANCE_SLA_NAMES, type AcceptanceSlaName } from '../shared/managers/acceptance-sla.ts';
+import { LOCALES } from '../shared/templates/locale.ts';
 
 /** An origin as a browser sends it: scheme, host and port only, e.g. https://www.bank.example. */
 const Origin = z.string().refine((value) => {
@@ -74,6 +75,14 @@ export const DeploymentConfig = z.object({
   acceptanceSla: z
     .enum(ACCEPTANCE_SLA_NAMES as [AcceptanceSlaName, ...AcceptanceSlaName[]])
     .default('standard'),
+  /**
+   * Where the PM unit is told that a lead waits for its head (LeadEscalated): the head of unit's address
+   * or the unit's shared mailbox, and the language its emails are written in.
+   */
+  unitMailbox: z.email().default('pm-unit@bank.example'),
+  unitMailboxLanguage: z.enum(LOCALES).default('ru'),
+  /** Leads escalated to the head of unit within an hour that raise the "waiting list grows" alarm. */
+  waitingLeadsAlarmPerHour: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Where operational alarms are emailed; none when empty. */
   alarmEmail: z.union([z.email(), z.literal('')]).default(''),
   /** Where the staff console is served (comma-separated); Cognito sends sign-in to `<url>/callback`, sign-out to `<url>/`. */
@@ -101,6 +110,9 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   allowedOrigins: 'attract:allowedOrigins',
   trustedProxies: 'attract:trustedProxies',
   acceptanceSla: 'attract:acceptanceSla',
+  unitMailbox: 'attract:unitMailbox',
+  unitMailboxLanguage: 'attract:unitMailboxLanguage',
+  waitingLeadsAlarmPerHour: 'attract:waitingLeadsAlarmPerHour',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {

@@ -81,6 +81,8 @@ export class AttractStatelessStack extends Stack {
       keySecret,
       leadIntake: leadIntake.stateMachine,
       acceptanceSla: config.acceptanceSla,
+      operations,
+      unitAlerts: config,
     });
 
     const api = new AttractApi(this, 'Api', {
@@ -94,6 +96,8 @@ export class AttractStatelessStack extends Stack {
     // The routes are the route table's; each function key maps to the construct that serves it.
     // The links in a manager's email lead back to this API.
     leadIntake.notifyManager.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    // The head of unit's alert names the routes to act with, under the API's address.
+    managerUnit.notifyHeadOfUnit.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     api.addRoutes(apiRoutes(), {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,

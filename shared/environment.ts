@@ -12,6 +12,9 @@ export const ENV = {
   trustedProxies: 'ATTRACT_TRUSTED_PROXIES',
   keysSecretArn: 'ATTRACT_KEYS_SECRET_ARN',
   acceptanceSla: 'ATTRACT_ACCEPTANCE_SLA',
+  /** Where the PM unit's alerts (a lead waits for the head of unit) go, and in which language. */
+  unitMailbox: 'ATTRACT_UNIT_MAILBOX',
+  unitMailboxLanguage: 'ATTRACT_UNIT_MAILBOX_LANGUAGE',
   /** The API's own address, which links in emails lead back to. */
   apiUrl: 'ATTRACT_API_URL',
 } as const;

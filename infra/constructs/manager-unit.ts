@@ -1,14 +1,21 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
 import { MANAGERS_INDEX, WORK_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
+import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
+import type { Operations } from './operations.ts';
+import { sendEmailAs } from './ses-access.ts';
 import { grantTable } from './table-access.ts';
 
 export interface ManagerUnitProps {
@@ -19,6 +26,13 @@ export interface ManagerUnitProps {
   readonly leadIntake: IStateMachine;
   /** The acceptance SLA configuration the deployment chose (`attract:acceptanceSla`). */
   readonly acceptanceSla: string;
+  /** Dead-letter queues and alarms for the unit's asynchronous edges. */
+  readonly operations: Operations;
+  /** Where the head of unit's alerts go (`attract:unitMailbox`), from whom, and when the waiting list is an alarm. */
+  readonly unitAlerts: Pick<
+    DeploymentConfig,
+    'senderEmail' | 'unitMailbox' | 'unitMailboxLanguage' | 'waitingLeadsAlarmPerHour'
+  >;
 }
 
 /** The PM unit context: the roster of personal managers, kept by the head of the unit, and their answers to leads. */
@@ -29,6 +43,8 @@ export class ManagerUnit extends Construct {
   readonly assignByHand: AttractFunction;
   readonly listWork: AttractFunction;
   readonly readUnit: AttractFunction;
+  /** Emails the PM unit's mailbox when a lead waits for the head of unit: the stack gives it the API's address. */
+  readonly notifyHeadOfUnit: AttractFunction;
 
   constructor(scope: Construct, id: string, props: ManagerUnitProps) {
     super(scope, id);
@@ -119,5 +135,66 @@ export class ManagerUnit extends Construct {
     // It lists the managers (their load is kept with them), and reads open offers and breaches on the
     // work-list index: no lead items, no contact details.
     grantTable(this.readUnit, table, ['Query'], [MANAGERS_INDEX.name, WORK_INDEX.name]);
+
+    this.notifyHeadOfUnit = this.headOfUnitAlerts(props);
+  }
+
+  /**
+   * The head of unit is told when a lead waits for them: a rule on the bus hands each LeadEscalated to
+   * NotifyHeadOfUnit (asynchronously), which emails the unit's mailbox once per event. Delivery that fails
+   * and a function that still fails after Lambda's retries each land in a dead-letter queue (an alarm);
+   * so many escalations in an hour that the waiting list grows is an alarm too.
+   */
+  private headOfUnitAlerts(props: ManagerUnitProps): AttractFunction {
+    const { table, bus, operations, unitAlerts } = props;
+    const fn = new AttractFunction(this, 'NotifyHeadOfUnit', {
+      entry: 'functions/managers/notify-head-of-unit.ts',
+      description:
+        "Bus rule on LeadEscalated: email the PM unit's mailbox that a lead waits for the head of unit",
+      environment: {
+        [ENV.tableName]: table.tableName,
+        [ENV.senderEmail]: unitAlerts.senderEmail,
+        [ENV.unitMailbox]: unitAlerts.unitMailbox,
+        [ENV.unitMailboxLanguage]: unitAlerts.unitMailboxLanguage,
+      },
+    });
+    // It reads the lead, claims the notice (an update), and records it sent with its timeline entry in one
+    // transaction (an update and a put); it sends as the sender identity only.
+    grantTable(fn, table, ['GetItem', 'UpdateItem', 'PutItem']);
+    sendEmailAs(fn, unitAlerts.senderEmail);
+    fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(
+        operations.deadLetterQueue('NotifyHeadOfUnitFailures', 'Head-of-unit alerts that failed'),
+      ),
+    });
+    const escalations = new Rule(this, 'LeadEscalatedToHeadOfUnit', {
+      eventBus: bus,
+      eventPattern: { source: [LEAD_EVENT_SOURCE], detailType: ['LeadEscalated'] },
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: operations.deadLetterQueue(
+            'NotifyHeadOfUnitDlq',
+            'LeadEscalated events that could not reach NotifyHeadOfUnit',
+          ),
+          retryAttempts: 8,
+        }),
+      ],
+    });
+    // A rule on a custom bus reports its metrics under both the bus's and the rule's name.
+    const perHour = unitAlerts.waitingLeadsAlarmPerHour;
+    operations.alarmAtLeast(
+      'WaitingLeadsGrow',
+      new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'TriggeredRules',
+        dimensionsMap: { EventBusName: bus.eventBusName, RuleName: escalations.ruleName },
+        statistic: Stats.SUM,
+        period: Duration.hours(1),
+      }),
+      perHour,
+      `${perHour} or more leads escalated to the head of unit within an hour: the waiting list grows`,
+    );
+    return fn;
   }
 }

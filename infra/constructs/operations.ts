@@ -89,10 +89,18 @@ export class Operations extends Construct {
 
   /** Raises an alarm when the metric's maximum over a minute is at least one. */
   alarmOnAny(id: string, metric: IMetric, description: string): Alarm {
+    return this.alarmAtLeast(id, metric, 1, description);
+  }
+
+  /**
+   * Raises an alarm when one period of the metric (its own statistic and period, e.g. the sum over an
+   * hour) reaches the threshold: for a trend, such as a queue of people's work growing.
+   */
+  alarmAtLeast(id: string, metric: IMetric, threshold: number, description: string): Alarm {
     const alarm = new Alarm(this, id, {
       alarmName: `${this.alarmPrefix}${id}`,
       metric,
-      threshold: 1,
+      threshold,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,

@@ -94,6 +94,15 @@ export async function assignManager(
       attempt,
     });
   }
+  // Nobody can take it: the head of unit is told, as for an escalation after the offers ran out.
+  await deps.events.publish('LeadEscalated', {
+    eventId: leadEventId(leadId, 'LeadEscalated', exclusions.length),
+    version: 1,
+    leadId,
+    occurredAt: at,
+    attempts: exclusions.length,
+    cause: 'no_manager',
+  });
   return { outcome: 'unassigned' };
 }
 

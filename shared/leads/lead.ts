@@ -109,6 +109,8 @@ export const TIMELINE_KINDS = [
   'declined',
   'acceptance_timed_out',
   'escalated',
+  /** The PM unit's mailbox was told that the lead waits for its head. */
+  'head_of_unit_notified',
   'converted',
   'lost',
   'enquiry_notified',

@@ -129,8 +129,8 @@ type Sent = {
  * went out (SES cannot be asked by tag): a lost lead costs the bank more than a second email, so it
  * sends again, marked as a possible repeat under the same claim id, and records that it did.
  */
-async function sendOnce(
-  deps: NotifyDeps,
+export async function sendOnce(
+  deps: Pick<NotifyDeps, 'notifications' | 'mail' | 'now'>,
   leadId: string,
   notice: Notice,
   email: (mark: NotificationMark) => Email,

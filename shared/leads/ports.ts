@@ -245,7 +245,8 @@ export type NotificationClaim =
 
 /**
  * Which email about a lead: the assignment email is `<managerId>#ASSIGNMENT#<assignmentId>`; the email
- * about a later enquiry is `<managerId>#ENQUIRY#<enquiryId>`. Each is sent once.
+ * about a later enquiry is `<managerId>#ENQUIRY#<enquiryId>`; the PM unit's alert that the lead waits for
+ * its head is `HEAD_OF_UNIT#<eventId>` (the LeadEscalated event's). Each is sent once.
  */
 export type Notice = string;
 
@@ -254,6 +255,8 @@ export const assignmentNotice = (managerId: string, assignmentId: string): Notic
 
 export const enquiryNotice = (managerId: string, enquiryId: string): Notice =>
   `${managerId}#ENQUIRY#${enquiryId}`;
+
+export const headOfUnitNotice = (eventId: string): Notice => `HEAD_OF_UNIT#${eventId}`;
 
 export interface Notifications {
   /** Opens (or reopens, if a run died holding it) the claim on the notice; never once it is sent. */

@@ -168,4 +168,44 @@ export const en: Catalog = {
     possibleRepeat:
       'You may have received this email already: an earlier attempt to send it may have gone through. It is the same notification, not another enquiry.',
   },
+  headOfUnitEmail: {
+    subject: 'A lead waits to be assigned: {company}',
+    intro:
+      'The lead {company} waits for the head of unit: no personal manager took it, so assign it by hand.',
+    why: {
+      no_manager:
+        'Why: no manager can take the lead. Nobody fits its segment, region and industry, or those who fit are away or have no free capacity.',
+      attempts_exhausted:
+        'Why: the offers ran out. Every manager it was offered to declined it or did not answer in time.',
+    },
+    attempts: 'Offers to managers: {attempts}.',
+    act: {
+      assign:
+        'What to do: give the lead to a manager with POST {url} and the body {"managerId": "…"}. The manager gets an email and must accept the lead in time.',
+      waitingList: 'Every lead waiting to be assigned: GET {url}',
+    },
+    leadClass: '{leadClass} lead',
+    existingClient: 'existing client',
+    score: '{total} of 100',
+    segment: {
+      corporate: 'Corporate',
+      mid_market: 'Mid-market',
+      small_business: 'Small business',
+    },
+    facts: {
+      company: 'Company',
+      leadId: 'Lead id',
+      leadClass: 'Class',
+      score: 'Score',
+      segment: 'Segment',
+      regionCode: 'Region code',
+      sizeBand: 'Company size',
+      industry: 'Industry',
+      products: 'Products of interest',
+      receivedAt: 'Received',
+      waitingSince: 'Waiting since',
+    },
+    possibleRepeat:
+      'You may have received this email already: an earlier attempt to send it may have gone through. It is the same notification, not another lead in the queue.',
+  },
 };

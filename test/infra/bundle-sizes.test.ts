@@ -67,6 +67,7 @@ describe('bundle sizes, as the bench reports them', () => {
     expect(mailers.sort()).toEqual([
       'functions/leads/notify-manager-of-enquiry.ts',
       'functions/leads/notify-manager.ts',
+      'functions/managers/notify-head-of-unit.ts',
     ]);
     for (const b of bundles) {
       const clients = b.packages.filter((p) => p.startsWith('@aws-sdk/client-'));

@@ -135,7 +135,7 @@ describe('assignManager', () => {
     expect(loads).toEqual([2, 2, 2, 2]);
   });
 
-  it('leaves the lead awaiting a manager when none fits, says why of each, and announces nothing', async () => {
+  it('leaves the lead awaiting a manager when none fits, says why of each, and tells the head of unit', async () => {
     const { bank, deps, events, lead } = await intake();
     await bank.putManager(aManager({ managerId: 'pm-north', regions: ['78'] }));
     await bank.putManager(aManager({ managerId: 'pm-full', activeLeads: 5, capacity: 5 }));
@@ -154,6 +154,9 @@ describe('assignManager', () => {
       ['pm-north', ['region']],
     ]);
     expect(events.of('LeadAssigned')).toEqual([]);
+    expect(events.of('LeadEscalated')).toEqual([
+      expect.objectContaining({ leadId: lead.leadId, cause: 'no_manager', attempts: 0 }),
+    ]);
   });
 
   it("offers a referred lead to the referring client's manager first", async () => {
