@@ -101,8 +101,8 @@ describe('the head of unit is told when a lead waits for them', () => {
   });
 
   it('emails the unit mailbox in Russian about a lead no manager can take from the start', async () => {
-    // Nobody covers region 78 for a manufacturer: the lead waits for the head of unit from its first routing.
-    const lead = await leadFrom('78');
+    // Nobody covers region 76 for a manufacturer: the lead waits for the head of unit from its first routing.
+    const lead = await leadFrom('76');
     const { leadId } = lead;
     expect(lead.status).toBe('awaiting_manager');
     await finishedExecution(leadId);
@@ -121,6 +121,6 @@ describe('the head of unit is told when a lead waits for them', () => {
     expect(alert?.text).toContain(catalogs.ru.headOfUnitEmail.why.no_manager);
     expect(alert?.text).not.toContain('Предложений менеджерам');
     expect(alert?.text).toContain(`Номер лида: ${leadId}`);
-    expect(alert?.text).toContain('Код региона: 78');
+    expect(alert?.text).toContain('Код региона: 76');
   });
 });
