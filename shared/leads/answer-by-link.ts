@@ -58,6 +58,8 @@ export type DecisionPage =
       action: DecisionAction;
       company: string;
       dueAt: string;
+      /** The manager's own time zone, to show the due time in. */
+      timeZone?: string;
       reasonMissing?: boolean;
     }
   | { kind: 'done'; locale: Locale; action: DecisionAction; company: string }
@@ -68,7 +70,7 @@ export type DecisionPage =
       reason: DecisionRefusal | 'invalid' | 'expired';
     };
 
-type Opened = { claims: DecisionLinkClaims; locale: Locale } | DecisionPage;
+type Opened = { claims: DecisionLinkClaims; locale: Locale; timeZone?: string } | DecisionPage;
 
 async function open(deps: LinkDeps, token: string): Promise<Opened> {
   const read = await readDecisionLink(deps.keys, token, deps.now());
@@ -78,14 +80,18 @@ async function open(deps: LinkDeps, token: string): Promise<Opened> {
     return { kind: 'refused', locale: 'ru', status: 403, reason };
   }
   const manager = await deps.managers.get(read.claims.managerId);
-  return { claims: read.claims, locale: manager?.language ?? 'ru' };
+  return {
+    claims: read.claims,
+    locale: manager?.language ?? 'ru',
+    ...(manager ? { timeZone: manager.workingHours.timeZone } : {}),
+  };
 }
 
 /** GET: the page a link opens, changing nothing: the question with its button, or why there is none. */
 export async function openDecisionLink(deps: LinkDeps, token: string): Promise<DecisionPage> {
   const opened = await open(deps, token);
   if ('kind' in opened) return opened;
-  const { claims, locale } = opened;
+  const { claims, locale, timeZone } = opened;
   const lead = await deps.leads.get(claims.leadId);
   const assignment = lead?.assignment;
   if (!lead || (assignment?.managerId !== claims.managerId && !heldBefore(lead, claims.managerId))) {
@@ -104,6 +110,7 @@ export async function openDecisionLink(deps: LinkDeps, token: string): Promise<D
     action: claims.action,
     company: lead.company.name,
     dueAt: assignment.acceptance.dueAt,
+    ...(timeZone ? { timeZone } : {}),
   };
 }
 

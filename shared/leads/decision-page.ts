@@ -50,7 +50,7 @@ export function renderDecisionPage(page: DecisionPage): {
   const body = [
     title,
     `<p>${escapeHtml(t.text(question, { company: page.company }))}</p>`,
-    `<p>${escapeHtml(t.text(p.dueAt, { dueAt: t.dateTime(page.dueAt) }))}</p>`,
+    `<p>${escapeHtml(t.text(p.dueAt, { dueAt: t.dateTime(page.dueAt, page.timeZone) }))}</p>`,
     `<form method="post">`,
     fields,
     `<button type="submit">${escapeHtml(button)}</button>`,

@@ -47,7 +47,7 @@ export function enquiryNotification(
     ],
     [e.facts.message, enquiry.message],
     [e.facts.channel, labels.channel[enquiry.attribution.channel]],
-    [e.facts.receivedAt, t.dateTime(enquiry.receivedAt)],
+    [e.facts.receivedAt, t.dateTime(enquiry.receivedAt, manager.workingHours.timeZone)],
     [e.facts.leadId, lead.leadId],
     [e.facts.enquiryId, enquiry.enquiryId],
   ];

@@ -92,6 +92,8 @@ export function managerNotification(
   links?: DecisionLinks,
 ): Email {
   const t = templatesFor(manager.language);
+  // Times as the manager lives them: in the time zone of their working hours.
+  const zone = manager.workingHours.timeZone;
   const m = t.catalog.managerEmail;
   const { labels } = t.catalog;
   const kind = lead.assignment?.kind === 'existing_client' ? 'existingClient' : 'acquisition';
@@ -112,13 +114,13 @@ export function managerNotification(
     [m.facts.phone, contact.phone],
     [m.facts.channel, labels.channel[lead.attribution.channel]],
     [m.facts.message, lead.message],
-    [m.facts.receivedAt, t.dateTime(lead.receivedAt)],
+    [m.facts.receivedAt, t.dateTime(lead.receivedAt, zone)],
     [m.facts.leadId, lead.leadId],
   ];
   const greeting = { manager: manager.name, company: company.name };
   const score = lead.score && scoreParts(t, lead.score, classText);
   const dueAt = lead.assignment?.acceptance.dueAt;
-  const answerBy = dueAt ? t.text(m.answerBy, { dueAt: t.dateTime(dueAt) }) : undefined;
+  const answerBy = dueAt ? t.text(m.answerBy, { dueAt: t.dateTime(dueAt, zone) }) : undefined;
 
   return notificationEmail(
     t,

@@ -55,13 +55,36 @@ export type Templates = {
   /** The plural form the language needs for n (ru: 1 лид, 2 лида, 5 лидов), with {count} filled in. */
   count(plural: Plural, n: number): string;
   number(n: number): string;
-  /** A moment as staff read it: a long date and time in the staff time zone, with the zone named. */
-  dateTime(iso: string): string;
+  /**
+   * A moment as staff read it: a long date and time with the zone named, in the reader's own time zone
+   * (a manager's, from the roster) or the staff time zone (Moscow, named as staff say it).
+   */
+  dateTime(iso: string, timeZone?: string): string;
   /** Items joined as the language joins a list (ru: «А, Б и В»); no items read as the word for none. */
   list(items: readonly string[]): string;
 };
 
 const cache = new Map<Locale, Templates>();
+
+const zonedFormats = new Map<string, Intl.DateTimeFormat>();
+/** A long date and time in another zone, named by its offset (GMT+10), as Intl writes it in the language. */
+function zoned(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone}`;
+  let format = zonedFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'shortOffset',
+    });
+    zonedFormats.set(key, format);
+  }
+  return format;
+}
 
 export function templatesFor(locale: Locale = DEFAULT_LOCALE): Templates {
   const cached = cache.get(locale);
@@ -89,7 +112,10 @@ export function templatesFor(locale: Locale = DEFAULT_LOCALE): Templates {
       return text(forms[plurals.select(n)] ?? plural.plural.other, { count: n });
     },
     number: (n) => numbers.format(n),
-    dateTime: (iso) => text(catalog.common.staffTime, { dateTime: dates.format(new Date(iso)) }),
+    dateTime: (iso, timeZone = STAFF_TIME_ZONE) =>
+      timeZone === STAFF_TIME_ZONE
+        ? text(catalog.common.staffTime, { dateTime: dates.format(new Date(iso)) })
+        : zoned(locale, timeZone).format(new Date(iso)),
     list: (items) => (items.length ? lists.format(items) : catalog.common.none),
   };
   cache.set(locale, templates);

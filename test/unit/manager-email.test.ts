@@ -78,6 +78,15 @@ describe('the manager notification', () => {
     expect(visible).not.toMatch(/[A-Za-z]/);
   });
 
+  it("gives times in the manager's own time zone, named, when it is not Moscow", () => {
+    const far = { ...manager, workingHours: { ...manager.workingHours, timeZone: 'Asia/Vladivostok' } };
+    const email = managerNotification(scored, far);
+    expect(email.text).toContain('Получен: 23 ноября 2026 г. в 20:00 GMT+10');
+    expect(email.text).toContain('Примите лид или откажитесь от него до 23 ноября 2026 г. в 21:00 GMT+10.');
+    const inEnglish = managerNotification(scored, { ...far, language: 'en' });
+    expect(inEnglish.text).toContain('November 23, 2026 at 09:00 PM GMT+10');
+  });
+
   it('carries the score breakdown in the manager language, each factor from its name, value, weight and fraction', () => {
     const email = managerNotification(scored, manager);
     const size = score.breakdown.find((f) => f.factor === 'sizeBand');
