@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -75,6 +75,12 @@ export class AttractStatelessStack extends Stack {
 
     const leadIntake = new LeadIntake(this, 'LeadIntake', { table, keySecret, bus, operations, config });
 
+    if (config.acceptanceSla !== 'standard') {
+      Annotations.of(this).addWarningV2(
+        'attract:acceptanceSlaNotStandard',
+        `attract:acceptanceSla is ${config.acceptanceSla}: its times are calendar seconds, for tests and the bench; deploy for staff with standard.`,
+      );
+    }
     const managerUnit = new ManagerUnit(this, 'ManagerUnit', {
       table,
       bus,

@@ -1,5 +1,5 @@
 import aslValidator from 'asl-validator';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAttractApp, STATEFUL_STACK, STATELESS_STACK } from '#infra/attract-app.ts';
@@ -156,5 +156,26 @@ describe('cdk-nag AwsSolutions', () => {
       .flatMap((m) => Object.entries(m.data as Record<string, unknown>));
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const [id, reason] of acknowledged) expect(JSON.stringify(reason).length, id).toBeGreaterThan(40);
+  });
+});
+
+describe('the acceptance SLA setting', () => {
+  const statelessWith = (context: Record<string, unknown>) => {
+    const built = buildAttractApp({
+      context: { 'aws:cdk:bundling-stacks': [], ...context },
+      nag: false,
+      validation: false,
+    });
+    return built.node.findChild(STATELESS_STACK) as never;
+  };
+
+  it('warns at synth that a drill or burst SLA is not for staff, and says nothing of the standard one', () => {
+    for (const sla of ['drill', 'burst']) {
+      Annotations.fromStack(statelessWith({ 'attract:acceptanceSla': sla })).hasWarning(
+        '*',
+        Match.stringLikeRegexp(`attract:acceptanceSla is ${sla}`),
+      );
+    }
+    Annotations.fromStack(statelessWith({})).hasNoWarning('*', Match.stringLikeRegexp('acceptanceSla'));
   });
 });
