@@ -294,7 +294,8 @@ export class LeadStore extends LeadSteps implements Leads {
     entry: TimelineEntry,
   ): Promise<'recorded' | 'already_failed'> {
     const cancelled = await this.step(leadId, {
-      set: { status: 'intake_failed', failure },
+      // A failed lead leaves whatever list it was on for the head of unit's, until a new run resumes it.
+      set: { status: 'intake_failed', failure, ...onList(WORK_INDEX.head, 'intake_failed', failure.at) },
       condition: '#status <> :failed',
       values: { ':failed': 'intake_failed' },
       // Each failed run keeps its own entry: a lead may fail, be run again, and fail again.
@@ -309,9 +310,21 @@ export class LeadStore extends LeadSteps implements Leads {
     status: LeadStatus,
     entry: TimelineEntry,
   ): Promise<'resumed' | 'not_failed'> {
+    // Back on the list its status and holder say: a manager's, the head of unit's, or none yet (the run's
+    // next step places it).
+    const { assignment } = (await this.get(leadId)) ?? {};
+    const place = assignment
+      ? onList(
+          WORK_INDEX.holder(assignment.managerId),
+          status,
+          assignment.acceptedAt ?? assignment.acceptance.dueAt,
+        )
+      : status === 'awaiting_manager' || status === 'escalated'
+        ? onList(WORK_INDEX.head, status, entry.at)
+        : undefined;
     const cancelled = await this.step(leadId, {
-      set: { status },
-      remove: ['failure'],
+      set: { status, ...place },
+      remove: place ? ['failure'] : ['failure', 'gsi3pk', 'gsi3sk'],
       condition: '#status = :failed',
       values: { ':failed': 'intake_failed' },
       entryKey: `intake_resumed#${entry.at}`,

@@ -174,7 +174,7 @@ export const UNIT_ROUTES = {
     path: '/v1/unit/waiting-leads',
     access: 'staff',
     summary:
-      'The leads nobody holds, waiting for you: no manager fitted (`awaiting_manager`) or offered without an acceptance (`escalated`) (head of unit)',
+      'The leads nobody holds, waiting for you: no manager fitted (`awaiting_manager`) or offered without an acceptance (`escalated`); and the leads whose workflow failed (`intake_failed`) until a new run resumes them (head of unit)',
     function: 'listWork',
     request: { query: WaitingLeadsQuery },
     responses: {

@@ -11,7 +11,8 @@ export const HELD_STATUSES = [
   'converted',
   'lost',
 ] as const;
-export const WAITING_STATUSES = ['awaiting_manager', 'escalated'] as const;
+/** The head of unit's list: leads nobody holds, and leads whose workflow failed (until a new run resumes them). */
+export const WAITING_STATUSES = ['awaiting_manager', 'escalated', 'intake_failed'] as const;
 
 const listQuery = <S extends readonly [string, ...string[]]>(statuses: S) =>
   z.strictObject({

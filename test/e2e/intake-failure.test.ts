@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { signInLocally } from '#local/sign-in.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { aManager } from '../unit/support/ports-contract.ts';
 import {
@@ -60,6 +61,18 @@ describe('a lead whose intake fails for good', () => {
       expect(shown).not.toContain(personal);
     }
     expect((await mailbox()).some((m) => m.html.includes(leadId))).toBe(false);
+    // The head of unit sees it among the failed leads; its manager's list no longer shows it as offered.
+    const listed = async (path: string, token: string) =>
+      (await call('GET', path, { token })).body.leads.map((l: { leadId: string }) => l.leadId);
+    const managerToken = await signInLocally(api(), headToken(), {
+      username: managerId,
+      groups: ['personal_manager'],
+      managerId,
+    });
+    expect(await listed('/v1/unit/waiting-leads?status=intake_failed&limit=100', headToken())).toContain(
+      leadId,
+    );
+    expect(await listed('/v1/my-leads', managerToken)).not.toContain(leadId);
 
     // The mail service is back; an engineer runs the lead again under a new execution name.
     const { stateMachines = [] } = await sfn().send(new ListStateMachinesCommand({}));
@@ -94,5 +107,10 @@ describe('a lead whose intake fails for good', () => {
     }, 'the manager email after the rerun');
     expect(emails).toHaveLength(1);
     expect(emails[0]?.to).toContain(manager.email);
+    // Resumed, it is back on its manager's list under its status, and off the head of unit's.
+    expect(await listed('/v1/unit/waiting-leads?status=intake_failed&limit=100', headToken())).not.toContain(
+      leadId,
+    );
+    expect(await listed('/v1/my-leads?status=handed_to_client_manager', managerToken)).toContain(leadId);
   });
 });
