@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Client, Clients, Managers, Referrer, Referrers } from '../leads/ports.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import { keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
@@ -30,22 +30,12 @@ export class Directory extends TableAdapter implements Managers, Clients, Referr
 
   /** All managers of the unit (tens, not thousands); capacity is re-checked by the conditional write. */
   async list(): Promise<PersonalManager[]> {
-    const managers: PersonalManager[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: MANAGERS_INDEX.name,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': MANAGERS_INDEX.pk },
-          ExclusiveStartKey,
-        }),
-      );
-      managers.push(...(page.Items ?? []).map((item) => withoutKeys<PersonalManager>(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return managers;
+    const items = await this.queryAll({
+      IndexName: MANAGERS_INDEX.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': MANAGERS_INDEX.pk },
+    });
+    return items.map((item) => withoutKeys<PersonalManager>(item));
   }
 
   /** Adds or replaces a manager (seeding and the head of unit's tools). */

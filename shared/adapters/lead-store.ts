@@ -61,22 +61,12 @@ export class LeadStore extends LeadSteps implements Leads {
 
   /** The lead with its timeline: what people read. */
   async read(leadId: string): Promise<LeadRecord | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          // From `LEAD` on: the lead, its notifications and timeline, but not its enquiries (read by page).
-          KeyConditionExpression: 'pk = :pk AND sk >= :lead',
-          ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':lead': keys.lead(leadId).sk },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await this.queryAll({
+      // From `LEAD` on: the lead, its notifications and timeline, but not its enquiries (read by page).
+      KeyConditionExpression: 'pk = :pk AND sk >= :lead',
+      ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':lead': keys.lead(leadId).sk },
+      ConsistentRead: true,
+    });
     const leadItem = items.find((item) => item.sk === 'LEAD');
     if (!leadItem) return undefined;
     const entries = items

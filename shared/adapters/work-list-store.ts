@@ -42,23 +42,13 @@ export class WorkListStore extends TableAdapter implements WorkLists {
 /** What the head of unit's views read of GSI3: a manager's open offers, and the breaches list. */
 export class UnitWatchStore extends TableAdapter implements UnitWatch {
   async openOfferDueTimes(managerId: string): Promise<string[]> {
-    const due: string[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: WORK_INDEX.name,
-          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :offered)',
-          ExpressionAttributeValues: { ':pk': WORK_INDEX.holder(managerId), ':offered': 'assigned#' },
-          ProjectionExpression: 'gsi3sk',
-          ExclusiveStartKey,
-        }),
-      );
-      due.push(...(page.Items ?? []).map((item) => String(item.gsi3sk).slice('assigned#'.length)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return due;
+    const items = await this.queryAll({
+      IndexName: WORK_INDEX.name,
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :offered)',
+      ExpressionAttributeValues: { ':pk': WORK_INDEX.holder(managerId), ':offered': 'assigned#' },
+      ProjectionExpression: 'gsi3sk',
+    });
+    return items.map((item) => String(item.gsi3sk).slice('assigned#'.length));
   }
 
   async breaches(page: {
