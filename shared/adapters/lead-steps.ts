@@ -62,14 +62,13 @@ export abstract class LeadSteps extends CaptureStore {
 
   /**
    * One unit of the manager's load, on the claim's terms (ports.ts): within the limit only while the
-   * manager is active and has a unit free; only while their turn is as routing read it. A rotation
+   * manager is active and has a unit free; only while their load is at most the claim's bound. A rotation
    * assignment also moves the turn (`lastAssignedAt`) to now. A refusal returns the manager's item.
    */
   protected takeCapacity(capacity: CapacityClaim, at: string) {
-    const { withinLimit, turn, turnAsRead } = capacity;
+    const { withinLimit, turn, loadAtMost } = capacity;
     const conditions = [withinLimit ? '#active = :true AND activeLeads < #capacity' : 'attribute_exists(pk)'];
-    if (turnAsRead === null) conditions.push('attribute_not_exists(lastAssignedAt)');
-    else if (turnAsRead !== undefined) conditions.push('lastAssignedAt = :asRead');
+    if (loadAtMost !== undefined) conditions.push('activeLeads <= :atMost');
     return {
       Update: {
         TableName: this.tableName,
@@ -83,20 +82,20 @@ export abstract class LeadSteps extends CaptureStore {
           ':one': 1,
           ...(withinLimit ? { ':true': true } : {}),
           ...(turn ? { ':at': at } : {}),
-          ...(turnAsRead ? { ':asRead': turnAsRead } : {}),
+          ...(loadAtMost !== undefined ? { ':atMost': loadAtMost } : {}),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     };
   }
 
-  /** A refused claim: `turn_taken` when the manager still had room and only the turn had moved. */
+  /** A refused claim: `outranked` when the manager still had room, only more leads than the bound. */
   protected capacityRefusal(capacity: CapacityClaim, manager: Record<string, unknown> | undefined) {
     const room =
       manager !== undefined &&
       (!capacity.withinLimit ||
         (manager.active === true && Number(manager.activeLeads) < Number(manager.capacity)));
-    return capacity.turnAsRead !== undefined && room ? 'turn_taken' : 'no_capacity';
+    return capacity.loadAtMost !== undefined && room ? 'outranked' : 'no_capacity';
   }
 
   /**

@@ -102,7 +102,7 @@ export class LeadStore extends LeadSteps implements Leads {
       routing: RoutingRecord;
       capacity: CapacityClaim;
     },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'turn_taken'> {
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'outranked'> {
     const cancelled = await this.step(leadId, {
       set: {
         assignment,

@@ -5,6 +5,7 @@ import type { PersonalManager } from '../managers/roster.ts';
 import {
   type Exclusion,
   type LeadFacts,
+  loadBound,
   type RoutingDecision,
   type RoutingPolicy,
   route,
@@ -61,11 +62,11 @@ export async function assignManager(
   if (exclusions.length >= deps.acceptanceSla.maxAttempts) return escalate(deps, lead);
 
   const attempt = exclusions.length + 1;
-  // Concurrent routings read the same roster: a best-fit claim holds only while the manager's turn is as
-  // read, and a routing whose turn was taken reads the roster again and ranks afresh, so equal managers
-  // take turns in a burst too. After FRESH_READS such rounds it claims on capacity alone (no livelock).
+  // Concurrent routings read the same roster: a best-fit claim holds only while the manager is no more
+  // loaded than the next candidate was, and a routing outranked meanwhile reads the roster again and ranks
+  // afresh, so equals take turns in a burst too. After FRESH_READS such rounds it claims on capacity alone.
   let round: Round | undefined;
-  for (let fresh = 0; !round || round.kind === 'turn_taken'; fresh++) {
+  for (let fresh = 0; !round || round.kind === 'outranked'; fresh++) {
     round = await offerInRankOrder(deps, lead, existingClientManagerId, attempt, fresh < FRESH_READS);
   }
   if (round.kind === 'offered') return round.result;
@@ -106,25 +107,25 @@ export async function assignManager(
   return { outcome: 'unassigned' };
 }
 
-/** Rounds of routing whose claims hold only while the turn is as read; then capacity alone decides. */
+/** Rounds of routing whose claims are bounded by the next candidate's load; then capacity alone decides. */
 const FRESH_READS = 10;
 
 type Round =
   | { kind: 'offered'; result: AssignmentResult }
-  | { kind: 'turn_taken' }
+  | { kind: 'outranked' }
   | { kind: 'nobody'; decision: RoutingDecision; at: string; full: string[] };
 
 /**
  * One round of routing: reads the roster, decides, and tries the ranked managers in order: a unit of the
  * manager's capacity is taken in the same write as the assignment, so one who filled up since the roster
- * was read is passed for the next. `byTurn`: a best-fit claim also needs the manager's turn as read.
+ * was read is passed for the next. `byLoad`: a best-fit claim is also bounded by the next one's load.
  */
 async function offerInRankOrder(
   deps: AssignDeps,
   lead: Lead,
   existingClientManagerId: string | undefined,
   attempt: number,
-  byTurn: boolean,
+  byLoad: boolean,
 ): Promise<Round> {
   const now = deps.now();
   const at = now.toISOString();
@@ -136,10 +137,15 @@ async function offerInRankOrder(
     excluded: lead.exclusions ?? [],
   });
   const full: string[] = [];
-  for (const managerId of decision.ranked) {
+  const byId = new Map(managers.map((m) => [m.managerId, m]));
+  for (const [rank, managerId] of decision.ranked.entries()) {
     const ownClient = decision.rule === 'existing_client';
     const rotation = decision.rule === 'best_fit';
-    const manager = managers.find((m) => m.managerId === managerId) as PersonalManager;
+    const manager = byId.get(managerId) as PersonalManager;
+    // Best fit holds while the manager is still no more loaded than the next candidate was: equals take
+    // turns, and a burst fills the least loaded only up to the next one's level.
+    const next = byId.get(decision.ranked[rank + 1] ?? '');
+    const bounded = rotation && byLoad && next !== undefined;
     const assignment = offerTo(manager, lead, {
       kind: ownClient ? 'existing_client' : 'acquisition',
       now,
@@ -171,10 +177,10 @@ async function offerInRankOrder(
         managerId,
         withinLimit: !ownClient,
         turn: rotation,
-        ...(rotation && byTurn ? { turnAsRead: manager.lastAssignedAt ?? null } : {}),
+        ...(bounded ? { loadAtMost: loadBound(manager, next) } : {}),
       },
     });
-    if (outcome === 'turn_taken') return { kind: 'turn_taken' };
+    if (outcome === 'outranked') return { kind: 'outranked' };
     // Another lead took this manager's last unit since the roster was read: try the next one.
     if (outcome === 'no_capacity') {
       full.push(managerId);

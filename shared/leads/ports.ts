@@ -107,7 +107,7 @@ export interface Leads {
       routing: RoutingRecord;
       capacity: CapacityClaim;
     },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'turn_taken'>;
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'outranked'>;
   /**
    * Nobody fits: the lead waits for the head of unit with the decision that says why, unless assigned
    * meanwhile. `attempt`: the offer nobody could take (each keeps its entry; a retry rewrites it).
@@ -299,11 +299,11 @@ export type CapacityClaim = {
   /** The manager's turn in the rotation moves to the assignment's time. */
   turn: boolean;
   /**
-   * Only while the manager's turn is still the one routing read (null: never taken): `turn_taken`
-   * otherwise, so that concurrent routings, which all read the same roster, do not all give the lead to
-   * the same one of equal managers.
+   * Only while the manager holds at most this many leads, the most with which they still rank first
+   * (`outranked` otherwise): concurrent routings, which all read the same roster, then do not all give
+   * their leads to the manager who was least loaded when they read it.
    */
-  turnAsRead?: string | null;
+  loadAtMost?: number;
 };
 
 /** What ends a wait for a manager: their answer, or the head of unit giving the lead to someone else. */

@@ -254,6 +254,16 @@ const compareLoads = (a: Load, b: Load) => a.leads * b.room - b.leads * a.room;
 
 type Candidate = { manager: PersonalManager; load: Load; skills: number; lastAssigned: number };
 
+/**
+ * The most leads `first` may hold and still be no more loaded, for their capacity and weight, than `next`
+ * is: the bound under which best fit still ranks `first` before `next` on load. Equal managers get their
+ * own load (one more lead, and the other's turn comes).
+ */
+export function loadBound(first: PersonalManager, next: PersonalManager): number {
+  const [a, b] = [loadOf(first), loadOf(next)];
+  return b.room === 0 ? first.capacity : Math.floor((b.leads * a.room) / b.room);
+}
+
 function rankBestFit(
   policy: RoutingPolicy,
   products: readonly Product[],

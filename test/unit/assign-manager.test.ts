@@ -135,6 +135,30 @@ describe('assignManager', () => {
     expect(loads).toEqual([2, 2, 2, 2]);
   });
 
+  it('fills the least loaded manager in a burst only up to the next one, then all take turns', async () => {
+    const { bank, deps } = await intake();
+    const unit = [
+      aManager({ managerId: 'pm-light', capacity: 10, activeLeads: 0 }),
+      aManager({ managerId: 'pm-busy-1', capacity: 10, activeLeads: 2 }),
+      aManager({ managerId: 'pm-busy-2', capacity: 10, activeLeads: 2 }),
+    ];
+    for (const m of unit) await bank.putManager(m);
+    const leads = Array.from({ length: 7 }, (_, i) =>
+      aLead({ company: { name: `Lilia ${i}`, inn: `77070839${10 + i}`, sizeBand: 'medium' } }),
+    );
+    for (const lead of leads) await bank.leads.capture(newLeadOf(lead));
+    let tick = Date.parse(MONDAY_AT_ONE);
+    const ticking = { ...deps, now: () => new Date(tick++) };
+
+    await Promise.all(leads.map((lead) => assignManager(ticking, lead.leadId, undefined)));
+
+    const loads = await Promise.all(
+      unit.map(async (m) => (await bank.managers.get(m.managerId))?.activeLeads),
+    );
+    expect(loads.reduce((a = 0, b = 0) => a + b, 0)).toBe(11);
+    expect(Math.max(...(loads as number[])) - Math.min(...(loads as number[]))).toBeLessThanOrEqual(1);
+  });
+
   it('leaves the lead awaiting a manager when none fits, says why of each, and tells the head of unit', async () => {
     const { bank, deps, events, lead } = await intake();
     await bank.putManager(aManager({ managerId: 'pm-north', regions: ['78'] }));

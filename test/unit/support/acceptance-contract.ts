@@ -31,29 +31,29 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
     }
     const other = (assignment: Assignment): Assignment => ({ ...assignment, assignmentId: 'another' });
 
-    it("claims a manager's turn only as routing read it, and says so apart from a full manager", async () => {
+    it('claims a unit only up to the load bound routing set, and says so apart from a full manager', async () => {
       const ports = setup();
       const manager = aManager({ capacity: 2 });
       await ports.putManager(manager);
       const [first, second, third] = [aLead(), aLead(), aLead()];
       for (const lead of [first, second, third]) await ports.leads.capture(newLeadOf(lead));
-      const claim = (lead: typeof first, turnAsRead: string | null, assignedAt: string) => {
+      const claim = (lead: typeof first, loadAtMost: number) => {
         const { routing, capacity } = byRotation(manager.managerId);
-        return ports.leads.assignIfUnassigned(lead.leadId, anAssignment(manager.managerId, { assignedAt }), {
+        return ports.leads.assignIfUnassigned(lead.leadId, anAssignment(manager.managerId), {
           status: 'assigned',
           entry: entry('assigned'),
           routing,
-          capacity: { ...capacity, turnAsRead },
+          capacity: { ...capacity, loadAtMost },
         });
       };
-      // Never taken: the first claim holds; one that read the same roster then finds the turn taken.
-      expect(await claim(first, null, T0)).toBe('assigned');
-      expect(await claim(second, null, T0)).toBe('turn_taken');
+      // Read at load 0 with an equal peer: the first claim holds; one that read the same roster is outranked.
+      expect(await claim(first, 0)).toBe('assigned');
+      expect(await claim(second, 0)).toBe('outranked');
       expect((await ports.managers.get(manager.managerId))?.activeLeads).toBe(1);
-      // Read again, the turn as it is now: the claim holds, and the manager is full.
-      expect(await claim(second, T0, '2026-11-23T10:01:00.000Z')).toBe('assigned');
-      expect(await claim(third, '2026-11-23T10:01:00.000Z', '2026-11-23T10:02:00.000Z')).toBe('no_capacity');
-      expect((await ports.managers.get(manager.managerId))?.lastAssignedAt).toBe('2026-11-23T10:01:00.000Z');
+      // Read again, the bound as it is now: the claim holds, and the manager is full.
+      expect(await claim(second, 1)).toBe('assigned');
+      expect(await claim(third, 5)).toBe('no_capacity');
+      expect((await ports.managers.get(manager.managerId))?.activeLeads).toBe(2);
     });
 
     it('keeps the wait token only for the open assignment', async () => {

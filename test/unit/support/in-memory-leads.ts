@@ -138,15 +138,15 @@ export class InMemoryLeads implements Leads {
       routing: RoutingRecord;
       capacity: CapacityClaim;
     },
-  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'turn_taken'> {
+  ): Promise<'assigned' | 'already_assigned' | 'no_capacity' | 'outranked'> {
     if (this.stored(leadId).assignment) return 'already_assigned';
     const manager = this.bank.managerItems.get(step.capacity.managerId);
     if (!manager) return 'no_capacity';
     if (step.capacity.withinLimit && !(manager.active && manager.activeLeads < manager.capacity)) {
       return 'no_capacity';
     }
-    const { turnAsRead } = step.capacity;
-    if (turnAsRead !== undefined && (manager.lastAssignedAt ?? null) !== turnAsRead) return 'turn_taken';
+    const { loadAtMost } = step.capacity;
+    if (loadAtMost !== undefined && manager.activeLeads > loadAtMost) return 'outranked';
     manager.activeLeads += 1;
     if (step.capacity.turn) manager.lastAssignedAt = assignment.assignedAt;
     this.change(leadId, `assigned#${assignment.attempt}`, step.entry, (lead) => ({
