@@ -115,6 +115,7 @@ async function* csvRecords(text: AsyncIterable<string>, columns: Columns): Async
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
+    raw: true,
     max_record_size: MAX_RECORD_CHARS,
   });
   const source = Readable.from(
@@ -127,7 +128,6 @@ async function* csvRecords(text: AsyncIterable<string>, columns: Columns): Async
   source.pipe(parser);
 
   let fields: ReturnType<typeof fieldsOfHeader> | undefined;
-  let nextLine = 1;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
@@ -135,7 +135,6 @@ async function* csvRecords(text: AsyncIterable<string>, columns: Columns): Async
     }>) {
       // csv-parse counts the line a record ends on; a quoted cell's line breaks are the lines before.
       const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-      nextLine = info.lines + 1;
       // Excel leaves lines of empty cells below a table: they are no rows.
       if (record.every((cell) => cell.trim() === '')) continue;
       if (!fields) {
@@ -154,7 +153,7 @@ async function* csvRecords(text: AsyncIterable<string>, columns: Columns): Async
       yield { line, values };
     }
   } catch (e) {
-    if (e instanceof CsvError) throw csvFault(e, nextLine);
+    if (e instanceof CsvError) throw csvFault(e);
     throw e;
   } finally {
     source.destroy();
@@ -163,33 +162,41 @@ async function* csvRecords(text: AsyncIterable<string>, columns: Columns): Async
   if (!fields) throw new ProspectImportError('empty', 'the file is empty', { line: 1 });
 }
 
-function csvFault(e: CsvError, nextLine: number): ProspectImportError {
-  const at = typeof e.lines === 'number' ? e.lines : nextLine;
+/**
+ * The line a record that csv-parse could not finish starts on: where it stopped, less the line breaks of the
+ * record's raw text (csv-parse has not counted the break that ends it).
+ */
+function startLineOf(e: CsvError): number {
+  const lines = typeof e.lines === 'number' ? e.lines : 1;
+  const raw = typeof e.raw === 'string' ? e.raw : '';
+  return lines - (raw.match(/\n/g)?.length ?? 0) + (raw.endsWith('\n') ? 1 : 0);
+}
+
+function csvFault(e: CsvError): ProspectImportError {
+  const line = startLineOf(e);
   switch (e.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new ProspectImportError('not_csv', 'a quoted cell starting here is never closed', {
-        line: nextLine,
+      return new ProspectImportError('not_csv', 'a quoted cell starting on this line is never closed', {
+        line,
       });
-    case 'CSV_MAX_RECORD_SIZE':
-      return new ProspectImportError(
-        'record_too_large',
-        `a row longer than ${MAX_RECORD_CHARS} characters starts here (a quote never closed?)`,
-        { line: nextLine },
-      );
+    case 'CSV_MAX_RECORD_SIZE': {
+      const message = `a row longer than ${MAX_RECORD_CHARS} characters starts on this line (a quote never closed?)`;
+      return new ProspectImportError('record_too_large', message, { line });
+    }
     case 'CSV_INVALID_CLOSING_QUOTE':
       return new ProspectImportError('not_csv', 'a " inside a quoted cell must be written twice ("")', {
-        line: at,
+        line,
       });
     case 'INVALID_OPENING_QUOTE':
       return new ProspectImportError(
         'not_csv',
         'a cell with a " in it must be in quotes, its " written twice',
         {
-          line: at,
+          line,
         },
       );
     default:
-      return new ProspectImportError('not_csv', `not a CSV file: ${e.message}`, { line: at });
+      return new ProspectImportError('not_csv', `not a CSV file: ${e.message}`, { line });
   }
 }
 
@@ -249,8 +256,9 @@ async function* jsonArray(text: AsyncIterable<string>, columns: Columns): AsyncG
   try {
     items = JSON.parse(whole);
   } catch (e) {
-    const line = Number(/line (\d+)/.exec(String(e))?.[1] ?? 1);
-    throw new ProspectImportError('not_json', 'not valid JSON', { line });
+    // V8 names the line of most faults ("at position 18 (line 3 column 6)"), not of all.
+    const line = /line (\d+)/.exec(String(e))?.[1];
+    throw new ProspectImportError('not_json', 'not valid JSON', line ? { line: Number(line) } : {});
   }
   if (!Array.isArray(items)) throw new ProspectImportError('not_json', 'not a JSON array', { line: 1 });
   whole = '';
