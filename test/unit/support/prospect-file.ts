@@ -54,6 +54,10 @@ export const GENERATED_HEADER = [
   'Дата согласия',
 ];
 
+export const GENERATED_MAPPING: ColumnMapping = Object.fromEntries(
+  GENERATED_HEADER.map((column) => [column, RUSSIAN_MAPPING[column] ?? '']),
+);
+
 /** The n-th generated row (a line of its own): one company, one contact. */
 export function generatedRow(n: number): string[] {
   return [
@@ -62,7 +66,7 @@ export function generatedRow(n: number): string[] {
     'Торговля',
     `Контакт ${n}`,
     `contact${n}@company${n}.ru`,
-    'выставка|2026',
+    'expo|2026',
     n % 2 === 0 ? 'да' : 'нет',
     'форма на выставке',
     '15.03.2026',
