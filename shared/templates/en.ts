@@ -115,7 +115,8 @@ export const en: Catalog = {
       late: 'Accepted by personal manager {managerId} after the due time ({dueAt})',
     },
     declined: 'Declined by personal manager {managerId}: {reason}; the lead goes to the next one',
-    acceptance_timed_out: 'Personal manager {managerId} did not answer by {dueAt}; the lead goes to the next one',
+    acceptance_timed_out:
+      'Personal manager {managerId} did not answer by {dueAt}; the lead goes to the next one',
     escalated: {
       attemptsExhausted: 'Offered to {managers} without an acceptance; the head of unit assigns it',
       managers: { plural: { one: '{count} personal manager', other: '{count} personal managers' } },
@@ -130,7 +131,8 @@ export const en: Catalog = {
     lost: 'Lost: {reason}; recorded by personal manager {managerId}',
     enquiry_notified: {
       sent: 'Personal manager {managerId} told of a later enquiry by email',
-      possibleRepeat: 'Personal manager {managerId} told of a later enquiry by email again, marked as a possible repeat',
+      possibleRepeat:
+        'Personal manager {managerId} told of a later enquiry by email again, marked as a possible repeat',
     },
     intake_failed: 'Intake failed: {error}',
     intake_resumed: {
