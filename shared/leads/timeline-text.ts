@@ -58,7 +58,7 @@ class Facts {
     return this.t.list(values.map((v) => (typeof v === 'string' ? (labels[v] ?? v) : String(v))));
   }
 
-  /** A moment as staff read it (date and time in the staff time zone); an unreadable one as stored. */
+  /** A moment as staff read it (date and time in the staff time zone); an unreadable one as missing. */
   time(name: string): string {
     const value = this.details[name];
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return this.missing;
