@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, clientAddress, enquiry, headToken, leadAtRest } from './client.ts';
+import { call, headToken } from './client.ts';
+import { leadFrom, unitOf } from './regions.ts';
 
 type Entry = { kind: string; summary: string; details?: Record<string, unknown> };
 
@@ -7,11 +8,10 @@ const summaries = (entries: Entry[]) => Object.fromEntries(entries.map((e) => [e
 
 describe("a lead's history in the reader's language", () => {
   it('reads in Russian by default and in English when Accept-Language prefers it, the entries themselves the same', async () => {
-    // Prepare: a web lead offered to a manager, its history at rest.
-    const { body } = await call('POST', '/v1/leads', { body: enquiry(), from: clientAddress() });
-    const leadId = body.leadId as string;
-    const atRest = await leadAtRest(leadId);
-    const managerId = atRest.assignedManager.managerId as string;
+    // Prepare: region 82's one manager, at work round the clock, is offered its web lead.
+    const [manager] = await unitOf('82', 1);
+    const { leadId } = await leadFrom('82');
+    const managerId = manager?.managerId;
 
     // Act
     const russian = await call('GET', `/v1/leads/${leadId}`, { token: headToken() });
@@ -33,14 +33,18 @@ describe("a lead's history in the reader's language", () => {
     const ru = summaries(russian.body.timeline);
     expect(ru.received).toBe('Поступила заявка, канал привлечения: Заявка на сайте');
     expect(ru.assessed).toMatch(/^Оценка [\d,]+ из 100: (ключевой|приоритетный|стандартный) лид$/);
-    expect(ru.assigned).toContain(`Лид назначен персональному менеджеру ${managerId} (`);
+    expect(ru.assigned).toContain(
+      `Лид назначен персональному менеджеру ${managerId} (лучше всех подходит и имеет свободные места), предложение № 1`,
+    );
     expect(ru.assigned).toMatch(/ответить нужно до \d+ [а-я]+ \d{4} г\. в \d\d:\d\d \(МСК\)$/);
     expect(ru.manager_notified).toBe(`Персональному менеджеру ${managerId} отправлено письмо о лиде`);
 
     const en = summaries(english.body.timeline);
     expect(en.received).toBe('Enquiry received, channel: Website form');
     expect(en.assessed).toMatch(/^Scored [\d.]+ of 100: (key|priority|standard) lead$/);
-    expect(en.assigned).toContain(`Assigned to personal manager ${managerId} (`);
+    expect(en.assigned).toContain(
+      `Assigned to personal manager ${managerId} (the best fit with free capacity), offer 1`,
+    );
     expect(en.assigned).toMatch(/answer due by [A-Z][a-z]+ \d+, \d{4} at .+ \(Moscow time\)$/);
     expect(en.manager_notified).toBe(`Personal manager ${managerId} notified by email`);
 
