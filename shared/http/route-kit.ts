@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HistoryQuery } from '../leads/lead-view.ts';
+import { LOCALES } from '../templates/locale.ts';
 import { ErrorBody } from './errors.ts';
 
 /** Who may call a route: anyone, or staff whose token the gateway's JWT authorizer accepts. */
@@ -69,6 +70,21 @@ export const leadPath = z.object({ leadId: z.uuid() });
 /** A decision link's token: a compact JWT (base64url segments and dots). */
 export const decisionPath = z.object({ token: z.string().max(2048) });
 
+/** Asks for the texts of an answer (a timeline's summaries) in the reader's language. */
+export const readerLanguage = z.object({
+  'accept-language': z.string().max(1024).optional().meta({
+    description:
+      'The language to read texts in, with q-values (`en`, `en-GB,en;q=0.9`): `ru` or `en`; Russian when absent or neither is accepted',
+  }),
+});
+
+/** The language an answer's texts were rendered in. */
+export const textLanguage = z.object({
+  'content-language': z
+    .enum(LOCALES)
+    .meta({ description: 'The language of the texts, as chosen from `Accept-Language`' }),
+});
+
 /** A page for people, not a program: the body is HTML in the manager's language. */
 export const html = (description: string): Answer => ({
   description,
@@ -87,10 +103,11 @@ export const decisionPages = (ok: string) => ({
 });
 
 /** A page of a lead's history (`/v1/leads/{leadId}/<part>`), read and audited as the lead itself is. */
-export const historyRoute = <P extends string, S extends z.ZodType>(
+export const historyRoute = <P extends string, A extends Answer>(
   part: P,
   summary: string,
-  page: { description: string; schema: S },
+  page: A,
+  headers?: z.ZodObject,
 ) =>
   ({
     method: 'GET',
@@ -98,7 +115,7 @@ export const historyRoute = <P extends string, S extends z.ZodType>(
     access: 'staff',
     summary,
     function: 'readLeadHistory',
-    request: { params: leadPath, query: HistoryQuery },
+    request: { params: leadPath, query: HistoryQuery, ...(headers ? { headers } : {}) },
     responses: {
       200: page,
       400: failure('Invalid query parameters, or an `after` no earlier page handed out'),

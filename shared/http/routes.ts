@@ -4,7 +4,15 @@ import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
 
-import { ApiDescription, type ApiRoute, failure, historyRoute, leadPath } from './route-kit.ts';
+import {
+  ApiDescription,
+  type ApiRoute,
+  failure,
+  historyRoute,
+  leadPath,
+  readerLanguage,
+  textLanguage,
+} from './route-kit.ts';
 import { UNIT_ROUTES } from './unit-routes.ts';
 
 export type { Access, Answer, ApiRoute, RouteFunction } from './route-kit.ts';
@@ -57,17 +65,28 @@ export const API_ROUTES = {
     access: 'staff',
     summary: 'Read a lead: status, class, score breakdown, assigned manager, timeline',
     function: 'readLead',
-    request: { params: leadPath },
+    request: { params: leadPath, headers: readerLanguage },
     responses: {
-      200: { description: 'The lead; the read is recorded before it is shown', schema: LeadView },
+      200: {
+        description:
+          "The lead, its timeline in the reader's language; the read is recorded before it is shown",
+        schema: LeadView,
+        headers: textLanguage,
+      },
       403: failure('The role may not read leads'),
       404: failure('No such lead, or (for a personal manager) not one assigned to them'),
     },
   },
-  readLeadTimeline: historyRoute('timeline', "A lead's history, a page at a time, oldest first", {
-    description: 'A page of the history; the read is recorded',
-    schema: LeadTimelinePage,
-  }),
+  readLeadTimeline: historyRoute(
+    'timeline',
+    "A lead's history, a page at a time, oldest first",
+    {
+      description: "A page of the history in the reader's language; the read is recorded",
+      schema: LeadTimelinePage,
+      headers: textLanguage,
+    },
+    readerLanguage,
+  ),
   listLeadEnquiries: historyRoute(
     'enquiries',
     "A lead's later enquiries in full (every contact who wrote, and what they asked), oldest first",

@@ -80,9 +80,6 @@ export async function assignByHand(
   const entry: TimelineEntry = {
     at,
     kind: 'assigned',
-    summary: held
-      ? `Reassigned by hand from personal manager ${held.managerId} to ${manager.managerId} by the head of unit`
-      : `Assigned by hand to personal manager ${manager.managerId} by the head of unit`,
     details: {
       managerId: manager.managerId,
       by: head.userId,

@@ -76,7 +76,6 @@ export async function assignManager(
     {
       at,
       kind: 'awaiting_manager',
-      summary: 'No personal manager fits with free capacity; waiting for the head of unit',
       details: { rule: 'unassigned', policyVersion: decision.policyVersion, attempt },
     },
     { ...decision, rule: 'unassigned', at, ...(full.length ? { full } : {}) },
@@ -159,15 +158,14 @@ async function offerInRankOrder(
       entry: {
         at,
         kind: 'assigned',
-        summary: ownClient
-          ? `Handed to the client's personal manager ${managerId}`
-          : `Assigned to personal manager ${managerId} (${summaryOf(decision)})`,
         details: {
           managerId,
           rule: decision.rule,
           policyVersion: decision.policyVersion,
           attempt,
           dueAt: due.dueAt,
+          // Routed outside the manager's working hours: the due time counts from their next shift.
+          ...(decision.outsideHours ? { outsideHours: true } : {}),
         },
       },
       routing,
@@ -228,7 +226,6 @@ async function endTimedOutHold(deps: AssignDeps, lead: Lead, assignment: Assignm
     {
       at: deps.now().toISOString(),
       kind: 'acceptance_timed_out',
-      summary: `Personal manager ${managerId} did not accept in time; the lead goes to the next one`,
       details: { managerId, attempt, dueAt: assignment.acceptance.dueAt },
     },
   );
@@ -245,7 +242,6 @@ async function escalate(deps: AssignDeps, lead: Lead): Promise<AssignmentResult>
     {
       at,
       kind: 'escalated',
-      summary: `Offered to ${attempts} personal managers without an acceptance; the head of unit assigns it`,
       details: { attempts, cause: 'attempts_exhausted' },
     },
     attempts,
@@ -262,16 +258,6 @@ async function escalate(deps: AssignDeps, lead: Lead): Promise<AssignmentResult>
     cause: 'attempts_exhausted',
   });
   return { outcome: 'escalated' };
-}
-
-function summaryOf(decision: RoutingDecision): string {
-  const why = {
-    existing_client: "the client's own manager",
-    referrer_manager: "the referring client's manager",
-    best_fit: 'the best fit with free capacity',
-    unassigned: 'nobody fits',
-  }[decision.rule];
-  return decision.outsideHours ? `${why}, from their next shift` : why;
 }
 
 /**

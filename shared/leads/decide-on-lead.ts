@@ -104,7 +104,6 @@ async function accept(
   const written = await deps.leads.acceptAssignment(lead.leadId, assignment, at, {
     at,
     kind: 'accepted',
-    summary: `Accepted by personal manager ${managerId}${withinSla ? '' : ', after the due time'}`,
     details: { managerId, by, attempt, dueAt: acceptance.dueAt, withinSla },
   });
   if (written === 'not_open') return false;
@@ -142,7 +141,6 @@ async function decline(
     {
       at,
       kind: 'declined',
-      summary: `Declined by personal manager ${managerId}; the lead goes to the next one`,
       // The manager's own words stay on the lead (they may name people); events carry the code only.
       details: {
         managerId,

@@ -66,7 +66,6 @@ export function enquiryEntry(enquiry: Enquiry): TimelineEntry {
   return {
     at: enquiry.receivedAt,
     kind: 'touch',
-    summary: `Repeated enquiry through ${channel}${enquiry.signals.length ? ` (${enquiry.signals.join(', ')})` : ''}`,
     details: {
       enquiryId: enquiry.enquiryId,
       channel,

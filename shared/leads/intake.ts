@@ -57,7 +57,6 @@ export async function enrichLead(deps: IntakeDeps, lead: Lead): Promise<Enrichme
     await deps.leads.recordExistingClient(leadId, existingClient, {
       at: deps.now().toISOString(),
       kind: 'existing_client_matched',
-      summary: 'The company is an existing client; its personal manager takes the enquiry',
       details: existingClient,
     });
   }
@@ -94,7 +93,6 @@ async function resumeIntake(deps: IntakeDeps, lead: Lead): Promise<void> {
   await deps.leads.resumeAfterFailure(lead.leadId, status, {
     at: deps.now().toISOString(),
     kind: 'intake_resumed',
-    summary: `Intake run again after a failure (${lead.failure?.error ?? 'unknown error'})`,
     details: { failure: lead.failure, status },
   });
 }
@@ -116,7 +114,6 @@ export async function assessLead(deps: IntakeDeps, config: ScoringConfig, lead: 
     {
       at,
       kind: 'assessed',
-      summary: `Scored ${score.total} of 100: ${leadClass}`,
       details: { total: score.total, leadClass, configVersion: score.configVersion },
     },
   );
@@ -155,6 +152,6 @@ export async function recordIntakeFailure(
   return deps.leads.recordIntakeFailure(
     leadId,
     { error, at },
-    { at, kind: 'intake_failed', summary: `Intake failed: ${error}`, details: { error } },
+    { at, kind: 'intake_failed', details: { error } },
   );
 }

@@ -4,6 +4,7 @@ import type { StaffMember } from '../access/roles.ts';
 import { DUE_BASES } from '../managers/acceptance-sla.ts';
 import { SEGMENTS } from '../managers/roster.ts';
 import { RoutingRecord } from '../managers/routing-policy.ts';
+import type { Templates } from '../templates/render.ts';
 import { REFERRAL_REFUSALS } from './attribution.ts';
 import { INVITATION_REFUSALS } from './invitation.ts';
 import {
@@ -18,6 +19,7 @@ import { CHANNELS, LeadSource, LeadSubmission } from './lead-submission.ts';
 import type { LeadRecord } from './ports.ts';
 import { LEAD_CLASSES } from './scoring.ts';
 import { ScoringConfig } from './scoring-config.ts';
+import { timelineText } from './timeline-text.ts';
 
 const Timestamp = z.iso.datetime();
 
@@ -48,12 +50,15 @@ export const LeadTimelineEntry = z
   .strictObject({
     at: Timestamp,
     kind: z.enum(TIMELINE_KINDS),
-    summary: z.string(),
+    summary: z.string().meta({
+      description:
+        'What happened, for people: rendered from the catalogs in the language of the request (`Content-Language`)',
+    }),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({
     id: 'LeadTimelineEntry',
-    description: 'One line of the history: the summary for people, details for audit',
+    description: 'One line of the history: the summary for people, kind and details for audit',
   });
 
 /**
@@ -219,16 +224,28 @@ export const LeadEnquiriesPage = z
   .strictObject({ enquiries: z.array(EnquiryView), next })
   .meta({ id: 'LeadEnquiriesPage', description: "A page of a lead's later enquiries, oldest first" });
 
-/** The timeline a page at a time; the cursor is how many entries earlier pages held (history only grows). */
+/** An entry as people read it: its text rendered in the reader's language, whatever was stored with it. */
+const entryView = (t: Templates, entry: TimelineEntry): z.input<typeof LeadTimelineEntry> => ({
+  at: entry.at,
+  kind: entry.kind,
+  summary: timelineText(t, entry),
+  ...(entry.details ? { details: entry.details } : {}),
+});
+
+/**
+ * The timeline a page at a time, in the reader's language; the cursor is how many entries earlier pages
+ * held (history only grows).
+ */
 export function timelinePage(
   { timeline }: LeadRecord,
   page: HistoryQuery,
+  t: Templates,
 ): z.input<typeof LeadTimelinePage> | undefined {
   const start = page.after === undefined ? 0 : Number.parseInt(page.after, 36);
   if (!Number.isInteger(start) || start < 0) return undefined;
   const end = start + page.limit;
   return {
-    entries: timeline.slice(start, end),
+    entries: timeline.slice(start, end).map((entry) => entryView(t, entry)),
     ...(end < timeline.length ? { next: end.toString(36) } : {}),
   };
 }
@@ -251,7 +268,6 @@ export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
   const received: TimelineEntry = {
     at: lead.receivedAt,
     kind: 'received',
-    summary: `Enquiry received through ${lead.attribution.channel}`,
     details: { channel: lead.attribution.channel },
   };
   return {
@@ -274,10 +290,10 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
   );
 }
 
-/** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it. */
-export function leadView(record: LeadRecord): z.input<typeof LeadView> {
+/** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it, in the reader's language. */
+export function leadView(record: LeadRecord, t: Templates): z.input<typeof LeadView> {
   const { lead, touchCount } = record;
-  const first = timelinePage(record, { limit: TIMELINE_PAGE });
+  const first = timelinePage(record, { limit: TIMELINE_PAGE }, t);
   return {
     leadId: lead.leadId,
     status: lead.status,

@@ -119,11 +119,14 @@ export const TIMELINE_KINDS = [
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
-/** One line of a lead's history; the summary is for people, details for audit. */
+/**
+ * One line of a lead's history, as stored: what happened (kind) and its facts (details). The text a person
+ * reads is rendered from the catalogs in the reader's language when the lead is read (timeline-text.ts);
+ * the English `summary` of entries stored before that is never shown.
+ */
 export type TimelineEntry = {
   at: string;
   kind: TimelineKind;
-  summary: string;
   details?: Record<string, unknown>;
 };
 

@@ -37,7 +37,6 @@ export async function notifyHeadOfUnit(
     (sent) => ({
       at: sent.at,
       kind: 'head_of_unit_notified',
-      summary: `The PM unit's mailbox was told by email that the lead waits for the head of unit (${cause})${sent.possibleRepeat ? ', marked as a possible repeat' : ''}`,
       details: { eventId, cause, attempts, ...sent.record },
     }),
   );

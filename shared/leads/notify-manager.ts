@@ -75,9 +75,6 @@ export async function notifyManager(deps: NotifyDeps, leadId: string): Promise<N
     (sent) => ({
       at: sent.at,
       kind: 'manager_notified',
-      summary: sent.possibleRepeat
-        ? `Personal manager ${managerId} notified by email, marked as a possible repeat: an earlier attempt may have sent it`
-        : `Personal manager ${managerId} notified by email`,
       details: { managerId, ...sent.record },
     }),
   );
@@ -104,7 +101,6 @@ export async function notifyManagerOfEnquiry(
     (sent) => ({
       at: sent.at,
       kind: 'enquiry_notified',
-      summary: `Personal manager ${managerId} told of a later enquiry by email${sent.possibleRepeat ? ', marked as a possible repeat' : ''}`,
       details: { managerId, enquiryId: enquiry.enquiryId, signals: enquiry.signals, ...sent.record },
     }),
   );

@@ -1,6 +1,8 @@
 import type * as z from 'zod';
 import { type LeadReads, leadReadBy } from '../access/lead-reads.ts';
 import type { StaffMember } from '../access/roles.ts';
+import type { Locale } from '../templates/locale.ts';
+import { templatesFor } from '../templates/render.ts';
 import {
   canReadLead,
   enquiryView,
@@ -18,8 +20,11 @@ export type ReadLeadDeps = {
   now: () => Date;
 };
 
-/** Who reads, and which request it is: every read of a lead's personal data is recorded under it. */
-export type StaffRead = { viewer: StaffMember; leadId: string; requestId: string };
+/**
+ * Who reads, and which request it is: every read of a lead's personal data is recorded under it. Texts
+ * are in the reader's language (Russian unless the request asks for another).
+ */
+export type StaffRead = { viewer: StaffMember; leadId: string; requestId: string; locale?: Locale };
 
 /** A page the caller asked for that no earlier page handed out. */
 export type BadPage = { kind: 'bad_cursor' };
@@ -38,7 +43,7 @@ async function readable(deps: ReadLeadDeps, read: StaffRead): Promise<LeadRecord
 /** A member of staff reads a lead: its state, the reasons behind it, and the first page of its history. */
 export async function readLead(deps: ReadLeadDeps, read: StaffRead) {
   const record = await readable(deps, read);
-  return record && leadView(record);
+  return record && leadView(record, templatesFor(read.locale));
 }
 
 /** The next page of a lead's history. */
@@ -49,7 +54,7 @@ export async function readLeadTimeline(
 ): Promise<z.input<typeof LeadTimelinePage> | BadPage | undefined> {
   const record = await readable(deps, read);
   if (!record) return undefined;
-  return timelinePage(record, page) ?? { kind: 'bad_cursor' };
+  return timelinePage(record, page, templatesFor(read.locale)) ?? { kind: 'bad_cursor' };
 }
 
 /** A page of the lead's later enquiries, each in full: every contact who wrote, and what they asked. */

@@ -49,10 +49,6 @@ export async function recordOutcome(
   const written = await deps.leads.recordOutcome(leadId, assignment, stored, {
     at,
     kind: stored.kind,
-    summary:
-      stored.kind === 'converted'
-        ? `Converted by personal manager ${managerId}: ${stored.products.join(', ')}`
-        : `Lost, recorded by personal manager ${managerId} (${stored.reasonCode})`,
     // The manager's own words stay on the lead (they may name people); events carry the code only.
     details: { managerId, ...stored },
   });

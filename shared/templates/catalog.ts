@@ -1,7 +1,9 @@
-import type { DuplicateKey } from '../leads/lead.ts';
+import type { ESCALATION_CAUSES } from '#events/lead-events.ts';
+import type { DuplicateKey, EnquirySignal, TimelineKind } from '../leads/lead.ts';
 import type { Channel, Industry, Product, SizeBand } from '../leads/lead-submission.ts';
 import type { LeadClass } from '../leads/scoring.ts';
 import type { CompletenessItem, ScoringFactorName } from '../leads/scoring-config.ts';
+import type { RoutingRule } from '../managers/routing-policy.ts';
 import { en } from './en.ts';
 import type { Locale } from './locale.ts';
 import { ru } from './ru.ts';
@@ -19,6 +21,9 @@ export type Labels = {
   scoringFactor: Record<ScoringFactorName, string>;
   completenessItem: Record<CompletenessItem, string>;
   matchedBy: Record<DuplicateKey['kind'], string>;
+  enquirySignal: Record<EnquirySignal, string>;
+  routingRule: Record<RoutingRule, string>;
+  escalationCause: Record<(typeof ESCALATION_CAUSES)[number], string>;
 };
 
 type Entry = string | Plural | { [key: string]: Entry };
@@ -33,6 +38,8 @@ export type CatalogShape = {
     none: string;
     [key: string]: Entry;
   };
+  /** A lead's history as people read it: a template (or its variants) for every kind of entry. */
+  timeline: Record<TimelineKind, Entry> & { missing: string };
   [section: string]: Entry;
 };
 

@@ -66,6 +66,79 @@ export const en: Catalog = {
       industry: 'industry',
     },
     matchedBy: { email: 'email address', inn: 'INN' },
+    enquirySignal: {
+      new_contact: 'a new contact person',
+      new_message: 'a new message',
+      other_products: 'other products',
+      other_company_name: 'another company name',
+      other_inn: 'another INN',
+    },
+    routingRule: {
+      existing_client: "the client's own manager",
+      referrer_manager: "the referring client's manager",
+      best_fit: 'the best fit with free capacity',
+      unassigned: 'nobody fits',
+    },
+    escalationCause: {
+      no_manager: 'no manager fits',
+      attempts_exhausted: 'offers exhausted',
+    },
+  },
+  timeline: {
+    missing: '—',
+    received: 'Enquiry received, channel: {channel}',
+    touch: {
+      same: 'Repeated enquiry, channel: {channel}',
+      differs: 'Repeated enquiry, channel: {channel}; it differs from the first one: {signals}',
+    },
+    existing_client_matched:
+      'The company is an existing client ({clientId}); its personal manager {managerId} takes the enquiry',
+    assessed: 'Scored {total} of 100: {leadClass} lead',
+    assigned: {
+      byRule: 'Assigned to personal manager {managerId} ({rule}), offer {attempt}; answer due by {dueAt}',
+      byRuleNextShift:
+        'Assigned to personal manager {managerId} ({rule}; outside their working hours, the time counts from their next shift), offer {attempt}; answer due by {dueAt}',
+      ownClient: "Handed to the client's personal manager {managerId}; answer due by {dueAt}",
+      byHand:
+        'Assigned by hand by the head of unit to personal manager {managerId}, offer {attempt}; answer due by {dueAt}',
+      reassignedByHand:
+        'Reassigned by hand by the head of unit from personal manager {fromManagerId} to {managerId}, offer {attempt}; answer due by {dueAt}',
+    },
+    awaiting_manager: 'No personal manager fits with free capacity; waiting for the head of unit',
+    manager_notified: {
+      sent: 'Personal manager {managerId} notified by email',
+      possibleRepeat:
+        'Personal manager {managerId} notified by email again, marked as a possible repeat: an earlier attempt may have sent it',
+    },
+    accepted: {
+      inTime: 'Accepted by personal manager {managerId} in time (due by {dueAt})',
+      late: 'Accepted by personal manager {managerId} after the due time ({dueAt})',
+    },
+    declined: 'Declined by personal manager {managerId}: {reason}; the lead goes to the next one',
+    acceptance_timed_out:
+      'Personal manager {managerId} did not answer by {dueAt}; the lead goes to the next one',
+    escalated: {
+      attemptsExhausted: 'Offered to {managers} without an acceptance; the head of unit assigns it',
+      managers: { plural: { one: '{count} personal manager', other: '{count} personal managers' } },
+      noManager: 'No personal manager can take the lead; the head of unit assigns it',
+    },
+    head_of_unit_notified: {
+      sent: "The PM unit's mailbox was told by email that the lead waits for the head of unit ({cause})",
+      possibleRepeat:
+        "The PM unit's mailbox was told by email again, marked as a possible repeat, that the lead waits for the head of unit ({cause})",
+    },
+    converted: 'The company became a client, products: {products}; recorded by personal manager {managerId}',
+    lost: 'Lost: {reason}; recorded by personal manager {managerId}',
+    enquiry_notified: {
+      sent: 'Personal manager {managerId} told of a later enquiry by email',
+      possibleRepeat:
+        'Personal manager {managerId} told of a later enquiry by email again, marked as a possible repeat',
+    },
+    intake_failed: 'Intake failed: {error}',
+    intake_resumed: {
+      after: 'Intake run again after a failure ({error})',
+      unknown: 'Intake run again after a failure',
+    },
   },
   managerEmail: {
     subject: {

@@ -28,8 +28,15 @@ describe('every answer is checked against the description the API serves', () =>
     expect(contract.problems({ ...real, status: 418 })).toEqual([
       expect.stringContaining('readLead documents no 418'),
     ]);
-    expect(contract.problems({ ...real, headers: { 'content-type': 'text/html' } })).toEqual([
-      expect.stringContaining('content-type text/html is not documented'),
+    expect(contract.problems({ ...real, headers: { ...real.headers, 'content-type': 'text/html' } })).toEqual(
+      [expect.stringContaining('content-type text/html is not documented')],
+    );
+    // The texts' language is said, and is one Attract has.
+    expect(contract.problems({ ...real, headers: json })).toEqual([
+      'header content-language is required and missing',
+    ]);
+    expect(contract.problems({ ...real, headers: { ...real.headers, 'content-language': 'de' } })).toEqual([
+      expect.stringContaining('content-language must be equal to one of the allowed values'),
     ]);
     expect(
       contract.problems({ ...real, status: 401, headers: json, body: { message: 'Unauthorized' } }),

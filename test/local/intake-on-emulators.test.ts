@@ -52,7 +52,7 @@ describe('the manager email on DynamoDB Local and the SES v2 emulator', () => {
     const assignment = anAssignment(manager.managerId, { assignedAt: at });
     await leads.assignIfUnassigned(lead.leadId, assignment, {
       status: 'assigned',
-      entry: { at, kind: 'assigned', summary: 'assigned' },
+      entry: { at, kind: 'assigned' },
       ...byRotation(manager.managerId),
     });
     const mail = new Mailer(

@@ -95,7 +95,7 @@ describe('assignManager', () => {
             anAssignment('pm-a', { assignedAt: MONDAY_AT_ONE }),
             {
               status: 'assigned',
-              entry: { at: MONDAY_AT_ONE, kind: 'assigned', summary: 'rival' },
+              entry: { at: MONDAY_AT_ONE, kind: 'assigned' },
               ...byRotation('pm-a'),
             },
           );

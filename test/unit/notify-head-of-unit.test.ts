@@ -70,7 +70,7 @@ describe('notifyHeadOfUnit', () => {
     const at = '2026-11-23T10:05:00.000Z';
     await bank.leads.assignIfUnassigned(lead.leadId, anAssignment(manager.managerId, { assignedAt: at }), {
       status: 'assigned',
-      entry: { at, kind: 'assigned', summary: 'given by hand' },
+      entry: { at, kind: 'assigned' },
       ...byRotation(manager.managerId),
     });
     expect(await notifyHeadOfUnit(deps, escalation(3))).toEqual({

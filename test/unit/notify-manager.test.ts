@@ -29,7 +29,7 @@ async function notify(options: { assigned?: boolean } = {}) {
   if (options.assigned ?? true) {
     await bank.leads.assignIfUnassigned(lead.leadId, assignment, {
       status: 'assigned',
-      entry: { at, kind: 'assigned', summary: 'assigned' },
+      entry: { at, kind: 'assigned' },
       ...byRotation(manager.managerId),
     });
   }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ESCALATION_CAUSES } from '#events/lead-events.ts';
+import { ENQUIRY_SIGNALS } from '#shared/leads/lead.ts';
 import { CHANNELS, INDUSTRIES, PRODUCTS, SIZE_BANDS } from '#shared/leads/lead-submission.ts';
 import { LEAD_CLASSES } from '#shared/leads/scoring.ts';
+import { ROUTING_RULES } from '#shared/managers/routing-policy.ts';
 import { type Catalog, catalogs, type Plural } from '#shared/templates/catalog.ts';
 import { en } from '#shared/templates/en.ts';
 import { LOCALES } from '#shared/templates/locale.ts';
@@ -82,6 +85,9 @@ describe('templates', () => {
       for (const i of INDUSTRIES) expect(labels.industry[i]).toBeTruthy();
       for (const s of SIZE_BANDS) expect(labels.sizeBand[s]).toBeTruthy();
       for (const c of LEAD_CLASSES) expect(labels.leadClass[c]).toBeTruthy();
+      for (const s of ENQUIRY_SIGNALS) expect(labels.enquirySignal[s]).toBeTruthy();
+      for (const r of ROUTING_RULES) expect(labels.routingRule[r]).toBeTruthy();
+      for (const c of ESCALATION_CAUSES) expect(labels.escalationCause[c]).toBeTruthy();
     }
     expect(catalogs.ru.labels.product.settlement_account).toBe('Расчётный счёт');
     expect(catalogs.en.labels.product.settlement_account).toBe('Settlement account');

@@ -4,7 +4,7 @@ import { anAssignment, byRotation } from './managers.ts';
 import { aLead, aManager, newLeadOf, type PortsUnderTest } from './ports-contract.ts';
 
 const T0 = '2026-11-23T10:00:00.000Z';
-const entry = (kind: TimelineEntry['kind']): TimelineEntry => ({ at: T0, kind, summary: kind });
+const entry = (kind: TimelineEntry['kind']): TimelineEntry => ({ at: T0, kind });
 
 /**
  * The acceptance part of the lead ports' contract (the wait's token, accept, the end of a hold, escalation),

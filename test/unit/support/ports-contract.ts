@@ -26,7 +26,7 @@ export type PortsUnderTest = {
 
 const T0 = '2026-11-23T10:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-const entry = (kind: TimelineEntry['kind'], when = T0): TimelineEntry => ({ at: when, kind, summary: kind });
+const entry = (kind: TimelineEntry['kind'], when = T0): TimelineEntry => ({ at: when, kind });
 
 export function aLead(overrides: Partial<Lead> = {}): Lead {
   return {
