@@ -1,12 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IEventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -26,13 +21,15 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { MANAGERS_INDEX, PENDING_INTAKE_INDEX } from '#shared/adapters/table.ts';
+import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import { ENV } from '#shared/environment.ts';
 import { acceptanceSlaNamed, longestAcceptanceDays } from '#shared/managers/acceptance-sla.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { AttractFunction, type AttractFunctionProps } from './attract-function.ts';
+import { AttractFunction } from './attract-function.ts';
+import { addOutbox } from './intake-outbox.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
+import { sendEmailAs } from './ses-access.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LeadIntakeProps {
@@ -149,15 +146,7 @@ export class LeadIntake extends Construct {
       "LeadIntake: keep the acceptance wait's token, and email the personal manager",
       { publishes: false, env: { [ENV.senderEmail]: config.senderEmail } },
     );
-    // Only the sender identity (its address and its domain), nothing else the account has verified.
-    const sendAsSender = new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['ses:SendEmail'],
-      resources: [config.senderEmail, config.senderEmail.split('@')[1] ?? ''].map((identity) =>
-        Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-      ),
-    });
-    notifyFn.addToRolePolicy(sendAsSender);
+    sendEmailAs(notifyFn, config.senderEmail);
     // It signs the accept and decline links with the decision-link key.
     readKeys(notifyFn, keySecret);
     this.notifyManager = notifyFn;
@@ -313,99 +302,7 @@ export class LeadIntake extends Construct {
       'LeadIntake executions timed out',
     );
 
-    // The outbox: every stored lead starts its workflow, named by leadId so a redelivery cannot start two.
-    // Starter and sweeper both start executions and confirm the start on the lead.
-    const outboxFunction = (name: string, props: Omit<AttractFunctionProps, 'environment'>) => {
-      const fn = new AttractFunction(this, name, {
-        ...props,
-        environment: { ...tableEnv, [ENV.leadIntakeStateMachineArn]: this.stateMachine.stateMachineArn },
-      });
-      this.stateMachine.grantStartExecution(fn);
-      // Confirming a start takes the lead out of the pending-intake index.
-      grantTable(fn, table, ['UpdateItem']);
-      return fn;
-    };
-    const starter = outboxFunction('StartLeadIntake', {
-      entry: 'functions/leads/start-lead-intake.ts',
-      description: 'Table stream: start one LeadIntake execution per new lead',
-    });
-    const starterDlq = operations.deadLetterQueue(
-      'LeadIntakeStarterDlq',
-      'Leads whose workflow could not be started',
-    );
-    starter.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(starterDlq),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Lead') } } },
-          }),
-        ],
-      }),
-    );
-
-    // A later enquiry on an assigned lead reaches its manager by email. The stream may deliver a record
-    // more than once; the notice's claim sends the email once.
-    const enquiryNotifier = new AttractFunction(this, 'NotifyManagerOfEnquiry', {
-      entry: 'functions/leads/notify-manager-of-enquiry.ts',
-      description: 'Table stream: tell the personal manager of a later enquiry on their lead',
-      environment: { ...tableEnv, [ENV.senderEmail]: config.senderEmail },
-    });
-    grantTable(enquiryNotifier, table, ['GetItem', 'PutItem', 'UpdateItem']);
-    enquiryNotifier.addToRolePolicy(sendAsSender);
-    enquiryNotifier.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(
-          operations.deadLetterQueue('EnquiryNoticeDlq', 'Later enquiries whose manager could not be told'),
-        ),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Enquiry') } } },
-          }),
-        ],
-      }),
-    );
-
-    // The safety net behind the stream: every few minutes, start any lead whose start was never confirmed.
-    const sweeper = outboxFunction('SweepPendingIntake', {
-      entry: 'functions/leads/sweep-pending-intake.ts',
-      description: 'Scheduled: start the LeadIntake of leads whose workflow start was never confirmed',
-      // It drains every page of the pending index; each confirmed lead leaves it, so a cut-off sweep resumes.
-      timeout: Duration.minutes(4),
-    });
-    grantTable(sweeper, table, ['Query'], [PENDING_INTAKE_INDEX.name]);
-    // The schedule invokes asynchronously: a sweep that still fails after Lambda's retries lands here.
-    sweeper.configureAsyncInvoke({
-      retryAttempts: 2,
-      onFailure: new SqsDestination(
-        operations.deadLetterQueue('SweepPendingIntakeFailures', 'Pending-intake sweeps that failed'),
-      ),
-    });
-    new Rule(this, 'SweepPendingIntakeSchedule', {
-      schedule: Schedule.rate(Duration.minutes(5)),
-      targets: [
-        new LambdaFunction(sweeper, {
-          event: RuleTargetInput.fromObject({ graceMinutes: 2, batchSize: 100 }),
-          deadLetterQueue: operations.deadLetterQueue(
-            'SweepPendingIntakeDlq',
-            'Pending-intake sweeps that could not run',
-          ),
-          retryAttempts: 4,
-        }),
-      ],
-    });
+    addOutbox(this, { table, stateMachine: this.stateMachine, operations, senderEmail: config.senderEmail });
   }
 }
 
