@@ -180,7 +180,7 @@ export async function runAcceptanceBench(): Promise<void> {
       `  accepted: ${accepted.length} (${pct(accepted.length)}), within the SLA: ${inTime.length} (${pct(inTime.length)})`,
     );
     console.log(
-      `  escalated to the head of unit: ${count('escalated')}; left unassigned (no manager left): ${count('awaiting_manager')}; other: ${leads.length - accepted.length - count('escalated') - count('awaiting_manager')}`,
+      `  escalated to the head of unit: ${count('escalated')}; left unassigned (no manager left): ${count('awaiting_manager')}; other: ${leads.length - accepted.length - count('escalated') - count('awaiting_manager')}${otherwise(leads)}`,
     );
     console.log(
       `  accepted per accepting manager: max ${Math.max(...perAccepting)}, min ${Math.min(...perAccepting)} (max/min ${(Math.max(...perAccepting) / Math.max(1, Math.min(...perAccepting))).toFixed(2)})`,
@@ -191,6 +191,17 @@ export async function runAcceptanceBench(): Promise<void> {
   } finally {
     await runtime.stop();
   }
+}
+
+/** What became of the leads neither accepted nor waiting for the head of unit, by status (and error). */
+function otherwise(leads: Lead[]): string {
+  const tally = new Map<string, number>();
+  for (const l of leads) {
+    if (l.assignment?.acceptedAt || l.status === 'escalated' || l.status === 'awaiting_manager') continue;
+    const key = l.failure ? `${l.status} ${l.failure.error}` : l.status;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  return tally.size ? ` (${[...tally].map(([k, n]) => `${k}: ${n}`).join(', ')})` : '';
 }
 
 /** The lead an email's decision link names (the token's `lead` claim), whatever the email's language. */

@@ -107,7 +107,7 @@ export async function assignManager(
 }
 
 /** Rounds of routing whose claims are bounded by the next candidate's load; then capacity alone decides. */
-const FRESH_READS = 10;
+const FRESH_READS = 3;
 
 type Round =
   | { kind: 'offered'; result: AssignmentResult }
@@ -117,7 +117,9 @@ type Round =
 /**
  * One round of routing: reads the roster, decides, and tries the ranked managers in order: a unit of the
  * manager's capacity is taken in the same write as the assignment, so one who filled up since the roster
- * was read is passed for the next. `byLoad`: a best-fit claim is also bounded by the next one's load.
+ * was read is passed for the next. `byLoad`: a best-fit claim is also bounded by the next one's load (the
+ * last one's by their own load as read), and one outranked meanwhile is passed for the next too; when
+ * every one was outranked the round says so, and the roster is read again.
  */
 async function offerInRankOrder(
   deps: AssignDeps,
@@ -136,6 +138,7 @@ async function offerInRankOrder(
     excluded: lead.exclusions ?? [],
   });
   const full: string[] = [];
+  let outranked = false;
   const byId = new Map(managers.map((m) => [m.managerId, m]));
   for (const [rank, managerId] of decision.ranked.entries()) {
     const ownClient = decision.rule === 'existing_client';
@@ -143,8 +146,8 @@ async function offerInRankOrder(
     const manager = byId.get(managerId) as PersonalManager;
     // Best fit holds while the manager is still no more loaded than the next candidate was: equals take
     // turns, and a burst fills the least loaded only up to the next one's level.
-    const next = byId.get(decision.ranked[rank + 1] ?? '');
-    const bounded = rotation && byLoad && next !== undefined;
+    const next = byId.get(decision.ranked[rank + 1] ?? '') ?? manager;
+    const bounded = rotation && byLoad && decision.ranked.length > 1;
     const assignment = offerTo(manager, lead, {
       kind: ownClient ? 'existing_client' : 'acquisition',
       now,
@@ -178,7 +181,10 @@ async function offerInRankOrder(
         ...(bounded ? { loadAtMost: loadBound(manager, next) } : {}),
       },
     });
-    if (outcome === 'outranked') return { kind: 'outranked' };
+    if (outcome === 'outranked') {
+      outranked = true;
+      continue;
+    }
     // Another lead took this manager's last unit since the roster was read: try the next one.
     if (outcome === 'no_capacity') {
       full.push(managerId);
@@ -187,6 +193,7 @@ async function offerInRankOrder(
     const stored = outcome === 'assigned' ? { ...lead, assignment } : await loadLead(deps.leads, lead.leadId);
     return { kind: 'offered', result: await announceAssignment(deps, stored) };
   }
+  if (outranked) return { kind: 'outranked' };
   return { kind: 'nobody', decision, at, full };
 }
 
