@@ -72,10 +72,12 @@ function auditEntry(
   version: Pick<OfferVersion, 'offerId' | 'version' | 'hash'>,
   reason?: string,
 ): OfferAuditEntry {
-  const entry = { auditId: deps.newId(), offerId: version.offerId, at, by, action };
-  if (action === 'created') return entry;
   return {
-    ...entry,
+    auditId: deps.newId(),
+    offerId: version.offerId,
+    at,
+    by,
+    action,
     version: version.version,
     hash: version.hash,
     ...(reason === undefined ? {} : { reason }),
@@ -96,10 +98,8 @@ export async function createOffer(deps: OfferDeps, author: string, input: unknow
     author,
     savedAt: at,
   };
-  const audit = [
-    auditEntry(deps, at, author, 'created', first),
-    auditEntry(deps, at, author, 'version_saved', first),
-  ];
+  // Creating an offer is saving its version 1: one entry says both.
+  const audit = auditEntry(deps, at, author, 'created', first);
   if ((await deps.offers.create(offer, first, audit)) === 'exists')
     throw new Error(`Offer id ${offerId} is taken`);
   return first;

@@ -127,15 +127,16 @@ export type Offer = {
 export const AUDIT_ACTIONS = ['created', 'version_saved', 'approved', 'rejected'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Who did what to an offer and when; a version's entry names its number and hash. */
+/** Who did what to an offer and when, to which version (its number and hash); `created` is version 1's. */
 export type OfferAuditEntry = {
   auditId: string;
   offerId: string;
   at: string;
   by: string;
   action: AuditAction;
-  version?: number;
-  hash?: string;
+  version: number;
+  hash: string;
+  /** A rejection's reason. */
   reason?: string;
 };
 

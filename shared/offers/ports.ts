@@ -25,8 +25,8 @@ export type VersionDecision = { offerId: string; version: number; decision: Deci
 export type AuditPage = { entries: OfferAuditEntry[]; next?: string };
 
 export interface Offers {
-  /** Stores a new offer with its version 1 and their audit entries, all or nothing. */
-  create(offer: Offer, first: OfferVersion, audit: OfferAuditEntry[]): Promise<'created' | 'exists'>;
+  /** Stores a new offer with its version 1 and the audit entry, all or nothing. */
+  create(offer: Offer, first: OfferVersion, audit: OfferAuditEntry): Promise<'created' | 'exists'>;
   /**
    * Stores version n with its audit entry if version n-1 is still the latest (no two versions share a
    * number, none is overwritten) and takes the approved pointer away: the new content is not approved.
