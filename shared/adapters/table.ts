@@ -42,7 +42,20 @@ export const keys = {
     pk: `ROSTER_CHANGES#${managerId}`,
     sk: `${at}#${changeId}`,
   }),
+  offer: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' }),
+  /** Zero-padded, so an offer's versions sort by number. */
+  offerVersion: (offerId: string, version: number) => ({
+    pk: `OFFER#${offerId}`,
+    sk: `VERSION#${String(version).padStart(6, '0')}`,
+  }),
+  offerAudit: (offerId: string, at: string, auditId: string) => ({
+    pk: `OFFER#${offerId}`,
+    sk: `${OFFER_AUDIT_PREFIX}${at}#${auditId}`,
+  }),
 } as const;
+
+/** An offer's audit trail sorts by time under this prefix. */
+export const OFFER_AUDIT_PREFIX = 'AUDIT#';
 
 /** GSI1 lists the personal managers of the unit. */
 export const MANAGERS_INDEX = { name: 'gsi1', pk: 'MANAGERS' } as const;

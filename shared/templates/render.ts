@@ -52,6 +52,11 @@ export type Templates = {
   text(template: string, vars?: TextVars): string;
   /** HTML: the template and every value are escaped, except Markup we built ourselves. */
   html(template: string, vars?: HtmlVars): string;
+  /**
+   * HTML whose template is markup already checked by a policy (an offer's body, shared/offers/html-policy.ts):
+   * the template is kept as it is, every value is escaped.
+   */
+  checkedHtml(template: string, vars?: TextVars): string;
   /** The plural form the language needs for n (ru: 1 лид, 2 лида, 5 лидов), with {count} filled in. */
   count(plural: Plural, n: number): string;
   number(n: number): string;
@@ -107,6 +112,13 @@ export function templatesFor(locale: Locale = DEFAULT_LOCALE): Templates {
     text,
     html: (template, vars = {}) =>
       fill(template, vars, escapeHtml, (v) => (typeof v === 'object' ? v.markup : escapeHtml(plain(v)))),
+    checkedHtml: (template, vars = {}) =>
+      fill(
+        template,
+        vars,
+        (s) => s,
+        (v) => escapeHtml(plain(v)),
+      ),
     count: (plural, n) => {
       const forms: Partial<Record<Intl.LDMLPluralRule, string>> = plural.plural;
       return text(forms[plurals.select(n)] ?? plural.plural.other, { count: n });
