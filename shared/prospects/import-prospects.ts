@@ -140,10 +140,12 @@ async function storeBatch(
     }
   }
   rejected.sort((a, b) => a.line - b.line);
-  await Promise.all([
+  // Both writes are settled before a failure is thrown: nothing of this run goes on writing after it stops.
+  const written = await Promise.allSettled([
     fresh.length ? imports.store(fresh) : undefined,
     rejected.length ? imports.report(importId, rejected) : undefined,
   ]);
+  for (const write of written) if (write.status === 'rejected') throw write.reason;
   return {
     rows: batch.accepted.length + batch.rejected.length,
     created: fresh.length,
