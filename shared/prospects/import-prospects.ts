@@ -2,7 +2,7 @@ import type { Keys } from '../access/keys.ts';
 import { checkColumnMapping, ProspectImportError } from './column-mapping.ts';
 import { type ImportFormat, type ProspectBatch, parseProspectImport } from './import-parser.ts';
 import type { ImportCounts, ImportFailure, ImportState, ProspectImports } from './ports.ts';
-import { ImportId, type Prospect } from './prospect.ts';
+import { ImportId, type Prospect, type ProspectSource } from './prospect.ts';
 import type { RejectedRow } from './row.ts';
 
 /**
@@ -65,18 +65,32 @@ export async function importProspects(
     keys: deps.keys,
     ...(request.batchSize === undefined ? {} : { batchSize: request.batchSize }),
   });
-  try {
+  /**
+   * The next batch with rows after the checkpoint, and what storage knows of them. It is read and looked up
+   * while the batch before it is written: its rows are other prospects (the parser refuses a prospect seen
+   * earlier in the file), so the lookups do not depend on those writes.
+   */
+  const prepare = async (): Promise<Prepared | undefined> => {
     for (let next = await batches.next(); !next.done; next = await batches.next()) {
-      const batch = after(next.value, line);
+      const batch = after(next.value, started.line);
       const last = lastLineOf(batch);
-      if (last === undefined) continue;
-      const tally = await storeBatch(deps.imports, importId, batch);
+      if (last !== undefined) return { batch, last, found: await lookUp(deps.imports, batch) };
+    }
+    return undefined;
+  };
+  try {
+    for (let current = await prepare(); current; ) {
+      const following = prepare();
+      // Settled below, after this batch: marked handled so a failure here leaves no unhandled rejection.
+      following.catch(() => undefined);
+      const tally = await storeBatch(deps.imports, importId, current.batch, current.found);
       const moved = add(counts, tally);
-      if ((await deps.imports.checkpoint(importId, line, last, moved, at())) === 'stale') {
+      if ((await deps.imports.checkpoint(importId, line, current.last, moved, at())) === 'stale') {
         throw new ImportConflict(importId);
       }
-      line = last;
+      line = current.last;
       counts = moved;
+      current = await following;
     }
   } catch (error) {
     // The file stopped being readable: the import ends here, its rows so far kept and counted.
@@ -112,16 +126,26 @@ function lastLineOf(batch: ProspectBatch): number | undefined {
  * One batch: existing clients refused (checked first: a known prospect whose company became a client is
  * not written to either), known prospects counted, new ones stored, rejected rows reported.
  */
+type Found = { known: Map<string, ProspectSource>; clients: Set<string> };
+type Prepared = { batch: ProspectBatch; last: number; found: Found };
+
+/** Of a batch's accepted rows, the prospects already stored and the companies that are clients. */
+async function lookUp(imports: ProspectImports, batch: ProspectBatch): Promise<Found> {
+  const prospects = batch.accepted.map((row) => row.prospect);
+  if (prospects.length === 0) return { known: new Map(), clients: new Set() };
+  const [known, clients] = await Promise.all([
+    imports.knownOf(prospects.map((p) => p.prospectId)),
+    imports.clientsAmong([...new Set(prospects.map((p) => p.company.inn))]),
+  ]);
+  return { known, clients };
+}
+
 async function storeBatch(
   imports: ProspectImports,
   importId: string,
   batch: ProspectBatch,
+  { known, clients }: Found,
 ): Promise<ImportCounts> {
-  const prospects = batch.accepted.map((row) => row.prospect);
-  const [known, clients] = await Promise.all([
-    prospects.length ? imports.knownOf(prospects.map((p) => p.prospectId)) : new Map(),
-    prospects.length ? imports.clientsAmong([...new Set(prospects.map((p) => p.company.inn))]) : new Set(),
-  ]);
   const rejected: RejectedRow[] = [...batch.rejected];
   const fresh: Prospect[] = [];
   let knownRows = 0;
