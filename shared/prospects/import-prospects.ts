@@ -78,23 +78,39 @@ export async function importProspects(
     }
     return undefined;
   };
+  /** A checkpoint, sent while the next batch is written; a refused one stops the run when awaited. */
+  const checkpoint = (from: number, to: number, moved: ImportCounts): Promise<void> => {
+    const sent = deps.imports.checkpoint(importId, from, to, moved, at()).then((advance) => {
+      if (advance === 'stale') throw new ImportConflict(importId);
+    });
+    sent.catch(() => undefined);
+    return sent;
+  };
+  let checkpointed: Promise<void> = Promise.resolve();
   try {
     for (let current = await prepare(); current; ) {
       const following = prepare();
       // Settled below, after this batch: marked handled so a failure here leaves no unhandled rejection.
       following.catch(() => undefined);
       const tally = await storeBatch(deps.imports, importId, current.batch, current.found);
+      // Checkpoints go in order: the one before, sent while this batch was written, has to have landed.
+      await checkpointed;
       const moved = add(counts, tally);
-      if ((await deps.imports.checkpoint(importId, line, current.last, moved, at())) === 'stale') {
-        throw new ImportConflict(importId);
-      }
+      checkpointed = checkpoint(line, current.last, moved);
       line = current.last;
       counts = moved;
       current = await following;
     }
+    await checkpointed;
   } catch (error) {
-    // The file stopped being readable: the import ends here, its rows so far kept and counted.
+    // Whatever stopped the run, no checkpoint of it is still on its way once it has stopped.
+    const refused = await checkpointed.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (!(error instanceof ProspectImportError)) throw error;
+    if (refused) throw refused;
+    // The file stopped being readable: the import ends here, its rows so far kept and counted.
     failure = {
       code: error.code,
       message: error.message,

@@ -54,14 +54,25 @@ const unread: AsyncIterable<Uint8Array> = {
   },
 };
 
-/** The store, except that the run crashes at the n-th checkpoint, after that batch's writes. */
-function crashingAt(store: InMemoryProspects, n: number): ProspectImports {
+/**
+ * The store, except that the run dies at its n-th checkpoint, which never lands: at once, after that batch's
+ * writes; or, `late`, once the next batch has been written too (the checkpoint is sent while it is written).
+ */
+function crashingAt(store: InMemoryProspects, n: number, late: boolean): ProspectImports {
   let checkpoints = 0;
+  let die: (() => void) | undefined;
   return Object.assign(Object.create(store) as InMemoryProspects, {
     checkpoint: (...args: Parameters<ProspectImports['checkpoint']>) => {
       checkpoints++;
-      if (checkpoints === n) throw new Error('the process died');
-      return store.checkpoint(...args);
+      if (checkpoints !== n) return store.checkpoint(...args);
+      if (!late) throw new Error('the process died');
+      return new Promise<never>((_, reject) => {
+        die = () => reject(new Error('the process died'));
+      });
+    },
+    store: async (...args: Parameters<ProspectImports['store']>) => {
+      await store.store(...args);
+      die?.();
     },
   });
 }
@@ -90,12 +101,20 @@ describe('importing prospects into the store', () => {
     expect([...store.prospects.values()].some((p) => p.company.inn === innOf(CLIENT_ROW))).toBe(false);
   });
 
-  it.each([1, 2, 4, 5])(
-    'resumes after a crash at checkpoint %i with the counts of a run that never crashed, nothing twice',
-    async (crashAt) => {
+  it.each([
+    [1, false],
+    [2, false],
+    [4, false],
+    [5, false],
+    [1, true],
+    [3, true],
+    [4, true],
+  ])(
+    'resumes after a crash at checkpoint %i (late: %s) with the counts of a run that never crashed, nothing twice',
+    async (crashAt, late) => {
       const store = await seeded();
       await expect(
-        importProspects(depsOf(crashingAt(store, crashAt)), file(), request('imp-1')),
+        importProspects(depsOf(crashingAt(store, crashAt, late)), file(), request('imp-1')),
       ).rejects.toThrow('the process died');
       const stopped = await store.importState('imp-1');
       // Batches of 25 rows, the first on line 2: the k-th checkpoint is at line 25k + 1.
