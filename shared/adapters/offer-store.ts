@@ -14,7 +14,7 @@ import {
 /**
  * Offers in one partition each (`OFFER#<id>`): the offer (`OFFER`, with the latest version's number and the
  * approved pointer), its versions (`VERSION#<n>`, written once) and its audit trail (`AUDIT#<at>#<id>`).
- * Every rule of the port is a condition of the write that changes it (docs/data-model.md, pattern 16).
+ * Every rule of the port is a condition of the write that changes it (docs/data-model.md, pattern 17).
  */
 export class OfferStore extends TableAdapter implements Offers {
   async create(offer: Offer, first: OfferVersion, audit: OfferAuditEntry): Promise<'created' | 'exists'> {

@@ -12,6 +12,11 @@ import type { SlaBreach } from '../leads/unit-overview.ts';
 /** A lead's later enquiries sort by receipt time under this prefix. */
 export const ENQUIRY_PREFIX = 'ENQUIRY#';
 
+/** An import's rejected rows sort by line under this prefix. */
+export const REJECTION_PREFIX = 'REJECT#';
+/** A line in a rejection's key: zero padded, so the report sorts in file order. */
+const paddedLine = (line: number) => String(line).padStart(10, '0');
+
 /** Item keys of the single Attract table; docs/data-model.md lists the access patterns behind them. */
 export const keys = {
   lead: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }),
@@ -51,6 +56,13 @@ export const keys = {
   offerAudit: (offerId: string, at: string, auditId: string) => ({
     pk: `OFFER#${offerId}`,
     sk: `${OFFER_AUDIT_PREFIX}${at}#${auditId}`,
+  }),
+  /** The id is a keyed hash of the INN and the email (shared/prospects/prospect.ts): neither is in clear. */
+  prospect: (prospectId: string) => ({ pk: `PROSPECT#${prospectId}`, sk: 'PROSPECT' }),
+  prospectImport: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' }),
+  importRejection: (importId: string, line: number) => ({
+    pk: `IMPORT#${importId}`,
+    sk: `${REJECTION_PREFIX}${paddedLine(line)}`,
   }),
 } as const;
 

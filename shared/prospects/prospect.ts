@@ -194,6 +194,7 @@ export const ROW_REASON_CODES = [
   'duplicate',
   'malformed_json',
   'not_an_object',
+  'existing_client',
   'formula_like',
 ] as const;
 export type RowReasonCode = (typeof ROW_REASON_CODES)[number];
