@@ -26,8 +26,8 @@ export const handler = workflowStep(Input, ({ leadId, screening, assignment, dec
     deps,
     leadId,
     screening.existingClient?.managerId,
-    decision?.Error === 'States.Timeout' && assignment?.assignmentId
-      ? { assignmentId: assignment.assignmentId }
+    decision && assignment?.assignmentId
+      ? { waitedOn: assignment.assignmentId, timedOut: decision.Error === 'States.Timeout' }
       : undefined,
   ),
 );

@@ -267,6 +267,7 @@ export class LeadIntake extends Construct {
       new Choice(flow, 'WhatNext')
         .when(Condition.stringEquals('$.assignment.outcome', 'assigned'), awaitManager)
         .when(Condition.stringEquals('$.assignment.outcome', 'accepted'), accepted)
+        .when(Condition.stringEquals('$.assignment.outcome', 'reassigned'), handedOver)
         .when(Condition.stringEquals('$.assignment.outcome', 'escalated'), escalated)
         .otherwise(awaitingManager),
     );

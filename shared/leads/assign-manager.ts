@@ -21,7 +21,7 @@ import type { Assignment, Lead, RoutingRecord } from './lead.ts';
  */
 export type AssignmentResult =
   | { outcome: 'assigned'; managerId: string; assignmentId: string; timeoutSeconds: number }
-  | { outcome: 'accepted' | 'escalated' | 'unassigned' };
+  | { outcome: 'accepted' | 'escalated' | 'unassigned' | 'reassigned' };
 export type AssignDeps = IntakeDeps & { routingPolicy: RoutingPolicy; acceptanceSla: AcceptanceSlaConfig };
 
 /** What routing reads of a lead: its segment, region, industry and products, and whose client it is. */
@@ -50,11 +50,16 @@ export async function assignManager(
   deps: AssignDeps,
   leadId: string,
   existingClientManagerId: string | undefined,
-  timedOut?: { assignmentId: string },
+  back?: { waitedOn: string; timedOut: boolean },
 ): Promise<AssignmentResult> {
   let lead = await loadLead(deps.leads, leadId);
-  if (timedOut && lead.assignment?.assignmentId === timedOut.assignmentId && !lead.assignment.acceptedAt) {
-    lead = await endTimedOutHold(deps, lead, lead.assignment);
+  const held = lead.assignment;
+  if (back?.timedOut && held?.assignmentId === back.waitedOn && !held.acceptedAt) {
+    lead = await endTimedOutHold(deps, lead, held);
+  }
+  // Back from a wait to a lead the head of unit gave to another manager: that offer has a run of its own.
+  if (back && held?.kind === 'by_head_of_unit' && held.assignmentId !== back.waitedOn) {
+    return { outcome: 'reassigned' };
   }
   if (lead.assignment?.acceptedAt) return { outcome: 'accepted' };
   if (lead.assignment) return announceAssignment(deps, lead);

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { assignByHand } from '#shared/leads/assign-by-hand.ts';
 import { type AssignDeps, assignManager } from '#shared/leads/assign-manager.ts';
 import { type DecisionDeps, decideOnLead } from '#shared/leads/decide-on-lead.ts';
 import { recordOutcome } from '#shared/leads/record-outcome.ts';
 import { acceptanceSla } from '#shared/managers/acceptance-sla.ts';
 import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { routingPolicy } from '#shared/managers/routing-config.ts';
-import { InMemoryAnswers, InMemoryBank, RecordedEvents, testClock } from './support/in-memory.ts';
+import {
+  InMemoryAnswers,
+  InMemoryBank,
+  InMemoryStarter,
+  RecordedEvents,
+  testClock,
+} from './support/in-memory.ts';
 import { aLead, aManager, newLeadOf } from './support/ports-contract.ts';
 
 /** Three equal managers around the clock, a captured lead, and both steps' dependencies over one bank. */
@@ -112,7 +119,10 @@ describe('the acceptance loop', () => {
       }),
     ]);
     clock.advance(((second.outcome === 'assigned' && second.timeoutSeconds) || 0) * 1000);
-    await assignManager(assign, lead.leadId, undefined, { assignmentId: offered?.assignmentId ?? '' });
+    await assignManager(assign, lead.leadId, undefined, {
+      waitedOn: offered?.assignmentId ?? '',
+      timedOut: true,
+    });
     expect(await load(seen[1] ?? '')).toBe(0);
     const third = await holder();
     seen.push(third?.managerId ?? '');
@@ -120,7 +130,10 @@ describe('the acceptance loop', () => {
     expect(events.of('LeadReassigned').at(-1)).toMatchObject({ cause: 'timed_out', attempt: 3 });
 
     // A timer for an assignment that is no longer open changes nothing.
-    await assignManager(assign, lead.leadId, undefined, { assignmentId: offered?.assignmentId ?? '' });
+    await assignManager(assign, lead.leadId, undefined, {
+      waitedOn: offered?.assignmentId ?? '',
+      timedOut: true,
+    });
     expect((await holder())?.assignmentId).toBe(third?.assignmentId);
 
     // 3: declined too. Three offers: the head of unit takes the lead.
@@ -133,6 +146,33 @@ describe('the acceptance loop', () => {
     for (const managerId of seen) expect(await load(managerId)).toBe(0);
   });
 
+  it('hands over, not waits again, when a run comes back to a lead the head of unit gave to another manager', async () => {
+    const { bank, lead, assign, answers, holder, clock } = await unit(2);
+    await assignManager(assign, lead.leadId, undefined);
+    const first = await holder();
+    const other = first?.managerId === 'pm-0' ? 'pm-1' : 'pm-0';
+    // The head of unit reassigns before the first run kept its token: nothing to tell, the run comes back
+    // on its own (AcceptanceAlreadyDecided, or its timeout) and must not wait on the new manager too.
+    const given = await assignByHand(
+      { ...assign, workflows: new InMemoryStarter(), answers, now: clock.now },
+      { userId: 'irina.head' },
+      lead.leadId,
+      { managerId: other },
+    );
+    expect(given).toMatchObject({ ok: true, reassignedFrom: first?.managerId });
+    const back = { waitedOn: first?.assignmentId ?? '', timedOut: false };
+    expect(await assignManager(assign, lead.leadId, undefined, back)).toEqual({ outcome: 'reassigned' });
+    expect(await assignManager(assign, lead.leadId, undefined, { ...back, timedOut: true })).toEqual({
+      outcome: 'reassigned',
+    });
+    // The new manager's own run, fresh, waits on their offer.
+    expect(await assignManager(assign, lead.leadId, undefined)).toMatchObject({
+      outcome: 'assigned',
+      managerId: other,
+    });
+    expect((await bank.managers.get(first?.managerId ?? ''))?.activeLeads).toBe(0);
+  });
+
   it('lets an accept that raced the timer win', async () => {
     const { lead, assign, decide, holder, load } = await unit(2);
     await assignManager(assign, lead.leadId, undefined);
@@ -140,7 +180,8 @@ describe('the acceptance loop', () => {
     // The manager accepts as the wait times out: the answer finds the wait closed, the lead says accepted.
     await decideOnLead(decide, pm(offered?.managerId ?? ''), lead.leadId, { action: 'accept' });
     const after = await assignManager(assign, lead.leadId, undefined, {
-      assignmentId: offered?.assignmentId ?? '',
+      waitedOn: offered?.assignmentId ?? '',
+      timedOut: true,
     });
     expect(after).toEqual({ outcome: 'accepted' });
     expect(await holder()).toMatchObject({ managerId: offered?.managerId, acceptedAt: expect.any(String) });
