@@ -13,6 +13,7 @@ import type { DeploymentConfig } from './config.ts';
 import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
+import { LetterCampaigns } from './constructs/letter-campaigns.ts';
 import { ManagerUnit } from './constructs/manager-unit.ts';
 import { Operations } from './constructs/operations.ts';
 
@@ -91,6 +92,8 @@ export class AttractStatelessStack extends Stack {
       unitAlerts: config,
     });
 
+    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table });
+
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
@@ -116,6 +119,7 @@ export class AttractStatelessStack extends Stack {
       assignByHand: managerUnit.assignByHand,
       listWork: managerUnit.listWork,
       readUnit: managerUnit.readUnit,
+      keepOffers: letters.keepOffers,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

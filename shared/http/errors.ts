@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'stale',
   'not_accepted',
   'assigned',
+  'hash_mismatch',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

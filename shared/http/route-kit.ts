@@ -19,6 +19,7 @@ export const ROUTE_FUNCTIONS = [
   'assignByHand',
   'listWork',
   'readUnit',
+  'keepOffers',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

@@ -3,7 +3,7 @@ import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
-
+import { OFFER_ROUTES } from './offer-routes.ts';
 import {
   ApiDescription,
   type ApiRoute,
@@ -122,6 +122,7 @@ export const API_ROUTES = {
     },
   },
   ...UNIT_ROUTES,
+  ...OFFER_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

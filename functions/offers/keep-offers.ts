@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type * as z from 'zod';
+import { OfferStore } from '#shared/adapters/offer-store.ts';
+import { documentClient } from '#shared/clients/dynamodb.ts';
+import {
+  type ApiEvent,
+  apiHandler,
+  HttpError,
+  parseJsonBody,
+  parseQuery,
+  reply,
+  staffOnly,
+} from '#shared/http/api.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
+import { formatIssues } from '#shared/leads/lead-submission.ts';
+import {
+  createOffer,
+  decideVersion,
+  type OfferDeps,
+  OfferInvalid,
+  OfferNotFound,
+  saveVersion,
+  VersionConflict,
+} from '#shared/offers/keep-offers.ts';
+import {
+  OfferAuditQuery,
+  OfferDecisionBody,
+  offerPath,
+  PreviewBody,
+  versionPath,
+  versionView,
+} from '#shared/offers/offer-api.ts';
+import { previewOffer } from '#shared/offers/render-offer.ts';
+import { setting } from '#shared/runtime.ts';
+
+const deps: OfferDeps = {
+  offers: new OfferStore(documentClient(), setting('tableName')),
+  now: () => new Date(),
+  newId: randomUUID,
+};
+const MAX_BODY = 256 * 1024;
+
+/** The offers routes (`/v1/offers`): campaign managers write offers, compliance officers decide on versions. */
+export const handler = apiHandler(
+  async (event) => {
+    const by = event.staff?.userId ?? '';
+    try {
+      switch (event.routeKey) {
+        case 'POST /v1/offers': {
+          allow(event, 'campaign_manager');
+          const first = await createOffer(deps, by, parseJsonBody(event, MAX_BODY));
+          const { offerId, version, hash } = first;
+          return reply(API_ROUTES.createOffer, 201, { offerId, version, hash });
+        }
+        case 'GET /v1/offers/{offerId}': {
+          const { offerId } = params(offerPath, event);
+          const offer = await deps.offers.get(offerId);
+          const latest = offer && (await deps.offers.version(offerId, offer.latestVersion));
+          if (!offer || !latest) throw new HttpError(404, 'not_found', 'No such offer');
+          return reply(API_ROUTES.readOffer, 200, {
+            ...offer,
+            approved: offer.approved ?? null,
+            latest: versionView(latest),
+          });
+        }
+        case 'POST /v1/offers/{offerId}/versions': {
+          allow(event, 'campaign_manager');
+          const { offerId } = params(offerPath, event);
+          const saved = await saveVersion(deps, offerId, by, parseJsonBody(event, MAX_BODY));
+          return reply(API_ROUTES.saveOfferVersion, 201, {
+            offerId,
+            version: saved.version,
+            hash: saved.hash,
+          });
+        }
+        case 'GET /v1/offers/{offerId}/versions/{version}': {
+          const { offerId, version } = params(versionPath, event);
+          const found = await deps.offers.version(offerId, version);
+          if (!found) throw new HttpError(404, 'not_found', 'No such offer or version');
+          return reply(API_ROUTES.readOfferVersion, 200, versionView(found));
+        }
+        case 'POST /v1/offers/{offerId}/versions/{version}/decision':
+          return decide(event, by);
+        case 'POST /v1/offers/{offerId}/versions/{version}/preview': {
+          const { offerId, version } = params(versionPath, event);
+          const body = PreviewBody.safeParse(parseJsonBody(event, 16 * 1024));
+          if (!body.success) throw invalidFields(formatIssues(body.error));
+          const found = await deps.offers.version(offerId, version);
+          if (!found) throw new HttpError(404, 'not_found', 'No such offer or version');
+          const letter = previewOffer(found, body.data.recipient, body.data.language);
+          return reply(API_ROUTES.previewOfferVersion, 200, letter);
+        }
+        default: {
+          const { offerId } = params(offerPath, event);
+          const query = parseQuery(OfferAuditQuery, event);
+          if (!(await deps.offers.get(offerId))) throw new HttpError(404, 'not_found', 'No such offer');
+          const page = await deps.offers.audit(offerId, {
+            limit: query.limit,
+            ...(query.after ? { after: query.after } : {}),
+          });
+          return reply(API_ROUTES.listOfferAudit, 200, {
+            entries: page.entries.map(({ at, by: who, action, version, hash, reason }) => ({
+              at,
+              by: who,
+              action,
+              version,
+              hash,
+              ...(reason === undefined ? {} : { reason }),
+            })),
+            next: page.next ?? null,
+          });
+        }
+      }
+    } catch (error) {
+      if (error instanceof OfferInvalid) throw invalidFields(error.problems);
+      if (error instanceof OfferNotFound) throw new HttpError(404, 'not_found', 'No such offer');
+      if (error instanceof VersionConflict) throw new HttpError(409, 'stale', error.message);
+      throw error;
+    }
+  },
+  staffOnly(['campaign_manager', 'compliance_officer']),
+);
+
+async function decide(event: ApiEvent, by: string) {
+  allow(event, 'compliance_officer');
+  const { offerId, version } = params(versionPath, event);
+  const body = OfferDecisionBody.safeParse(parseJsonBody(event, 16 * 1024));
+  if (!body.success) throw invalidFields(formatIssues(body.error));
+  const outcome = await decideVersion(deps, by, { offerId, version, ...body.data });
+  if ('decided' in outcome) {
+    return reply(API_ROUTES.decideOfferVersion, 200, { offerId, version, outcome: outcome.decided.outcome });
+  }
+  switch (outcome.refused) {
+    case 'not_found':
+      throw new HttpError(404, 'not_found', 'No such offer or version');
+    case 'own_version':
+      throw new HttpError(
+        403,
+        'forbidden',
+        'A version is decided by a compliance officer who did not write it',
+      );
+    case 'already_decided':
+      throw new HttpError(409, 'decided', 'The version has its decision');
+    case 'superseded':
+      throw new HttpError(409, 'stale', 'A newer version of the offer exists; only the latest is decided');
+    default:
+      throw new HttpError(409, 'hash_mismatch', 'The version is not the content you read; read it again');
+  }
+}
+
+function allow(event: ApiEvent, role: 'campaign_manager' | 'compliance_officer') {
+  if (!event.staff?.roles.includes(role))
+    throw new HttpError(403, 'forbidden', 'Your role does not allow this');
+}
+
+function params<S extends z.ZodType>(schema: S, event: ApiEvent): z.output<S> {
+  const parsed = schema.safeParse(event.pathParameters ?? {});
+  if (!parsed.success) throw new HttpError(404, 'not_found', 'No such offer or version');
+  return parsed.data;
+}
+
+const invalidFields = (issues: { path: string; message: string }[]) =>
+  new HttpError(400, 'validation_failed', 'The offer has invalid fields', {
+    issues: issues.map(({ path, message }) => ({ path, message })),
+  });
