@@ -52,6 +52,10 @@ export const keys = {
     pk: `OFFER#${offerId}`,
     sk: `${OFFER_AUDIT_PREFIX}${at}#${auditId}`,
   }),
+  /** An address on the suppression list, by its keyed hash (shared/letters/unsubscribe.ts, addressHashOf). */
+  suppression: (addressHash: string) => ({ pk: `SUPPRESSED#${addressHash}`, sk: 'SUPPRESSION' }),
+  /** The letters counted against an address's frequency cap, in one item (docs/letters.md). */
+  letterSends: (addressHash: string) => ({ pk: `LETTER_SENDS#${addressHash}`, sk: 'SENDS' }),
 } as const;
 
 /** An offer's audit trail sorts by time under this prefix. */
