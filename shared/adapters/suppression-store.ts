@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type {
   ClaimResult,
   CountedSend,
@@ -40,7 +46,12 @@ export class SuppressionStore extends TableAdapter implements SuppressionList, S
           // A mark older than the latest (an event delivered late or twice) changes nothing.
           ConditionExpression: 'attribute_not_exists(latest) OR latest.#at <= :at',
           ExpressionAttributeNames: { '#type': 'type', '#first': 'first', '#at': 'at' },
-          ExpressionAttributeValues: { ':type': 'Suppression', ':hash': addressHash, ':mark': mark, ':at': mark.at },
+          ExpressionAttributeValues: {
+            ':type': 'Suppression',
+            ':hash': addressHash,
+            ':mark': mark,
+            ':at': mark.at,
+          },
         }),
       );
     } catch (error) {

@@ -68,7 +68,8 @@ export function sendingHoursAt(
     const calendar = { year: date.year, month: date.month, day: date.day };
     const opening = firstReading(zone, calendar, from);
     const reads = wallKey(opening) - keyOf(calendar, 0);
-    if (opening.toMillis() > ms && reads < until) return { open: false, opensAt: new Date(opening.toMillis()) };
+    if (opening.toMillis() > ms && reads < until)
+      return { open: false, opensAt: new Date(opening.toMillis()) };
   }
   throw new RangeError(`the sending window ${window.from}-${window.until} never opens in ${timeZone}`);
 }
