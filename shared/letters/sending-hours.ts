@@ -56,8 +56,9 @@ export function sendingHoursAt(
   if (!zone.isValid) throw new RangeError(`unknown time zone ${timeZone}`);
   const ms = now.getTime();
   if (!Number.isFinite(ms)) throw new RangeError('now is not a valid date');
-  const from = minuteOf(window.from);
-  const until = minuteOf(window.until);
+  const checked = SendingWindow.parse(window);
+  const from = minuteOf(checked.from);
+  const until = minuteOf(checked.until);
   const local = DateTime.fromMillis(ms, { zone });
   const minute = local.hour * 60 + local.minute;
   if (from <= minute && minute < until) return { open: true };

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
-import { signDecisionLink } from '#shared/managers/decision-link.ts';
 import {
   addressHashOf,
   readUnsubscribeToken,
@@ -12,6 +11,7 @@ import {
   unsubscribeHeaders,
   unsubscribeUrl,
 } from '#shared/letters/unsubscribe.ts';
+import { signDecisionLink } from '#shared/managers/decision-link.ts';
 import { TEST_KEYS } from './support/capture.ts';
 
 const ADDRESS = 'Olga.Petrova@Romashka.example ';
@@ -69,7 +69,10 @@ describe('unsubscribe tokens', () => {
   });
 
   it('refuses a token signed with another secret, or with another purpose key, as a bad signature', async () => {
-    const foreign = await signUnsubscribeToken(Keys.derive('another-bank-key-material-0123456789abcdef'), request);
+    const foreign = await signUnsubscribeToken(
+      Keys.derive('another-bank-key-material-0123456789abcdef'),
+      request,
+    );
     expect(await readUnsubscribeToken(TEST_KEYS, foreign)).toEqual({ ok: false, reason: 'bad_signature' });
     const { token: decision } = await signDecisionLink(TEST_KEYS, {
       leadId: 'lead-1',
@@ -85,12 +88,21 @@ describe('unsubscribe tokens', () => {
   it('refuses an unsigned token, another purpose of the same key, and claims that are not ours', async () => {
     const payload = { a: Buffer.from(request.addressHash, 'hex').toString('base64url'), c: 'c-1', s: 1 };
     const unsigned = new UnsecuredJWT(payload).setIssuer('attract').setAudience('attract:letter-unsubscribe');
-    expect(await readUnsubscribeToken(TEST_KEYS, unsigned.encode())).toEqual({ ok: false, reason: 'malformed' });
-    expect(await readUnsubscribeToken(TEST_KEYS, await signWithUnsubscribeKey(payload, 'attract:other'))).toEqual({
+    expect(await readUnsubscribeToken(TEST_KEYS, unsigned.encode())).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(
+      await readUnsubscribeToken(TEST_KEYS, await signWithUnsubscribeKey(payload, 'attract:other')),
+    ).toEqual({
       ok: false,
       reason: 'wrong_purpose',
     });
-    for (const claims of [{ ...payload, a: 'short' }, { ...payload, s: 0 }, { c: 'c-1', s: 1 }]) {
+    for (const claims of [
+      { ...payload, a: 'short' },
+      { ...payload, s: 0 },
+      { c: 'c-1', s: 1 },
+    ]) {
       expect(await readUnsubscribeToken(TEST_KEYS, await signWithUnsubscribeKey(claims))).toEqual({
         ok: false,
         reason: 'malformed',
