@@ -8,14 +8,16 @@ export const KEY_PURPOSES = [
   'discarded_lead',
   'invitation_link',
   'manager_decision_link',
+  'letter_unsubscribe',
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 /**
  * Purposes whose key signs links (HS256). A PM's accept and decline links have a key of their own, so a
- * campaign manager who can issue invitations cannot sign a decision on a lead, nor the other way round.
+ * campaign manager who can issue invitations cannot sign a decision on a lead, nor the other way round; a
+ * letter's unsubscribe token has its own (shared/letters/unsubscribe.ts).
  */
-export type SigningPurpose = 'invitation_link' | 'manager_decision_link';
+export type SigningPurpose = 'invitation_link' | 'manager_decision_link' | 'letter_unsubscribe';
 
 /** Purposes whose key makes a keyed hash (HMAC-SHA256). */
 export type HashPurpose = Exclude<KeyPurpose, SigningPurpose>;

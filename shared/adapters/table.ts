@@ -64,6 +64,10 @@ export const keys = {
     pk: `IMPORT#${importId}`,
     sk: `${REJECTION_PREFIX}${paddedLine(line)}`,
   }),
+  /** An address on the suppression list, by its keyed hash (shared/letters/unsubscribe.ts, addressHashOf). */
+  suppression: (addressHash: string) => ({ pk: `SUPPRESSED#${addressHash}`, sk: 'SUPPRESSION' }),
+  /** The letters counted against an address's frequency cap, in one item (docs/letters.md). */
+  letterSends: (addressHash: string) => ({ pk: `LETTER_SENDS#${addressHash}`, sk: 'SENDS' }),
 } as const;
 
 /** An offer's audit trail sorts by time under this prefix. */

@@ -142,7 +142,7 @@ export async function readDecisionLink(
  * same claims and link id, so it could not be spent twice, but a token is accepted in exactly one spelling:
  * what the bank signed is what it reads back.
  */
-function isCanonicalCompactJws(token: string): boolean {
+export function isCanonicalCompactJws(token: string): boolean {
   const segments = token.split('.');
   return (
     segments.length === 3 &&

@@ -281,4 +281,9 @@ export const en: Catalog = {
     possibleRepeat:
       'You may have received this email already: an earlier attempt to send it may have gone through. It is the same notification, not another lead in the queue.',
   },
+  letterFooter: {
+    unsubscribe:
+      "You received this letter as your company's representative. To stop the bank's letters with offers: {link}",
+    unsubscribeLink: 'unsubscribe',
+  },
 };

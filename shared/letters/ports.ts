@@ -1,0 +1,58 @@
+/**
+ * The letters' ports for send-time suppression, in the bank's words (docs/letters.md). The DynamoDB adapter
+ * (shared/adapters/suppression-store.ts) and the in-memory one (test/unit/support/in-memory-suppression.ts)
+ * keep one contract (test/unit/support/suppression-contract.ts): every rule holds under concurrency, by a
+ * condition in the write, never by a read before it. Addresses are named by their keyed hash only.
+ */
+
+/** Why an address is on the suppression list: it stays there, whatever campaign comes next. */
+export const SUPPRESSION_REASONS = ['unsubscribed', 'hard_bounced', 'complained'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** One reason at one time, and where it came from (a campaign and step, an SES event's id). */
+export type SuppressionMark = { reason: SuppressionReason; at: string; source?: string };
+
+/** An address on the list: the first mark it got, and the latest by time. */
+export type Suppression = { addressHash: string; first: SuppressionMark; latest: SuppressionMark };
+
+export interface SuppressionList {
+  /**
+   * Puts the address on the list. Idempotent: the first mark is kept as it was; the latest is replaced
+   * only by a mark as late or later, so an event delivered twice or out of order changes nothing.
+   */
+  suppress(addressHash: string, mark: SuppressionMark): Promise<void>;
+  /** The entries of those addresses that are on the list (read consistently: effective at once). */
+  find(addressHashes: readonly string[]): Promise<Map<string, Suppression>>;
+}
+
+/** One letter counted against an address's frequency cap. */
+export type CountedSend = {
+  /** `<campaignId>#<step>`: one letter per address per step of a campaign. */
+  sendKey: string;
+  /** Who the letter was for: another prospect with the same address is another person on the audience. */
+  prospectId: string;
+  at: string;
+};
+
+/** A claim of one letter under the cap for one address. */
+export type SendClaim = CountedSend & {
+  addressHash: string;
+  /** At most this many letters in the window, this one included. */
+  cap: number;
+  windowDays: number;
+};
+
+export type ClaimResult =
+  /** Counted now, or counted before for the same prospect, step and campaign (a redelivery): send. */
+  | { claimed: true }
+  /** The address had this step's letter already, for another prospect on the campaign's audiences. */
+  | { claimed: false; reason: 'already_sent_this_campaign' }
+  /** The cap is reached; a place frees at `until` (the oldest counted letter leaves the window). */
+  | { claimed: false; reason: 'frequency_cap'; until: string };
+
+export interface SendCounter {
+  /** The letters counted for the address whose time is after `since`. */
+  sends(addressHash: string, since: string): Promise<CountedSend[]>;
+  /** Counts the letter if the cap allows it: exact under concurrent claims for one address. */
+  claim(claim: SendClaim): Promise<ClaimResult>;
+}

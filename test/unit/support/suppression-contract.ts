@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { SendClaim, SendCounter, SuppressionList } from '#shared/letters/ports.ts';
+
+export type SuppressionUnderTest = SuppressionList & SendCounter;
+
+const T0 = '2026-12-01T10:00:00.000Z';
+const at = (days: number) => new Date(Date.parse(T0) + days * 86_400_000).toISOString();
+export const anAddressHash = () => randomBytes(32).toString('hex');
+
+const aClaim = (addressHash: string, overrides: Partial<SendClaim> = {}): SendClaim => ({
+  addressHash,
+  sendKey: `campaign-${randomBytes(4).toString('hex')}#1`,
+  prospectId: randomBytes(16).toString('hex'),
+  at: T0,
+  cap: 2,
+  windowDays: 30,
+  ...overrides,
+});
+
+/** The contract of the suppression list and the send counter, kept in memory and by the DynamoDB adapter. */
+export function suppressionContract(name: string, setup: () => SuppressionUnderTest) {
+  describe(`the suppression ports' contract: ${name}`, () => {
+    it('keeps the first mark and the latest by time; a repeated or older mark changes nothing', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const unsubscribed = { reason: 'unsubscribed' as const, at: at(0), source: 'campaign-1#1' };
+      const complained = { reason: 'complained' as const, at: at(2), source: 'ses:event-2' };
+      await store.suppress(hash, unsubscribed);
+      await store.suppress(hash, unsubscribed);
+      await store.suppress(hash, complained);
+      await store.suppress(hash, { reason: 'hard_bounced', at: at(1) });
+      await store.suppress(hash, complained);
+      expect((await store.find([hash])).get(hash)).toEqual({
+        addressHash: hash,
+        first: unsubscribed,
+        latest: complained,
+      });
+    });
+
+    it('finds the listed addresses among many (more than one batch, repeats), and only those', async () => {
+      const store = setup();
+      const hashes = Array.from({ length: 230 }, anAddressHash);
+      const listed = hashes.filter((_, i) => i % 7 === 3);
+      await Promise.all(listed.map((h) => store.suppress(h, { reason: 'hard_bounced', at: T0 })));
+      const found = await store.find([...hashes, ...listed]);
+      expect([...found.keys()].sort()).toEqual([...listed].sort());
+      expect(await store.find([])).toEqual(new Map());
+    });
+
+    it('counts letters up to the cap in a rolling window and says when a place frees', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const old = await store.claim(aClaim(hash, { at: at(-31) }));
+      expect(old).toEqual({ claimed: true });
+      expect(await store.claim(aClaim(hash, { at: at(-10) }))).toEqual({ claimed: true });
+      expect(await store.claim(aClaim(hash))).toEqual({ claimed: true });
+      // The letter of 31 days ago is out of the window; the two since are the cap.
+      expect(await store.claim(aClaim(hash, { at: at(1) }))).toEqual({
+        claimed: false,
+        reason: 'frequency_cap',
+        until: at(20),
+      });
+      expect((await store.sends(hash, at(-30))).map((s) => s.at)).toEqual([at(-10), T0]);
+    });
+
+    it('a redelivered claim is the same letter; another prospect with the address on the step gets none', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const first = aClaim(hash);
+      expect(await store.claim(first)).toEqual({ claimed: true });
+      expect(await store.claim({ ...first, at: at(0.01) })).toEqual({ claimed: true });
+      expect(await store.claim({ ...first, prospectId: 'another-prospect' })).toEqual({
+        claimed: false,
+        reason: 'already_sent_this_campaign',
+      });
+      expect(await store.sends(hash, at(-30))).toHaveLength(1);
+    });
+
+    it('with a cap of 2, exactly 2 of 10 concurrent claims for one address win', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(aClaim(hash))));
+      expect(results.filter((r) => r.claimed)).toHaveLength(2);
+      expect(results.filter((r) => !r.claimed && r.reason === 'frequency_cap')).toHaveLength(8);
+      expect(await store.sends(hash, at(-30))).toHaveLength(2);
+    });
+
+    it('of 10 concurrent claims of one step for one address by different prospects, exactly one wins', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const sendKey = 'campaign-two-audiences#1';
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.claim(aClaim(hash, { sendKey, cap: 5 }))),
+      );
+      expect(results.filter((r) => r.claimed)).toHaveLength(1);
+      expect(results.filter((r) => !r.claimed && r.reason === 'already_sent_this_campaign')).toHaveLength(9);
+    });
+  });
+}
