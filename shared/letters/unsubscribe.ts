@@ -1,6 +1,7 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod';
 import type { Keys } from '../access/keys.ts';
+import { tokenRefusal } from '../access/signed-token.ts';
 import { isCanonicalCompactJws } from '../managers/decision-link.ts';
 import type { Locale } from '../templates/locale.ts';
 import { escapeHtml, markup, templatesFor } from '../templates/render.ts';
@@ -73,16 +74,9 @@ export async function readUnsubscribeToken(
     const addressHash = Buffer.from(a, 'base64url').toString('hex');
     return { ok: true, request: { addressHash, campaignId: c, step: s } };
   } catch (error) {
-    if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad_signature' };
-    if (
-      error instanceof errors.JWTClaimValidationFailed &&
-      error.reason === 'check_failed' &&
-      (error.claim === 'aud' || error.claim === 'iss')
-    ) {
-      return { ok: false, reason: 'wrong_purpose' };
-    }
-    if (error instanceof errors.JOSEError) return { ok: false, reason: 'malformed' };
-    throw error;
+    // The token carries no expiry: a claim of one is not ours.
+    const reason = tokenRefusal(error);
+    return { ok: false, reason: reason === 'expired' ? 'malformed' : reason };
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod';
 import type { Keys } from '../access/keys.ts';
+import { tokenRefusal } from '../access/signed-token.ts';
 
 /**
  * The accept and decline links in a PM's email about a lead (issue 7, item 5). Each link is an HS256 JWT
@@ -122,17 +123,7 @@ export async function readDecisionLink(
       },
     };
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
-    if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad_signature' };
-    if (
-      error instanceof errors.JWTClaimValidationFailed &&
-      error.reason === 'check_failed' &&
-      (error.claim === 'aud' || error.claim === 'iss')
-    ) {
-      return { ok: false, reason: 'wrong_purpose' };
-    }
-    if (error instanceof errors.JOSEError) return { ok: false, reason: 'malformed' };
-    throw error;
+    return { ok: false, reason: tokenRefusal(error) };
   }
 }
 
