@@ -3,6 +3,7 @@ import type { Keys } from './access/keys.ts';
 import { Directory } from './adapters/directory.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
+import { OfferStore } from './adapters/offer-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
 import { RosterStore } from './adapters/roster-store.ts';
 import { documentClient } from './clients/dynamodb.ts';
@@ -11,6 +12,7 @@ import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
 import type { Leads } from './leads/ports.ts';
 import type { ReadLeadDeps } from './leads/read-lead.ts';
 import type { RosterDeps } from './managers/keep-roster.ts';
+import type { OfferDeps } from './offers/keep-offers.ts';
 import { numericSetting, setting } from './runtime.ts';
 
 /**
@@ -51,6 +53,13 @@ export const captureDeps = (keys: Keys): CaptureDeps => ({
 /** The PM unit's roster, kept by the head of unit. */
 export const roster = (): RosterDeps => ({
   roster: new RosterStore(documentClient(), setting('tableName')),
+  now: () => new Date(),
+  newId: randomUUID,
+});
+
+/** The offers of targeted letters, written by campaign managers and decided by compliance officers. */
+export const offers = (): OfferDeps => ({
+  offers: new OfferStore(documentClient(), setting('tableName')),
   now: () => new Date(),
   newId: randomUUID,
 });

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
-import { OfferStore } from '#shared/adapters/offer-store.ts';
-import { documentClient } from '#shared/clients/dynamodb.ts';
+import { offers } from '#shared/composition.ts';
 import {
   type ApiEvent,
   apiHandler,
@@ -16,7 +14,6 @@ import { formatIssues } from '#shared/leads/lead-submission.ts';
 import {
   createOffer,
   decideVersion,
-  type OfferDeps,
   OfferInvalid,
   OfferNotFound,
   saveVersion,
@@ -31,13 +28,8 @@ import {
   versionView,
 } from '#shared/offers/offer-api.ts';
 import { previewOffer } from '#shared/offers/render-offer.ts';
-import { setting } from '#shared/runtime.ts';
 
-const deps: OfferDeps = {
-  offers: new OfferStore(documentClient(), setting('tableName')),
-  now: () => new Date(),
-  newId: randomUUID,
-};
+const deps = offers();
 const MAX_BODY = 256 * 1024;
 
 /** The offers routes (`/v1/offers`): campaign managers write offers, compliance officers decide on versions. */
