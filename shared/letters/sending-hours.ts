@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
+import { firstReading, keyOf, wallKey } from '../managers/working-time.ts';
 
 /**
  * Quiet hours (docs/letters.md): letters go out only while the recipient's own clock reads inside the
@@ -16,33 +17,7 @@ export const SendingWindow = z
   .refine((w) => w.from < w.until, { message: 'the window starts before it ends, on one day' });
 export type SendingWindow = z.infer<typeof SendingWindow>;
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-
 const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-type Calendar = { year: number; month: number; day: number };
-const keyOf = (c: Calendar, minute: number) => ((c.year * 100 + c.month) * 100 + c.day) * 1440 + minute;
-const wallKey = (t: DateTime) => keyOf(t, t.hour * 60 + t.minute);
-
-/** The first instant at which the clock reads `minute` of the day `calendar` or later. */
-function firstReading(zone: IANAZone, calendar: Calendar, minute: number): DateTime {
-  // Set from the day's start, whose offset is the one before any change that day: a repeated reading
-  // resolves to its first time.
-  const start = DateTime.fromObject(calendar, { zone }).startOf('day');
-  const guess = start.set({ hour: Math.floor(minute / 60), minute: minute % 60 });
-  const target = keyOf(calendar, minute);
-  if (wallKey(guess) === target) return guess;
-  // A skipped reading: luxon shifts it by the gap; the first instant reading it or later is the jump.
-  let lo = guess.toMillis() - DAY;
-  let hi = guess.toMillis();
-  while (hi - lo > MINUTE) {
-    const mid = lo + Math.floor((hi - lo) / (2 * MINUTE)) * MINUTE;
-    if (wallKey(DateTime.fromMillis(mid, { zone })) >= target) hi = mid;
-    else lo = mid;
-  }
-  return DateTime.fromMillis(hi, { zone });
-}
-
 /**
  * Whether a letter may go out at `now` to someone in `timeZone`; when not, the instant the window next
  * opens, so the campaign can try again then.
@@ -67,7 +42,9 @@ export function sendingHoursAt(
   for (let days = 0; days <= 3; days++) {
     const date = local.plus({ days });
     const calendar = { year: date.year, month: date.month, day: date.day };
-    const opening = firstReading(zone, calendar, from);
+    // From the day's start, whose offset is the one before any change that day: a repeated reading
+    // resolves to its first time.
+    const opening = firstReading(DateTime.fromObject(calendar, { zone }).startOf('day'), calendar, from);
     const reads = wallKey(opening) - keyOf(calendar, 0);
     if (opening.toMillis() > ms && reads < until)
       return { open: false, opensAt: new Date(opening.toMillis()) };

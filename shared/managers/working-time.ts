@@ -33,7 +33,7 @@ type Clock = {
   absences: Schedule['absences'];
 };
 
-type Calendar = { year: number; month: number; day: number };
+export type Calendar = { year: number; month: number; day: number };
 
 /** One calendar day in the schedule's zone, from its first instant to the next day's (epoch ms). */
 type Day = Calendar & {
@@ -75,8 +75,9 @@ function instantOf(at: Date, name: string): number {
 }
 
 /** Wall-clock time as one comparable number: calendar date, then minute of the day. */
-const keyOf = (c: Calendar, minute: number) => ((c.year * 100 + c.month) * 100 + c.day) * 1440 + minute;
-const wallKey = (t: DateTime) => keyOf(t, t.hour * 60 + t.minute);
+export const keyOf = (c: Calendar, minute: number) =>
+  ((c.year * 100 + c.month) * 100 + c.day) * 1440 + minute;
+export const wallKey = (t: DateTime) => keyOf(t, t.hour * 60 + t.minute);
 
 /**
  * The first instant at which the clock reads `minute` of `calendar`'s date or later. luxon resolves a
@@ -84,7 +85,7 @@ const wallKey = (t: DateTime) => keyOf(t, t.hour * 60 + t.minute);
  * day's or the day before's midnight), whose offset is the one before any change, so the first is taken.
  * A reading the clock skips comes back shifted by the gap, and the jump is found before it.
  */
-function firstReading(near: DateTime, calendar: Calendar, minute: number): DateTime {
+export function firstReading(near: DateTime, calendar: Calendar, minute: number): DateTime {
   const { year, month, day } = calendar;
   const guess = near.set({ year, month, day, hour: Math.floor(minute / 60), minute: minute % 60 });
   const target = keyOf(calendar, minute);
