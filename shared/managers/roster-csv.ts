@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { csvDelimiterOf } from '../csv-delimiter.ts';
 import { type Absence, RosterEntry, type Shift, STANDARD_WEEK, WEEKDAYS, type Weekday } from './roster.ts';
 
 /**
@@ -117,12 +118,9 @@ function readRecords(body: string): { records: CsvRecord[]; error?: RowError } {
   }
 }
 
-/** Russian Excel saves CSV with ';' (',' is the decimal mark there); the header shows which one a file uses. */
-function delimiterOf(body: string): ',' | ';' {
-  const header = body.split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '';
-  const count = (c: string) => header.split(c).length - 1;
-  return count(';') > count(',') ? ';' : ',';
-}
+/** The delimiter of a file, from its header: its first line that is not blank. */
+const delimiterOf = (body: string) =>
+  csvDelimiterOf(body.split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '');
 
 function csvFault(e: CsvError): string {
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted cell starting on this line is never closed';

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type { Keys } from '../access/keys.ts';
+import { csvDelimiterOf } from '../csv-delimiter.ts';
 import {
   type Columns,
   checkColumnMapping,
@@ -94,12 +95,6 @@ export async function* parseProspectImport(
   return summary;
 }
 
-/** Russian Excel saves CSV with ';' (',' is the decimal mark there); the header shows which one a file uses. */
-function delimiterOf(headerLine: string): ',' | ';' {
-  const count = (c: string) => headerLine.split(c).length - 1;
-  return count(';') > count(',') ? ';' : ',';
-}
-
 async function* csvRecords(text: AsyncIterable<string>, columns: Columns): AsyncGenerator<FileRecord> {
   // Read on until the header's line is whole, to find the delimiter from it.
   const chunks = text[Symbol.asyncIterator]();
@@ -111,7 +106,7 @@ async function* csvRecords(text: AsyncIterable<string>, columns: Columns): Async
   }
   const headerLine = head.split('\n').find((l) => l.trim() !== '') ?? '';
   const parser = parse({
-    delimiter: delimiterOf(headerLine),
+    delimiter: csvDelimiterOf(headerLine),
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
