@@ -68,6 +68,21 @@ describe('offers: written by campaign managers, approved by compliance officers'
     expect(preview.body.html).toContain('ООО &quot;Ромашка&quot; &lt;script&gt;');
     expect(preview.body.text).toContain('e.ivanova@bank.example');
 
+    // A malformed decision or preview is refused with the field at fault, and records nothing.
+    const malformed = await decide(1, compliance(), { outcome: 'approved', hash: 'not-a-hash' });
+    expect([malformed.status, malformed.body.error.issues[0].path]).toEqual([400, 'hash']);
+    const noReason = await decide(1, compliance(), { outcome: 'rejected', hash });
+    expect([noReason.status, noReason.body.error.issues[0].path]).toEqual([400, 'reason']);
+    const badPreview = await call('POST', `/v1/offers/${offerId}/versions/1/preview`, {
+      token: compliance(),
+      body: { recipient: { ...recipient, company: '' }, language: 'de' },
+    });
+    expect(badPreview.status).toBe(400);
+    expect(badPreview.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'language',
+      'recipient.company',
+    ]);
+
     // Bound to the hash read; a campaign manager cannot decide; the author cannot approve their own.
     expect((await decide(1, campaigns(), { outcome: 'approved', hash })).status).toBe(403);
     const wrong = await decide(1, compliance(), { outcome: 'approved', hash: 'a'.repeat(64) });
