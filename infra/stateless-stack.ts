@@ -12,6 +12,7 @@ import { apiRoutes } from '#shared/http/routes.ts';
 import type { DeploymentConfig } from './config.ts';
 import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
+import { CampaignSending } from './constructs/campaign-sending.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
 import { LetterCampaigns } from './constructs/letter-campaigns.ts';
 import { ManagerUnit } from './constructs/manager-unit.ts';
@@ -93,6 +94,12 @@ export class AttractStatelessStack extends Stack {
     });
 
     const letters = new LetterCampaigns(this, 'LetterCampaigns', { table });
+    const campaigns = new CampaignSending(this, 'CampaignSending', {
+      table,
+      keySecret,
+      operations,
+      senderEmail: config.senderEmail,
+    });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -105,6 +112,8 @@ export class AttractStatelessStack extends Stack {
     // The routes are the route table's; each function key maps to the construct that serves it.
     // The links in a manager's email lead back to this API.
     leadIntake.notifyManager.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    // Each letter's unsubscribe link leads back to this API.
+    campaigns.sendLetters.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     // The head of unit's alert names the routes to act with, under the API's address.
     managerUnit.notifyHeadOfUnit.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     api.addRoutes(apiRoutes(), {
@@ -120,6 +129,7 @@ export class AttractStatelessStack extends Stack {
       listWork: managerUnit.listWork,
       readUnit: managerUnit.readUnit,
       keepOffers: letters.keepOffers,
+      keepCampaigns: campaigns.keepCampaigns,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -308,7 +308,7 @@ export class LeadIntake extends Construct {
 }
 
 /** Step Functions' Lambda integration grants invoke on `<function>:*` (its versions and aliases). */
-function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
+export function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
   const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
   Validations.of(scope).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,

@@ -10,16 +10,20 @@ import type { Email, Mail } from '../leads/ports.ts';
 export class Mailer implements Mail {
   private readonly client: SESv2Client;
   private readonly from: string;
+  private readonly configurationSet: string | undefined;
 
-  constructor(client: SESv2Client, from: string) {
+  /** With a configuration set, SES publishes the message's events (delivery, bounce, complaint). */
+  constructor(client: SESv2Client, from: string, configurationSet?: string) {
     this.client = client;
     this.from = from;
+    this.configurationSet = configurationSet;
   }
 
   async send(email: Email): Promise<string> {
     const result = await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,
+        ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
         Destination: { ToAddresses: [email.to] },
         Content: {
           Simple: {

@@ -68,7 +68,29 @@ export const keys = {
   suppression: (addressHash: string) => ({ pk: `SUPPRESSED#${addressHash}`, sk: 'SUPPRESSION' }),
   /** The letters counted against an address's frequency cap, in one item (docs/letters.md). */
   letterSends: (addressHash: string) => ({ pk: `LETTER_SENDS#${addressHash}`, sk: 'SENDS' }),
+  audience: (audienceId: string) => ({ pk: `AUDIENCE#${audienceId}`, sk: 'AUDIENCE' }),
+  campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
+  /** A step's progress: its counters and the cursor of its pass over the audiences. */
+  stepProgress: (campaignId: string, step: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `PROGRESS#${step}`,
+  }),
+  /** One recipient's letter of one step: a partition per recipient, so a campaign's writes spread. */
+  sendRecord: (campaignId: string, prospectId: string, step: number) => ({
+    pk: `LETTER#${campaignId}#${prospectId}`,
+    sk: `STEP#${step}`,
+  }),
+  /** A recipient waiting for their sending window, by when it opens. */
+  deferredLetter: (campaignId: string, step: number, retryAt: string, prospectId: string) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `${DEFER_PREFIX}${step}#${retryAt}#${prospectId}`,
+  }),
+  /** The account's letters per second, shared by every campaign (shared/campaigns/send-allowance.ts). */
+  sendAllowance: () => ({ pk: 'SEND_ALLOWANCE', sk: 'SES' }),
 } as const;
+
+/** A step's deferred recipients sort by their window's opening under this prefix. */
+export const DEFER_PREFIX = 'DEFER#';
 
 /** An offer's audit trail sorts by time under this prefix. */
 export const OFFER_AUDIT_PREFIX = 'AUDIT#';

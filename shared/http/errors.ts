@@ -14,6 +14,13 @@ export const ERROR_CODES = [
   'not_accepted',
   'assigned',
   'hash_mismatch',
+  // A campaign asked to do what its state does not allow (shared/campaigns/keep-campaigns.ts).
+  'offer_not_approved',
+  'audience_not_frozen',
+  'not_a_draft',
+  'not_running',
+  'not_paused',
+  'ended',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

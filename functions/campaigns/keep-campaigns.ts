@@ -1,0 +1,107 @@
+import type * as z from 'zod';
+import { CampaignListQuery, campaignPath, campaignView as viewOf } from '#shared/campaigns/campaign-api.ts';
+import {
+  CampaignInvalid,
+  CampaignNotFound,
+  CampaignRefused,
+  campaignView,
+  cancelCampaign,
+  createCampaign,
+  launchCampaign,
+  pauseCampaign,
+  resumeCampaign,
+} from '#shared/campaigns/keep-campaigns.ts';
+import { campaignDeps } from '#shared/composition-campaigns.ts';
+import {
+  type ApiEvent,
+  apiHandler,
+  HttpError,
+  parseJsonBody,
+  parseQuery,
+  reply,
+  staffOnly,
+} from '#shared/http/api.ts';
+import type { ErrorCode } from '#shared/http/errors.ts';
+import { API_ROUTES } from '#shared/http/routes.ts';
+
+const deps = campaignDeps();
+
+/** The campaigns routes (`/v1/campaigns`): campaign managers steer; compliance and the head of unit watch. */
+export const handler = apiHandler(
+  async (event) => {
+    const by = event.staff?.userId ?? '';
+    try {
+      switch (event.routeKey) {
+        case 'POST /v1/campaigns': {
+          allow(event);
+          const campaign = await createCampaign(deps, by, parseJsonBody(event, 64 * 1024));
+          return reply(API_ROUTES.createCampaign, 201, viewOf(campaign, []));
+        }
+        case 'GET /v1/campaigns': {
+          const query = parseQuery(CampaignListQuery, event);
+          const page = await deps.campaigns.list({
+            limit: query.limit,
+            ...(query.after ? { after: query.after } : {}),
+          });
+          return reply(API_ROUTES.listCampaigns, 200, {
+            campaigns: page.campaigns.map(({ campaignId, name, status, createdAt }) => ({
+              campaignId,
+              name,
+              status,
+              createdAt,
+            })),
+            next: page.next ?? null,
+          });
+        }
+        case 'GET /v1/campaigns/{campaignId}':
+          return reply(API_ROUTES.readCampaign, 200, await current(params(event)));
+        case 'POST /v1/campaigns/{campaignId}/launch':
+          allow(event);
+          await launchCampaign(deps, params(event));
+          return reply(API_ROUTES.launchCampaign, 200, await current(params(event)));
+        case 'POST /v1/campaigns/{campaignId}/pause':
+          allow(event);
+          await pauseCampaign(deps, params(event), by);
+          return reply(API_ROUTES.pauseCampaign, 200, await current(params(event)));
+        case 'POST /v1/campaigns/{campaignId}/resume':
+          allow(event);
+          await resumeCampaign(deps, params(event));
+          return reply(API_ROUTES.resumeCampaign, 200, await current(params(event)));
+        default:
+          allow(event);
+          await cancelCampaign(deps, params(event));
+          return reply(API_ROUTES.cancelCampaign, 200, await current(params(event)));
+      }
+    } catch (error) {
+      if (error instanceof CampaignInvalid)
+        throw fields(400, 'validation_failed', 'The campaign has invalid fields', error.problems);
+      if (error instanceof CampaignRefused) throw fields(409, error.code, error.message, error.problems);
+      if (error instanceof CampaignNotFound) throw new HttpError(404, 'not_found', 'No such campaign');
+      throw error;
+    }
+  },
+  staffOnly(['campaign_manager', 'compliance_officer', 'head_of_unit']),
+);
+
+async function current(campaignId: string) {
+  const { campaign, progress } = await campaignView(deps, campaignId);
+  return viewOf(campaign, progress);
+}
+
+function allow(event: ApiEvent) {
+  if (!event.staff?.roles.includes('campaign_manager'))
+    throw new HttpError(403, 'forbidden', 'Only campaign managers steer campaigns');
+}
+
+function params(event: ApiEvent): z.output<typeof campaignPath>['campaignId'] {
+  const parsed = campaignPath.safeParse(event.pathParameters ?? {});
+  if (!parsed.success) throw new HttpError(404, 'not_found', 'No such campaign');
+  return parsed.data.campaignId;
+}
+
+const fields = (
+  status: number,
+  code: ErrorCode,
+  message: string,
+  issues: { path: string; message: string }[],
+) => new HttpError(status, code, message, issues.length ? { issues } : undefined);

@@ -1,0 +1,191 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Fail,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
+import { RUN_BUDGET_SECONDS } from '#shared/campaigns/send-letters.ts';
+import { ENV } from '#shared/environment.ts';
+import { AttractFunction } from './attract-function.ts';
+import { readKeys } from './keys.ts';
+import { acknowledgeVersionInvoke } from './lead-intake.ts';
+import type { Operations } from './operations.ts';
+import { sendEmailAs } from './ses-access.ts';
+import { grantTable } from './table-access.ts';
+
+export interface CampaignSendingProps {
+  readonly table: ITable;
+  readonly keySecret: ISecret;
+  readonly operations: Operations;
+  readonly senderEmail: string;
+}
+
+/**
+ * Letter campaigns (docs/campaigns.md): the API that writes and steers them (KeepCampaigns), and the
+ * LetterCampaign state machine, a loop over SendLetters runs: each run sends pages for about a minute and
+ * says what next (more, wait until a time, or the campaign paused, cancelled or complete). States carry
+ * the campaign id only; where the sending stands is in the table.
+ */
+export class CampaignSending extends Construct {
+  readonly keepCampaigns: AttractFunction;
+  readonly sendLetters: AttractFunction;
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: CampaignSendingProps) {
+    super(scope, id);
+    const { table, keySecret, operations, senderEmail } = props;
+    const tableEnv = { [ENV.tableName]: table.tableName };
+
+    this.sendLetters = new AttractFunction(this, 'SendLetters', {
+      entry: 'functions/campaigns/send-letters.ts',
+      description: 'LetterCampaign: send pages of a step, each letter claimed before SES and recorded after',
+      environment: { ...tableEnv, [ENV.senderEmail]: senderEmail },
+      // A run works for RUN_BUDGET_SECONDS, then its letters in flight finish their backoffs.
+      timeout: Duration.seconds(RUN_BUDGET_SECONDS * 3),
+    });
+    // It reads campaigns, offers, audiences' members, prospects, suppression and the cap's counters; it
+    // records each letter with its counter in a transaction, takes from the account's bucket, and counts.
+    grantTable(this.sendLetters, table, [
+      'GetItem',
+      'BatchGetItem',
+      'Query',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+    ]);
+    sendEmailAs(this.sendLetters, senderEmail);
+    // The token bucket follows SES's own quota for the account; GetAccount has no resource-level permission.
+    this.sendLetters.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['ses:GetAccount'], resources: ['*'] }),
+    );
+    Validations.of(this.sendLetters).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ses:GetAccount (the sending quota the token bucket follows) takes no narrower resource.',
+    });
+    // It signs each letter's unsubscribe link and keys the address's hash.
+    readKeys(this.sendLetters, keySecret);
+
+    const flow = new Construct(this, 'Flow');
+    const failed = new Fail(flow, 'SendingFailed', {
+      error: 'LetterCampaignFailed',
+      causePath: '$.failure.Cause',
+    });
+    const recordFailure = new LambdaInvoke(flow, 'PauseFailedCampaign', {
+      lambdaFunction: this.sendLetters,
+      payload: TaskInput.fromObject({ campaignId: JsonPath.stringAt('$.campaignId'), failed: true }),
+      payloadResponseOnly: true,
+      resultPath: JsonPath.DISCARD,
+      taskTimeout: Timeout.duration(Duration.seconds(RUN_BUDGET_SECONDS * 3)),
+    });
+    recordFailure.addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(2),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    recordFailure.next(failed);
+
+    const send = new LambdaInvoke(flow, 'SendLetters', {
+      lambdaFunction: this.sendLetters,
+      payload: TaskInput.fromObject({ campaignId: JsonPath.stringAt('$.campaignId') }),
+      payloadResponseOnly: true,
+      resultPath: '$.run',
+      taskTimeout: Timeout.duration(Duration.seconds(RUN_BUDGET_SECONDS * 3)),
+    });
+    send.addRetry({
+      errors: ['Lambda.TooManyRequestsException'],
+      interval: Duration.seconds(1),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
+    // A run is safe to repeat: it starts from what is recorded.
+    send.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    send.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    acknowledgeVersionInvoke(this, this.sendLetters);
+
+    const wait = new Wait(flow, 'WaitForWindow', {
+      comment: "A follow-up's wait, or recipients' sending window",
+      time: WaitTime.timestampPath('$.run.until'),
+    });
+    wait.next(send);
+    send.next(
+      new Choice(flow, 'WhatNext')
+        .when(Condition.stringEquals('$.run.outcome', 'more'), send)
+        .when(Condition.stringEquals('$.run.outcome', 'wait'), wait)
+        .when(
+          Condition.stringEquals('$.run.outcome', 'paused'),
+          new Succeed(flow, 'Paused', {
+            comment: 'Paused by a person or a guard; a resume starts the next run',
+          }),
+        )
+        .when(
+          Condition.stringEquals('$.run.outcome', 'cancelled'),
+          new Succeed(flow, 'Cancelled', { comment: 'Cancelled: no further letter' }),
+        )
+        .otherwise(new Succeed(flow, 'Completed', { comment: 'Every step sent' })),
+    );
+
+    this.stateMachine = new StateMachine(this, 'LetterCampaignStateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(send),
+      // Two steps, a follow-up's wait of at most 90 days, and the sending itself.
+      timeout: Duration.days(200),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'LetterCampaignLogs', {
+          retention: RetentionDays.THREE_MONTHS,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Tracing and execution logs: the X-Ray and CloudWatch Logs delivery actions take no narrower resource.',
+    });
+    operations.alarmOnAny(
+      'LetterCampaignFailures',
+      this.stateMachine.metricFailed(),
+      'LetterCampaign runs failed',
+    );
+    operations.alarmOnAny(
+      'LetterCampaignTimeouts',
+      this.stateMachine.metricTimedOut(),
+      'LetterCampaign runs timed out',
+    );
+
+    this.keepCampaigns = new AttractFunction(this, 'KeepCampaigns', {
+      entry: 'functions/campaigns/keep-campaigns.ts',
+      description: '/v1/campaigns: write, launch, pause, resume and cancel letter campaigns; their progress',
+      environment: {
+        ...tableEnv,
+        [ENV.letterCampaignStateMachineArn]: this.stateMachine.stateMachineArn,
+      },
+    });
+    // It reads campaigns, offers, audiences and progress, lists campaigns (GSI1), and changes a campaign
+    // with one conditional write; then starts the run, named by the campaign and run number.
+    grantTable(this.keepCampaigns, table, ['GetItem', 'PutItem', 'UpdateItem']);
+    grantTable(this.keepCampaigns, table, ['Query'], [MANAGERS_INDEX.name]);
+    this.stateMachine.grantStartExecution(this.keepCampaigns);
+  }
+}

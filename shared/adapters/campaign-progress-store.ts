@@ -1,0 +1,292 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SendRecord, StepCursor, StepProgress } from '../campaigns/campaign.ts';
+import type { CampaignProgress, RecordKey, SendAllowance, Settlement } from '../campaigns/ports.ts';
+import { type Bucket, takeFrom } from '../campaigns/send-allowance.ts';
+import { getAll } from './batch.ts';
+import { counterOf } from './campaign-store.ts';
+import { DEFER_PREFIX, keys, TableAdapter, type TransactItems, transact, withoutKeys } from './table.ts';
+
+const COUNTERS = ['sent', 'failed', 'open', 'deferred', 'throttled'] as const;
+const SKIPPED = 'skipped_';
+
+/**
+ * A step's progress and its recipients' records. Each record (`LETTER#<campaign>#<prospect>` / `STEP#<n>`,
+ * one partition per recipient, so a campaign's writes spread) changes only under a condition on its
+ * status, in one transaction with the counter it moves on the step's progress item (`CAMPAIGN#<id>` /
+ * `PROGRESS#<n>`): a count can never drift from the records. A deferred recipient is also indexed by its
+ * window's opening (`DEFER#<n>#<retryAt>#<prospect>`), in the same transaction.
+ */
+export class CampaignProgressStore extends TableAdapter implements CampaignProgress {
+  async start(campaignId: string, step: number, total: number): Promise<StepProgress> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.stepProgress(campaignId, step),
+            type: 'StepProgress',
+            step,
+            total,
+            passDone: false,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    return (await this.progress(campaignId, step)) as StepProgress;
+  }
+
+  async progress(campaignId: string, step: number): Promise<StepProgress | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.stepProgress(campaignId, step),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? progressOf(Item) : undefined;
+  }
+
+  async checkpoint(campaignId: string, step: number, cursor: StepCursor | 'done', at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.stepProgress(campaignId, step),
+        UpdateExpression:
+          cursor === 'done'
+            ? 'SET passDone = :t, doneAt = if_not_exists(doneAt, :at) REMOVE #cursor'
+            : 'SET #cursor = :cursor',
+        ExpressionAttributeNames: { '#cursor': 'cursor' },
+        ExpressionAttributeValues: cursor === 'done' ? { ':t': true, ':at': at } : { ':cursor': cursor },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async records(
+    campaignId: string,
+    step: number,
+    prospectIds: readonly string[],
+  ): Promise<Map<string, SendRecord>> {
+    const found = await getAll(
+      this.client,
+      this.tableName,
+      prospectIds.map((id) => keys.sendRecord(campaignId, id, step)),
+      RECORD_ATTRIBUTES,
+    );
+    return new Map(found.map((item) => [item.prospectId as string, item as SendRecord]));
+  }
+
+  async record(record: SendRecord): Promise<'recorded' | 'exists'> {
+    const { campaignId, step, prospectId } = record;
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.sendRecord(campaignId, prospectId, step), type: 'SendRecord', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.count(campaignId, step, { [counterOf(record)]: 1 }),
+    ];
+    if (record.status === 'deferred') items.push(this.deferPut(record, record.retryAt));
+    return (await transact(this.client, items)) ? 'exists' : 'recorded';
+  }
+
+  async settle(
+    key: RecordKey,
+    from: 'claimed' | 'deferred',
+    to: Settlement,
+    at: string,
+  ): Promise<'settled' | 'stale'> {
+    const { campaignId, step, prospectId } = key;
+    const recordKey = keys.sendRecord(campaignId, prospectId, step);
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: recordKey, ConsistentRead: true }),
+    );
+    if (Item?.status !== from) return 'stale';
+    const current = Item as SendRecord;
+    const condition = {
+      ConditionExpression: '#status = :from AND #at = :readAt',
+      ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+    };
+    const items: TransactItems = [];
+    if (to.status === 'released') {
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: recordKey,
+          ...condition,
+          ExpressionAttributeValues: { ':from': from, ':readAt': current.at },
+        },
+      });
+    } else {
+      const next: Record<string, unknown> = { ...Item, ...to, at };
+      if (to.status !== 'deferred') delete next.retryAt;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: next,
+          ...condition,
+          ExpressionAttributeValues: { ':from': from, ':readAt': current.at },
+        },
+      });
+    }
+    const counts: Record<string, number> = { [counterOf({ status: from })]: -1 };
+    if (to.status !== 'released') {
+      const counter = counterOf(to);
+      counts[counter] = (counts[counter] ?? 0) + 1;
+    }
+    items.push(this.count(campaignId, step, counts));
+    if (current.status === 'deferred') items.push(this.deferDelete(current, current.retryAt));
+    if (to.status === 'deferred') items.push(this.deferPut(current, to.retryAt));
+    return (await transact(this.client, items)) ? 'stale' : 'settled';
+  }
+
+  async deferredDue(campaignId: string, step: number, until: string, limit: number) {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
+        ExpressionAttributeValues: {
+          ':pk': keys.campaign(campaignId).pk,
+          ':from': `${DEFER_PREFIX}${step}#`,
+          ':until': `${DEFER_PREFIX}${step}#${until}~`,
+        },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({ prospectId: item.prospectId as string, retryAt: item.retryAt as string }));
+  }
+
+  async nextDeferred(campaignId: string, step: number): Promise<string | undefined> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.campaign(campaignId).pk,
+          ':prefix': `${DEFER_PREFIX}${step}#`,
+        },
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    );
+    return Items[0]?.retryAt as string | undefined;
+  }
+
+  async countThrottled(campaignId: string, step: number, attempts: number): Promise<void> {
+    const { Update } = this.count(campaignId, step, { throttled: attempts });
+    await this.client.send(new UpdateCommand(Update));
+  }
+
+  private count(campaignId: string, step: number, counts: Record<string, number>) {
+    const entries = Object.entries(counts).filter(([, n]) => n !== 0);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.stepProgress(campaignId, step),
+        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),
+      },
+    };
+  }
+
+  private deferPut(record: RecordKey, retryAt: string) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.deferredLetter(record.campaignId, record.step, retryAt, record.prospectId),
+          type: 'DeferredLetter',
+          prospectId: record.prospectId,
+          retryAt,
+        },
+      },
+    };
+  }
+
+  private deferDelete(record: RecordKey, retryAt: string) {
+    return {
+      Delete: {
+        TableName: this.tableName,
+        Key: keys.deferredLetter(record.campaignId, record.step, retryAt, record.prospectId),
+      },
+    };
+  }
+}
+
+const RECORD_ATTRIBUTES = [
+  'campaignId',
+  'step',
+  'prospectId',
+  'audience',
+  'status',
+  'at',
+  'reason',
+  'retryAt',
+  'messageId',
+  'addressHash',
+  'offer',
+];
+
+function progressOf(item: Record<string, unknown>): StepProgress {
+  const counts = withoutKeys<Record<string, unknown>>(item);
+  const number = (name: string) => (typeof counts[name] === 'number' ? (counts[name] as number) : 0);
+  const skipped = Object.fromEntries(
+    Object.entries(counts)
+      .filter(([name, n]) => name.startsWith(SKIPPED) && typeof n === 'number' && n > 0)
+      .map(([name, n]) => [name.slice(SKIPPED.length), n as number]),
+  );
+  return {
+    step: number('step'),
+    total: number('total'),
+    ...(Object.fromEntries(COUNTERS.map((c) => [c, number(c)])) as Record<(typeof COUNTERS)[number], number>),
+    skipped,
+    passDone: counts.passDone === true,
+    ...(counts.cursor ? { cursor: counts.cursor as StepCursor } : {}),
+    ...(typeof counts.doneAt === 'string' ? { doneAt: counts.doneAt } : {}),
+  };
+}
+
+/**
+ * The account's letters per second, one bucket (`SEND_ALLOWANCE` / `SES`) for every campaign: a take reads
+ * it and writes it back on the condition that nobody else took in between, so no two runs spend one letter.
+ */
+export class SendAllowanceStore extends TableAdapter implements SendAllowance {
+  async take(want: number, perSecond: number): Promise<{ granted: number; waitMs: number }> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.sendAllowance(), ConsistentRead: true }),
+      );
+      const bucket = Item ? ({ tokens: Item.tokens, at: Item.at } as Bucket) : undefined;
+      const taken = takeFrom(bucket, Date.now(), want, perSecond);
+      if (taken.granted === 0) return { granted: 0, waitMs: taken.waitMs };
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.sendAllowance(), type: 'SendAllowance', ...taken.after },
+            ...(bucket
+              ? {
+                  ConditionExpression: '#at = :at AND tokens = :tokens',
+                  ExpressionAttributeNames: { '#at': 'at' },
+                  ExpressionAttributeValues: { ':at': bucket.at, ':tokens': bucket.tokens },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+        return { granted: taken.granted, waitMs: 0 };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
+      }
+    }
+    return { granted: 0, waitMs: 50 };
+  }
+}

@@ -1,0 +1,48 @@
+import type { Keys } from '../access/keys.ts';
+import type { Email } from '../leads/ports.ts';
+import { unsubscribeFor } from '../letters/unsubscribe.ts';
+import type { OfferVersion } from '../offers/offer.ts';
+import { recipientOf, renderOffer } from '../offers/render-offer.ts';
+import type { Prospect } from '../prospects/prospect.ts';
+import { htmlDocument } from '../templates/email.ts';
+import type { Campaign } from './campaign.ts';
+
+/**
+ * The SES tags every letter carries: SES puts them on each of the letter's events (delivery, bounce,
+ * complaint), so the events find the campaign, the step and the recipient's record. Ids only.
+ */
+export const letterTags = (campaignId: string, step: number, prospectId: string): Record<string, string> => ({
+  campaign: campaignId,
+  step: String(step),
+  prospect: prospectId,
+});
+
+/**
+ * One recipient's letter: the approved version filled in for them (values escaped), the unsubscribe
+ * paragraph in the letter's language, the RFC 8058 headers, and the tags. The content is exactly the
+ * version's: the caller got it by its number and hash (`versionForSending`).
+ */
+export async function composeLetter(
+  deps: { keys: Keys; apiUrl: string },
+  campaign: Pick<Campaign, 'campaignId' | 'signatory'>,
+  step: number,
+  version: Pick<OfferVersion, 'offerId' | 'version' | 'hash' | 'content'>,
+  prospect: Pick<Prospect, 'prospectId' | 'company' | 'contact' | 'language'>,
+  addressHash: string,
+): Promise<Email> {
+  const letter = renderOffer(version, recipientOf(prospect, campaign.signatory), prospect.language);
+  const unsubscribe = await unsubscribeFor(
+    deps.keys,
+    deps.apiUrl,
+    { addressHash, campaignId: campaign.campaignId, step },
+    letter.language,
+  );
+  return {
+    to: prospect.contact.email,
+    subject: letter.subject,
+    html: htmlDocument(letter.language, `${letter.html}\n${unsubscribe.footer.html}`),
+    text: `${letter.text}\n\n${unsubscribe.footer.text}\n`,
+    headers: Object.fromEntries(unsubscribe.headers.map(({ Name, Value }) => [Name, Value])),
+    tags: letterTags(campaign.campaignId, step, prospect.prospectId),
+  };
+}

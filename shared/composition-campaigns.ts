@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { Keys } from './access/keys.ts';
+import { CampaignProgressStore, SendAllowanceStore } from './adapters/campaign-progress-store.ts';
+import { CampaignStore } from './adapters/campaign-store.ts';
+import { Directory } from './adapters/directory.ts';
+import { FrozenAudienceStore } from './adapters/frozen-audiences.ts';
+import { LetterMailer, SesSendingQuota } from './adapters/letter-mailer.ts';
+import { OfferStore } from './adapters/offer-store.ts';
+import { ProspectBookStore } from './adapters/prospect-book.ts';
+import { SuppressionStore } from './adapters/suppression-store.ts';
+import { CampaignRunStarter } from './adapters/workflow-starter.ts';
+import type { CampaignDeps } from './campaigns/keep-campaigns.ts';
+import type { SendLettersDeps } from './campaigns/send-letters.ts';
+import { RUN_BUDGET_SECONDS } from './campaigns/send-letters.ts';
+import { documentClient } from './clients/dynamodb.ts';
+import { letterSesClient } from './clients/ses.ts';
+import { sfnClient } from './clients/sfn.ts';
+import { setting } from './runtime.ts';
+
+const table = () => [documentClient(), setting('tableName')] as const;
+
+/** The campaign manager's API: campaigns, their progress, offers and audiences read, runs started. */
+export const campaignDeps = (): CampaignDeps => ({
+  campaigns: new CampaignStore(...table()),
+  progress: new CampaignProgressStore(...table()),
+  audiences: new FrozenAudienceStore(...table()),
+  offers: new OfferStore(...table()),
+  runs: new CampaignRunStarter(sfnClient(), setting('letterCampaignStateMachineArn')),
+  now: () => new Date(),
+  newId: randomUUID,
+});
+
+/** The LetterCampaign state machine's sender: the table, SES for the letters and the account's quota. */
+export const sendLettersDeps = (keys: Keys): SendLettersDeps => {
+  const suppressions = new SuppressionStore(...table());
+  const quota = new SesSendingQuota(letterSesClient());
+  return {
+    campaigns: new CampaignStore(...table()),
+    progress: new CampaignProgressStore(...table()),
+    audiences: new FrozenAudienceStore(...table()),
+    prospects: new ProspectBookStore(...table()),
+    suppression: { keys, suppressions, sendCounter: suppressions, clients: new Directory(...table()) },
+    offers: { offers: new OfferStore(...table()), now: () => new Date(), newId: randomUUID },
+    keys,
+    apiUrl: setting('apiUrl'),
+    mail: new LetterMailer(letterSesClient(), setting('senderEmail')),
+    allowance: new SendAllowanceStore(...table()),
+    accountRate: () => quota.maxSendRate(),
+    budgetMs: RUN_BUDGET_SECONDS * 1000,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+};
