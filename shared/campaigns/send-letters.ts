@@ -1,5 +1,6 @@
 import type { Keys } from '../access/keys.ts';
 import type { FrozenAudiences } from '../audiences/ports.ts';
+import { inLanes } from '../concurrency.ts';
 import { type SuppressionDeps, screenRecipients } from '../letters/suppression.ts';
 import { type OfferDeps, versionForSending } from '../offers/keep-offers.ts';
 import type { OfferVersion } from '../offers/offer.ts';
@@ -43,8 +44,8 @@ export type RunOutcome =
 export const PAGE_SIZE = 50;
 /** How long one run sends before handing back to the state machine; the Lambda timeout is three times it. */
 export const RUN_BUDGET_SECONDS = 60;
-/** Letters of one page in flight at once. */
-const IN_FLIGHT = 8;
+/** Recipients of one page handled at once (recorded, then sent), each paced by the courier. */
+const IN_FLIGHT = 16;
 
 export async function sendLetters(deps: SendLettersDeps, campaignId: string): Promise<RunOutcome> {
   const startedAt = deps.now().getTime();
@@ -158,9 +159,9 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
     found,
     now,
   );
-  const deliveries: Promise<Delivered>[] = [];
-  const inFlight = new Set<Promise<Delivered>>();
-  for (const [i, { prospectId, addressHash, decision }] of screened.entries()) {
+  const offer = { offerId: run.version.offerId, version: run.version.version, hash: run.version.hash };
+  const handle = async (i: number): Promise<Delivered | 'recorded'> => {
+    const { prospectId, addressHash, decision } = screened[i] as (typeof screened)[number];
     const base = { ...key(prospectId), at, addressHash, ...audienceOf(audience) };
     if (decision.outcome === 'skip') {
       await first(
@@ -168,21 +169,16 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
           ? { ...base, status: 'deferred', retryAt: decision.retryAt }
           : { ...base, status: 'skipped', reason: decision.reason },
       );
-      continue;
+      return 'recorded';
     }
-    const offer = { offerId: run.version.offerId, version: run.version.version, hash: run.version.hash };
-    if (!(await first({ ...base, status: 'claimed', offer }))) continue;
+    if (!(await first({ ...base, status: 'claimed', offer }))) return 'recorded';
     const email = await composeLetter(deps, campaign, step, run.version, found[i] as Prospect, addressHash);
-    const delivery = run.courier.deliver(key(prospectId), email);
-    deliveries.push(delivery);
-    inFlight.add(delivery);
-    delivery.then(
-      () => inFlight.delete(delivery),
-      () => inFlight.delete(delivery),
-    );
-    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-  }
-  const outcomes = await Promise.all(deliveries);
+    return run.courier.deliver(key(prospectId), email);
+  };
+  const outcomes = await inLanes(
+    screened.map((_, i) => () => handle(i)),
+    IN_FLIGHT,
+  );
   if (outcomes.includes('account_refused')) return 'account_refused';
   if (outcomes.includes('released')) return 'released';
   return 'done';

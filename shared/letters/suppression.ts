@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Keys } from '../access/keys.ts';
+import { inLanes } from '../concurrency.ts';
 import type { Clients } from '../leads/ports.ts';
 import type { Prospect } from '../prospects/prospect.ts';
 import type { CountedSend, SendCounter, Suppression, SuppressionList } from './ports.ts';
@@ -104,6 +105,9 @@ export type SuppressionDeps = {
   clients: Pick<Clients, 'findByInn'>;
 };
 
+/** Addresses screened at once: each is a read and a conditional write of its own item. */
+const SCREENING_LANES = 16;
+
 export type ScreenedRecipient = { prospectId: string; addressHash: string; decision: SendDecision };
 
 /**
@@ -127,8 +131,8 @@ export async function screenRecipients(
   ]);
   const isClient = new Map(clients);
   const since = windowStart(policy, now);
-  const screened: ScreenedRecipient[] = [];
-  for (const [i, prospect] of page.entries()) {
+  const screenOne = async (i: number): Promise<ScreenedRecipient> => {
+    const prospect = page[i] as (typeof page)[number];
     const addressHash = hashes[i] as string;
     const suppression = suppressed.get(addressHash);
     const facts: RecipientFacts = {
@@ -150,7 +154,17 @@ export async function screenRecipients(
       });
       if (!claim.claimed) decision = { outcome: 'skip', reason: claim.reason };
     }
-    screened.push({ prospectId: prospect.prospectId, addressHash, decision });
-  }
+    return { prospectId: prospect.prospectId, addressHash, decision };
+  };
+  // Addresses are screened side by side; one address's recipients in page order, so the first one wins it.
+  const byAddress = new Map<string, number[]>();
+  hashes.forEach((hash, i) => byAddress.set(hash, [...(byAddress.get(hash) ?? []), i]));
+  const screened: ScreenedRecipient[] = new Array(page.length);
+  await inLanes(
+    [...byAddress.values()].map((group) => async () => {
+      for (const i of group) screened[i] = await screenOne(i);
+    }),
+    SCREENING_LANES,
+  );
   return screened;
 }
