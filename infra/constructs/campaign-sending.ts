@@ -68,7 +68,6 @@ export class CampaignSending extends Construct {
       'Query',
       'PutItem',
       'UpdateItem',
-      'DeleteItem',
       'ConditionCheckItem',
     ]);
     sendEmailAs(this.sendLetters, senderEmail);

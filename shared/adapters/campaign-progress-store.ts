@@ -5,7 +5,15 @@ import type { CampaignProgress, RecordKey, SendAllowance, Settlement } from '../
 import { type Bucket, takeFrom } from '../campaigns/send-allowance.ts';
 import { getAll } from './batch.ts';
 import { counterOf } from './campaign-store.ts';
-import { DEFER_PREFIX, keys, TableAdapter, type TransactItems, transact, withoutKeys } from './table.ts';
+import {
+  DEFER_PREFIX,
+  epochSeconds,
+  keys,
+  TableAdapter,
+  type TransactItems,
+  transact,
+  withoutKeys,
+} from './table.ts';
 
 const COUNTERS = ['sent', 'failed', 'open', 'deferred', 'throttled'] as const;
 const SKIPPED = 'skipped_';
@@ -77,7 +85,8 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
       prospectIds.map((id) => keys.sendRecord(campaignId, id, step)),
       RECORD_ATTRIBUTES,
     );
-    return new Map(found.map((item) => [item.prospectId as string, item as SendRecord]));
+    const live = found.filter((item) => item.status !== 'released');
+    return new Map(live.map((item) => [item.prospectId as string, item as SendRecord]));
   }
 
   async record(record: SendRecord): Promise<'recorded' | 'exists'> {
@@ -87,7 +96,9 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
         Put: {
           TableName: this.tableName,
           Item: { ...keys.sendRecord(campaignId, prospectId, step), type: 'SendRecord', ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':released': 'released' },
         },
       },
       this.count(campaignId, step, { [counterOf(record)]: 1 }),
@@ -113,35 +124,26 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
       ConditionExpression: '#status = :from AND #at = :readAt',
       ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
     };
-    const items: TransactItems = [];
-    if (to.status === 'released') {
-      items.push({
-        Delete: {
-          TableName: this.tableName,
-          Key: recordKey,
-          ...condition,
-          ExpressionAttributeValues: { ':from': from, ':readAt': current.at },
-        },
-      });
-    } else {
-      const next: Record<string, unknown> = { ...Item, ...to, at };
-      if (to.status !== 'deferred') delete next.retryAt;
-      items.push({
+    // A released claim is kept as `released` (nothing was sent; no function deletes), and claimed anew.
+    const next: Record<string, unknown> = { ...Item, ...to, at };
+    if (to.status !== 'deferred') delete next.retryAt;
+    const items: TransactItems = [
+      {
         Put: {
           TableName: this.tableName,
           Item: next,
           ...condition,
           ExpressionAttributeValues: { ':from': from, ':readAt': current.at },
         },
-      });
-    }
+      },
+    ];
     const counts: Record<string, number> = { [counterOf({ status: from })]: -1 };
     if (to.status !== 'released') {
       const counter = counterOf(to);
       counts[counter] = (counts[counter] ?? 0) + 1;
     }
     items.push(this.count(campaignId, step, counts));
-    if (current.status === 'deferred') items.push(this.deferDelete(current, current.retryAt));
+    if (current.status === 'deferred') items.push(this.deferSettled(current, current.retryAt, at));
     if (to.status === 'deferred') items.push(this.deferPut(current, to.retryAt));
     return (await transact(this.client, items)) ? 'stale' : 'settled';
   }
@@ -151,6 +153,7 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
+        FilterExpression: 'attribute_not_exists(settled)',
         ExpressionAttributeValues: {
           ':pk': keys.campaign(campaignId).pk,
           ':from': `${DEFER_PREFIX}${step}#`,
@@ -164,19 +167,26 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
   }
 
   async nextDeferred(campaignId: string, step: number): Promise<string | undefined> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.campaign(campaignId).pk,
-          ':prefix': `${DEFER_PREFIX}${step}#`,
-        },
-        ConsistentRead: true,
-        Limit: 1,
-      }),
-    );
-    return Items[0]?.retryAt as string | undefined;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'attribute_not_exists(settled)',
+          ExpressionAttributeValues: {
+            ':pk': keys.campaign(campaignId).pk,
+            ':prefix': `${DEFER_PREFIX}${step}#`,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      const first = page.Items?.[0];
+      if (first) return first.retryAt as string;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return undefined;
   }
 
   async countThrottled(campaignId: string, step: number, attempts: number): Promise<void> {
@@ -211,15 +221,21 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
     };
   }
 
-  private deferDelete(record: RecordKey, retryAt: string) {
+  /** A deferral that came due is marked, not deleted; it leaves the table with its TTL. */
+  private deferSettled(record: RecordKey, retryAt: string, at: string) {
     return {
-      Delete: {
+      Update: {
         TableName: this.tableName,
         Key: keys.deferredLetter(record.campaignId, record.step, retryAt, record.prospectId),
+        UpdateExpression: 'SET settled = :t, expiresAt = :expires',
+        ExpressionAttributeValues: { ':t': true, ':expires': epochSeconds(at) + SETTLED_KEPT_SECONDS },
       },
     };
   }
 }
+
+/** How long a settled deferral stays before its TTL removes it. */
+const SETTLED_KEPT_SECONDS = 7 * 86_400;
 
 const RECORD_ATTRIBUTES = [
   'campaignId',

@@ -15,7 +15,7 @@ const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`
 
 const functionNamed = (name: string) => {
   const fn = app.functions.find((f) =>
-    f.logicalId.match(/^(LeadIntake|ManagerUnit)(.*)/)?.[2]?.startsWith(name),
+    f.logicalId.match(/^(LeadIntake|ManagerUnit|CampaignSending)(.*)/)?.[2]?.startsWith(name),
   );
   if (!fn) throw new Error(`No function ${name}`);
   return fn;
@@ -32,7 +32,7 @@ const allowed = async (name: string, action: string, resource: string) => {
 
 describe('least privilege for each function', () => {
   // Actions IAM knows no resource for: traces, finding a table's stream, answering a task token.
-  const ONLY_ON_ALL = ['dynamodb:ListStreams', 'states:SendTaskSuccess'];
+  const ONLY_ON_ALL = ['dynamodb:ListStreams', 'states:SendTaskSuccess', 'ses:GetAccount'];
 
   it('lets no function act on every resource but what IAM gives no resource to', () => {
     for (const fn of app.functions) {
@@ -130,5 +130,30 @@ describe('least privilege for each function', () => {
     const sweeper = functionNamed('SweepPendingIntake');
     expect(sweeper.asyncInvoke.maximumRetryAttempts).toBe(2);
     expect(app.queues.map((q) => q.arn)).toContain(sweeper.asyncInvoke.onFailureArn);
+  });
+
+  it('lets the campaign sender record letters and send as the bank, never scan, batch-write or start a run', async () => {
+    for (const action of ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']) {
+      expect(await allowed('SendLetters', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    for (const action of ['Scan', 'BatchWriteItem', 'DeleteItem']) {
+      expect(await allowed('SendLetters', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    expect(await allowed('SendLetters', 'ses:GetAccount', '*')).toBe(true);
+    for (const machine of app.stateMachines) {
+      expect(await allowed('SendLetters', 'states:StartExecution', machine.arn)).toBe(false);
+    }
+  });
+
+  it('lets the campaigns API start LetterCampaign runs only, and delete nothing', async () => {
+    for (const machine of app.stateMachines) {
+      expect(await allowed('KeepCampaigns', 'states:StartExecution', machine.arn)).toBe(
+        machine.name.includes('LetterCampaign'),
+      );
+    }
+    for (const action of ['DeleteItem', 'Scan', 'BatchWriteItem']) {
+      expect(await allowed('KeepCampaigns', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    expect(await allowed('KeepCampaigns', 'ses:SendEmail', '*')).toBe(false);
   });
 });
