@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SendAllowanceStore } from '#shared/adapters/campaign-progress-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { SuppressionStore } from '#shared/adapters/suppression-store.ts';
 import { pauseCampaign, resumeCampaign } from '#shared/campaigns/keep-campaigns.ts';
@@ -199,5 +200,23 @@ describe('a letter campaign on DynamoDB Local', () => {
     expect(await runToEnd(world, campaignId)).toEqual({ outcome: 'completed' });
     expect(world.ses.lettersTo(vladivostok.contact.email)).toBe(1);
     expect(await progressOf(world, campaignId)).toMatchObject({ sent: 2, deferred: 0 });
+  });
+
+  it("shares the account's rate between campaigns: four takers at once never get more than the bucket holds", async () => {
+    const allowance = new SendAllowanceStore(table.documentClient, table.tableName);
+    const perSecond = 40;
+    const started = Date.now();
+    let granted = 0;
+    const taker = async () => {
+      while (Date.now() - started < 1500) {
+        const taken = await allowance.take(10, perSecond);
+        granted += taken.granted;
+        if (taken.granted === 0) await new Promise((resolve) => setTimeout(resolve, taken.waitMs));
+      }
+    };
+    await Promise.all([taker(), taker(), taker(), taker()]);
+    const elapsed = (Date.now() - started) / 1000;
+    expect(granted).toBeLessThanOrEqual(perSecond + perSecond * elapsed);
+    expect(granted).toBeGreaterThan(0);
   });
 });
