@@ -98,7 +98,7 @@ export async function sendLetters(deps: SendLettersDeps, campaignId: string): Pr
     if (checked) return checked;
   }
   const waiting = await deps.progress.nextDeferred(campaignId, stepNo);
-  if (waiting) return { outcome: 'wait', until: waiting };
+  if (waiting) return waitUntil(deps, waiting);
   return nextStep(run, progress);
 }
 
@@ -243,7 +243,7 @@ async function nextStep(run: Run, progress: StepProgress): Promise<RunOutcome> {
   if (following) {
     const doneAt = Date.parse(progress.doneAt ?? at);
     const until = new Date(doneAt + (following.waitDays ?? 0) * 86_400_000);
-    if (until.getTime() > deps.now().getTime()) return { outcome: 'wait', until: until.toISOString() };
+    if (until.getTime() > deps.now().getTime()) return waitUntil(deps, until.toISOString());
     // Stale means a pause or another run came first: the next run reads the campaign again either way.
     await deps.campaigns.transition(
       campaign.campaignId,
@@ -261,6 +261,14 @@ async function nextStep(run: Run, progress: StepProgress): Promise<RunOutcome> {
     ? stopped((await deps.campaigns.get(campaign.campaignId)) as Campaign)
     : { outcome: 'completed' };
 }
+
+/** The longest single wait: a longer one is waited in parts (a local Wait state's timer holds 24.8 days). */
+const LONGEST_WAIT_MS = 20 * 86_400_000;
+
+const waitUntil = (deps: Pick<SendLettersDeps, 'now'>, until: string): RunOutcome => ({
+  outcome: 'wait',
+  until: new Date(Math.min(Date.parse(until), deps.now().getTime() + LONGEST_WAIT_MS)).toISOString(),
+});
 
 function stopped(campaign: Campaign): RunOutcome {
   switch (campaign.status) {
