@@ -78,9 +78,8 @@ export async function readInvitation(
 
 /** What a campaign manager asks for: the invitation, and for how many days its link holds (60 by default). */
 export const InvitationRequest = Invitation.extend({
-    validDays: z.int().min(1).max(365).default(60),
-  })
-  .meta({ id: 'InvitationRequest', description: 'A link token for a letter, an open day or an event' });
+  validDays: z.int().min(1).max(365).default(60),
+}).meta({ id: 'InvitationRequest', description: 'A link token for a letter, an open day or an event' });
 
 export const IssuedInvitation = z
   .strictObject({
