@@ -62,7 +62,7 @@ function responseForm(t: Templates, page: Extract<ResponsePage, { kind: 'form' }
         `<div role="alert"><p><strong>${escapeHtml(p.errors)}</strong></p><ul>`,
         ...page.issues.map((issue) => {
           const field = fieldOf(issue.path);
-          const label = field && field !== 'consent' ? p[field] : field ? p.button : p.otherField;
+          const label = field === 'consent' ? p.consentField : field ? p[field] : p.otherField;
           const text = t.text(p.fieldError, { field: label });
           return `<li data-path="${escapeHtml(issue.path)}">${escapeHtml(text)}</li>`;
         }),

@@ -24,6 +24,7 @@ export const enLetterPages: typeof ruLetterPages = {
     button: 'Request a call',
     errors: 'Please check these fields:',
     fieldError: 'Check the field "{field}".',
+    consentField: 'Consent to personal data processing',
     otherField: 'Request',
     done: 'Thank you! Your request is received; a bank manager will be in touch.',
     refused: {

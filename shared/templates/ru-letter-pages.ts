@@ -26,6 +26,7 @@ export const ruLetterPages = {
     button: 'Заказать звонок',
     errors: 'Проверьте поля:',
     fieldError: 'Проверьте поле «{field}».',
+    consentField: 'Согласие на обработку персональных данных',
     otherField: 'Заявка',
     done: 'Спасибо! Заявка принята, менеджер банка свяжется с вами.',
     refused: {

@@ -183,6 +183,7 @@ describe("a letter's response link", () => {
     expect(html).toContain('data-path="consents"');
     expect(html).toContain('data-path="products"');
     expect(html).toContain('Проверьте поле «ИНН».');
+    expect(html).toContain('Проверьте поле «Согласие на обработку персональных данных».');
     expect(html).toContain('name="inn" value="7707083890"');
     expect(html).toContain('&lt;b&gt;срочно&lt;/b&gt;</textarea>');
     expect(bank.leadItems.size).toBe(0);
