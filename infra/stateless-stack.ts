@@ -93,7 +93,7 @@ export class AttractStatelessStack extends Stack {
       unitAlerts: config,
     });
 
-    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table });
+    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret });
     const campaigns = new CampaignSending(this, 'CampaignSending', {
       table,
       keySecret,
@@ -130,6 +130,7 @@ export class AttractStatelessStack extends Stack {
       readUnit: managerUnit.readUnit,
       keepOffers: letters.keepOffers,
       keepCampaigns: campaigns.keepCampaigns,
+      unsubscribe: letters.links.unsubscribe,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

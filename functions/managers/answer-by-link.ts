@@ -2,6 +2,7 @@ import { Keys } from '#shared/access/keys.ts';
 import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { decisionDeps } from '#shared/composition-decisions.ts';
 import { type ApiResult, apiHandler, bodyText } from '#shared/http/api.ts';
+import { htmlPage } from '#shared/http/html-page.ts';
 import { answerByLink, openDecisionLink } from '#shared/leads/answer-by-link.ts';
 import { renderDecisionPage } from '#shared/leads/decision-page.ts';
 
@@ -26,16 +27,5 @@ export const handler = apiHandler(async (event) => {
 
 function page(decided: Parameters<typeof renderDecisionPage>[0]): ApiResult {
   const { status, html } = renderDecisionPage(decided);
-  return {
-    statusCode: status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      // The page is the bank's alone: no framing, no scripts, no referrer carrying the token elsewhere.
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-      'referrer-policy': 'no-referrer',
-    },
-    body: html,
-  };
+  return htmlPage(status, html);
 }

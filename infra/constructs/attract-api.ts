@@ -101,7 +101,7 @@ export class AttractApi extends Construct {
     })) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `${method} ${path} is public by design (prospects' forms, the API description); it is rate-limited per client and validated.`,
+        reason: `${method} ${path} is public by design (prospects' forms, signed links in emails and letters, the API description); input is validated, signed links checked, forms rate-limited per client, and the stage throttled.`,
       });
     }
   }

@@ -62,7 +62,8 @@ export class LeadIntake extends Construct {
 
     this.captureLead = new AttractFunction(this, 'CaptureLead', {
       entry: 'functions/leads/capture-lead.ts',
-      description: 'POST /v1/leads: validates a web enquiry and stores it once',
+      description:
+        "POST /v1/leads and /v1/letters/respond/{token}: validates a web enquiry or a letter's response and stores it once",
       environment: {
         ...tableEnv,
         [ENV.leadRateLimitPerMinute]: String(config.leadRateLimitPerMinute),
@@ -70,7 +71,8 @@ export class LeadIntake extends Construct {
         ...(config.trustedProxies ? { [ENV.trustedProxies]: config.trustedProxies } : {}),
       },
     });
-    // Capture writes the lead, its claims and the rate window; it reads a claim back, and never deletes.
+    // Capture writes the lead, its claims and the rate window; it reads a claim back (and, for a letter's
+    // response link, the prospect the link names), and never deletes.
     grantTable(this.captureLead, table, ['GetItem', 'PutItem', 'UpdateItem']);
     // It keys the hashes of personal data and checks signed invitations.
     readKeys(this.captureLead, keySecret);

@@ -1,11 +1,15 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
+import { LetterLinks } from './letter-links.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LetterCampaignsProps {
   readonly table: ITable;
+  /** The key of hashed addresses and signed links: the letters' links are checked with it. */
+  readonly keySecret: ISecret;
 }
 
 /**
@@ -15,10 +19,11 @@ export interface LetterCampaignsProps {
  */
 export class LetterCampaigns extends Construct {
   readonly keepOffers: AttractFunction;
+  readonly links: LetterLinks;
 
   constructor(scope: Construct, id: string, props: LetterCampaignsProps) {
     super(scope, id);
-    const { table } = props;
+    const { table, keySecret } = props;
     this.keepOffers = new AttractFunction(this, 'KeepOffers', {
       entry: 'functions/offers/keep-offers.ts',
       description: '/v1/offers: offers and their versions, compliance decisions, previews, the audit trail',
@@ -28,5 +33,6 @@ export class LetterCampaigns extends Construct {
     // transaction: puts of the offer, version and audit entry, an update of the offer's pointers, and a
     // condition check on the latest version.
     grantTable(this.keepOffers, table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    this.links = new LetterLinks(this, 'Links', { table, keySecret });
   }
 }

@@ -1,5 +1,6 @@
 import type { Keys } from '../access/keys.ts';
 import type { Email } from '../leads/ports.ts';
+import { letterResponseLink, responseFooter } from '../letters/response-link.ts';
 import { unsubscribeFor } from '../letters/unsubscribe.ts';
 import type { OfferVersion } from '../offers/offer.ts';
 import { recipientOf, renderOffer } from '../offers/render-offer.ts';
@@ -18,12 +19,13 @@ export const letterTags = (campaignId: string, step: number, prospectId: string)
 });
 
 /**
- * One recipient's letter: the approved version filled in for them (values escaped), the unsubscribe
- * paragraph in the letter's language, the RFC 8058 headers, and the tags. The content is exactly the
- * version's: the caller got it by its number and hash (`versionForSending`).
+ * One recipient's letter: the approved version filled in for them (values escaped), the "request a call"
+ * link (a signed invitation that makes a `letter` lead of the campaign), the unsubscribe paragraph, both in
+ * the letter's language, the RFC 8058 headers, and the tags. The content is exactly the version's: the
+ * caller got it by its number and hash (`versionForSending`).
  */
 export async function composeLetter(
-  deps: { keys: Keys; apiUrl: string },
+  deps: { keys: Keys; apiUrl: string; now: () => Date },
   campaign: Pick<Campaign, 'campaignId' | 'signatory'>,
   step: number,
   version: Pick<OfferVersion, 'offerId' | 'version' | 'hash' | 'content'>,
@@ -37,11 +39,20 @@ export async function composeLetter(
     { addressHash, campaignId: campaign.campaignId, step },
     letter.language,
   );
+  const respond = responseFooter(
+    letter.language,
+    await letterResponseLink(
+      deps.keys,
+      deps.apiUrl,
+      { campaignId: campaign.campaignId, prospectId: prospect.prospectId, step },
+      deps.now(),
+    ),
+  );
   return {
     to: prospect.contact.email,
     subject: letter.subject,
-    html: htmlDocument(letter.language, `${letter.html}\n${unsubscribe.footer.html}`),
-    text: `${letter.text}\n\n${unsubscribe.footer.text}\n`,
+    html: htmlDocument(letter.language, `${letter.html}\n${respond.html}\n${unsubscribe.footer.html}`),
+    text: `${letter.text}\n\n${respond.text}\n\n${unsubscribe.footer.text}\n`,
     headers: Object.fromEntries(unsubscribe.headers.map(({ Name, Value }) => [Name, Value])),
     tags: letterTags(campaign.campaignId, step, prospect.prospectId),
   };

@@ -21,6 +21,7 @@ export const ROUTE_FUNCTIONS = [
   'readUnit',
   'keepOffers',
   'keepCampaigns',
+  'unsubscribe',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

@@ -4,6 +4,7 @@ import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
 import { CAMPAIGN_ROUTES } from './campaign-routes.ts';
+import { LETTER_ROUTES } from './letter-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
 import {
   ApiDescription,
@@ -125,6 +126,7 @@ export const API_ROUTES = {
   ...UNIT_ROUTES,
   ...OFFER_ROUTES,
   ...CAMPAIGN_ROUTES,
+  ...LETTER_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

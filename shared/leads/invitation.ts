@@ -11,6 +11,8 @@ export const Invitation = z.strictObject({
   campaignId: z.string().trim().min(1).max(100),
   /** The prospect the letter or invitation was addressed to, when it was addressed to one. */
   prospectId: z.string().trim().min(1).max(100).optional(),
+  /** The campaign's step whose letter carried the link (a letter's response link only). */
+  step: z.int().min(1).max(20).optional(),
 });
 export type Invitation = z.infer<typeof Invitation>;
 
@@ -28,8 +30,13 @@ export function signInvitation(
   invitation: Invitation,
   times: { issuedAt: Date; expiresAt: Date },
 ): Promise<string> {
-  const { channel, campaignId, prospectId } = Invitation.parse(invitation);
-  return new SignJWT({ channel, campaignId, ...(prospectId ? { prospectId } : {}) })
+  const { channel, campaignId, prospectId, step } = Invitation.parse(invitation);
+  return new SignJWT({
+    channel,
+    campaignId,
+    ...(prospectId ? { prospectId } : {}),
+    ...(step !== undefined ? { step } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -56,6 +63,7 @@ export async function readInvitation(
       channel: payload.channel,
       campaignId: payload.campaignId,
       ...(payload.prospectId !== undefined ? { prospectId: payload.prospectId } : {}),
+      ...(payload.step !== undefined ? { step: payload.step } : {}),
     });
     return invitation.success
       ? { ok: true, invitation: invitation.data }

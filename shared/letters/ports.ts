@@ -1,3 +1,5 @@
+import type { Prospect } from '../prospects/prospect.ts';
+
 /**
  * The letters' ports for send-time suppression, in the bank's words (docs/letters.md). The DynamoDB adapter
  * (shared/adapters/suppression-store.ts) and the in-memory one (test/unit/support/in-memory-suppression.ts)
@@ -55,4 +57,9 @@ export interface SendCounter {
   sends(addressHash: string, since: string): Promise<CountedSend[]>;
   /** Counts the letter if the cap allows it: exact under concurrent claims for one address. */
   claim(claim: SendClaim): Promise<ClaimResult>;
+}
+
+/** The prospects a letter's response link names: read by id, for the page to show their details. */
+export interface LetterProspects {
+  get(prospectId: string): Promise<Prospect | undefined>;
 }

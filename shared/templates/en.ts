@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.ts';
+import { enLetterPages } from './en-letter-pages.ts';
 
 /** English, for managers who read it better: typed as the Russian catalog, so no key can be missing. */
 export const en: Catalog = {
@@ -285,5 +286,8 @@ export const en: Catalog = {
     unsubscribe:
       "You received this letter as your company's representative. To stop the bank's letters with offers: {link}",
     unsubscribeLink: 'unsubscribe',
+    respond: 'To talk about the offer, request a call from a manager: {link}',
+    respondLink: 'request a call',
   },
+  ...enLetterPages,
 };

@@ -1,4 +1,5 @@
 import type { CatalogShape } from './catalog.ts';
+import { ruLetterPages } from './ru-letter-pages.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
 export const ru = {
@@ -305,5 +306,8 @@ export const ru = {
     unsubscribe:
       'Вы получили это письмо как представитель компании. Чтобы больше не получать писем банка с предложениями: {link}',
     unsubscribeLink: 'отписаться от рассылки',
+    respond: 'Чтобы обсудить предложение, закажите звонок менеджера: {link}',
+    respondLink: 'заказать звонок',
   },
+  ...ruLetterPages,
 } satisfies CatalogShape;

@@ -15,7 +15,9 @@ const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`
 
 const functionNamed = (name: string) => {
   const fn = app.functions.find((f) =>
-    f.logicalId.match(/^(LeadIntake|ManagerUnit|CampaignSending)(.*)/)?.[2]?.startsWith(name),
+    f.logicalId
+      .match(/^(LeadIntake|ManagerUnit|CampaignSending|LetterCampaignsLinks)(.*)/)?.[2]
+      ?.startsWith(name),
   );
   if (!fn) throw new Error(`No function ${name}`);
   return fn;
@@ -75,6 +77,20 @@ describe('least privilege for each function', () => {
     expect(await allowed('CaptureLead', 'states:StartExecution', app.stateMachines[0]?.arn ?? '')).toBe(
       false,
     );
+  });
+
+  it("lets a letter's unsubscribe link only mark the suppression list and read the key, never read or put", async () => {
+    expect(await allowed('Unsubscribe', 'dynamodb:UpdateItem', tableArn)).toBe(true);
+    for (const action of ['GetItem', 'PutItem', 'Query', 'BatchGetItem', 'DeleteItem']) {
+      expect(await allowed('Unsubscribe', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    const fn = functionNamed('Unsubscribe');
+    const keyGrants = statementsOf(fn.roleArn).filter((s) =>
+      [s.Action].flat().includes('secretsmanager:GetSecretValue'),
+    );
+    expect(keyGrants).toHaveLength(1);
+    const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
+    expect(await allowed('Unsubscribe', 'events:PutEvents', bus)).toBe(false);
   });
 
   it("lets the head of unit's views read the work lists and the roster index, never a lead's item", async () => {

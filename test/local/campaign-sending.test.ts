@@ -65,6 +65,7 @@ describe('a letter campaign on DynamoDB Local', () => {
       /^<https:\/\/api\.bank\.example\/v1\/unsubscribe\/.+>$/,
     );
     expect(letter.tags).toEqual({ campaign: campaignId, step: '1', prospect: a.prospectId });
+    expect(letter.text).toMatch(/https:\/\/api\.bank\.example\/v1\/letters\/respond\/[\w.-]+/);
     expect(await progressOf(world, campaignId)).toMatchObject({
       total: 7,
       sent: 2,
