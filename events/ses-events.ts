@@ -136,4 +136,5 @@ export const SesEvent = z
 export type SesEvent = z.infer<typeof SesEvent>;
 
 /** A tag's value on the letter (SES keeps a list per name; the senders put one value on each). */
-export const mailTag = (mail: z.infer<typeof SesMail>, name: string): string | undefined => mail.tags[name]?.[0];
+export const mailTag = (mail: z.infer<typeof SesMail>, name: string): string | undefined =>
+  mail.tags[name]?.[0];
