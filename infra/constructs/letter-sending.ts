@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -108,7 +109,7 @@ export class LetterSending extends Construct {
    * Lets a sender send with the letters' configuration set: its name in ATTRACT_LETTER_CONFIGURATION_SET and
    * ses:SendEmail on the set, which SES requires besides the identity (sendEmailAs) for such a send.
    */
-  grantSend(fn: AttractFunction): void {
+  grantSend(fn: LambdaFunctionConstruct): void {
     fn.addEnvironment(ENV.letterConfigurationSet, this.configurationSet.configurationSetName);
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -125,7 +126,7 @@ export class LetterSending extends Construct {
   }
 
   /** Lets a function read the account's sending quota (GetAccount), which the senders' token bucket follows. */
-  grantReadQuota(fn: AttractFunction): void {
+  grantReadQuota(fn: LambdaFunctionConstruct): void {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
