@@ -58,6 +58,8 @@ export type LocalRuntime = {
   urls: {
     api: string;
     mailbox: string;
+    /** The SES account in front of the mailbox (the IAM gateway's SES upstream): quota, configuration sets, events. */
+    ses: string;
     dynamodb: string;
     stepFunctions: string;
     events: string;
@@ -126,9 +128,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ]);
     stops.push(dynamodb.stop, sesEmulator.stop);
 
+    // SES as the account behaves: quota, configuration sets and their events, in front of the emulator.
+    const events = new EventBridgeClient({
+      endpoint: `http://127.0.0.1:${ports.events}`,
+      region: LOCAL_REGION,
+    });
+    const ses = new LocalSesAccount({
+      mailbox: sesEmulator.endpoint,
+      configurationSets: app.configurationSets,
+      ...(options.ses ? { quota: options.ses } : {}),
+      publish: async (entries) => {
+        const { FailedEntryCount } = await events.send(new PutEventsCommand({ Entries: entries }));
+        if (FailedEntryCount) throw new Error(`The local bus refused ${FailedEntryCount} SES events`);
+      },
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+    });
+    const sesUrl = await ses.listen();
+    stops.push(async () => {
+      await ses.close();
+      events.destroy();
+    });
+
     const urls = {
       api: `http://127.0.0.1:${ports.api}`,
       mailbox: sesEmulator.endpoint,
+      ses: sesUrl,
       dynamodb: dynamodb.endpoint,
       stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
       events: `http://127.0.0.1:${ports.events}`,
@@ -140,22 +165,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     });
-
-    // SES as the account behaves: quota, configuration sets and their events, in front of the emulator.
-    const events = new EventBridgeClient({ endpoint: urls.events, region: LOCAL_REGION });
-    const ses = new LocalSesAccount({
-      mailbox: urls.mailbox,
-      configurationSets: app.configurationSets,
-      ...(options.ses ? { quota: options.ses } : {}),
-      publish: async (entries) => {
-        const { FailedEntryCount } = await events.send(new PutEventsCommand({ Entries: entries }));
-        if (FailedEntryCount) throw new Error(`The local bus refused ${FailedEntryCount} SES events`);
-      },
-      region: LOCAL_REGION,
-      account: LOCAL_ACCOUNT,
-    });
-    const sesUrl = await ses.listen();
-    stops.push(() => ses.close());
 
     // Functions reach the emulators only through the IAM gateway, with their role's credentials.
     const iam = new LocalIam(app.roles);

@@ -118,9 +118,13 @@ export class LocalSesAccount {
     });
   }
 
+  /** Where it listens, once it does: the IAM gateway's `ses` upstream. */
+  url = '';
+
   async listen(port = 0): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
   }
 
   async close(): Promise<void> {

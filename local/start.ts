@@ -71,6 +71,7 @@ const runtime = await startLocalRuntime({
 
 console.log(`API ${runtime.urls.api}`);
 console.log(`Mailbox ${runtime.urls.mailbox}`);
+console.log(`SES ${runtime.urls.ses}`);
 console.log(`DynamoDB ${runtime.urls.dynamodb}`);
 console.log(`StepFunctions ${runtime.urls.stepFunctions}`);
 console.log(`Events ${runtime.urls.events}`);
