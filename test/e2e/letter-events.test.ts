@@ -31,7 +31,7 @@ const letterTo = (to: string[], configured = true) =>
       : {}),
   });
 
-/** The suppression entries whose latest mark came from this SES feedback (the list names addresses by hash only). */
+/** The suppression entries whose latest mark's source starts so (the list names addresses by hash only). */
 async function suppressedBy(source: string): Promise<Record<string, unknown>[]> {
   const db = dynamo();
   const found: Record<string, unknown>[] = [];
@@ -40,7 +40,7 @@ async function suppressedBy(source: string): Promise<Record<string, unknown>[]> 
     const page: ScanCommandOutput = await db.send(
       new ScanCommand({
         TableName: await tableName(),
-        FilterExpression: '#type = :type AND latest.#source = :source',
+        FilterExpression: '#type = :type AND begins_with(latest.#source, :source)',
         ExpressionAttributeNames: { '#type': 'type', '#source': 'source' },
         ExpressionAttributeValues: { ':type': 'Suppression', ':source': source },
         ConsistentRead: true,
@@ -72,6 +72,7 @@ describe("letters' deliverability events on the local runtime", () => {
     expect((await marked('bounce', 0)).latest).toMatchObject({ reason: 'hard_bounced' });
     expect((await marked('complaint', 1)).latest).toMatchObject({ reason: 'complained' });
     expect((await marked('bounce', 2)).latest).toMatchObject({ reason: 'hard_bounced' });
+    expect(await suppressedBy(`ses:${MessageId}-`)).toHaveLength(3);
     // The simulator's mail is in the mailbox too (its content can be read), the emulator's id its message id.
     const store = (await (await fetch(`${inject('mailbox')}/store`)).json()) as {
       emails: { messageId: string }[];
