@@ -5,6 +5,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CONFIGURATION_SET_TAG, SES_EVENT_SOURCE, type SesEventType } from '#events/ses-events.ts';
 import { type SesFault, SesFaultPlan } from './ses-faults.ts';
 import { type AcceptedLetter, bareAddress, isSimulatorAddress, simulatedEvents } from './ses-simulator.ts';
+import { type Counted, SlidingCount } from './sliding-count.ts';
 
 /** The account's sending quota, as GetAccount reports it and SendEmail enforces it (per recipient). */
 export type SesQuota = { maxSendRate: number; max24HourSend: number };
@@ -62,7 +63,6 @@ const REFUSALS = {
   },
 } as const;
 
-type Counted = { at: number; recipients: number };
 const SECOND = 1_000;
 const DAY = 86_400_000;
 /** SES's rule for EmailTags names and values. */
@@ -85,8 +85,8 @@ export class LocalSesAccount {
   private readonly region: string;
   private readonly account: string;
   /** Recipients accepted in the last second (all), and in the last day (the simulator's are not counted). */
-  private lastSecond: Counted[] = [];
-  private lastDay: Counted[] = [];
+  private readonly lastSecond = new SlidingCount(SECOND);
+  private readonly lastDay = new SlidingCount(DAY);
   private readonly faults = new SesFaultPlan();
   private readonly pending = new Set<Promise<void>>();
   private readonly tally = { accepted: 0, throttled: 0, overDailyQuota: 0, injected: 0 };
@@ -151,7 +151,7 @@ export class LocalSesAccount {
       SendQuota: {
         Max24HourSend: this.quota.max24HourSend,
         MaxSendRate: this.quota.maxSendRate,
-        SentLast24Hours: total(this.lastDay),
+        SentLast24Hours: this.lastDay.total,
       },
       SendingEnabled: true,
       SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
@@ -215,21 +215,27 @@ export class LocalSesAccount {
     // Taken as SES takes it: a send needs room left, and may then use more than is left.
     const second: Counted = { at: now, recipients: destination.length };
     const day: Counted = { at: now, recipients: destination.filter((r) => !isSimulatorAddress(r)).length };
-    if (day.recipients > 0 && total(this.lastDay) >= this.quota.max24HourSend) {
+    if (day.recipients > 0 && this.lastDay.total >= this.quota.max24HourSend) {
       this.tally.overDailyQuota += 1;
       return refuse(res, REFUSALS.daily);
     }
-    if (total(this.lastSecond) >= this.quota.maxSendRate) {
+    if (this.lastSecond.total >= this.quota.maxSendRate) {
       this.tally.throttled += 1;
       return refuse(res, REFUSALS.rate);
     }
     // Counted before the emulator answers, so concurrent sends see each other.
-    this.lastSecond.push(second);
-    this.lastDay.push(day);
-    const answer = await this.forward(req, body);
+    this.lastSecond.add(second);
+    this.lastDay.add(day);
+    const untaken = () => {
+      this.lastSecond.remove(second);
+      this.lastDay.remove(day);
+    };
+    const answer = await this.forward(req, body).catch((error: unknown) => {
+      untaken();
+      throw error;
+    });
     if (answer.status !== 200) {
-      this.lastSecond = this.lastSecond.filter((c) => c !== second);
-      this.lastDay = this.lastDay.filter((c) => c !== day);
+      untaken();
       return reply(res, answer);
     }
     this.tally.accepted += 1;
@@ -239,10 +245,8 @@ export class LocalSesAccount {
   }
 
   private forget(now: number): void {
-    if (this.lastSecond[0] && this.lastSecond[0].at <= now - SECOND)
-      this.lastSecond = this.lastSecond.filter((c) => c.at > now - SECOND);
-    if (this.lastDay[0] && this.lastDay[0].at <= now - DAY)
-      this.lastDay = this.lastDay.filter((c) => c.at > now - DAY);
+    this.lastSecond.forget(now);
+    this.lastDay.forget(now);
   }
 
   private letterOf(
@@ -332,8 +336,6 @@ export class LocalSesAccount {
     };
   }
 }
-
-const total = (counted: Counted[]) => counted.reduce((sum, c) => sum + c.recipients, 0);
 
 function destinationOf(input: Json): string[] {
   const to = (input.Destination ?? {}) as Json;
