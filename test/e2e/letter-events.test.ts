@@ -81,13 +81,19 @@ describe("letters' deliverability events on the local runtime", () => {
   });
 
   it('publishes nothing for a letter sent without the configuration set', async () => {
-    const { MessageId } = await ses.send(
-      letterTo([`bounce+${randomUUID().slice(0, 8)}@${SIMULATOR}`], false),
-    );
-    const events = (await (await fetch(`${inject('events')}/events`)).json()) as {
-      detail: { mail?: { messageId?: string } };
-    }[];
-    expect(events.filter((e) => e.detail.mail?.messageId === MessageId)).toEqual([]);
+    const label = randomUUID().slice(0, 8);
+    const { MessageId: bare } = await ses.send(letterTo([`bounce+${label}@${SIMULATOR}`], false));
+    const { MessageId: configured } = await ses.send(letterTo([`success+${label}@${SIMULATOR}`]));
+    const busEvents = async () =>
+      (await (await fetch(`${inject('events')}/events`)).json()) as {
+        detail: { mail?: { messageId?: string } };
+      }[];
+    // The letter sent after it has had its events published; the one without the set has none.
+    await eventually(async () => {
+      const events = await busEvents();
+      return events.some((e) => e.detail.mail?.messageId === configured) ? events : undefined;
+    }, "the configured letter's events on the bus");
+    expect((await busEvents()).filter((e) => e.detail.mail?.messageId === bare)).toEqual([]);
   });
 
   it('fails the next sends with the fault asked for at /__local/ses/faults, reports it, and sends again once cleared', async () => {
