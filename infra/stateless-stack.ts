@@ -92,7 +92,7 @@ export class AttractStatelessStack extends Stack {
       unitAlerts: config,
     });
 
-    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret });
+    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret, operations });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
