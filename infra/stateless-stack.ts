@@ -93,12 +93,13 @@ export class AttractStatelessStack extends Stack {
       unitAlerts: config,
     });
 
-    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret });
+    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret, operations });
     const campaigns = new CampaignSending(this, 'CampaignSending', {
       table,
       keySecret,
       operations,
       senderEmail: config.senderEmail,
+      sending: letters.sending,
     });
 
     const api = new AttractApi(this, 'Api', {

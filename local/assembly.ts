@@ -3,11 +3,13 @@ import { ENTRY_METADATA } from '#infra/constructs/attract-function.ts';
 import { corsFromTemplate } from './cors.ts';
 import type { LocalApp } from './local-app.ts';
 import { type SecretIdentities, SecretStore, secretSource } from './secrets-manager.ts';
+import { configurationSetsFromTemplate } from './ses-account.ts';
 import type { RuleTarget } from './target-delivery.ts';
 
 /**
  * Reads what `cdk synth` produced and describes it for the local runtime: tables, functions and their
- * environment, HTTP routes and their authorizers, state machines, stream mappings, bus rules and queues.
+ * environment, HTTP routes and their authorizers, state machines, stream mappings, bus rules, queues and
+ * SES configuration sets.
  * Nothing here restates the infrastructure; it is all resolved from the CloudFormation templates.
  */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -72,6 +74,8 @@ export function describeLocalApp(
         return `${region}_${id}`;
       case 'AWS::SecretsManager::Secret':
         return secret(id).arn;
+      case 'AWS::SES::ConfigurationSet':
+        return String(resources.get(id)?.Properties?.Name ?? id);
       default:
         return id;
     }
@@ -328,6 +332,11 @@ export function describeLocalApp(
     ...secretSource(id, props),
   }));
 
+  const configurationSets = configurationSetsFromTemplate(
+    of('AWS::SES::ConfigurationSet').map(({ id, props }) => ({ Name: id, ...props })),
+    of('AWS::SES::ConfigurationSetEventDestination').map(({ props }) => props),
+  );
+
   const cors = corsFromTemplate(of('AWS::ApiGatewayV2::Api')[0]?.props.CorsConfiguration);
 
   return {
@@ -344,5 +353,6 @@ export function describeLocalApp(
     schedules,
     queues,
     secrets,
+    configurationSets,
   };
 }

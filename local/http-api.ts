@@ -8,6 +8,8 @@ import { type CorsConfiguration, corsResponseHeaders, isPreflight, preflightHead
 import type { DevTokenIssuer } from './dev-tokens.ts';
 import { LocalJwtAuthorizer } from './jwt-authorizer.ts';
 import { PortInUseError } from './processes.ts';
+import type { LocalSesAccount } from './ses-account.ts';
+import { sesRoute } from './ses-faults.ts';
 
 type Invoke = (functionArn: string, event: unknown) => Promise<unknown>;
 
@@ -28,6 +30,7 @@ export class LocalHttpApi {
   private readonly injectFaults:
     | ((arn: string, fault: { count: number; errorType: string; match?: string }) => void)
     | undefined;
+  private readonly ses: LocalSesAccount | undefined;
   private readonly tokens: DevTokenIssuer;
   private readonly authorizer: LocalJwtAuthorizer;
   private readonly cors: CorsConfiguration | undefined;
@@ -45,6 +48,8 @@ export class LocalHttpApi {
     usage?: () => Promise<unknown>;
     /** Makes a function's next invocations fail (`POST /__local/functions/<name>/faults`), for tests. */
     injectFaults?: (arn: string, fault: { count: number; errorType: string; match?: string }) => void;
+    /** The SES account: its state (`GET /__local/ses`) and faults in its sends (`/__local/ses/faults`). */
+    ses?: LocalSesAccount;
     tokens: DevTokenIssuer;
     health: () => Promise<Record<string, boolean>>;
     /** The API's synthesized CORS configuration; none means API Gateway adds no CORS headers. */
@@ -62,6 +67,7 @@ export class LocalHttpApi {
     });
     this.invoke = opts.invoke;
     this.injectFaults = opts.injectFaults;
+    this.ses = opts.ses;
     this.usage = opts.usage;
     this.tokens = opts.tokens;
     // The authorizer fetches keys from the configured issuer's JWKS; locally the one pool publishes them.
@@ -233,6 +239,11 @@ export class LocalHttpApi {
     const faulted = /^\/__local\/functions\/([^/]+)\/faults$/.exec(path);
     if (method === 'POST' && faulted && this.injectFaults)
       return this.faultFunction(req, res, decodeURIComponent(faulted[1] ?? ''));
+    if (this.ses && path.startsWith('/__local/ses')) {
+      const body = method === 'POST' ? await readJson(req) : { value: undefined };
+      const answer = sesRoute(this.ses, method, path, 'value' in body ? body.value : undefined);
+      return send(res, answer.status, answer.body);
+    }
     // The user pool's public keys, where Cognito publishes them under the issuer.
     if (method === 'GET' && path === this.tokens.jwksPath) return send(res, 200, this.tokens.jwks());
     if (method === 'POST' && path === `/__local/cognito/${this.tokens.poolId}/sign-in`)

@@ -138,6 +138,9 @@ function ses(
   identityArn: (identity: string) => string,
   configurationSetArn: (name: string) => string,
 ): Check[] | { unknown: string } {
+  // GetAccount (the sending quota) names no resource.
+  if (method === 'GET' && path === '/v2/email/account')
+    return [{ action: 'ses:GetAccount', resources: ['*'] }];
   if (method !== 'POST' || path !== '/v2/email/outbound-emails') return { unknown: `ses ${method} ${path}` };
   const request = body();
   const from = String(request.FromEmailAddress ?? '');

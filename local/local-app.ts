@@ -1,6 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CorsConfiguration } from './cors.ts';
 import type { LocalSecret } from './secrets-manager.ts';
+import type { LocalConfigurationSet } from './ses-account.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
 import type { RuleTarget } from './target-delivery.ts';
 
@@ -64,6 +65,8 @@ export interface LocalApp {
   schedules: LocalSchedule[];
   queues: { arn: string; name: string }[];
   secrets: LocalSecret[];
+  /** SES configuration sets and their EventBridge destinations, which the local SES account publishes to. */
+  configurationSets: LocalConfigurationSet[];
   /** The HTTP API's CORS configuration, if it has one. */
   cors?: CorsConfiguration;
 }

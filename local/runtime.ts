@@ -7,6 +7,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTEXT_KEYS } from '#infra/config.ts';
 import { Directory } from '#shared/adapters/directory.ts';
@@ -25,6 +26,7 @@ import { freePort, startDynamoDbLocal, startSesLocal } from './processes.ts';
 import { LocalQueues } from './queues.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalSecretsManager, SecretStore } from './secrets-manager.ts';
+import { LocalSesAccount, type SesQuota } from './ses-account.ts';
 import { type LambdaInvoker, LocalStepFunctions } from './step-functions.ts';
 import { DynamoStreamPoller } from './stream-poller.ts';
 
@@ -48,12 +50,16 @@ export type LocalRuntimeOptions = {
   dataDir?: string;
   /** Execution environments one function may have at once (Lambda scales further; this machine has 2 cores). */
   maxEnvironments?: number;
+  /** The SES account's sending quota (GetAccount, and SendEmail's refusals); by default a new production account's. */
+  ses?: Partial<SesQuota>;
 };
 
 export type LocalRuntime = {
   urls: {
     api: string;
     mailbox: string;
+    /** The SES account in front of the mailbox (the IAM gateway's SES upstream): quota, configuration sets, events. */
+    ses: string;
     dynamodb: string;
     stepFunctions: string;
     events: string;
@@ -66,6 +72,8 @@ export type LocalRuntime = {
   eventBus: LocalEventBus;
   pollers: DynamoStreamPoller[];
   lambdas: LocalLambdas;
+  /** The SES account in front of the mailbox: its quota, injected faults, the events it publishes. */
+  ses: LocalSesAccount;
   stop: () => Promise<void>;
 };
 
@@ -114,15 +122,38 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const secretsManagerUrl = await secretsManager.listen();
     stops.push(() => secretsManager.close());
 
-    const [dynamodb, ses] = await Promise.all([
+    const [dynamodb, sesEmulator] = await Promise.all([
       startDynamoDbLocal({ port: ports.dynamodb, ...(options.dataDir ? { dbPath: options.dataDir } : {}) }),
       startSesLocal({ port: ports.mailbox }),
     ]);
-    stops.push(dynamodb.stop, ses.stop);
+    stops.push(dynamodb.stop, sesEmulator.stop);
+
+    // SES as the account behaves: quota, configuration sets and their events, in front of the emulator.
+    const events = new EventBridgeClient({
+      endpoint: `http://127.0.0.1:${ports.events}`,
+      region: LOCAL_REGION,
+    });
+    const ses = new LocalSesAccount({
+      mailbox: sesEmulator.endpoint,
+      configurationSets: app.configurationSets,
+      ...(options.ses ? { quota: options.ses } : {}),
+      publish: async (entries) => {
+        const { FailedEntryCount } = await events.send(new PutEventsCommand({ Entries: entries }));
+        if (FailedEntryCount) throw new Error(`The local bus refused ${FailedEntryCount} SES events`);
+      },
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+    });
+    const sesUrl = await ses.listen();
+    stops.push(async () => {
+      await ses.close();
+      events.destroy();
+    });
 
     const urls = {
       api: `http://127.0.0.1:${ports.api}`,
-      mailbox: ses.endpoint,
+      mailbox: sesEmulator.endpoint,
+      ses: sesUrl,
       dynamodb: dynamodb.endpoint,
       stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
       events: `http://127.0.0.1:${ports.events}`,
@@ -141,7 +172,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       roles: app.roles,
       upstreams: {
         dynamodb: urls.dynamodb,
-        ses: urls.mailbox,
+        ses: sesUrl,
         states: urls.stepFunctions,
         events: urls.events,
         secretsmanager: urls.secretsManager,
@@ -257,7 +288,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tokens: issuer,
       invoke,
       injectFaults: (arn, fault) => lambdas.injectFaults(arn, fault),
+      ses,
       usage: async () => ({
+        ses: ses.usage(),
         awsCalls: await (await fetch(`${gateway.url}${USAGE_PATH}`)).json(),
         lambdaInvocations: lambdas.invocationCounts(),
       }),
@@ -290,7 +323,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await seedDemoData(new Directory(DynamoDBDocumentClient.from(ddb), tableName));
     }
     ready = true;
-    return { urls, tokens, app, queues, stepFunctions, eventBus, pollers, lambdas, stop };
+    return { urls, tokens, app, queues, stepFunctions, eventBus, pollers, lambdas, ses, stop };
   } catch (error) {
     await stop();
     throw error;

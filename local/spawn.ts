@@ -4,7 +4,14 @@ import { PROJECT_ROOT } from '#infra/constructs/attract-function.ts';
 import { freePort } from './processes.ts';
 
 export type StartedRuntime = {
-  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string; events: string };
+  urls: {
+    api: string;
+    mailbox: string;
+    ses: string;
+    dynamodb: string;
+    stepFunctions: string;
+    events: string;
+  };
   tokens: Record<string, string>;
   stop: () => Promise<void>;
 };
@@ -56,6 +63,7 @@ export async function spawnLocalRuntime(env: Record<string, string> = {}): Promi
     urls: {
       api: line('API'),
       mailbox: line('Mailbox'),
+      ses: line('SES'),
       dynamodb: line('DynamoDB'),
       stepFunctions: line('StepFunctions'),
       events: line('Events'),

@@ -40,12 +40,27 @@ for (const [part, port] of Object.entries(ports) as [keyof LocalPorts, number][]
 }
 if (busy.length) refuse(busyMessage(busy));
 
+// The local SES account's quota: a new production account's unless set (e.g. a sandbox's 1/s and 200/day).
+const sesQuota: { maxSendRate?: number; max24HourSend?: number } = {};
+for (const [field, variable] of [
+  ['maxSendRate', 'ATTRACT_LOCAL_SES_MAX_SEND_RATE'],
+  ['max24HourSend', 'ATTRACT_LOCAL_SES_MAX_24_HOUR_SEND'],
+] as const) {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') continue;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    refuse([`${variable}=${raw} is not a whole number of at least 1.`]);
+  sesQuota[field] = value;
+}
+
 const dataDir = process.env.ATTRACT_DATA_DIR || undefined;
 const environments = Number(process.env.ATTRACT_LOCAL_ENVIRONMENTS) || undefined;
 const runtime = await startLocalRuntime({
   ports,
   ...(environments ? { maxEnvironments: environments } : {}),
   context: contextFromEnvironment(),
+  ses: sesQuota,
   ...(dataDir ? { dataDir } : {}),
 }).catch((error: unknown) => {
   // A port taken between the check above and the start.
@@ -56,6 +71,7 @@ const runtime = await startLocalRuntime({
 
 console.log(`API ${runtime.urls.api}`);
 console.log(`Mailbox ${runtime.urls.mailbox}`);
+console.log(`SES ${runtime.urls.ses}`);
 console.log(`DynamoDB ${runtime.urls.dynamodb}`);
 console.log(`StepFunctions ${runtime.urls.stepFunctions}`);
 console.log(`Events ${runtime.urls.events}`);

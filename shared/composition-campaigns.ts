@@ -43,7 +43,7 @@ export const sendLettersDeps = (keys: Keys): SendLettersDeps => {
     offers: { offers: new OfferStore(...table()), now: () => new Date(), newId: randomUUID },
     keys,
     apiUrl: setting('apiUrl'),
-    mail: new LetterMailer(letterSesClient(), setting('senderEmail')),
+    mail: new LetterMailer(letterSesClient(), setting('senderEmail'), setting('letterConfigurationSet')),
     allowance: new SendAllowanceStore(...table()),
     accountRate: () => quota.maxSendRate(),
     budgetMs: RUN_BUDGET_SECONDS * 1000,

@@ -18,4 +18,6 @@ export const ENV = {
   unitMailboxLanguage: 'ATTRACT_UNIT_MAILBOX_LANGUAGE',
   /** The API's own address, which links in emails lead back to. */
   apiUrl: 'ATTRACT_API_URL',
+  /** The SES configuration set letters are sent with, so SES publishes their events (infra/constructs/letter-sending.ts). */
+  letterConfigurationSet: 'ATTRACT_LETTER_CONFIGURATION_SET',
 } as const;

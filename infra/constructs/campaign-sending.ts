@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -26,6 +25,7 @@ import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import { acknowledgeVersionInvoke } from './lead-intake.ts';
+import type { LetterSending } from './letter-sending.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
 import { grantTable } from './table-access.ts';
@@ -35,6 +35,8 @@ export interface CampaignSendingProps {
   readonly keySecret: ISecret;
   readonly operations: Operations;
   readonly senderEmail: string;
+  /** The letters' configuration set: SES reports each letter's events through it. */
+  readonly sending: LetterSending;
 }
 
 /**
@@ -50,7 +52,7 @@ export class CampaignSending extends Construct {
 
   constructor(scope: Construct, id: string, props: CampaignSendingProps) {
     super(scope, id);
-    const { table, keySecret, operations, senderEmail } = props;
+    const { table, keySecret, operations, senderEmail, sending } = props;
     const tableEnv = { [ENV.tableName]: table.tableName };
 
     this.sendLetters = new AttractFunction(this, 'SendLetters', {
@@ -71,14 +73,9 @@ export class CampaignSending extends Construct {
       'ConditionCheckItem',
     ]);
     sendEmailAs(this.sendLetters, senderEmail);
-    // The token bucket follows SES's own quota for the account; GetAccount has no resource-level permission.
-    this.sendLetters.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['ses:GetAccount'], resources: ['*'] }),
-    );
-    Validations.of(this.sendLetters).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ses:GetAccount (the sending quota the token bucket follows) takes no narrower resource.',
-    });
+    sending.grantSend(this.sendLetters);
+    // The token bucket follows SES's own quota for the account.
+    sending.grantReadQuota(this.sendLetters);
     // It signs each letter's unsubscribe link and keys the address's hash.
     readKeys(this.sendLetters, keySecret);
 

@@ -4,12 +4,16 @@ import { Construct } from 'constructs';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { LetterLinks } from './letter-links.ts';
+import { LetterSending } from './letter-sending.ts';
+import type { Operations } from './operations.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LetterCampaignsProps {
   readonly table: ITable;
-  /** The key of hashed addresses and signed links: the letters' links are checked with it. */
+  /** The key that hashes addresses and signs letters' links. */
   readonly keySecret: ISecret;
+  /** Dead-letter queues and alarms for the context's asynchronous edges. */
+  readonly operations: Operations;
 }
 
 /**
@@ -20,10 +24,13 @@ export interface LetterCampaignsProps {
 export class LetterCampaigns extends Construct {
   readonly keepOffers: AttractFunction;
   readonly links: LetterLinks;
+  /** The letters' configuration set and what SES says about letters after sending them. */
+  readonly sending: LetterSending;
 
   constructor(scope: Construct, id: string, props: LetterCampaignsProps) {
     super(scope, id);
     const { table, keySecret } = props;
+    this.sending = new LetterSending(this, 'Sending', props);
     this.keepOffers = new AttractFunction(this, 'KeepOffers', {
       entry: 'functions/offers/keep-offers.ts',
       description: '/v1/offers: offers and their versions, compliance decisions, previews, the audit trail',

@@ -5,6 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     api: string;
     mailbox: string;
+    ses: string;
     stepFunctions: string;
     dynamodb: string;
     events: string;

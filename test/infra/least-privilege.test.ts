@@ -16,7 +16,7 @@ const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`
 const functionNamed = (name: string) => {
   const fn = app.functions.find((f) =>
     f.logicalId
-      .match(/^(LeadIntake|ManagerUnit|CampaignSending|LetterCampaignsLinks)(.*)/)?.[2]
+      .match(/^(LeadIntake|ManagerUnit|CampaignSending|LetterCampaigns(?:Sending|Links)?)(.*)/)?.[2]
       ?.startsWith(name),
   );
   if (!fn) throw new Error(`No function ${name}`);
@@ -33,7 +33,7 @@ const allowed = async (name: string, action: string, resource: string) => {
 };
 
 describe('least privilege for each function', () => {
-  // Actions IAM knows no resource for: traces, finding a table's stream, answering a task token.
+  // Actions IAM knows no resource for: traces, finding a table's stream, answering a task token, SES's quota.
   const ONLY_ON_ALL = ['dynamodb:ListStreams', 'states:SendTaskSuccess', 'ses:GetAccount'];
 
   it('lets no function act on every resource but what IAM gives no resource to', () => {
@@ -140,6 +140,19 @@ describe('least privilege for each function', () => {
     expect(await allowed('KeepRoster', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(false);
     const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
     expect(await allowed('KeepRoster', 'events:PutEvents', bus)).toBe(false);
+  });
+
+  it("lets RecordLetterEvent mark the suppression list with the key's hashes, never send, publish or read a lead", async () => {
+    expect(await allowed('RecordLetterEvent', 'dynamodb:UpdateItem', tableArn)).toBe(true);
+    for (const action of ['GetItem', 'PutItem', 'Query', 'BatchGetItem']) {
+      expect(await allowed('RecordLetterEvent', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    const secretArn = functionNamed('RecordLetterEvent').environment.ATTRACT_KEYS_SECRET_ARN ?? '';
+    expect(await allowed('RecordLetterEvent', 'secretsmanager:GetSecretValue', secretArn)).toBe(true);
+    expect(await allowed('RecordLetterEvent', 'ses:SendEmail', '*')).toBe(false);
+    expect(await allowed('RecordLetterEvent', 'ses:GetAccount', '*')).toBe(false);
+    const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
+    expect(await allowed('RecordLetterEvent', 'events:PutEvents', bus)).toBe(false);
   });
 
   it('sends a sweep that still fails after Lambda retries it to a dead-letter queue', () => {
