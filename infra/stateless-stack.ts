@@ -92,7 +92,7 @@ export class AttractStatelessStack extends Stack {
       unitAlerts: config,
     });
 
-    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table });
+    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret, operations });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -120,6 +120,7 @@ export class AttractStatelessStack extends Stack {
       listWork: managerUnit.listWork,
       readUnit: managerUnit.readUnit,
       keepOffers: letters.keepOffers,
+      keepAudiences: letters.audiences.keepAudiences,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

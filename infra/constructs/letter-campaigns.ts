@@ -1,24 +1,30 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
+import { Audiences } from './audiences.ts';
+import type { Operations } from './operations.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LetterCampaignsProps {
   readonly table: ITable;
+  readonly keySecret: ISecret;
+  readonly operations: Operations;
 }
 
 /**
  * The targeted-letters context (issue 8): so far the offers, written by campaign managers and approved by
- * compliance officers (docs/offers.md). Prospect imports, audiences and the LetterCampaign state machine
+ * compliance officers (docs/offers.md), and the audiences (docs/audiences.md). Prospect imports and the LetterCampaign state machine
  * join it here.
  */
 export class LetterCampaigns extends Construct {
   readonly keepOffers: AttractFunction;
+  readonly audiences: Audiences;
 
   constructor(scope: Construct, id: string, props: LetterCampaignsProps) {
     super(scope, id);
-    const { table } = props;
+    const { table, keySecret, operations } = props;
     this.keepOffers = new AttractFunction(this, 'KeepOffers', {
       entry: 'functions/offers/keep-offers.ts',
       description: '/v1/offers: offers and their versions, compliance decisions, previews, the audit trail',
@@ -28,5 +34,6 @@ export class LetterCampaigns extends Construct {
     // transaction: puts of the offer, version and audit entry, an update of the offer's pointers, and a
     // condition check on the latest version.
     grantTable(this.keepOffers, table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    this.audiences = new Audiences(this, 'Audiences', { table, keySecret, operations });
   }
 }

@@ -1,6 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Audience, type FreezingFailure, WALK_END, WALK_START, type WalkedProspect } from '../audiences/audience.ts';
+import {
+  type Audience,
+  type FreezingFailure,
+  WALK_END,
+  WALK_START,
+  type WalkedProspect,
+} from '../audiences/audience.ts';
 import type {
   Approval,
   AudienceRefusal,
@@ -31,7 +37,10 @@ import {
  * approved, its members (`MEMBER#<prospectId>`), each page of them written in one transaction with the
  * audience's checkpoint (docs/data-model.md, pattern 19). Prospects are walked on the sharded GSI4.
  */
-export class AudienceStore extends TableAdapter implements Audiences, FrozenAudiences, ProspectWalk, LastContacts {
+export class AudienceStore
+  extends TableAdapter
+  implements Audiences, FrozenAudiences, ProspectWalk, LastContacts
+{
   async create(audience: Audience): Promise<'created' | 'exists'> {
     try {
       await this.client.send(
@@ -262,7 +271,10 @@ export class AudienceStore extends TableAdapter implements Audiences, FrozenAudi
     const latest = new Map<string, string>();
     for (const item of items) {
       const sends = (item.sends as CountedSend[] | undefined) ?? [];
-      const at = sends.map((s) => s.at).sort().at(-1);
+      const at = sends
+        .map((s) => s.at)
+        .sort()
+        .at(-1);
       if (at) latest.set(String(item.pk).slice('LETTER_SENDS#'.length), at);
     }
     return latest;

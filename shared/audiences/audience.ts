@@ -34,7 +34,10 @@ export const AudienceFilters = z
       .optional(),
     /** The score the prospect would get as a `letter` lead, inclusive bounds. */
     score: z
-      .strictObject({ min: z.number().min(0).max(100).optional(), max: z.number().min(0).max(100).optional() })
+      .strictObject({
+        min: z.number().min(0).max(100).optional(),
+        max: z.number().min(0).max(100).optional(),
+      })
       .refine((s) => s.min !== undefined || s.max !== undefined, 'give min, max or both')
       .refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, {
         message: 'min must not be above max',
@@ -104,7 +107,10 @@ export type ProspectFacts = {
 };
 
 /** The fields matching and scoring read; an index of prospects holds these. */
-export type WalkedProspect = Pick<Prospect, 'prospectId' | 'company' | 'contact' | 'tags' | 'marketingConsent'>;
+export type WalkedProspect = Pick<
+  Prospect,
+  'prospectId' | 'company' | 'contact' | 'tags' | 'marketingConsent'
+>;
 
 /**
  * The score of the prospect as a `letter` lead with its company facts and no products or message: what

@@ -10,7 +10,10 @@ import { type AudienceDeps, factsOf } from './keep-audiences.ts';
 /** A page's members and its checkpoint go in one transaction of at most 100 items. */
 export const PAGE_LIMIT = 99;
 
-export type FreezeDeps = Pick<AudienceDeps, 'audiences' | 'prospects' | 'lastContacts' | 'keys' | 'scoring' | 'now'>;
+export type FreezeDeps = Pick<
+  AudienceDeps,
+  'audiences' | 'prospects' | 'lastContacts' | 'keys' | 'scoring' | 'now'
+>;
 
 export class AudienceNotFound extends Error {
   override name = 'AudienceNotFound';

@@ -104,9 +104,7 @@ export async function approveAudience(
 ): Promise<Audience> {
   const at = deps.now().toISOString();
   const approval = await deps.audiences.approve(audienceId, { by, at, scoringVersion: deps.scoring.version });
-  if (approval.outcome === 'not_found' || approval.outcome === 'discarded') {
-    throw new AudienceRefused(approval.outcome);
-  }
+  if (!('audience' in approval)) throw new AudienceRefused(approval.outcome);
   const { audience } = approval;
   if (audience.status === 'freezing') {
     await deps.starter.startFreezing(audienceId, runNameOf(audience));

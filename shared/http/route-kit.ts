@@ -20,6 +20,7 @@ export const ROUTE_FUNCTIONS = [
   'listWork',
   'readUnit',
   'keepOffers',
+  'keepAudiences',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

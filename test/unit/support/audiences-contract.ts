@@ -49,7 +49,10 @@ export function audiencesContract(name: string, setup: () => AudiencesUnderTest)
       expect(await store.create(drafts[0] as Audience)).toBe('exists');
       expect(await store.get(drafts[0]?.audienceId ?? '')).toEqual(drafts[0]);
       const first = await store.list({ limit: 2 });
-      expect(first.audiences.map((a) => a.audienceId)).toEqual([drafts[2]?.audienceId, drafts[1]?.audienceId]);
+      expect(first.audiences.map((a) => a.audienceId)).toEqual([
+        drafts[2]?.audienceId,
+        drafts[1]?.audienceId,
+      ]);
       const second = await store.list({ limit: 1, ...(first.after ? { after: first.after } : {}) });
       expect(second.audiences.map((a) => a.audienceId)).toEqual([drafts[0]?.audienceId]);
     });
@@ -60,7 +63,12 @@ export function audiencesContract(name: string, setup: () => AudiencesUnderTest)
       await store.create(draft);
       const filters = { sizeBand: ['medium' as const], marketingConsent: true };
       expect(await store.edit(draft.audienceId, { filters, name: 'Средние', at: T1 })).toBe('saved');
-      expect(await store.get(draft.audienceId)).toEqual({ ...draft, filters, name: 'Средние', updatedAt: T1 });
+      expect(await store.get(draft.audienceId)).toEqual({
+        ...draft,
+        filters,
+        name: 'Средние',
+        updatedAt: T1,
+      });
       expect(await store.discard(draft.audienceId, T2)).toBe('discarded');
       expect(await store.edit(draft.audienceId, { filters, at: T2 })).toBe('not_draft');
       expect(await store.discard(draft.audienceId, T2)).toBe('not_draft');
@@ -172,11 +180,28 @@ export function audiencesContract(name: string, setup: () => AudiencesUnderTest)
 
     it("answers each address's latest counted letter", async () => {
       const { store, sendCounter } = setup();
-      const [a, b, none] = [randomUUID(), randomUUID(), randomUUID()].map((u) => u.replaceAll('-', '').padEnd(64, '0'));
+      const [a, b, none] = [randomUUID(), randomUUID(), randomUUID()].map((u) =>
+        u.replaceAll('-', '').padEnd(64, '0'),
+      );
       const claim = { cap: 10, windowDays: 30, prospectId: idOf(1) };
-      await sendCounter.claim({ ...claim, addressHash: a as string, sendKey: 'c1#1', at: '2026-11-01T10:00:00.000Z' });
-      await sendCounter.claim({ ...claim, addressHash: a as string, sendKey: 'c2#1', at: '2026-11-20T10:00:00.000Z' });
-      await sendCounter.claim({ ...claim, addressHash: b as string, sendKey: 'c1#1', at: '2026-11-05T10:00:00.000Z' });
+      await sendCounter.claim({
+        ...claim,
+        addressHash: a as string,
+        sendKey: 'c1#1',
+        at: '2026-11-01T10:00:00.000Z',
+      });
+      await sendCounter.claim({
+        ...claim,
+        addressHash: a as string,
+        sendKey: 'c2#1',
+        at: '2026-11-20T10:00:00.000Z',
+      });
+      await sendCounter.claim({
+        ...claim,
+        addressHash: b as string,
+        sendKey: 'c1#1',
+        at: '2026-11-05T10:00:00.000Z',
+      });
       const latest = await store.latest([a, b, none] as string[]);
       expect(Object.fromEntries(latest)).toEqual({
         [a as string]: '2026-11-20T10:00:00.000Z',

@@ -24,12 +24,15 @@ export class InMemoryAudiences implements Audiences, FrozenAudiences, ProspectWa
   readonly audiences = new Map<string, Audience>();
   readonly memberIds = new Map<string, Set<string>>();
 
-  constructor(
-    /** The prospects walked (an InMemoryProspects' map, or any). */
-    readonly prospects: Map<string, Prospect> = new Map(),
-    /** The send counter's letters by address hash (an InMemorySuppression's `counted`, or any). */
-    readonly counted: Map<string, CountedSend[]> = new Map(),
-  ) {}
+  /** The prospects walked (an InMemoryProspects' map, or any). */
+  readonly prospects: Map<string, Prospect>;
+  /** The send counter's letters by address hash (an InMemorySuppression's `counted`, or any). */
+  readonly counted: Map<string, CountedSend[]>;
+
+  constructor(prospects = new Map<string, Prospect>(), counted = new Map<string, CountedSend[]>()) {
+    this.prospects = prospects;
+    this.counted = counted;
+  }
 
   async create(audience: Audience): Promise<'created' | 'exists'> {
     if (this.audiences.has(audience.audienceId)) return 'exists';
@@ -73,7 +76,10 @@ export class InMemoryAudiences implements Audiences, FrozenAudiences, ProspectWa
     ) as 'discarded' | AudienceRefusal;
   }
 
-  async approve(audienceId: string, approval: { by: string; at: string; scoringVersion: string }): Promise<Approval> {
+  async approve(
+    audienceId: string,
+    approval: { by: string; at: string; scoringVersion: string },
+  ): Promise<Approval> {
     const audience = this.audiences.get(audienceId);
     if (!audience) return { outcome: 'not_found' };
     if (audience.status === 'discarded') return { outcome: 'discarded' };
@@ -115,7 +121,12 @@ export class InMemoryAudiences implements Audiences, FrozenAudiences, ProspectWa
   async fail(audienceId: string, failure: FreezingFailure): Promise<void> {
     const audience = this.audiences.get(audienceId);
     if (audience?.status !== 'freezing') return;
-    this.audiences.set(audienceId, { ...audience, status: 'failed', failure: copy(failure), updatedAt: failure.at });
+    this.audiences.set(audienceId, {
+      ...audience,
+      status: 'failed',
+      failure: copy(failure),
+      updatedAt: failure.at,
+    });
   }
 
   async frozen(audienceId: string): Promise<FrozenAudience | undefined> {
@@ -151,7 +162,10 @@ export class InMemoryAudiences implements Audiences, FrozenAudiences, ProspectWa
   async latest(addressHashes: readonly string[]): Promise<Map<string, string>> {
     const latest = new Map<string, string>();
     for (const hash of addressHashes) {
-      const at = (this.counted.get(hash) ?? []).map((s) => s.at).sort().at(-1);
+      const at = (this.counted.get(hash) ?? [])
+        .map((s) => s.at)
+        .sort()
+        .at(-1);
       if (at) latest.set(hash, at);
     }
     return latest;
