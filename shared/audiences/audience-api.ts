@@ -75,7 +75,10 @@ export const audienceView = (a: Audience): z.input<typeof AudienceView> => ({
 
 export const AudiencesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  after: z.string().max(200).optional(),
+  after: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9a-f-]{36}$/, 'the `next` of an earlier page')
+    .optional(),
 });
 
 export const AudiencesPage = z
