@@ -5,7 +5,7 @@ import { ProspectStore } from '#shared/adapters/prospect-store.ts';
 import { INDUSTRIES, SIZE_BANDS } from '#shared/leads/lead-submission.ts';
 import { type Prospect, ProspectFields, toProspect } from '#shared/prospects/prospect.ts';
 import { innOf } from '../unit/support/prospect-file.ts';
-import { call, dynamo, eventually, headToken, tableName, tokens } from './client.ts';
+import { api, call, dynamo, eventually, headToken, tableName, tokens } from './client.ts';
 
 const campaigns = () => tokens()['anna.campaigns'] ?? '';
 const compliance = () => tokens()['oleg.compliance'] ?? '';
@@ -130,6 +130,35 @@ describe('audiences: drafted, previewed, approved and frozen by campaign manager
     expect(again.body).toMatchObject({ status: 'frozen', count: expected.length, frozenAt: frozen.frozenAt });
     const listed = await call('GET', '/v1/audiences?limit=100', { token: compliance() });
     expect(listed.body.audiences.map((a: { audienceId: string }) => a.audienceId)).toContain(audienceId);
+  });
+
+  it('records a freezing that failed on the audience, and resumes it when approved again', async () => {
+    const tag = `aud-${randomUUID().slice(0, 8)}`;
+    const prospects = await storeProspects(tag, 12);
+    const created = await call('POST', '/v1/audiences', {
+      token: campaigns(),
+      body: { name: 'Сбой', filters: { tags: { allOf: [tag] } } },
+    });
+    const { audienceId } = created.body;
+    // An error the state machine does not retry: its Catch marks the audience failed.
+    const fault = await fetch(`${api()}/__local/functions/FreezeAudience/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 1, errorType: 'AudienceNotFound', match: audienceId }),
+    });
+    expect(fault.status).toBe(200);
+    await call('POST', `/v1/audiences/${audienceId}/approval`, { token: campaigns() });
+    const failed = await eventually(async () => {
+      const read = await call('GET', `/v1/audiences/${audienceId}`, { token: campaigns() });
+      return read.body.status === 'failed' ? read.body : undefined;
+    }, 'the freezing to fail');
+    expect(failed.failure).toMatchObject({ error: 'AudienceNotFound' });
+    const resumed = await call('POST', `/v1/audiences/${audienceId}/approval`, { token: campaigns() });
+    expect(resumed).toMatchObject({ status: 202, body: { status: 'freezing', failure: null } });
+    const frozen = await eventually(async () => {
+      const read = await call('GET', `/v1/audiences/${audienceId}`, { token: campaigns() });
+      return read.body.status === 'frozen' ? read.body : undefined;
+    }, 'the resumed freezing');
+    expect(frozen.count).toBe(prospects.length);
   });
 
   it('discards a draft, which is then never approved', async () => {
