@@ -61,19 +61,18 @@ export class InMemoryAudiences implements Audiences, FrozenAudiences, ProspectWa
     audienceId: string,
     change: { filters: Audience['filters']; name?: string; at: string },
   ): Promise<'saved' | AudienceRefusal> {
-    return this.whileDraft(audienceId, (a) => ({
+    const done = this.whileDraft(audienceId, (a) => ({
       ...a,
       filters: copy(change.filters),
       updatedAt: change.at,
       ...(change.name === undefined ? {} : { name: change.name }),
-    })).replace('done', 'saved') as 'saved' | AudienceRefusal;
+    }));
+    return done === 'done' ? 'saved' : done;
   }
 
   async discard(audienceId: string, at: string): Promise<'discarded' | AudienceRefusal> {
-    return this.whileDraft(audienceId, (a) => ({ ...a, status: 'discarded', updatedAt: at })).replace(
-      'done',
-      'discarded',
-    ) as 'discarded' | AudienceRefusal;
+    const done = this.whileDraft(audienceId, (a) => ({ ...a, status: 'discarded', updatedAt: at }));
+    return done === 'done' ? 'discarded' : done;
   }
 
   async approve(
