@@ -15,8 +15,8 @@ export interface LetterCampaignsProps {
 
 /**
  * The targeted-letters context (issue 8): so far the offers, written by campaign managers and approved by
- * compliance officers (docs/offers.md), and the audiences (docs/audiences.md). Prospect imports and the LetterCampaign state machine
- * join it here.
+ * compliance officers (docs/offers.md), and the audiences (docs/audiences.md). Prospect imports and the
+ * LetterCampaign state machine join it here.
  */
 export class LetterCampaigns extends Construct {
   readonly keepOffers: AttractFunction;

@@ -275,7 +275,7 @@ export class AudienceStore
         .map((s) => s.at)
         .sort()
         .at(-1);
-      if (at) latest.set(String(item.pk).slice('LETTER_SENDS#'.length), at);
+      if (at) latest.set(String(item.pk).slice(keys.letterSends('').pk.length), at);
     }
     return latest;
   }
