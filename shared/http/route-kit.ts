@@ -21,6 +21,7 @@ export const ROUTE_FUNCTIONS = [
   'readUnit',
   'keepOffers',
   'unsubscribe',
+  'keepAudiences',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
