@@ -22,7 +22,7 @@ import {
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/access/roles.ts';
-import { MANAGERS_INDEX, PENDING_INTAKE_INDEX, WORK_INDEX } from '#shared/adapters/table.ts';
+import { MANAGERS_INDEX, PENDING_INTAKE_INDEX, PROSPECTS_INDEX, WORK_INDEX } from '#shared/adapters/table.ts';
 import { readDeploymentConfig } from './config.ts';
 
 /**
@@ -70,6 +70,14 @@ export class AttractStatefulStack extends Stack {
       sortKey: { name: 'gsi3sk', type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...WORK_INDEX.attributes],
+    });
+    // Sparse and sharded: every prospect once, by id, with what audience filters read (docs/audiences.md).
+    this.table.addGlobalSecondaryIndex({
+      indexName: PROSPECTS_INDEX.name,
+      partitionKey: { name: 'gsi4pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi4sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...PROSPECTS_INDEX.attributes],
     });
 
     this.userPool = new UserPool(this, 'StaffDirectory', {

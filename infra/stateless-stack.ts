@@ -132,6 +132,7 @@ export class AttractStatelessStack extends Stack {
       keepOffers: letters.keepOffers,
       keepCampaigns: campaigns.keepCampaigns,
       unsubscribe: letters.links.unsubscribe,
+      keepAudiences: letters.audiences.keepAudiences,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

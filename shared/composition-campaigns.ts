@@ -1,34 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
+import { AudienceStore } from './adapters/audience-store.ts';
 import { CampaignProgressStore, SendAllowanceStore } from './adapters/campaign-progress-store.ts';
 import { CampaignStore } from './adapters/campaign-store.ts';
 import { Directory } from './adapters/directory.ts';
-import { FrozenAudienceStore } from './adapters/frozen-audiences.ts';
 import { LetterMailer, SesSendingQuota } from './adapters/letter-mailer.ts';
 import { OfferStore } from './adapters/offer-store.ts';
 import { ProspectBookStore } from './adapters/prospect-book.ts';
 import { SuppressionStore } from './adapters/suppression-store.ts';
-import { CampaignRunStarter } from './adapters/workflow-starter.ts';
-import type { CampaignDeps } from './campaigns/keep-campaigns.ts';
 import type { SendLettersDeps } from './campaigns/send-letters.ts';
 import { RUN_BUDGET_SECONDS } from './campaigns/send-letters.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { letterSesClient } from './clients/ses.ts';
-import { sfnClient } from './clients/sfn.ts';
 import { setting } from './runtime.ts';
 
 const table = () => [documentClient(), setting('tableName')] as const;
-
-/** The campaign manager's API: campaigns, their progress, offers and audiences read, runs started. */
-export const campaignDeps = (): CampaignDeps => ({
-  campaigns: new CampaignStore(...table()),
-  progress: new CampaignProgressStore(...table()),
-  audiences: new FrozenAudienceStore(...table()),
-  offers: new OfferStore(...table()),
-  runs: new CampaignRunStarter(sfnClient(), setting('letterCampaignStateMachineArn')),
-  now: () => new Date(),
-  newId: randomUUID,
-});
 
 /** The LetterCampaign state machine's sender: the table, SES for the letters and the account's quota. */
 export const sendLettersDeps = (keys: Keys): SendLettersDeps => {
@@ -37,7 +23,7 @@ export const sendLettersDeps = (keys: Keys): SendLettersDeps => {
   return {
     campaigns: new CampaignStore(...table()),
     progress: new CampaignProgressStore(...table()),
-    audiences: new FrozenAudienceStore(...table()),
+    audiences: new AudienceStore(...table()),
     prospects: new ProspectBookStore(...table()),
     suppression: { keys, suppressions, sendCounter: suppressions, clients: new Directory(...table()) },
     offers: { offers: new OfferStore(...table()), now: () => new Date(), newId: randomUUID },

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
+import { AudienceStore } from './adapters/audience-store.ts';
 import { Directory } from './adapters/directory.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
 import { OfferStore } from './adapters/offer-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
 import { RosterStore } from './adapters/roster-store.ts';
+import type { AudienceDeps } from './audiences/keep-audiences.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import type { CaptureDeps } from './leads/capture-lead.ts';
 import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
 import type { Leads } from './leads/ports.ts';
 import type { ReadLeadDeps } from './leads/read-lead.ts';
+import { scoringConfig } from './leads/scoring-config.ts';
 import type { RosterDeps } from './managers/keep-roster.ts';
 import type { OfferDeps } from './offers/keep-offers.ts';
 import { numericSetting, setting } from './runtime.ts';
@@ -62,4 +65,24 @@ export const offers = (): OfferDeps => ({
   offers: new OfferStore(documentClient(), setting('tableName')),
   now: () => new Date(),
   newId: randomUUID,
+});
+
+/** Audiences over the prospects; `keys` hash addresses when a filter reads the send counter. */
+export const audiences = (keys: Keys): AudienceDeps => {
+  const store = new AudienceStore(documentClient(), setting('tableName'));
+  return {
+    audiences: store,
+    prospects: store,
+    lastContacts: store,
+    keys,
+    scoring: scoringConfig,
+    now: () => new Date(),
+    newId: randomUUID,
+  };
+};
+
+/** The audiences alone, for the freezing job's failure step, which needs no key. */
+export const audienceRecords = () => ({
+  audiences: new AudienceStore(documentClient(), setting('tableName')),
+  now: () => new Date(),
 });

@@ -7,6 +7,7 @@ export const ENV = {
   eventBusName: 'ATTRACT_EVENT_BUS_NAME',
   leadIntakeStateMachineArn: 'ATTRACT_LEAD_INTAKE_STATE_MACHINE_ARN',
   letterCampaignStateMachineArn: 'ATTRACT_LETTER_CAMPAIGN_STATE_MACHINE_ARN',
+  audienceFreezingStateMachineArn: 'ATTRACT_AUDIENCE_FREEZING_STATE_MACHINE_ARN',
   senderEmail: 'ATTRACT_SENDER_EMAIL',
   leadRateLimitPerMinute: 'ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE',
   duplicateWindowDays: 'ATTRACT_DUPLICATE_WINDOW_DAYS',

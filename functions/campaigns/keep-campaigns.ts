@@ -11,7 +11,7 @@ import {
   pauseCampaign,
   resumeCampaign,
 } from '#shared/campaigns/keep-campaigns.ts';
-import { campaignDeps } from '#shared/composition-campaigns.ts';
+import { campaignDeps } from '#shared/composition-campaign-api.ts';
 import {
   type ApiEvent,
   apiHandler,

@@ -3,6 +3,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
+import { Audiences } from './audiences.ts';
 import { LetterLinks } from './letter-links.ts';
 import { LetterSending } from './letter-sending.ts';
 import type { Operations } from './operations.ts';
@@ -18,18 +19,19 @@ export interface LetterCampaignsProps {
 
 /**
  * The targeted-letters context (issue 8): so far the offers, written by campaign managers and approved by
- * compliance officers (docs/offers.md). Prospect imports, audiences and the LetterCampaign state machine
- * join it here.
+ * compliance officers (docs/offers.md), and the audiences (docs/audiences.md). Prospect imports and the
+ * LetterCampaign state machine join it here.
  */
 export class LetterCampaigns extends Construct {
   readonly keepOffers: AttractFunction;
   readonly links: LetterLinks;
   /** The letters' configuration set and what SES says about letters after sending them. */
   readonly sending: LetterSending;
+  readonly audiences: Audiences;
 
   constructor(scope: Construct, id: string, props: LetterCampaignsProps) {
     super(scope, id);
-    const { table, keySecret } = props;
+    const { table, keySecret, operations } = props;
     this.sending = new LetterSending(this, 'Sending', props);
     this.keepOffers = new AttractFunction(this, 'KeepOffers', {
       entry: 'functions/offers/keep-offers.ts',
@@ -41,5 +43,6 @@ export class LetterCampaigns extends Construct {
     // condition check on the latest version.
     grantTable(this.keepOffers, table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
     this.links = new LetterLinks(this, 'Links', { table, keySecret });
+    this.audiences = new Audiences(this, 'Audiences', { table, keySecret, operations });
   }
 }

@@ -18,7 +18,7 @@ import { NO_ROWS } from '../prospects/ports.ts';
 import type { Prospect, ProspectSource } from '../prospects/prospect.ts';
 import type { RejectedRow } from '../prospects/row.ts';
 import { type Backoff, DEFAULT_BACKOFF, getAll, putAll } from './batch.ts';
-import { keys, REJECTION_PREFIX, TableAdapter, withoutKeys } from './table.ts';
+import { keys, PROSPECTS_INDEX, REJECTION_PREFIX, TableAdapter, withoutKeys } from './table.ts';
 
 /**
  * Prospects (`PROSPECT#<id>`) and their imports (`IMPORT#<importId>`: the import item, and one
@@ -95,7 +95,14 @@ export class ProspectStore extends TableAdapter implements ProspectImports {
   }
 
   async store(prospects: readonly Prospect[]): Promise<void> {
-    const items = prospects.map((p) => ({ ...keys.prospect(p.prospectId), type: 'Prospect', ...p }));
+    // Every prospect is on the sharded index audiences walk (PROSPECTS_INDEX).
+    const items = prospects.map((p) => ({
+      ...keys.prospect(p.prospectId),
+      type: 'Prospect',
+      ...p,
+      gsi4pk: PROSPECTS_INDEX.shard(p.prospectId),
+      gsi4sk: p.prospectId,
+    }));
     await putAll(this.client, this.tableName, items, this.backoff);
   }
 

@@ -87,6 +87,29 @@ export const keys = {
   }),
   /** The account's letters per second, shared by every campaign (shared/campaigns/send-allowance.ts). */
   sendAllowance: () => ({ pk: 'SEND_ALLOWANCE', sk: 'SES' }),
+  /** A frozen audience's member: the key is all it holds, so members sort by prospect id. */
+  audienceMember: (audienceId: string, prospectId: string) => ({
+    pk: `AUDIENCE#${audienceId}`,
+    sk: `${MEMBER_PREFIX}${prospectId}`,
+  }),
+} as const;
+
+/** An audience's members sort by prospect id under this prefix. */
+export const MEMBER_PREFIX = 'MEMBER#';
+
+/** The audiences are listed on GSI1 under this key, newest first (`gsi1sk` = `<createdAt>#<audienceId>`). */
+export const AUDIENCES_LIST = 'AUDIENCES';
+
+/**
+ * GSI4 is sparse and sharded: every prospect, under `PROSPECTS#<first hex digit of its id>` with its id as
+ * the sort key, so the 16 shards walked in order are every prospect once, by id (docs/audiences.md), and
+ * an import's writes spread over 16 index partitions. It holds what an audience filter reads.
+ */
+export const PROSPECTS_INDEX = {
+  name: 'gsi4',
+  shards: '0123456789abcdef',
+  shard: (prospectId: string) => `PROSPECTS#${prospectId.slice(0, 1)}`,
+  attributes: ['prospectId', 'company', 'contact', 'tags', 'marketingConsent'],
 } as const;
 
 /** A step's deferred recipients sort by their window's opening under this prefix. */
@@ -129,6 +152,8 @@ const STORAGE_ATTRIBUTES = [
   'gsi2sk',
   'gsi3pk',
   'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
   'expiresAt',
 ];
 

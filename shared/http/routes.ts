@@ -3,6 +3,7 @@ import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
+import { AUDIENCE_ROUTES } from './audience-routes.ts';
 import { CAMPAIGN_ROUTES } from './campaign-routes.ts';
 import { LETTER_ROUTES } from './letter-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
@@ -127,6 +128,7 @@ export const API_ROUTES = {
   ...OFFER_ROUTES,
   ...CAMPAIGN_ROUTES,
   ...LETTER_ROUTES,
+  ...AUDIENCE_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

@@ -40,11 +40,15 @@ describe('the key secret (AttractKeys)', () => {
 
   // Capture hashes personal data and checks invitations; IssueInvitation signs invitations; NotifyManager
   // signs the accept and decline links of its emails, and AnswerByLink checks them; Unsubscribe checks a
-  // letter's unsubscribe token, and RecordLetterEvent hashes the addresses SES reports.
+  // letter's unsubscribe token, RecordLetterEvent hashes the addresses SES reports, and the audiences hash
+  // addresses for the last-contacted filter (freezing and preview); SendLetters signs each letter's links.
   const KEY_READERS = [
+    /^CampaignSendingSendLetters/,
     /^LeadIntakeCaptureLead/,
     /^LeadIntakeIssueInvitation/,
     /^LeadIntakeNotifyManager[0-9A-F]/,
+    /^LetterCampaignsAudiencesFreezeAudience/,
+    /^LetterCampaignsAudiencesKeepAudiences/,
     /^LetterCampaignsLinksUnsubscribe/,
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,

@@ -155,6 +155,52 @@ describe('least privilege for each function', () => {
     expect(await allowed('RecordLetterEvent', 'events:PutEvents', bus)).toBe(false);
   });
 
+  it('lets the audiences read the prospects only through their index, and write members only by the freezing job or the API', async () => {
+    const audiences = (name: string) => {
+      const fn = app.functions.find((f) =>
+        f.logicalId.match(/^LetterCampaignsAudiences(.*)/)?.[1]?.startsWith(name),
+      );
+      if (!fn) throw new Error(`No function ${name}`);
+      return (action: string, resource: string) =>
+        iam.authorize({ roleArn: fn.roleArn, sessionName: name }, action, [resource]).then((d) => d.allowed);
+    };
+    const [keep, freeze, failure] = ['KeepAudiences', 'FreezeAudience', 'RecordFreezingFailure'].map(
+      audiences,
+    );
+    if (!keep || !freeze || !failure) throw new Error('No audiences functions');
+    const machine = app.stateMachines.find((m) => m.arn.includes('AudienceFreezing'))?.arn ?? '';
+    const secret = app.secrets[0]?.arn ?? '';
+    // The freezing job: the audience's item and a page of members in one transaction, the prospects on GSI4.
+    for (const action of ['GetItem', 'UpdateItem', 'PutItem', 'BatchGetItem'])
+      expect(await freeze(`dynamodb:${action}`, tableArn)).toBe(true);
+    expect(await freeze('dynamodb:Query', `${tableArn}/index/gsi4`)).toBe(true);
+    for (const action of ['Query', 'Scan', 'DeleteItem', 'BatchWriteItem'])
+      expect(await freeze(`dynamodb:${action}`, tableArn)).toBe(false);
+    expect(await freeze('states:StartExecution', machine)).toBe(false);
+    // The API: audiences, members and the list (GSI1), the preview's walk (GSI4), starting a freezing run.
+    for (const action of ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'])
+      expect(await keep(`dynamodb:${action}`, tableArn)).toBe(true);
+    for (const index of ['gsi1', 'gsi4'])
+      expect(await keep('dynamodb:Query', `${tableArn}/index/${index}`)).toBe(true);
+    expect(await keep('dynamodb:Query', `${tableArn}/index/gsi3`)).toBe(false);
+    expect(await keep('dynamodb:Scan', tableArn)).toBe(false);
+    expect(await keep('states:StartExecution', machine)).toBe(true);
+    expect(
+      await keep(
+        'states:StartExecution',
+        app.stateMachines.find((m) => m !== undefined && !m.arn.includes('AudienceFreezing'))?.arn ?? '',
+      ),
+    ).toBe(false);
+    // The failure step only marks the audience.
+    expect(await failure('dynamodb:UpdateItem', tableArn)).toBe(true);
+    for (const action of ['GetItem', 'PutItem', 'Query'])
+      expect(await failure(`dynamodb:${action}`, tableArn)).toBe(false);
+    // The key hashes addresses for the last-contacted filter; the failure step has no use for it.
+    expect(await keep('secretsmanager:GetSecretValue', secret)).toBe(true);
+    expect(await freeze('secretsmanager:GetSecretValue', secret)).toBe(true);
+    expect(await failure('secretsmanager:GetSecretValue', secret)).toBe(false);
+  });
+
   it('sends a sweep that still fails after Lambda retries it to a dead-letter queue', () => {
     const sweeper = functionNamed('SweepPendingIntake');
     expect(sweeper.asyncInvoke.maximumRetryAttempts).toBe(2);
@@ -177,7 +223,7 @@ describe('least privilege for each function', () => {
   it('lets the campaigns API start LetterCampaign runs only, and delete nothing', async () => {
     for (const machine of app.stateMachines) {
       expect(await allowed('KeepCampaigns', 'states:StartExecution', machine.arn)).toBe(
-        machine.name.includes('LetterCampaign'),
+        machine.name.includes('LetterCampaignStateMachine'),
       );
     }
     for (const action of ['DeleteItem', 'Scan', 'BatchWriteItem']) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '#shared/access/keys.ts';
+import { AudienceStore } from '#shared/adapters/audience-store.ts';
 import { CampaignProgressStore, SendAllowanceStore } from '#shared/adapters/campaign-progress-store.ts';
 import { CampaignStore } from '#shared/adapters/campaign-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
-import { FrozenAudienceStore } from '#shared/adapters/frozen-audiences.ts';
 import { OfferStore } from '#shared/adapters/offer-store.ts';
 import { ProspectBookStore } from '#shared/adapters/prospect-book.ts';
 import { ProspectStore } from '#shared/adapters/prospect-store.ts';
@@ -126,7 +126,7 @@ export class CampaignWorld {
     return {
       campaigns: this.store(CampaignStore),
       progress: this.store(CampaignProgressStore),
-      audiences: this.store(FrozenAudienceStore),
+      audiences: this.store(AudienceStore),
       offers: this.store(OfferStore),
       runs: { startRun: async (campaignId, run) => (this.starts.push(`${campaignId}-${run}`), 'started') },
       now: this.now,
@@ -139,7 +139,7 @@ export class CampaignWorld {
     return {
       campaigns: this.store(CampaignStore),
       progress: this.store(CampaignProgressStore),
-      audiences: this.store(FrozenAudienceStore),
+      audiences: this.store(AudienceStore),
       prospects: this.store(ProspectBookStore),
       suppression: {
         keys: campaignKeys,
