@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CorsConfiguration } from './cors.ts';
+import type { LocalBucket } from './local-s3.ts';
 import type { LocalSecret } from './secrets-manager.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
 import type { RuleTarget } from './target-delivery.ts';
@@ -64,6 +65,8 @@ export interface LocalApp {
   schedules: LocalSchedule[];
   queues: { arn: string; name: string }[];
   secrets: LocalSecret[];
+  /** S3 buckets, each with its CORS rules; the IAM gateway serves them. */
+  buckets: LocalBucket[];
   /** The HTTP API's CORS configuration, if it has one. */
   cors?: CorsConfiguration;
 }

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'not_accepted',
   'assigned',
   'hash_mismatch',
+  'not_uploaded',
+  'upload_mismatch',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

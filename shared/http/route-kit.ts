@@ -20,6 +20,7 @@ export const ROUTE_FUNCTIONS = [
   'listWork',
   'readUnit',
   'keepOffers',
+  'keepProspectImports',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

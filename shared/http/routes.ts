@@ -3,6 +3,7 @@ import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
+import { IMPORT_ROUTES } from './import-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
 import {
   ApiDescription,
@@ -123,6 +124,7 @@ export const API_ROUTES = {
   },
   ...UNIT_ROUTES,
   ...OFFER_ROUTES,
+  ...IMPORT_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

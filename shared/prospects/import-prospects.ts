@@ -108,9 +108,8 @@ export async function importProspects(
       counts = moved;
       paused = request.pauseNow?.() ?? false;
       if (paused) {
-        // The batch read ahead is read again by the next run; the file is closed here.
+        // The batch read ahead is read again by the next run; its lookups are let finish, not abandoned.
         await following.catch(() => undefined);
-        await batches.return(undefined);
         break;
       }
       current = await following;
