@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
 import { S3ImportFiles } from './adapters/import-files.ts';
 import { StepFunctionsImportJobs } from './adapters/import-jobs.ts';
-import { ProspectStore } from './adapters/prospect-store.ts';
-import { documentClient } from './clients/dynamodb.ts';
 import { s3Client } from './clients/s3.ts';
 import { sfnClient } from './clients/sfn.ts';
+import { prospectImports as imports } from './composition.ts';
 import type { RunDeps, UploadDeps } from './prospects/import-upload.ts';
 import { setting } from './runtime.ts';
 
 /** Prospect imports: the table, the bucket their files are uploaded to, and the job that imports them. */
-const imports = () => new ProspectStore(documentClient(), setting('tableName'));
 const files = () => new S3ImportFiles(s3Client(), setting('importsBucketName'));
 
 /** The import API: declares imports, presigns their uploads, starts the job, reads the report. */
@@ -29,6 +27,3 @@ export const runDeps = (keys: Keys): RunDeps => ({
   keys,
   now: () => new Date(),
 });
-
-/** The job's failure path: marks the import failed. */
-export const abandonDeps = () => ({ imports: imports(), now: () => new Date() });

@@ -4,6 +4,7 @@ import { Directory } from './adapters/directory.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
 import { OfferStore } from './adapters/offer-store.ts';
+import { ProspectStore } from './adapters/prospect-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
 import { RosterStore } from './adapters/roster-store.ts';
 import { documentClient } from './clients/dynamodb.ts';
@@ -63,3 +64,9 @@ export const offers = (): OfferDeps => ({
   now: () => new Date(),
   newId: randomUUID,
 });
+
+/** Prospects and their imports (composition-imports.ts adds the bucket and the import job). */
+export const prospectImports = () => new ProspectStore(documentClient(), setting('tableName'));
+
+/** The import job's failure path: marks the import failed. */
+export const abandonDeps = () => ({ imports: prospectImports(), now: () => new Date() });

@@ -1,4 +1,4 @@
-import { abandonDeps } from '#shared/composition-imports.ts';
+import { abandonDeps } from '#shared/composition.ts';
 import { abandonImport } from '#shared/prospects/import-upload.ts';
 
 const deps = abandonDeps();
