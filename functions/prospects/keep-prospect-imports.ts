@@ -1,4 +1,4 @@
-import { uploadDeps } from '#shared/composition-imports.ts';
+import { uploadDeps } from '#shared/composition-import-api.ts';
 import { apiHandler, HttpError, parseJsonBody, parseQuery, reply, staffOnly } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { importPath, importView, RejectionsQuery } from '#shared/prospects/import-api.ts';
