@@ -14,6 +14,7 @@ import { type LocalBucket, LocalS3 } from './local-s3.ts';
 import { LocalObjectStore } from './object-store.ts';
 import type { SecretName } from './secrets-manager.ts';
 import {
+  AUTHORIZATION,
   type Caller,
   type FunctionCredentials,
   issueCredentials,
@@ -24,17 +25,15 @@ import {
 
 export { type FunctionCredentials, issueCredentials } from './sigv4.ts';
 
-const AUTHORIZATION =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+/** Where the gateway tells how many calls of each operation it forwarded (not an AWS path). */
+export const USAGE_PATH = '/__attract/usage';
 
 /**
  * What stands between the functions and the emulators, as AWS's front door does: every request must be
  * signed (SigV4) with the credentials of the function's execution role, and the role's policies must
- * allow the action on each resource the request touches. Allowed requests pass to the emulator untouched.
+ * allow the action on each resource the request touches. Allowed requests pass to the emulator untouched;
+ * S3 requests (path-style, to a bucket of the templates) are served by local-s3.ts, presigned ones too.
  */
-/** Where the gateway tells how many calls of each operation it forwarded (not an AWS path). */
-export const USAGE_PATH = '/__attract/usage';
-
 export class IamGateway {
   private readonly usage = new Map<string, number>();
   private readonly server: Server;

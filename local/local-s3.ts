@@ -4,7 +4,14 @@ import { pipeline } from 'node:stream/promises';
 import type { LocalIam } from './iam.ts';
 import { s3Permissions } from './iam-requests.ts';
 import type { LocalObjectStore, StoredObject } from './object-store.ts';
-import { type Caller, parseAmzDate, type Signatures, type SignedScope, signatureSkew } from './sigv4.ts';
+import {
+  AUTHORIZATION,
+  type Caller,
+  parseAmzDate,
+  type Signatures,
+  type SignedScope,
+  signatureSkew,
+} from './sigv4.ts';
 
 /** A bucket's CORS rule, as `AWS::S3::Bucket` `CorsConfiguration.CorsRules` holds it. */
 export type S3CorsRule = {
@@ -16,8 +23,6 @@ export type S3CorsRule = {
 };
 export type LocalBucket = { name: string; cors: S3CorsRule[] };
 
-const AUTHORIZATION =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
 const CREDENTIAL = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 /** The longest a presigned URL may be valid, as S3 allows it: seven days. */
 const MAX_EXPIRES_SECONDS = 604_800;

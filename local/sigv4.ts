@@ -78,6 +78,10 @@ class NoHash {
 /** Bound on the per-caller caches (signing keys, checked sessions): about one entry per environment started. */
 export const MAX_KEPT = 10_000;
 
+/** SigV4 in the Authorization header: access key, date, region, service, signed headers, signature. */
+export const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+
 /** What a signature names: who signed, for which day, region and service, over which headers. */
 export type SignedScope = {
   accessKeyId: string;
