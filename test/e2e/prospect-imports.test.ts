@@ -79,6 +79,19 @@ describe('prospect imports: a presigned upload, then the job', () => {
     const read = await call('GET', `/v1/prospect-imports/${importId}`, { token: campaigns() });
     expect(read.body).toMatchObject({ status: 'awaiting_upload', file: { name: 'проспекты.csv' } });
 
+    // The console's browser asks first, and the bucket's CORS rules (attract:allowedOrigins) answer.
+    const preflight = await fetch(created.body.upload.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://127.0.0.1:3000',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([
+      200,
+      'http://127.0.0.1:3000',
+    ]);
     expect((await upload(created.body, csv)).status).toBe(200);
     const started = await call('POST', `/v1/prospect-imports/${importId}/start`, { token: campaigns() });
     expect(started.status).toBe(202);
