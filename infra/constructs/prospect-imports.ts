@@ -1,7 +1,6 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -25,6 +24,7 @@ import { IMPORTS_BUCKET_ARN_EXPORT } from '../stateful-stack.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
+import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface ProspectImportsProps {
@@ -176,15 +176,5 @@ function acknowledgeObjects(fn: AttractFunction, reason: string): void {
   Validations.of(fn).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${IMPORTS_BUCKET_ARN_EXPORT}/imports/*]`,
     reason,
-  });
-}
-
-/** Step Functions' Lambda integration grants invoke on `<function>:*` (its versions and aliases). */
-function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
-  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
-  Validations.of(scope).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-    reason:
-      'The state machine may invoke the step function and its published versions; the wildcard is only the version qualifier.',
   });
 }
