@@ -72,18 +72,22 @@ export class LocalS3 {
 
   /** Whether the request is for one of the buckets (its path's first segment). */
   owns(req: IncomingMessage): boolean {
-    return this.buckets.has(decodeURIComponent((req.url ?? '/').split(/[/?]/)[1] ?? ''));
+    try {
+      return this.buckets.has(decodeURIComponent((req.url ?? '/').split(/[/?]/)[1] ?? ''));
+    } catch {
+      return false; // a malformed escape names no bucket
+    }
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const [, bucketName = '', ...rest] = url.pathname.split('/');
     const bucket = this.buckets.get(decodeURIComponent(bucketName)) as LocalBucket;
-    const key = decodeURIComponent(rest.join('/'));
     const method = req.method ?? 'GET';
     const cors = corsHeaders(bucket, req);
     try {
       if (method === 'OPTIONS') return this.preflight(bucket, req, res);
+      const key = keyOf(rest.join('/'));
       const caller = this.authenticate(req, url);
       const check = s3Permissions(method, bucket.name, key);
       if ('unknown' in check)
@@ -288,6 +292,15 @@ export class LocalS3 {
         'content-length': 0,
       })
       .end();
+  }
+}
+
+/** The object key of the path after the bucket; a malformed escape is S3's InvalidURI. */
+function keyOf(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new S3Refusal(400, 'InvalidURI', "Couldn't parse the specified URI.");
   }
 }
 
