@@ -129,4 +129,18 @@ describe('the upload and the start of an import', () => {
     expect((await deps.imports.importState(importId))?.counts).toMatchObject({ rows: 30, created: 30 });
     expect(await startImport(deps, 'import-unknown')).toEqual({ refused: 'not_found' });
   });
+  it("ends JSON sent as CSV as failed, at its first line, with the parser's fault", async () => {
+    const deps = setup();
+    const json = Buffer.from(JSON.stringify([{ ИНН: '7707083893', Компания: 'ПАО Сбербанк' }]));
+    const { importId } = await declareImport(deps, 'anna', { ...declaration, size: json.length });
+    deps.files.objects.set(importId, { bytes: json, contentType: 'text/csv' });
+    await startImport(deps, importId);
+    expect(await runImport({ ...deps, keys }, importId, () => false)).toMatchObject({
+      status: 'failed',
+      done: true,
+    });
+    const failed = await deps.imports.importState(importId);
+    expect(failed?.failure).toMatchObject({ code: 'not_csv', line: 1 });
+    expect(failed?.counts.rows).toBe(0);
+  });
 });
