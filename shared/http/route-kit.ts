@@ -22,6 +22,7 @@ export const ROUTE_FUNCTIONS = [
   'keepOffers',
   'unsubscribe',
   'keepAudiences',
+  'keepProspectImports',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

@@ -4,6 +4,7 @@ import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
 import { AUDIENCE_ROUTES } from './audience-routes.ts';
+import { IMPORT_ROUTES } from './import-routes.ts';
 import { LETTER_ROUTES } from './letter-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
 import {
@@ -127,6 +128,7 @@ export const API_ROUTES = {
   ...OFFER_ROUTES,
   ...LETTER_ROUTES,
   ...AUDIENCE_ROUTES,
+  ...IMPORT_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

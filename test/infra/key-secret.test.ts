@@ -41,7 +41,7 @@ describe('the key secret (AttractKeys)', () => {
   // Capture hashes personal data and checks invitations; IssueInvitation signs invitations; NotifyManager
   // signs the accept and decline links of its emails, and AnswerByLink checks them; Unsubscribe checks a
   // letter's unsubscribe token, RecordLetterEvent hashes the addresses SES reports, and the audiences hash
-  // addresses for the last-contacted filter (freezing and preview).
+  // addresses for the last-contacted filter (freezing and preview); RunProspectImport keys prospect ids.
   const KEY_READERS = [
     /^LeadIntakeCaptureLead/,
     /^LeadIntakeIssueInvitation/,
@@ -49,6 +49,7 @@ describe('the key secret (AttractKeys)', () => {
     /^LetterCampaignsAudiencesFreezeAudience/,
     /^LetterCampaignsAudiencesKeepAudiences/,
     /^LetterCampaignsLinksUnsubscribe/,
+    /^LetterCampaignsProspectImportsRunProspectImport/,
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,
   ];
