@@ -42,6 +42,7 @@ export function buildAttractApp(options: AttractAppOptions = {}): App {
     userPool: stateful.userPool,
     userPoolClient: stateful.consoleClient,
     keySecret: stateful.keySecret,
+    importsBucket: stateful.importsBucket,
     config,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -19,21 +19,38 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/access/roles.ts';
 import { MANAGERS_INDEX, PENDING_INTAKE_INDEX, PROSPECTS_INDEX, WORK_INDEX } from '#shared/adapters/table.ts';
 import { readDeploymentConfig } from './config.ts';
 
+/** How long an uploaded import file is kept: its import has long ended, and it holds personal data. */
+export const IMPORT_FILE_DAYS = 3;
 /**
- * Data that must survive every redeploy of code: the Attract table, the staff directory (Cognito) and the
- * key that hashes personal data in the table and signs links sent by email.
+ * The imports bucket's ARN is exported under this fixed name: grants on its objects then read the same in
+ * every synth, and their cdk-nag acknowledgement can name them (infra/constructs/prospect-imports.ts).
+ */
+export const IMPORTS_BUCKET_ARN_EXPORT = 'AttractImportsBucketArn';
+
+/**
+ * Data that must survive every redeploy of code: the Attract table, the staff directory (Cognito), the
+ * key that hashes personal data in the table and signs links sent by email, and the bucket prospect
+ * files are uploaded to.
  */
 export class AttractStatefulStack extends Stack {
   readonly table: Table;
   readonly userPool: UserPool;
   readonly consoleClient: UserPoolClient;
   readonly keySecret: ISecret;
+  readonly importsBucket: Bucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -103,7 +120,47 @@ export class AttractStatefulStack extends Stack {
     });
     for (const role of ROLES) this.userPool.addGroup(`Group-${role}`, { groupName: role });
     this.keySecret = this.addKeySecret();
-    this.consoleClient = this.addConsoleClient(readDeploymentConfig(this).consoleUrls);
+    const config = readDeploymentConfig(this);
+    this.consoleClient = this.addConsoleClient(config.consoleUrls);
+    this.importsBucket = this.addImportsBucket(config.allowedOrigins);
+    this.exportValue(this.importsBucket.bucketArn, { name: IMPORTS_BUCKET_ARN_EXPORT });
+  }
+
+  /**
+   * Files of prospects, uploaded from the console in a browser with a presigned PUT (hence CORS) and read
+   * once by the import job. Nothing public, TLS only, encrypted, and gone after a few days.
+   */
+  private addImportsBucket(allowedOrigins: string[]): Bucket {
+    const bucket = new Bucket(this, 'ImportsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      versioned: false,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(IMPORT_FILE_DAYS),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins,
+          allowedHeaders: ['content-type'],
+          exposedHeaders: ['etag'],
+          maxAge: 600,
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Every object is written through a presigned URL the API issued to a signed-in campaign manager (logged with the import), ' +
+        'read only by the import job, and expires in days; server access logs would add a second bucket of copies of those requests.',
+    });
+    return bucket;
   }
 
   /**

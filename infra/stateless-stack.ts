@@ -1,9 +1,10 @@
-import { Annotations, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { CloudWatchLogGroup } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
@@ -17,6 +18,7 @@ import { LeadIntake } from './constructs/lead-intake.ts';
 import { LetterCampaigns } from './constructs/letter-campaigns.ts';
 import { ManagerUnit } from './constructs/manager-unit.ts';
 import { Operations } from './constructs/operations.ts';
+import { IMPORTS_BUCKET_ARN_EXPORT } from './stateful-stack.ts';
 
 export interface AttractStatelessStackProps extends StackProps {
   readonly table: Table;
@@ -24,6 +26,8 @@ export interface AttractStatelessStackProps extends StackProps {
   readonly userPoolClient: UserPoolClient;
   /** The key of hashed personal data and signed links (the stateful stack keeps it). */
   readonly keySecret: ISecret;
+  /** Where files of prospects are uploaded (the stateful stack keeps it). */
+  readonly importsBucket: IBucket;
   readonly config: DeploymentConfig;
 }
 
@@ -93,7 +97,17 @@ export class AttractStatelessStack extends Stack {
       unitAlerts: config,
     });
 
-    const letters = new LetterCampaigns(this, 'LetterCampaigns', { table, keySecret, operations });
+    // The bucket's ARN by its fixed export name, so the grants on its objects can be acknowledged by name.
+    const importsBucket = Bucket.fromBucketAttributes(this, 'ImportsBucket', {
+      bucketName: props.importsBucket.bucketName,
+      bucketArn: Fn.importValue(IMPORTS_BUCKET_ARN_EXPORT),
+    });
+    const letters = new LetterCampaigns(this, 'LetterCampaigns', {
+      table,
+      keySecret,
+      importsBucket,
+      operations,
+    });
     const campaigns = new CampaignSending(this, 'CampaignSending', {
       table,
       keySecret,
@@ -133,6 +147,7 @@ export class AttractStatelessStack extends Stack {
       keepCampaigns: campaigns.keepCampaigns,
       unsubscribe: letters.links.unsubscribe,
       keepAudiences: letters.audiences.keepAudiences,
+      keepProspectImports: letters.prospectImports.keepImports,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -76,6 +76,9 @@ export function describeLocalApp(
         return secret(id).arn;
       case 'AWS::SES::ConfigurationSet':
         return String(resources.get(id)?.Properties?.Name ?? id);
+      // A bucket's name: lower-case, as S3 requires it.
+      case 'AWS::S3::Bucket':
+        return id.toLowerCase();
       default:
         return id;
     }
@@ -100,6 +103,7 @@ export function describeLocalApp(
     if (type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return arn('sns', id);
     if (type === 'AWS::SecretsManager::Secret' && attribute === 'Id') return ref(id);
     if (type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return apiEndpoint;
+    if (type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${ref(id)}`;
     return `${id}.${attribute}`;
   };
   const pseudo: Record<string, string> = {
@@ -338,6 +342,16 @@ export function describeLocalApp(
   );
 
   const cors = corsFromTemplate(of('AWS::ApiGatewayV2::Api')[0]?.props.CorsConfiguration);
+  const buckets = of('AWS::S3::Bucket').map(({ id, props }) => ({
+    name: ref(id),
+    cors: (props.CorsConfiguration?.CorsRules ?? []).map((rule: Json) => ({
+      allowedMethods: (rule.AllowedMethods ?? []).map(String),
+      allowedOrigins: (rule.AllowedOrigins ?? []).map(String),
+      allowedHeaders: (rule.AllowedHeaders ?? []).map(String),
+      exposedHeaders: (rule.ExposedHeaders ?? []).map(String),
+      ...(rule.MaxAge === undefined ? {} : { maxAge: Number(rule.MaxAge) }),
+    })),
+  }));
 
   return {
     region,
@@ -354,5 +368,6 @@ export function describeLocalApp(
     queues,
     secrets,
     configurationSets,
+    buckets,
   };
 }

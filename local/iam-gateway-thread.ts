@@ -5,6 +5,7 @@ import type { LocalRole } from './assembly.ts';
 import { LocalIam } from './iam.ts';
 import { type FunctionCredentials, IamGateway, issueCredentials } from './iam-gateway.ts';
 import type { ServiceName } from './iam-requests.ts';
+import type { LocalBucket } from './local-s3.ts';
 import type { SecretName } from './secrets-manager.ts';
 
 type GatewaySettings = {
@@ -15,6 +16,8 @@ type GatewaySettings = {
   region: string;
   account: string;
   secret: Buffer;
+  /** S3's buckets, which the gateway serves itself, and where their objects are kept. */
+  s3?: { buckets: LocalBucket[]; objectsDir: string };
 };
 
 /**

@@ -183,3 +183,18 @@ export function refusalMessage(check: Check, message: string): string {
     ? message
     : message.replace(`on resource: ${resource} `, `on resource: ${check.shownAs} `);
 }
+
+const S3_OBJECT_ACTIONS: Record<string, string> = {
+  PUT: 's3:PutObject',
+  GET: 's3:GetObject',
+  // HeadObject is authorized as s3:GetObject, as S3 documents it.
+  HEAD: 's3:GetObject',
+  DELETE: 's3:DeleteObject',
+};
+
+/** S3's REST protocol, path-style (`/<bucket>/<key>`): the object operations on `arn:aws:s3:::bucket/key`. */
+export function s3Permissions(method: string, bucket: string, key: string): Check | { unknown: string } {
+  const action = S3_OBJECT_ACTIONS[method];
+  if (!action || key === '') return { unknown: `s3 ${method} /${bucket}/${key}` };
+  return { action, resources: [`arn:aws:s3:::${bucket}/${key}`] };
+}

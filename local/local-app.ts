@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CorsConfiguration } from './cors.ts';
+import type { LocalBucket } from './local-s3.ts';
 import type { LocalSecret } from './secrets-manager.ts';
 import type { LocalConfigurationSet } from './ses-account.ts';
 import type { StreamMappingConfig } from './stream-poller.ts';
@@ -67,6 +68,8 @@ export interface LocalApp {
   secrets: LocalSecret[];
   /** SES configuration sets and their EventBridge destinations, which the local SES account publishes to. */
   configurationSets: LocalConfigurationSet[];
+  /** S3 buckets, each with its CORS rules; the IAM gateway serves them. */
+  buckets: LocalBucket[];
   /** The HTTP API's CORS configuration, if it has one. */
   cors?: CorsConfiguration;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -166,7 +166,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: 'local',
     });
 
-    // Functions reach the emulators only through the IAM gateway, with their role's credentials.
+    // Objects are kept with the tables when there is a data directory, else in a directory of this run.
+    const objectsDir = options.dataDir
+      ? path.join(options.dataDir, 's3-objects')
+      : mkdtempSync(path.join(tmpdir(), 'attract-s3-'));
+    mkdirSync(objectsDir, { recursive: true });
+    if (!options.dataDir) stops.push(async () => rmSync(objectsDir, { recursive: true, force: true }));
+
+    // Functions reach the emulators only through the IAM gateway, with their role's credentials; S3 is
+    // served by the gateway itself.
     const iam = new LocalIam(app.roles);
     const gatewaySettings = {
       roles: app.roles,
@@ -180,6 +188,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       secrets: app.secrets.map(({ name, arn }) => ({ name, arn })),
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
+      s3: { buckets: app.buckets, objectsDir },
     };
     const gateway = await IamGatewayThread.start(gatewaySettings);
     stops.push(() => gateway.close());

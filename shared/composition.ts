@@ -5,6 +5,7 @@ import { Directory } from './adapters/directory.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
 import { OfferStore } from './adapters/offer-store.ts';
+import { ProspectStore } from './adapters/prospect-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
 import { RosterStore } from './adapters/roster-store.ts';
 import type { AudienceDeps } from './audiences/keep-audiences.ts';
@@ -86,3 +87,8 @@ export const audienceRecords = () => ({
   audiences: new AudienceStore(documentClient(), setting('tableName')),
   now: () => new Date(),
 });
+/** Prospects and their imports (composition-imports.ts adds the bucket and the import job). */
+export const prospectImports = () => new ProspectStore(documentClient(), setting('tableName'));
+
+/** The import job's failure path: marks the import failed. */
+export const abandonDeps = () => ({ imports: prospectImports(), now: () => new Date() });

@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -22,6 +21,7 @@ import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
+import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface AudiencesProps {
@@ -153,14 +153,4 @@ export class Audiences extends Construct {
     readKeys(this.keepAudiences, keySecret);
     this.stateMachine.grantStartExecution(this.keepAudiences);
   }
-}
-
-/** Step Functions' Lambda integration grants invoke on `<function>:*` (its versions and aliases). */
-function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
-  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
-  Validations.of(scope).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-    reason:
-      'The state machine may invoke the step function and its published versions; the wildcard is only the version qualifier.',
-  });
 }

@@ -24,10 +24,10 @@ import { RUN_BUDGET_SECONDS } from '#shared/campaigns/send-letters.ts';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
-import { acknowledgeVersionInvoke } from './lead-intake.ts';
 import type { LetterSending } from './letter-sending.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
+import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface CampaignSendingProps {

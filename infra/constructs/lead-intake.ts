@@ -1,7 +1,6 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -30,6 +29,7 @@ import { addOutbox } from './intake-outbox.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
+import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LeadIntakeProps {
@@ -307,14 +307,4 @@ export class LeadIntake extends Construct {
 
     addOutbox(this, { table, stateMachine: this.stateMachine, operations, senderEmail: config.senderEmail });
   }
-}
-
-/** Step Functions' Lambda integration grants invoke on `<function>:*` (its versions and aliases). */
-export function acknowledgeVersionInvoke(scope: Construct, fn: AttractFunction): void {
-  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
-  Validations.of(scope).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-    reason:
-      'The state machine may invoke the step function and its published versions; the wildcard is only the version qualifier.',
-  });
 }

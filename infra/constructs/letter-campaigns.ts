@@ -1,4 +1,5 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/environment.ts';
@@ -7,20 +8,24 @@ import { Audiences } from './audiences.ts';
 import { LetterLinks } from './letter-links.ts';
 import { LetterSending } from './letter-sending.ts';
 import type { Operations } from './operations.ts';
+import { ProspectImports } from './prospect-imports.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LetterCampaignsProps {
   readonly table: ITable;
   /** The key that hashes addresses and signs letters' links. */
   readonly keySecret: ISecret;
+  /** Where files of prospects are uploaded. */
+  readonly importsBucket: IBucket;
   /** Dead-letter queues and alarms for the context's asynchronous edges. */
   readonly operations: Operations;
 }
 
 /**
- * The targeted-letters context (issue 8): so far the offers, written by campaign managers and approved by
- * compliance officers (docs/offers.md), and the audiences (docs/audiences.md). Prospect imports and the
- * LetterCampaign state machine join it here.
+ * The targeted-letters context (issue 8): the imports of prospects (docs/prospects.md), the offers,
+ * written by campaign managers and approved by compliance officers (docs/offers.md), the audiences
+ * (docs/audiences.md), the letters' links and SES's events (docs/letters.md). The campaigns that send
+ * the letters are beside it (CampaignSending, docs/campaigns.md).
  */
 export class LetterCampaigns extends Construct {
   readonly keepOffers: AttractFunction;
@@ -28,6 +33,7 @@ export class LetterCampaigns extends Construct {
   /** The letters' configuration set and what SES says about letters after sending them. */
   readonly sending: LetterSending;
   readonly audiences: Audiences;
+  readonly prospectImports: ProspectImports;
 
   constructor(scope: Construct, id: string, props: LetterCampaignsProps) {
     super(scope, id);
@@ -44,5 +50,9 @@ export class LetterCampaigns extends Construct {
     grantTable(this.keepOffers, table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
     this.links = new LetterLinks(this, 'Links', { table, keySecret });
     this.audiences = new Audiences(this, 'Audiences', { table, keySecret, operations });
+    this.prospectImports = new ProspectImports(this, 'ProspectImports', {
+      ...props,
+      bucket: props.importsBucket,
+    });
   }
 }

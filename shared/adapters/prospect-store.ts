@@ -2,12 +2,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   Advance,
+  DeclaredImport,
   ImportCounts,
   ImportFailure,
   ImportState,
@@ -34,6 +36,48 @@ export class ProspectStore extends TableAdapter implements ProspectImports {
   constructor(client: DynamoDBDocumentClient, tableName: string, backoff: Backoff = DEFAULT_BACKOFF) {
     super(client, tableName);
     this.backoff = backoff;
+  }
+
+  async declare(upload: DeclaredImport, at: string): Promise<'declared' | 'exists'> {
+    const state: ImportState = {
+      ...upload,
+      status: 'awaiting_upload',
+      line: 0,
+      counts: NO_ROWS,
+      createdAt: at,
+      updatedAt: at,
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.prospectImport(upload.importId), type: 'ProspectImport', ...state },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'declared';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async release(importId: string, at: string): Promise<Advance> {
+    return this.changeIf(
+      importId,
+      '#status = :awaiting',
+      'SET #status = :running, startedAt = :at, updatedAt = :at',
+      { ':awaiting': 'awaiting_upload', ':running': 'running', ':at': at },
+    );
+  }
+
+  async abandon(importId: string, failure: ImportFailure, at: string): Promise<Advance> {
+    return this.changeIf(
+      importId,
+      '#status = :running',
+      'SET #status = :failed, failure = :failure, updatedAt = :at, endedAt = :at',
+      { ':running': 'running', ':failed': 'failed', ':failure': failure, ':at': at },
+    );
   }
 
   async begin(importId: string, at: string): Promise<ImportState> {
@@ -178,15 +222,33 @@ export class ProspectStore extends TableAdapter implements ProspectImports {
     update: string,
     values: NonNullable<UpdateCommandInput['ExpressionAttributeValues']>,
   ): Promise<Advance> {
+    return this.changeIf(importId, '#status = :running AND #line = :expected', update, {
+      ...values,
+      ':running': 'running',
+      ':expected': expectedLine,
+    });
+  }
+
+  /** An update of the import item under a condition on where it stands; 'stale' when it is elsewhere. */
+  private async changeIf(
+    importId: string,
+    condition: string,
+    update: string,
+    values: NonNullable<UpdateCommandInput['ExpressionAttributeValues']>,
+  ): Promise<Advance> {
+    const names: Record<string, string> = { '#status': 'status', '#line': 'line', '#counts': 'counts' };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.prospectImport(importId),
+          // Only the names the expressions use: DynamoDB refuses an unused one.
+          ExpressionAttributeNames: Object.fromEntries(
+            Object.entries(names).filter(([name]) => `${condition} ${update}`.includes(name)),
+          ),
           UpdateExpression: update,
-          ConditionExpression: '#status = :running AND #line = :expected',
-          ExpressionAttributeNames: { '#status': 'status', '#line': 'line', '#counts': 'counts' },
-          ExpressionAttributeValues: { ...values, ':running': 'running', ':expected': expectedLine },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
         }),
       );
       return 'advanced';

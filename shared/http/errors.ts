@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'not_draft',
   'not_frozen',
   'discarded',
+  'not_uploaded',
+  'upload_mismatch',
   'rate_limited',
   'too_many_enquiries',
   'unauthorized',

@@ -23,6 +23,7 @@ export const ROUTE_FUNCTIONS = [
   'keepCampaigns',
   'unsubscribe',
   'keepAudiences',
+  'keepProspectImports',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

@@ -23,13 +23,19 @@ export type ImportRequest = {
   mapping: unknown;
   /** Rows per batch; BatchWriteItem's 25 by default. */
   batchSize?: number;
+  /**
+   * Asked after each batch: true stops the run at that batch's checkpoint, the import left `running` for
+   * the next run to resume (a job stops well before its Lambda's timeout).
+   */
+  pauseNow?: () => boolean;
 };
 
 /**
  * The import as it stands when the run stops: `resumedAfter` is the line this run started after (0 for a
- * first run); `alreadyEnded` says the import had ended before and nothing was read.
+ * first run); `alreadyEnded` says the import had ended before and nothing was read; `paused` says the run
+ * stopped at a checkpoint when asked to, the import still `running`.
  */
-export type ImportOutcome = ImportState & { resumedAfter?: number; alreadyEnded?: true };
+export type ImportOutcome = ImportState & { resumedAfter?: number; alreadyEnded?: true; paused?: true };
 
 /** Another run of the same import moved it on first; this run stopped (what it wrote was the same rows). */
 export class ImportConflict extends Error {
@@ -87,6 +93,7 @@ export async function importProspects(
     return sent;
   };
   let checkpointed: Promise<void> = Promise.resolve();
+  let paused = false;
   try {
     for (let current = await prepare(); current; ) {
       const following = prepare();
@@ -99,6 +106,12 @@ export async function importProspects(
       checkpointed = checkpoint(line, current.last, moved);
       line = current.last;
       counts = moved;
+      paused = request.pauseNow?.() ?? false;
+      if (paused) {
+        // The batch read ahead is read again by the next run; its lookups are let finish, not abandoned.
+        await following.catch(() => undefined);
+        break;
+      }
       current = await following;
     }
     await checkpointed;
@@ -116,6 +129,11 @@ export async function importProspects(
       message: error.message,
       ...(error.line === undefined ? {} : { line: error.line }),
     };
+  }
+  if (paused) {
+    const state = await deps.imports.importState(importId);
+    if (!state) throw new Error(`import ${importId} vanished`);
+    return { ...state, resumedAfter: started.line, paused: true };
   }
   const ending = { counts, at: at(), ...(failure ? { failure } : {}) };
   if ((await deps.imports.end(importId, line, ending)) === 'stale') throw new ImportConflict(importId);

@@ -1,4 +1,5 @@
-import type { FileErrorCode } from './column-mapping.ts';
+import type { ColumnMapping, FileErrorCode } from './column-mapping.ts';
+import type { ImportFormat } from './import-parser.ts';
 import type { Prospect, ProspectSource } from './prospect.ts';
 import type { RejectedRow } from './row.ts';
 
@@ -17,23 +18,42 @@ export type ImportCounts = { rows: number; created: number; known: number; rejec
 
 export const NO_ROWS: ImportCounts = { rows: 0, created: 0, known: 0, rejected: 0 };
 
-/** Why an import ended without reading its whole file (the file's fault, at its line). */
-export type ImportFailure = { code: FileErrorCode; message: string; line?: number };
+/**
+ * Why an import ended without reading its whole file: the file's fault, at its line, or `job_failed` when
+ * the import job kept failing (retries spent) and recorded it rather than leave it running for ever.
+ */
+export type ImportFailure = { code: FileErrorCode | 'job_failed'; message: string; line?: number };
+
+/** The file an import was declared with: what the presigned upload must be, and how it is read. */
+export type ImportFile = { name: string; contentType: string; format: ImportFormat; size: number };
+
+/** An import as the campaign manager declares it, before its file is uploaded. */
+export type DeclaredImport = {
+  importId: string;
+  file: ImportFile;
+  mapping: ColumnMapping;
+  createdBy: string;
+};
 
 /**
  * Where an import stands. `line` is the last line of the file fully handled: every row up to it is
- * counted and written. `running` may be a run in progress or one that crashed: running it again resumes
- * after `line`. `finished` and `failed` imports have ended and are not run again.
+ * counted and written. `awaiting_upload`: declared, its file not yet there (nothing read). `running` may
+ * be a run in progress or one that crashed: running it again resumes after `line`. `finished` and
+ * `failed` imports have ended and are not run again. A declared import carries its file and mapping.
  */
 export type ImportState = {
   importId: string;
-  status: 'running' | 'finished' | 'failed';
+  status: 'awaiting_upload' | 'running' | 'finished' | 'failed';
   line: number;
   counts: ImportCounts;
-  startedAt: string;
+  createdAt?: string;
+  startedAt?: string;
   updatedAt: string;
   endedAt?: string;
   failure?: ImportFailure;
+  file?: ImportFile;
+  mapping?: ColumnMapping;
+  createdBy?: string;
 };
 
 /** A page of an import's rejected rows, in file order, and where the next page starts. */
@@ -46,6 +66,12 @@ export type RejectionsPage = { rows: RejectedRow[]; after?: number };
 export type Advance = 'advanced' | 'stale';
 
 export interface ProspectImports {
+  /** Stores a declared import, `awaiting_upload`; 'exists' (nothing changed) when the id is taken. */
+  declare(upload: DeclaredImport, at: string): Promise<'declared' | 'exists'>;
+  /** Moves an import from `awaiting_upload` to `running` (its file is there); anything else is 'stale'. */
+  release(importId: string, at: string): Promise<Advance>;
+  /** Ends a running import, at whatever line, as `failed` by its job; 'stale' if it is not running. */
+  abandon(importId: string, failure: ImportFailure, at: string): Promise<Advance>;
   /**
    * The import's state, started now (`running`, at line 0, no rows) if it was never seen: one call, so two
    * runs starting together get the same import.

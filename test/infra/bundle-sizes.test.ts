@@ -8,6 +8,7 @@ import { BUNDLE_GOAL_BYTES, type BundleSize, measureBundleSizesQuietly } from '.
 const CLIENT_SERVICES: Record<string, string> = {
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-sesv2': 'ses',
   '@aws-sdk/client-sfn': 'states',

@@ -41,7 +41,8 @@ describe('the key secret (AttractKeys)', () => {
   // Capture hashes personal data and checks invitations; IssueInvitation signs invitations; NotifyManager
   // signs the accept and decline links of its emails, and AnswerByLink checks them; Unsubscribe checks a
   // letter's unsubscribe token, RecordLetterEvent hashes the addresses SES reports, and the audiences hash
-  // addresses for the last-contacted filter (freezing and preview); SendLetters signs each letter's links.
+  // addresses for the last-contacted filter (freezing and preview); RunProspectImport keys prospect ids;
+  // SendLetters signs each letter's links.
   const KEY_READERS = [
     /^CampaignSendingSendLetters/,
     /^LeadIntakeCaptureLead/,
@@ -50,6 +51,7 @@ describe('the key secret (AttractKeys)', () => {
     /^LetterCampaignsAudiencesFreezeAudience/,
     /^LetterCampaignsAudiencesKeepAudiences/,
     /^LetterCampaignsLinksUnsubscribe/,
+    /^LetterCampaignsProspectImportsRunProspectImport/,
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,
   ];

@@ -13,10 +13,15 @@ const iam = new LocalIam(app.roles);
 const table = app.tables[0]?.TableName ?? '';
 const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${table}`;
 
+const bucket = app.buckets[0]?.name ?? '';
+const IMPORT_OBJECTS = `arn:aws:s3:::${bucket}/imports/*`;
+
 const functionNamed = (name: string) => {
   const fn = app.functions.find((f) =>
     f.logicalId
-      .match(/^(LeadIntake|ManagerUnit|CampaignSending|LetterCampaigns(?:Sending|Links)?)(.*)/)?.[2]
+      .match(
+        /^(LeadIntake|ManagerUnit|CampaignSending|LetterCampaigns(?:Sending|Links|ProspectImports)?)(.*)/,
+      )?.[2]
       ?.startsWith(name),
   );
   if (!fn) throw new Error(`No function ${name}`);
@@ -39,7 +44,9 @@ describe('least privilege for each function', () => {
   it('lets no function act on every resource but what IAM gives no resource to', () => {
     for (const fn of app.functions) {
       for (const statement of statementsOf(fn.roleArn)) {
-        if (![statement.Resource].flat().some((r) => r === '*' || r.endsWith('/*'))) continue;
+        // Import files: one object per import under `imports/`, named by an id the API makes.
+        const resources = [statement.Resource].flat().filter((r) => r !== IMPORT_OBJECTS);
+        if (!resources.some((r) => r === '*' || r.endsWith('/*'))) continue;
         const unscoped = [statement.Action].flat().filter((a) => !a.startsWith('xray:'));
         expect(unscoped.filter((a) => !ONLY_ON_ALL.includes(a))).toEqual([]);
       }
@@ -104,10 +111,13 @@ describe('least privilege for each function', () => {
     }
   });
 
-  it('grants no function DeleteItem or BatchWriteItem, and indexes only by name', () => {
-    const actions = app.functions.flatMap((fn) => statementsOf(fn.roleArn).flatMap((s) => [s.Action].flat()));
+  it('grants no function DeleteItem, BatchWriteItem only to the import job, and indexes only by name', () => {
+    const actionsOf = (fns: typeof app.functions) =>
+      fns.flatMap((fn) => statementsOf(fn.roleArn).flatMap((s) => [s.Action].flat()));
+    const actions = actionsOf(app.functions);
     expect(actions).not.toContain('dynamodb:DeleteItem');
-    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    const job = functionNamed('RunProspectImport');
+    expect(actionsOf(app.functions.filter((fn) => fn !== job))).not.toContain('dynamodb:BatchWriteItem');
     const resources = app.functions.flatMap((fn) =>
       statementsOf(fn.roleArn).flatMap((s) => [s.Resource].flat()),
     );
@@ -230,5 +240,28 @@ describe('least privilege for each function', () => {
       expect(await allowed('KeepCampaigns', `dynamodb:${action}`, tableArn)).toBe(false);
     }
     expect(await allowed('KeepCampaigns', 'ses:SendEmail', '*')).toBe(false);
+  });
+
+  it('lets the import API presign uploads and start the job, and only the job read files and write prospects', async () => {
+    const file = `arn:aws:s3:::${bucket}/imports/some-import`;
+    const job = app.stateMachines.find((m) => m.name.includes('ProspectImport'))?.arn ?? '';
+    expect(await allowed('KeepProspectImports', 's3:PutObject', file)).toBe(true);
+    expect(await allowed('KeepProspectImports', 's3:GetObject', file)).toBe(true);
+    expect(await allowed('KeepProspectImports', 's3:ListBucket', `arn:aws:s3:::${bucket}`)).toBe(true);
+    expect(await allowed('KeepProspectImports', 's3:PutObject', `arn:aws:s3:::${bucket}/other/x`)).toBe(
+      false,
+    );
+    expect(await allowed('KeepProspectImports', 's3:DeleteObject', file)).toBe(false);
+    expect(await allowed('KeepProspectImports', 'states:StartExecution', job)).toBe(true);
+    expect(await allowed('KeepProspectImports', 'dynamodb:BatchWriteItem', tableArn)).toBe(false);
+    expect(await allowed('RunProspectImport', 's3:GetObject', file)).toBe(true);
+    expect(await allowed('RunProspectImport', 's3:PutObject', file)).toBe(false);
+    for (const action of ['BatchWriteItem', 'BatchGetItem', 'GetItem', 'UpdateItem'])
+      expect(await allowed('RunProspectImport', `dynamodb:${action}`, tableArn)).toBe(true);
+    for (const action of ['PutItem', 'Query', 'DeleteItem'])
+      expect(await allowed('RunProspectImport', `dynamodb:${action}`, tableArn)).toBe(false);
+    expect(await allowed('RunProspectImport', 'states:StartExecution', job)).toBe(false);
+    expect(await allowed('RecordImportFailure', 'dynamodb:UpdateItem', tableArn)).toBe(true);
+    expect(await allowed('RecordImportFailure', 's3:GetObject', file)).toBe(false);
   });
 });

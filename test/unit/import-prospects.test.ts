@@ -188,4 +188,27 @@ describe('importing prospects into the store', () => {
     });
     expect(store.prospects.size).toBe(30);
   });
+  it('pauses at a checkpoint when asked, and the next runs carry on to the counts of a run that never paused', async () => {
+    const store = await seeded();
+    let runs = 0;
+    let outcome = await importProspects(depsOf(store), file(), {
+      ...request('paused'),
+      pauseNow: () => true,
+    });
+    expect(outcome).toMatchObject({ status: 'running', paused: true, line: 26, resumedAfter: 0 });
+    // Two batches a run: each run resumes after the line the one before it stopped at.
+    while (outcome.status === 'running') {
+      let batches = 0;
+      const last = outcome.line;
+      outcome = await importProspects(depsOf(store), file(), {
+        ...request('paused'),
+        pauseNow: () => ++batches === 2,
+      });
+      expect(outcome.resumedAfter).toBe(last);
+      runs++;
+    }
+    expect(runs).toBe(3);
+    expect(outcome).toMatchObject({ status: 'finished', counts: EXPECTED });
+    expect(outcome.paused).toBeUndefined();
+  });
 });

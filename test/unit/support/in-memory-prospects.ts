@@ -1,6 +1,7 @@
 import type { Client } from '#shared/leads/ports.ts';
 import {
   type Advance,
+  type DeclaredImport,
   type ImportCounts,
   type ImportFailure,
   type ImportState,
@@ -25,6 +26,34 @@ export class InMemoryProspects implements ProspectImports {
 
   async putClient(client: Client): Promise<void> {
     this.clients.set(client.inn, copy(client));
+  }
+
+  async declare(upload: DeclaredImport, at: string): Promise<'declared' | 'exists'> {
+    if (this.imports.has(upload.importId)) return 'exists';
+    this.imports.set(
+      upload.importId,
+      copy({ ...upload, status: 'awaiting_upload', line: 0, counts: NO_ROWS, createdAt: at, updatedAt: at }),
+    );
+    return 'declared';
+  }
+
+  async release(importId: string, at: string): Promise<Advance> {
+    return this.changeIf(importId, 'awaiting_upload', (state) => ({
+      ...state,
+      status: 'running',
+      startedAt: at,
+      updatedAt: at,
+    }));
+  }
+
+  async abandon(importId: string, failure: ImportFailure, at: string): Promise<Advance> {
+    return this.changeIf(importId, 'running', (state) => ({
+      ...state,
+      status: 'failed',
+      failure,
+      updatedAt: at,
+      endedAt: at,
+    }));
   }
 
   async begin(importId: string, at: string): Promise<ImportState> {
@@ -103,8 +132,17 @@ export class InMemoryProspects implements ProspectImports {
   }
 
   private advance(importId: string, expectedLine: number, change: (s: ImportState) => ImportState): Advance {
+    if (this.imports.get(importId)?.line !== expectedLine) return 'stale';
+    return this.changeIf(importId, 'running', change);
+  }
+
+  private changeIf(
+    importId: string,
+    status: ImportState['status'],
+    change: (s: ImportState) => ImportState,
+  ): Advance {
     const state = this.imports.get(importId);
-    if (state?.status !== 'running' || state.line !== expectedLine) return 'stale';
+    if (state?.status !== status) return 'stale';
     this.imports.set(importId, copy(change(state)));
     return 'advanced';
   }

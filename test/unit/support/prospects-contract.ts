@@ -60,6 +60,45 @@ export function prospectsContract(name: string, setup: () => ProspectsUnderTest)
       });
     });
 
+    it('declares an import once, releases it once its file is there, and lets its job fail only a running one', async () => {
+      const { imports } = setup();
+      const importId = randomUUID();
+      const declared = {
+        importId,
+        file: { name: 'список.csv', contentType: 'text/csv', format: 'csv' as const, size: 1200 },
+        mapping: { ИНН: 'inn', Компания: 'companyName', Контакт: 'contactName', 'E-mail': 'email' },
+        createdBy: 'anna.campaigns',
+      };
+      expect(await imports.release(importId, T0)).toBe('stale');
+      expect(await imports.declare(declared, T0)).toBe('declared');
+      expect(await imports.declare({ ...declared, createdBy: 'someone.else' }, T1)).toBe('exists');
+      expect(await imports.importState(importId)).toEqual({
+        ...declared,
+        status: 'awaiting_upload',
+        line: 0,
+        counts: counts(0),
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      const failure = { code: 'job_failed' as const, message: 'States.Timeout' };
+      expect(await imports.abandon(importId, failure, T1)).toBe('stale');
+      expect(await imports.release(importId, T1)).toBe('advanced');
+      expect(await imports.release(importId, T1)).toBe('stale');
+      // The job's run begins the import where release left it, with its file and mapping.
+      expect(await imports.begin(importId, T1)).toMatchObject({ status: 'running', startedAt: T1, line: 0 });
+      expect(await imports.checkpoint(importId, 0, 26, counts(25), T1)).toBe('advanced');
+      expect(await imports.abandon(importId, failure, T1)).toBe('advanced');
+      expect(await imports.abandon(importId, failure, T1)).toBe('stale');
+      expect(await imports.importState(importId)).toMatchObject({
+        ...declared,
+        status: 'failed',
+        line: 26,
+        counts: counts(25),
+        failure,
+        endedAt: T1,
+      });
+    });
+
     it('moves an import only from the line it is at, and not at all once it ended', async () => {
       const { imports } = setup();
       const importId = randomUUID();
