@@ -158,7 +158,7 @@ export async function screenRecipients(
   };
   // Addresses are screened side by side; one address's recipients in page order, so the first one wins it.
   const byAddress = new Map<string, number[]>();
-  hashes.forEach((hash, i) => byAddress.set(hash, [...(byAddress.get(hash) ?? []), i]));
+  for (const [i, hash] of hashes.entries()) byAddress.set(hash, [...(byAddress.get(hash) ?? []), i]);
   const screened: ScreenedRecipient[] = new Array(page.length);
   await inLanes(
     [...byAddress.values()].map((group) => async () => {

@@ -128,7 +128,12 @@ export class CampaignWorld {
       progress: this.store(CampaignProgressStore),
       audiences: this.store(AudienceStore),
       offers: this.store(OfferStore),
-      runs: { startRun: async (campaignId, run) => (this.starts.push(`${campaignId}-${run}`), 'started') },
+      runs: {
+        startRun: async (campaignId, run) => {
+          this.starts.push(`${campaignId}-${run}`);
+          return 'started';
+        },
+      },
       now: this.now,
       newId: randomUUID,
     };
