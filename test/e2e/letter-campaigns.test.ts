@@ -29,6 +29,8 @@ const MAPPING = {
   Согласие: 'consentGranted',
   Источник: 'consentSource',
   Дата: 'consentDate',
+  Отрасль: 'industry',
+  Размер: 'sizeBand',
 };
 
 /** A file of prospects as a bank's export has it: four companies of the region, one without consent. */
@@ -41,9 +43,18 @@ function prospectsFile(tag: string) {
     [inn(), 'ООО «Отскок»', 'Глеб Отказов', `bounce+${tag}@simulator.amazonses.com`, 'да'],
   ];
   const lines = rows.map(([i, company, contact, email, consent]) =>
-    [i, `"${company?.replaceAll('"', '""')}"`, contact, email, tag, consent, 'выставка', '15.03.2026'].join(
-      ',',
-    ),
+    [
+      i,
+      `"${company?.replaceAll('"', '""')}"`,
+      contact,
+      email,
+      tag,
+      consent,
+      'выставка',
+      '15.03.2026',
+      'manufacturing',
+      'medium',
+    ].join(','),
   );
   return { rows, csv: [Object.keys(MAPPING).join(','), ...lines].join('\r\n') };
 }
