@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
 import { AudienceStore } from './adapters/audience-store.ts';
-import { CampaignProgressStore, SendAllowanceStore } from './adapters/campaign-progress-store.ts';
+import { CampaignProgressStore } from './adapters/campaign-progress-store.ts';
 import { CampaignStore } from './adapters/campaign-store.ts';
 import { Directory } from './adapters/directory.ts';
 import { LetterMailer, SesSendingQuota } from './adapters/letter-mailer.ts';
 import { OfferStore } from './adapters/offer-store.ts';
 import { ProspectBookStore } from './adapters/prospect-book.ts';
+import { SendAllowanceStore } from './adapters/send-allowance-store.ts';
 import { SuppressionStore } from './adapters/suppression-store.ts';
 import type { SendLettersDeps } from './campaigns/send-letters.ts';
 import { RUN_BUDGET_SECONDS } from './campaigns/send-letters.ts';

@@ -73,12 +73,14 @@ export class LetterSending extends Construct {
     const fn = new AttractFunction(this, 'RecordLetterEvent', {
       entry: 'functions/letters/record-letter-event.ts',
       description:
-        "Bus rule on SES's letter events: suppress hard-bounced and complaining addresses (then the campaign's counters)",
+        "Bus rule on SES's letter events: suppress hard bounces and complaints; the campaign's records, counters and guard",
       environment: { [ENV.tableName]: table.tableName },
     });
-    // It hashes addresses with the bank's key and marks them on the suppression list: one update each.
+    // It hashes addresses with the bank's key and marks them on the suppression list (one update each);
+    // it settles or marks the letter's record with its step's counter (a read, then a transaction of a put
+    // or updates), and reads the campaign and its progress to pause it when the guard trips.
     readKeys(fn, keySecret);
-    grantTable(fn, table, ['UpdateItem']);
+    grantTable(fn, table, ['GetItem', 'PutItem', 'UpdateItem']);
     fn.configureAsyncInvoke({
       retryAttempts: 2,
       onFailure: new SqsDestination(

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendRecord, StepCursor, StepProgress } from '../campaigns/campaign.ts';
-import type { CampaignProgress, RecordKey, SendAllowance, Settlement } from '../campaigns/ports.ts';
-import { type Bucket, takeFrom } from '../campaigns/send-allowance.ts';
+import type { CampaignProgress, RecordKey, Settlement } from '../campaigns/ports.ts';
+import type { LetterOutcome, LetterRef, LetterSendRecords } from '../letters/letter-events.ts';
 import { getAll } from './batch.ts';
 import { counterOf } from './campaign-store.ts';
 import {
@@ -15,7 +15,10 @@ import {
   withoutKeys,
 } from './table.ts';
 
-const COUNTERS = ['sent', 'failed', 'open', 'deferred', 'throttled'] as const;
+/** What SES said of a letter, marked once on its record and counted once on its step. */
+const OUTCOME_MARKS = ['delivered', 'bounced', 'complained', 'opened', 'clicked'] as const;
+
+const COUNTERS = ['sent', 'failed', 'open', 'deferred', 'throttled', ...OUTCOME_MARKS] as const;
 const SKIPPED = 'skipped_';
 
 /**
@@ -270,39 +273,73 @@ function progressOf(item: Record<string, unknown>): StepProgress {
   };
 }
 
+type OutcomeMark = (typeof OUTCOME_MARKS)[number];
+
+function markOf(outcome: LetterOutcome): OutcomeMark | undefined {
+  switch (outcome.eventType) {
+    case 'Delivery':
+      return 'delivered';
+    case 'Bounce':
+      // Only a hard bounce counts against the guard; a transient one may still be delivered.
+      return outcome.suppressed === 'hard_bounced' ? 'bounced' : undefined;
+    case 'Complaint':
+      return 'complained';
+    case 'Open':
+      return 'opened';
+    case 'Click':
+      return 'clicked';
+    default:
+      return undefined;
+  }
+}
+
 /**
- * The account's letters per second, one bucket (`SEND_ALLOWANCE` / `SES`) for every campaign: a take reads
- * it and writes it back on the condition that nobody else took in between, so no two runs spend one letter.
+ * SES's events on a campaign's records (RecordLetterEvent): a Send settles a claim whose answer was never
+ * recorded (a crash between SES and the record); the rest mark the record once (`attribute_not_exists`)
+ * and count on its step in the same transaction, so an event delivered twice counts once.
  */
-export class SendAllowanceStore extends TableAdapter implements SendAllowance {
-  async take(want: number, perSecond: number): Promise<{ granted: number; waitMs: number }> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.sendAllowance(), ConsistentRead: true }),
+export class LetterOutcomeStore extends TableAdapter implements LetterSendRecords {
+  private readonly progress: CampaignProgressStore;
+
+  constructor(...args: ConstructorParameters<typeof TableAdapter>) {
+    super(...args);
+    this.progress = new CampaignProgressStore(...args);
+  }
+
+  async record(letter: LetterRef, outcome: LetterOutcome): Promise<void> {
+    const key = { campaignId: letter.campaignId, step: letter.step, prospectId: letter.sendId };
+    if (outcome.eventType === 'Send') {
+      await this.progress.settle(
+        key,
+        'claimed',
+        { status: 'sent', messageId: outcome.messageId },
+        outcome.at,
       );
-      const bucket = Item ? ({ tokens: Item.tokens, at: Item.at } as Bucket) : undefined;
-      const taken = takeFrom(bucket, Date.now(), want, perSecond);
-      if (taken.granted === 0) return { granted: 0, waitMs: taken.waitMs };
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.sendAllowance(), type: 'SendAllowance', ...taken.after },
-            ...(bucket
-              ? {
-                  ConditionExpression: '#at = :at AND tokens = :tokens',
-                  ExpressionAttributeNames: { '#at': 'at' },
-                  ExpressionAttributeValues: { ':at': bucket.at, ':tokens': bucket.tokens },
-                }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        );
-        return { granted: taken.granted, waitMs: 0 };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
-      }
+      return;
     }
-    return { granted: 0, waitMs: 50 };
+    const mark = markOf(outcome);
+    if (!mark) return;
+    await transact(this.client, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.sendRecord(key.campaignId, key.prospectId, key.step),
+          UpdateExpression: 'SET #mark = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#mark)',
+          ExpressionAttributeNames: { '#mark': mark },
+          ExpressionAttributeValues: { ':at': outcome.at },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.stepProgress(key.campaignId, key.step),
+          UpdateExpression: 'ADD #mark :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#mark': mark },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ]);
   }
 }

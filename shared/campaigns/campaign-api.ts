@@ -8,6 +8,7 @@ import {
   Signatory,
   type StepProgress,
 } from './campaign.ts';
+import { DEFAULT_GUARD, DeliverabilityGuard } from './deliverability.ts';
 
 /**
  * The campaigns API (`/v1/campaigns`): campaign managers write, launch, pause, resume and cancel letter
@@ -38,6 +39,11 @@ const Progress = z
     deferred: z.int().meta({ description: 'Waiting for their sending window (quiet hours)' }),
     open: z.int().meta({ description: "Claimed, SES's answer not yet recorded" }),
     throttled: z.int().meta({ description: 'Attempts SES throttled (each retried)' }),
+    delivered: z.int(),
+    bounced: z.int().meta({ description: 'Hard bounces (the addresses are suppressed)' }),
+    complained: z.int(),
+    opened: z.int(),
+    clicked: z.int(),
     done: z.boolean().meta({ description: 'Every member has a record' }),
     doneAt: z.iso.datetime().nullable(),
   })
@@ -63,6 +69,7 @@ export const CampaignView = z
     policy: SendPolicy,
     sendRate: z.number(),
     pauseAfterErrors: z.int(),
+    deliverability: DeliverabilityGuard,
     pause: z
       .strictObject({ reason: z.enum(PAUSE_REASONS), at: z.iso.datetime(), by: z.string().nullable() })
       .nullable(),
@@ -106,6 +113,7 @@ export function campaignView(campaign: Campaign, progress: StepProgress[]): z.in
     policy: campaign.policy,
     sendRate: campaign.sendRate,
     pauseAfterErrors: campaign.pauseAfterErrors,
+    deliverability: campaign.deliverability ?? DEFAULT_GUARD,
     pause: campaign.pause ? { ...campaign.pause, by: campaign.pause.by ?? null } : null,
     author: campaign.author,
     createdAt: campaign.createdAt,

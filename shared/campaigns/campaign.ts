@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SendPolicy } from '../letters/suppression.ts';
+import { DEFAULT_GUARD, DeliverabilityGuard } from './deliverability.ts';
 
 /**
  * A letter campaign (issue 8, item 4; docs/campaigns.md): approved offers sent to frozen audiences, one
@@ -59,6 +60,8 @@ export const NewCampaignInput = z
     sendRate: SendRate.default(10),
     /** Auto-pause once this many letters of the campaign failed to send. */
     pauseAfterErrors: z.int().min(1).max(10_000).default(25),
+    /** Auto-pause on hard bounces or complaints (shared/campaigns/deliverability.ts). */
+    deliverability: DeliverabilityGuard.default(DEFAULT_GUARD),
   })
   .superRefine((c, ctx) => {
     c.steps.forEach((step, i) => {
@@ -98,6 +101,8 @@ export type Campaign = {
   policy: SendPolicy;
   sendRate: number;
   pauseAfterErrors: number;
+  /** Absent on campaigns written before the guard: the bank's defaults apply. */
+  deliverability?: DeliverabilityGuard;
   status: CampaignStatus;
   /** The execution that sends: `<campaignId>-<run>`; a resume starts the next run. */
   run: number;
@@ -124,6 +129,12 @@ export type StepProgress = {
   deferred: number;
   open: number;
   throttled: number;
+  /** What SES said of the letters sent (docs/letters.md, "Deliverability events"). */
+  delivered: number;
+  bounced: number;
+  complained: number;
+  opened: number;
+  clicked: number;
   cursor?: StepCursor;
   passDone: boolean;
   doneAt?: string;

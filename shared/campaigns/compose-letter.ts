@@ -1,5 +1,6 @@
 import type { Keys } from '../access/keys.ts';
 import type { Email } from '../leads/ports.ts';
+import { LETTER_TAGS } from '../letters/letter-events.ts';
 import { letterResponseLink, responseFooter } from '../letters/response-link.ts';
 import { unsubscribeFor } from '../letters/unsubscribe.ts';
 import type { OfferVersion } from '../offers/offer.ts';
@@ -13,9 +14,10 @@ import type { Campaign } from './campaign.ts';
  * complaint), so the events find the campaign, the step and the recipient's record. Ids only.
  */
 export const letterTags = (campaignId: string, step: number, prospectId: string): Record<string, string> => ({
-  campaign: campaignId,
-  step: String(step),
-  prospect: prospectId,
+  [LETTER_TAGS.campaign]: campaignId,
+  [LETTER_TAGS.step]: String(step),
+  // A send is one recipient's letter of one step: its record is named by the prospect.
+  [LETTER_TAGS.send]: prospectId,
 });
 
 /**

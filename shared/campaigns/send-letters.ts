@@ -8,6 +8,7 @@ import type { Prospect } from '../prospects/prospect.ts';
 import type { Campaign, SendRecord, StepCursor, StepProgress } from './campaign.ts';
 import { composeLetter } from './compose-letter.ts';
 import { type Delivered, type DeliveryDeps, LetterCourier } from './deliver-letter.ts';
+import { guardDeliverability } from './deliverability.ts';
 import type { Campaigns, RecordKey } from './ports.ts';
 
 /**
@@ -60,7 +61,7 @@ export async function sendLetters(deps: SendLettersDeps, campaignId: string): Pr
   if (!version) throw new Error(`Campaign ${campaignId}: offer ${step.offerId} v${step.version} is gone`);
   let progress = await deps.progress.start(campaignId, stepNo, await totalOf(deps, campaign));
   const courier = new LetterCourier(deps, { campaign: campaign.sendRate, account: await deps.accountRate() });
-  const run = { deps, courier, campaign, step: stepNo, version };
+  const run: Run = { deps, courier, campaign, step: stepNo, version, halted: stopWatch(deps, campaign) };
 
   while (!progress.passDone) {
     if (deps.now().getTime() - startedAt > deps.budgetMs) return { outcome: 'more' };
@@ -108,10 +109,25 @@ type Run = {
   campaign: Campaign;
   step: number;
   version: OfferVersion;
+  /** Whether a person or a guard stopped the campaign meanwhile (read at most once a second). */
+  halted: () => Promise<boolean>;
 };
 
 /** What stopped a page before all its members had a record. */
-type PageResult = 'done' | 'account_refused' | 'released';
+type PageResult = 'done' | 'account_refused' | 'released' | 'halted';
+
+/** A pause, a cancel or another run takes effect within a second, in the middle of a page too. */
+function stopWatch(deps: SendLettersDeps, campaign: Campaign): () => Promise<boolean> {
+  let stopped = false;
+  let readAt = deps.now().getTime();
+  return async () => {
+    if (stopped || deps.now().getTime() - readAt < 1000) return stopped;
+    readAt = deps.now().getTime();
+    const fresh = await deps.campaigns.get(campaign.campaignId);
+    stopped = fresh?.status !== 'running' || fresh.run !== campaign.run;
+    return stopped;
+  };
+}
 
 /**
  * Sends one page: members with a record of this step are left as they are; the rest are screened, and each
@@ -160,7 +176,7 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
     now,
   );
   const offer = { offerId: run.version.offerId, version: run.version.version, hash: run.version.hash };
-  const handle = async (i: number): Promise<Delivered | 'recorded'> => {
+  const handle = async (i: number): Promise<Delivered | 'recorded' | 'halted'> => {
     const { prospectId, addressHash, decision } = screened[i] as (typeof screened)[number];
     const base = { ...key(prospectId), at, addressHash, ...audienceOf(audience) };
     if (decision.outcome === 'skip') {
@@ -171,6 +187,8 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
       );
       return 'recorded';
     }
+    // Stopped meanwhile: this member gets no claim; the page is not checkpointed, a resume comes back to it.
+    if (await run.halted()) return 'halted';
     if (!(await first({ ...base, status: 'claimed', offer }))) return 'recorded';
     const email = await composeLetter(deps, campaign, step, run.version, found[i] as Prospect, addressHash);
     return run.courier.deliver(key(prospectId), email);
@@ -180,6 +198,7 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
     IN_FLIGHT,
   );
   if (outcomes.includes('account_refused')) return 'account_refused';
+  if (outcomes.includes('halted')) return 'halted';
   if (outcomes.includes('released')) return 'released';
   return 'done';
 }
@@ -201,6 +220,8 @@ function settlementOf(record: SendRecord) {
 /** A page that could not finish: SES refused the account (pause), or kept throttling (run again later). */
 async function halt(run: Run, result: Exclude<PageResult, 'done'>): Promise<RunOutcome> {
   if (result === 'released') return { outcome: 'more' };
+  if (result === 'halted')
+    return stopped((await run.deps.campaigns.get(run.campaign.campaignId)) as Campaign);
   await pause(run, 'ses_refused');
   return { outcome: 'paused' };
 }
@@ -224,6 +245,8 @@ async function checkStillRunning(run: Run): Promise<RunOutcome | undefined> {
     await pause(run, 'send_errors');
     return { outcome: 'paused' };
   }
+  // SES's events may have passed the guard since the last page (RecordLetterEvent checks it too).
+  if (await guardDeliverability(deps, fresh)) return { outcome: 'paused' };
   return undefined;
 }
 

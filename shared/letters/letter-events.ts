@@ -11,20 +11,22 @@ import type { SuppressionList, SuppressionReason } from './ports.ts';
 /** The tags a campaign's sender puts on every letter (SESv2 EmailTags), which SES gives back in each event. */
 export const LETTER_TAGS = { campaign: 'campaign', step: 'step', send: 'send' } as const;
 
-/** Which campaign, step and send an event is about, when the letter was a campaign's. */
+/** Which campaign, step and send an event is about, when the letter was a campaign's (`sendId`: the prospect). */
 export type LetterRef = { campaignId: string; step: number; sendId: string };
 
 /** What happened to one letter, in the bank's words, for the campaign's counters. */
 export type LetterOutcome = {
   eventType: SesEventDetail['eventType'];
   at: string;
+  /** SES's id of the message: a Send event settles a claim whose answer was never recorded. */
+  messageId: string;
   /** The suppression the event caused, if any. */
   suppressed?: SuppressionReason;
 };
 
 /**
  * The campaign's per-send record and counters (sent, delivered, bounced, complained, opened, clicked),
- * which auto-pause reads. Not built yet: the lead engineer adds it next, keyed by the letter's tags.
+ * which auto-pause reads (shared/adapters/campaign-progress-store.ts), keyed by the letter's tags.
  */
 export interface LetterSendRecords {
   /** Records the outcome on the send; must be idempotent (the same event may come twice). */
@@ -35,8 +37,10 @@ export type LetterEventDeps = {
   suppressions: SuppressionList;
   /** The address's keyed hash (addressHashOf with the bank's keys): the list never holds an address. */
   addressHash: (address: string) => string;
-  /** The seam for the campaign's records: absent until they exist; then every campaign letter's event goes there. */
+  /** The campaign's records: every campaign letter's event goes there. */
   sends?: LetterSendRecords;
+  /** After a bounce or complaint on a campaign's letter: the campaign's deliverability guard. */
+  guard?: (campaignId: string) => Promise<unknown>;
 };
 
 export type LetterEventResult = {
@@ -62,9 +66,11 @@ export async function recordLetterEvent(
   const outcome: LetterOutcome = {
     eventType: detail.eventType,
     at: instant(detail.mail.timestamp),
+    messageId: detail.mail.messageId,
     ...(suppression ? { suppressed: suppression.reason } : {}),
   };
   if (letter && deps.sends) await deps.sends.record(letter, outcome);
+  if (letter && suppression && deps.guard) await deps.guard(letter.campaignId);
   return {
     suppressed: suppression?.addresses.length ?? 0,
     ...(suppression ? { reason: suppression.reason } : {}),

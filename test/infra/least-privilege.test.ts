@@ -152,9 +152,11 @@ describe('least privilege for each function', () => {
     expect(await allowed('KeepRoster', 'events:PutEvents', bus)).toBe(false);
   });
 
-  it("lets RecordLetterEvent mark the suppression list with the key's hashes, never send, publish or read a lead", async () => {
-    expect(await allowed('RecordLetterEvent', 'dynamodb:UpdateItem', tableArn)).toBe(true);
-    for (const action of ['GetItem', 'PutItem', 'Query', 'BatchGetItem']) {
+  it("lets RecordLetterEvent mark the suppression list and the campaign's records, never query, send or publish", async () => {
+    for (const action of ['GetItem', 'PutItem', 'UpdateItem']) {
+      expect(await allowed('RecordLetterEvent', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    for (const action of ['Query', 'Scan', 'BatchGetItem', 'DeleteItem', 'BatchWriteItem']) {
       expect(await allowed('RecordLetterEvent', `dynamodb:${action}`, tableArn)).toBe(false);
     }
     const secretArn = functionNamed('RecordLetterEvent').environment.ATTRACT_KEYS_SECRET_ARN ?? '';

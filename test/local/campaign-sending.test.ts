@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SendAllowanceStore } from '#shared/adapters/campaign-progress-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
+import { SendAllowanceStore } from '#shared/adapters/send-allowance-store.ts';
 import { SuppressionStore } from '#shared/adapters/suppression-store.ts';
 import { pauseCampaign, resumeCampaign } from '#shared/campaigns/keep-campaigns.ts';
 import { sendLetters } from '#shared/campaigns/send-letters.ts';
@@ -64,7 +64,7 @@ describe('a letter campaign on DynamoDB Local', () => {
     expect(letter.headers?.['List-Unsubscribe']).toMatch(
       /^<https:\/\/api\.bank\.example\/v1\/unsubscribe\/.+>$/,
     );
-    expect(letter.tags).toEqual({ campaign: campaignId, step: '1', prospect: a.prospectId });
+    expect(letter.tags).toEqual({ campaign: campaignId, step: '1', send: a.prospectId });
     expect(letter.text).toMatch(/https:\/\/api\.bank\.example\/v1\/letters\/respond\/[\w.-]+/);
     expect(await progressOf(world, campaignId)).toMatchObject({
       total: 7,

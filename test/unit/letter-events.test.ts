@@ -95,10 +95,22 @@ describe("recording SES's events about letters", () => {
       sendId: '5b0c1f8e-3d2a-4c7b-9e61-0a4f2d8c7b15-1-p7f3a9',
     };
     expect(recorded).toEqual([
-      { letter, outcome: { eventType: 'Delivery', at: '2026-11-23T09:15:02.431Z' } },
       {
         letter,
-        outcome: { eventType: 'Bounce', at: '2026-11-23T09:15:02.431Z', suppressed: 'hard_bounced' },
+        outcome: {
+          eventType: 'Delivery',
+          at: '2026-11-23T09:15:02.431Z',
+          messageId: '0107019a7e4c2b5d-6f1f3c2e-8d7a-4b61-9c55-2f0e7d1a9b3c-000000',
+        },
+      },
+      {
+        letter,
+        outcome: {
+          eventType: 'Bounce',
+          at: '2026-11-23T09:15:02.431Z',
+          messageId: '0107019a7e4c2b5d-6f1f3c2e-8d7a-4b61-9c55-2f0e7d1a9b3c-000000',
+          suppressed: 'hard_bounced',
+        },
       },
     ]);
   });
