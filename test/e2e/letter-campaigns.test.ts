@@ -291,4 +291,57 @@ describe('a letter campaign, end to end', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['sendRate']);
   });
+
+  it("pauses itself on the simulator's hard bounces, says why, and sends nothing more until resumed", async () => {
+    const tag = `b73-${randomUUID().slice(0, 8)}`;
+    const inn = () => completeInn10(`${REGION}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
+    // Every other address bounces: the guard's 4% is passed at its minimum sample of 10.
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      [
+        inn(),
+        `Компания ${i}`,
+        `Контакт ${i}`,
+        i % 2 ? `bounce+${tag}-${i}@simulator.amazonses.com` : `ok.${i}.${tag}@firm73.example`,
+        tag,
+        'да',
+        'выставка',
+        '15.03.2026',
+        'manufacturing',
+        'medium',
+      ].join(','),
+    );
+    const csv = [Object.keys(MAPPING).join(','), ...lines].join('\r\n');
+    expect(await imported(csv)).toMatchObject({ status: 'finished', counts: { created: 40 } });
+    const audienceId = await frozenAudience(tag);
+    const created = await call('POST', '/v1/campaigns', {
+      token: campaigns(),
+      body: {
+        name: 'Отскоки',
+        audienceIds: [audienceId],
+        steps: [{ offerId: await approvedOffer(), version: 1 }],
+        signatory: { name: 'Иван Иванов', email: 'i.ivanov@bank.example', phone: '+74951234567' },
+        policy: {
+          consentRequired: true,
+          frequencyCap: { letters: 4, windowDays: 30 },
+          sendingWindow: { from: '00:00', until: '23:59' },
+        },
+        sendRate: 4,
+        deliverability: { minSample: 10, bounceRate: 0.04, complaintRate: 0.0008 },
+      },
+    });
+    const { campaignId } = created.body;
+    await call('POST', `/v1/campaigns/${campaignId}/launch`, { token: campaigns() });
+    const paused = await eventually(async () => {
+      const read = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });
+      return read.body.status === 'running' ? undefined : read.body;
+    }, 'the campaign to stop');
+    expect(paused).toMatchObject({ status: 'paused', pause: { reason: 'bounces' } });
+    const [progress] = paused.progress;
+    expect(progress.bounced).toBeGreaterThan(0);
+    expect(progress.sent).toBeLessThan(40);
+    // Nothing more is sent while it is paused.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const later = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });
+    expect(later.body.progress[0].sent + later.body.progress[0].open).toBe(progress.sent + progress.open);
+  });
 });

@@ -108,4 +108,17 @@ describe('work in lanes', () => {
     expect(await inLanes(tasks, 4)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(most).toBe(4);
   });
+
+  it('starts nothing after a failure, and rejects once the running tasks have ended', async () => {
+    const ended: number[] = [];
+    const tasks = Array.from({ length: 10 }, (_, i) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, i === 1 ? 1 : 20));
+      if (i === 1) throw new Error('task 1 failed');
+      ended.push(i);
+      return i;
+    });
+    await expect(inLanes(tasks, 3)).rejects.toThrow('task 1 failed');
+    // Tasks 0 and 2 were running when 1 failed; they ended before the rejection, and no other started.
+    expect(ended.sort()).toEqual([0, 2]);
+  });
 });
