@@ -1,16 +1,12 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
+  type StateMachine,
   Succeed,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
@@ -21,7 +17,7 @@ import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
-import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
+import { acknowledgeVersionInvoke, attractStateMachine } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface AudiencesProps {
@@ -111,35 +107,12 @@ export class Audiences extends Construct {
         ),
     );
 
-    this.stateMachine = new StateMachine(this, 'AudienceFreezingStateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(definition),
+    this.stateMachine = attractStateMachine(this, 'AudienceFreezing', {
+      definition,
       timeout: Duration.hours(6),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'AudienceFreezingLogs', {
-          retention: RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      operations,
+      executions: 'AudienceFreezing executions',
     });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Tracing and execution logs: the X-Ray and CloudWatch Logs delivery actions take no narrower resource.',
-    });
-    operations.alarmOnAny(
-      'AudienceFreezingFailures',
-      this.stateMachine.metricFailed(),
-      'AudienceFreezing executions failed',
-    );
-    operations.alarmOnAny(
-      'AudienceFreezingTimeouts',
-      this.stateMachine.metricTimedOut(),
-      'AudienceFreezing executions timed out',
-    );
 
     this.keepAudiences = new AttractFunction(this, 'KeepAudiences', {
       entry: 'functions/audiences/keep-audiences.ts',

@@ -1,16 +1,12 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
+  type StateMachine,
   Succeed,
   TaskInput,
   Timeout,
@@ -27,7 +23,7 @@ import { readKeys } from './keys.ts';
 import type { LetterSending } from './letter-sending.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
-import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
+import { acknowledgeVersionInvoke, attractStateMachine } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface CampaignSendingProps {
@@ -139,36 +135,13 @@ export class CampaignSending extends Construct {
         .otherwise(new Succeed(flow, 'Completed', { comment: 'Every step sent' })),
     );
 
-    this.stateMachine = new StateMachine(this, 'LetterCampaignStateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(send),
+    this.stateMachine = attractStateMachine(this, 'LetterCampaign', {
+      definition: send,
       // Two steps, a follow-up's wait of at most 90 days, and the sending itself.
       timeout: Duration.days(200),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'LetterCampaignLogs', {
-          retention: RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      operations,
+      executions: 'LetterCampaign runs',
     });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Tracing and execution logs: the X-Ray and CloudWatch Logs delivery actions take no narrower resource.',
-    });
-    operations.alarmOnAny(
-      'LetterCampaignFailures',
-      this.stateMachine.metricFailed(),
-      'LetterCampaign runs failed',
-    );
-    operations.alarmOnAny(
-      'LetterCampaignTimeouts',
-      this.stateMachine.metricTimedOut(),
-      'LetterCampaign runs timed out',
-    );
 
     this.keepCampaigns = new AttractFunction(this, 'KeepCampaigns', {
       entry: 'functions/campaigns/keep-campaigns.ts',

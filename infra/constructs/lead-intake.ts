@@ -1,18 +1,14 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   IntegrationPattern,
   JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
+  type StateMachine,
   Succeed,
   TaskInput,
   type TaskStateBase,
@@ -29,7 +25,7 @@ import { addOutbox } from './intake-outbox.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
-import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
+import { acknowledgeVersionInvoke, attractStateMachine } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface LeadIntakeProps {
@@ -274,36 +270,13 @@ export class LeadIntake extends Construct {
         .otherwise(awaitingManager),
     );
 
-    this.stateMachine = new StateMachine(this, 'LeadIntakeStateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(definition),
+    this.stateMachine = attractStateMachine(this, 'LeadIntake', {
+      definition,
       // Every manager's longest wait, one after another; a wait never outlasts its own timeout.
       timeout: Duration.days(longestAcceptanceDays(sla)),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'LeadIntakeLogs', {
-          retention: RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-        level: LogLevel.ALL,
-        includeExecutionData: false, // execution data holds personal data
-      },
+      operations,
+      executions: 'LeadIntake executions',
     });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Tracing and execution logs: the X-Ray and CloudWatch Logs delivery actions take no narrower resource.',
-    });
-    operations.alarmOnAny(
-      'LeadIntakeFailures',
-      this.stateMachine.metricFailed(),
-      'LeadIntake executions failed',
-    );
-    operations.alarmOnAny(
-      'LeadIntakeTimeouts',
-      this.stateMachine.metricTimedOut(),
-      'LeadIntake executions timed out',
-    );
 
     addOutbox(this, { table, stateMachine: this.stateMachine, operations, senderEmail: config.senderEmail });
   }

@@ -1,18 +1,14 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
+  type StateMachine,
   Succeed,
   TaskInput,
   Timeout,
@@ -24,7 +20,7 @@ import { IMPORTS_BUCKET_ARN_EXPORT } from '../stateful-stack.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
-import { acknowledgeVersionInvoke } from './state-machine-tasks.ts';
+import { acknowledgeVersionInvoke, attractStateMachine } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface ProspectImportsProps {
@@ -120,32 +116,14 @@ export class ProspectImports extends Construct {
         .otherwise(run),
     );
 
-    this.stateMachine = new StateMachine(this, 'ProspectImportStateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(run),
+    this.stateMachine = attractStateMachine(this, 'ProspectImport', {
+      definition: run,
       // 200,000 rows take minutes; a day bounds a loop that never ends.
       timeout: Duration.days(1),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'ProspectImportLogs', {
-          retention: RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-        level: LogLevel.ALL,
-        includeExecutionData: false, // an execution's data names the import only, but its errors may quote a row
-      },
-    });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Tracing and execution logs: the X-Ray and CloudWatch Logs delivery actions take no narrower resource.',
+      operations,
+      executions: 'ProspectImport jobs',
     });
     for (const fn of [runFn, failureFn]) acknowledgeVersionInvoke(this, fn);
-    operations.alarmOnAny(
-      'ProspectImportFailures',
-      this.stateMachine.metricFailed(),
-      'ProspectImport jobs failed',
-    );
 
     this.keepImports = new AttractFunction(this, 'KeepProspectImports', {
       entry: 'functions/prospects/keep-prospect-imports.ts',
