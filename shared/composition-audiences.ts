@@ -1,6 +1,6 @@
 import type { Keys } from './access/keys.ts';
 import { AudienceStore } from './adapters/audience-store.ts';
-import { StepFunctionsFreezingStarter } from './adapters/freezing-starter.ts';
+import { freezingRuns, NamedExecutions } from './adapters/workflow-starter.ts';
 import type { AudienceDeps, FreezingStarter } from './audiences/keep-audiences.ts';
 import type { FrozenAudiences } from './audiences/ports.ts';
 import { documentClient } from './clients/dynamodb.ts';
@@ -14,5 +14,5 @@ export const audiencesApiDeps = (
 ): AudienceDeps & { starter: FreezingStarter; frozen: FrozenAudiences } => ({
   ...audiences(keys),
   frozen: new AudienceStore(documentClient(), setting('tableName')),
-  starter: new StepFunctionsFreezingStarter(sfnClient(), setting('audienceFreezingStateMachineArn')),
+  starter: freezingRuns(new NamedExecutions(sfnClient(), setting('audienceFreezingStateMachineArn'))),
 });

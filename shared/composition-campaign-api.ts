@@ -3,7 +3,7 @@ import { AudienceStore } from './adapters/audience-store.ts';
 import { CampaignProgressStore } from './adapters/campaign-progress-store.ts';
 import { CampaignStore } from './adapters/campaign-store.ts';
 import { OfferStore } from './adapters/offer-store.ts';
-import { CampaignRunStarter } from './adapters/workflow-starter.ts';
+import { campaignRuns, NamedExecutions } from './adapters/workflow-starter.ts';
 import type { CampaignDeps } from './campaigns/keep-campaigns.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { sfnClient } from './clients/sfn.ts';
@@ -17,7 +17,7 @@ export const campaignDeps = (): CampaignDeps => ({
   progress: new CampaignProgressStore(...table()),
   audiences: new AudienceStore(...table()),
   offers: new OfferStore(...table()),
-  runs: new CampaignRunStarter(sfnClient(), setting('letterCampaignStateMachineArn')),
+  runs: campaignRuns(new NamedExecutions(sfnClient(), setting('letterCampaignStateMachineArn'))),
   now: () => new Date(),
   newId: randomUUID,
 });

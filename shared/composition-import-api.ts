@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StepFunctionsImportJobs } from './adapters/import-jobs.ts';
+import { importJobs, NamedExecutions } from './adapters/workflow-starter.ts';
 import { sfnClient } from './clients/sfn.ts';
 import { prospectImports } from './composition.ts';
 import { importFiles } from './composition-imports.ts';
@@ -10,7 +10,7 @@ import { setting } from './runtime.ts';
 export const uploadDeps = (): UploadDeps => ({
   imports: prospectImports(),
   files: importFiles(),
-  jobs: new StepFunctionsImportJobs(sfnClient(), setting('prospectImportStateMachineArn')),
+  jobs: importJobs(new NamedExecutions(sfnClient(), setting('prospectImportStateMachineArn'))),
   now: () => new Date(),
   newId: randomUUID,
 });

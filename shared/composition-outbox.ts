@@ -1,5 +1,5 @@
 import { StepFunctionsAnswers } from './adapters/workflow-answers.ts';
-import { StepFunctionsStarter } from './adapters/workflow-starter.ts';
+import { leadIntakes, NamedExecutions } from './adapters/workflow-starter.ts';
 import { sfnClient } from './clients/sfn.ts';
 import { directory, leads } from './composition.ts';
 import type { HandDeps } from './leads/assign-by-hand.ts';
@@ -10,7 +10,7 @@ import { setting } from './runtime.ts';
 /** Starting the intake workflow for captured leads: the table, and Step Functions. */
 export const outboxDeps = (): OutboxDeps => ({
   leads: leads(),
-  starter: new StepFunctionsStarter(sfnClient(), setting('leadIntakeStateMachineArn')),
+  starter: leadIntakes(new NamedExecutions(sfnClient(), setting('leadIntakeStateMachineArn'))),
   now: () => new Date(),
 });
 
@@ -18,7 +18,7 @@ export const outboxDeps = (): OutboxDeps => ({
 export const handDeps = (acceptanceSla: AcceptanceSlaConfig): HandDeps => ({
   leads: leads(),
   managers: directory(),
-  workflows: new StepFunctionsStarter(sfnClient(), setting('leadIntakeStateMachineArn')),
+  workflows: leadIntakes(new NamedExecutions(sfnClient(), setting('leadIntakeStateMachineArn'))),
   answers: new StepFunctionsAnswers(sfnClient()),
   acceptanceSla,
   now: () => new Date(),
