@@ -24,7 +24,9 @@ import {
   HttpError,
   parseJsonBody,
   parseQuery,
+  pathOf,
   reply,
+  requireRole,
   staffOnly,
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
@@ -40,7 +42,7 @@ export const handler = apiHandler(
     try {
       switch (event.routeKey) {
         case 'POST /v1/audiences': {
-          allowCampaignManager(event);
+          requireRole(event, 'campaign_manager');
           const audience = await createAudience(deps, by, parseJsonBody(event, MAX_BODY));
           return reply(API_ROUTES.createAudience, 201, audienceView(audience));
         }
@@ -58,13 +60,13 @@ export const handler = apiHandler(
         case 'GET /v1/audiences/{audienceId}':
           return reply(API_ROUTES.readAudience, 200, audienceView(await stored(event)));
         case 'PUT /v1/audiences/{audienceId}': {
-          allowCampaignManager(event);
+          requireRole(event, 'campaign_manager');
           const audienceId = idOf(event);
           await editAudience(deps, audienceId, parseJsonBody(event, MAX_BODY));
           return reply(API_ROUTES.editAudience, 200, audienceView(await stored(event)));
         }
         case 'POST /v1/audiences/{audienceId}/discard': {
-          allowCampaignManager(event);
+          requireRole(event, 'campaign_manager');
           await discardAudience(deps, idOf(event));
           return reply(API_ROUTES.discardAudience, 200, audienceView(await stored(event)));
         }
@@ -79,7 +81,7 @@ export const handler = apiHandler(
           });
         }
         case 'POST /v1/audiences/{audienceId}/approval': {
-          allowCampaignManager(event);
+          requireRole(event, 'campaign_manager');
           const audience = await approveAudience(deps, idOf(event), by);
           return reply(API_ROUTES.approveAudience, 202, audienceView(audience));
         }
@@ -120,16 +122,7 @@ export const handler = apiHandler(
   staffOnly(['campaign_manager', 'compliance_officer', 'head_of_unit']),
 );
 
-function allowCampaignManager(event: ApiEvent) {
-  if (!event.staff?.roles.includes('campaign_manager'))
-    throw new HttpError(403, 'forbidden', 'Your role does not allow this');
-}
-
-function idOf(event: ApiEvent): string {
-  const parsed = audiencePath.safeParse(event.pathParameters ?? {});
-  if (!parsed.success) throw new HttpError(404, 'not_found', 'No such audience');
-  return parsed.data.audienceId;
-}
+const idOf = (event: ApiEvent): string => pathOf(audiencePath, event, 'No such audience').audienceId;
 
 async function stored(event: ApiEvent) {
   const audience = await deps.audiences.get(idOf(event));

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import { CampaignListQuery, campaignPath, campaignView as viewOf } from '#shared/campaigns/campaign-api.ts';
 import {
   CampaignInvalid,
@@ -13,12 +12,13 @@ import {
 } from '#shared/campaigns/keep-campaigns.ts';
 import { campaignDeps } from '#shared/composition-campaign-api.ts';
 import {
-  type ApiEvent,
   apiHandler,
   HttpError,
   parseJsonBody,
   parseQuery,
+  pathOf,
   reply,
+  requireRole,
   staffOnly,
 } from '#shared/http/api.ts';
 import type { ErrorCode } from '#shared/http/errors.ts';
@@ -33,7 +33,7 @@ export const handler = apiHandler(
     try {
       switch (event.routeKey) {
         case 'POST /v1/campaigns': {
-          allow(event);
+          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
           const campaign = await createCampaign(deps, by, parseJsonBody(event, 64 * 1024));
           return reply(API_ROUTES.createCampaign, 201, viewOf(campaign, []));
         }
@@ -54,23 +54,43 @@ export const handler = apiHandler(
           });
         }
         case 'GET /v1/campaigns/{campaignId}':
-          return reply(API_ROUTES.readCampaign, 200, await current(params(event)));
+          return reply(
+            API_ROUTES.readCampaign,
+            200,
+            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
+          );
         case 'POST /v1/campaigns/{campaignId}/launch':
-          allow(event);
-          await launchCampaign(deps, params(event));
-          return reply(API_ROUTES.launchCampaign, 200, await current(params(event)));
+          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
+          await launchCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId);
+          return reply(
+            API_ROUTES.launchCampaign,
+            200,
+            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
+          );
         case 'POST /v1/campaigns/{campaignId}/pause':
-          allow(event);
-          await pauseCampaign(deps, params(event), by);
-          return reply(API_ROUTES.pauseCampaign, 200, await current(params(event)));
+          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
+          await pauseCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId, by);
+          return reply(
+            API_ROUTES.pauseCampaign,
+            200,
+            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
+          );
         case 'POST /v1/campaigns/{campaignId}/resume':
-          allow(event);
-          await resumeCampaign(deps, params(event));
-          return reply(API_ROUTES.resumeCampaign, 200, await current(params(event)));
+          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
+          await resumeCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId);
+          return reply(
+            API_ROUTES.resumeCampaign,
+            200,
+            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
+          );
         default:
-          allow(event);
-          await cancelCampaign(deps, params(event));
-          return reply(API_ROUTES.cancelCampaign, 200, await current(params(event)));
+          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
+          await cancelCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId);
+          return reply(
+            API_ROUTES.cancelCampaign,
+            200,
+            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
+          );
       }
     } catch (error) {
       if (error instanceof CampaignInvalid)
@@ -86,17 +106,6 @@ export const handler = apiHandler(
 async function current(campaignId: string) {
   const { campaign, progress } = await campaignView(deps, campaignId);
   return viewOf(campaign, progress);
-}
-
-function allow(event: ApiEvent) {
-  if (!event.staff?.roles.includes('campaign_manager'))
-    throw new HttpError(403, 'forbidden', 'Only campaign managers steer campaigns');
-}
-
-function params(event: ApiEvent): z.output<typeof campaignPath>['campaignId'] {
-  const parsed = campaignPath.safeParse(event.pathParameters ?? {});
-  if (!parsed.success) throw new HttpError(404, 'not_found', 'No such campaign');
-  return parsed.data.campaignId;
 }
 
 const fields = (

@@ -7,6 +7,7 @@ import {
   parseJsonBody,
   parseQuery,
   reply,
+  requireRole,
   staffOnly,
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
@@ -29,18 +30,18 @@ export const handler = apiHandler(
     const by = event.staff?.userId ?? '';
     switch (event.routeKey) {
       case 'GET /v1/managers':
-        headOfUnitOnly(event);
+        requireRole(event, 'head_of_unit');
         return reply(API_ROUTES.listManagers, 200, {
           managers: (await deps.roster.list()).map((m) => ManagerView.parse(m)),
         });
       case 'GET /v1/managers/{managerId}': {
-        headOfUnitOnly(event);
+        requireRole(event, 'head_of_unit');
         const manager = await deps.roster.get(managerIdOf(event));
         if (!manager) throw new HttpError(404, 'not_found', 'No such manager');
         return reply(API_ROUTES.readManager, 200, ManagerView.parse(manager));
       }
       case 'PUT /v1/managers/{managerId}': {
-        headOfUnitOnly(event);
+        requireRole(event, 'head_of_unit');
         const managerId = managerIdOf(event, 400);
         const body = RosterEntryBody.safeParse(parseJsonBody(event, 64 * 1024));
         if (!body.success) throw invalid('The manager has invalid fields', formatIssues(body.error));
@@ -48,7 +49,7 @@ export const handler = apiHandler(
         return reply(API_ROUTES.saveManager, 200, outcome as SaveOutcome);
       }
       case 'POST /v1/roster-imports': {
-        headOfUnitOnly(event);
+        requireRole(event, 'head_of_unit');
         const parsed = parseRosterCsv(bodyText(event, 'text/csv', ROSTER_FILE_MAX_BYTES));
         if (!parsed.ok) {
           throw invalid(
@@ -69,7 +70,7 @@ export const handler = apiHandler(
         });
       }
       case 'GET /v1/roster-exports': {
-        headOfUnitOnly(event);
+        requireRole(event, 'head_of_unit');
         const entries = (await deps.roster.list())
           .map(entryOf)
           .sort((a, b) => (a.managerId < b.managerId ? -1 : 1));
@@ -95,12 +96,6 @@ export const handler = apiHandler(
   // Compliance officers may read the audit of changes; everything else is the head of unit's.
   staffOnly(['head_of_unit', 'compliance_officer']),
 );
-
-function headOfUnitOnly(event: ApiEvent): void {
-  if (!event.staff?.roles.includes('head_of_unit')) {
-    throw new HttpError(403, 'forbidden', 'Your role does not allow this');
-  }
-}
 
 /** The path's manager id; a malformed one names no manager (404), or is a bad field of a change (400). */
 function managerIdOf(event: ApiEvent, status: 400 | 404 = 404): string {

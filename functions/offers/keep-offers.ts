@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import { offers } from '#shared/composition.ts';
 import {
   type ApiEvent,
@@ -6,7 +5,9 @@ import {
   HttpError,
   parseJsonBody,
   parseQuery,
+  pathOf,
   reply,
+  requireRole,
   staffOnly,
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
@@ -31,6 +32,7 @@ import { previewOffer } from '#shared/offers/render-offer.ts';
 
 const deps = offers();
 const MAX_BODY = 256 * 1024;
+const NOT_FOUND = 'No such offer or version';
 
 /** The offers routes (`/v1/offers`): campaign managers write offers, compliance officers decide on versions. */
 export const handler = apiHandler(
@@ -39,13 +41,13 @@ export const handler = apiHandler(
     try {
       switch (event.routeKey) {
         case 'POST /v1/offers': {
-          allow(event, 'campaign_manager');
+          requireRole(event, 'campaign_manager');
           const first = await createOffer(deps, by, parseJsonBody(event, MAX_BODY));
           const { offerId, version, hash } = first;
           return reply(API_ROUTES.createOffer, 201, { offerId, version, hash });
         }
         case 'GET /v1/offers/{offerId}': {
-          const { offerId } = params(offerPath, event);
+          const { offerId } = pathOf(offerPath, event, NOT_FOUND);
           const offer = await deps.offers.get(offerId);
           const latest = offer && (await deps.offers.version(offerId, offer.latestVersion));
           if (!offer || !latest) throw new HttpError(404, 'not_found', 'No such offer');
@@ -56,8 +58,8 @@ export const handler = apiHandler(
           });
         }
         case 'POST /v1/offers/{offerId}/versions': {
-          allow(event, 'campaign_manager');
-          const { offerId } = params(offerPath, event);
+          requireRole(event, 'campaign_manager');
+          const { offerId } = pathOf(offerPath, event, NOT_FOUND);
           const saved = await saveVersion(deps, offerId, by, parseJsonBody(event, MAX_BODY));
           return reply(API_ROUTES.saveOfferVersion, 201, {
             offerId,
@@ -66,7 +68,7 @@ export const handler = apiHandler(
           });
         }
         case 'GET /v1/offers/{offerId}/versions/{version}': {
-          const { offerId, version } = params(versionPath, event);
+          const { offerId, version } = pathOf(versionPath, event, NOT_FOUND);
           const found = await deps.offers.version(offerId, version);
           if (!found) throw new HttpError(404, 'not_found', 'No such offer or version');
           return reply(API_ROUTES.readOfferVersion, 200, versionView(found));
@@ -74,7 +76,7 @@ export const handler = apiHandler(
         case 'POST /v1/offers/{offerId}/versions/{version}/decision':
           return decide(event, by);
         case 'POST /v1/offers/{offerId}/versions/{version}/preview': {
-          const { offerId, version } = params(versionPath, event);
+          const { offerId, version } = pathOf(versionPath, event, NOT_FOUND);
           const body = PreviewBody.safeParse(parseJsonBody(event, 16 * 1024));
           if (!body.success) throw invalidFields(formatIssues(body.error));
           const found = await deps.offers.version(offerId, version);
@@ -83,7 +85,7 @@ export const handler = apiHandler(
           return reply(API_ROUTES.previewOfferVersion, 200, letter);
         }
         default: {
-          const { offerId } = params(offerPath, event);
+          const { offerId } = pathOf(offerPath, event, NOT_FOUND);
           const query = parseQuery(OfferAuditQuery, event);
           if (!(await deps.offers.get(offerId))) throw new HttpError(404, 'not_found', 'No such offer');
           const page = await deps.offers.audit(offerId, {
@@ -114,8 +116,8 @@ export const handler = apiHandler(
 );
 
 async function decide(event: ApiEvent, by: string) {
-  allow(event, 'compliance_officer');
-  const { offerId, version } = params(versionPath, event);
+  requireRole(event, 'compliance_officer');
+  const { offerId, version } = pathOf(versionPath, event, NOT_FOUND);
   const body = OfferDecisionBody.safeParse(parseJsonBody(event, 16 * 1024));
   if (!body.success) throw invalidFields(formatIssues(body.error));
   const outcome = await decideVersion(deps, by, { offerId, version, ...body.data });
@@ -138,17 +140,6 @@ async function decide(event: ApiEvent, by: string) {
     default:
       throw new HttpError(409, 'hash_mismatch', 'The version is not the content you read; read it again');
   }
-}
-
-function allow(event: ApiEvent, role: 'campaign_manager' | 'compliance_officer') {
-  if (!event.staff?.roles.includes(role))
-    throw new HttpError(403, 'forbidden', 'Your role does not allow this');
-}
-
-function params<S extends z.ZodType>(schema: S, event: ApiEvent): z.output<S> {
-  const parsed = schema.safeParse(event.pathParameters ?? {});
-  if (!parsed.success) throw new HttpError(404, 'not_found', 'No such offer or version');
-  return parsed.data;
 }
 
 const invalidFields = (issues: { path: string; message: string }[]) =>

@@ -101,6 +101,18 @@ export const jsonBody = (maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> =
 });
 
 /** Staff routes: the JWT was verified by the authorizer; here we check it is there and carries a role. */
+/** Refuses (403) a staff member without the role, for a route other roles may read but only it may act on. */
+export function requireRole(event: ApiEvent, role: Role, message = 'Your role does not allow this'): void {
+  if (!event.staff?.roles.includes(role)) throw new HttpError(403, 'forbidden', message);
+}
+
+/** The path's parameters by their schema: a malformed id names nothing, so it is a 404 with `notFound`. */
+export function pathOf<S extends z.ZodType>(schema: S, event: ApiEvent, notFound: string): z.output<S> {
+  const parsed = schema.safeParse(event.pathParameters ?? {});
+  if (!parsed.success) throw new HttpError(404, 'not_found', notFound);
+  return parsed.data;
+}
+
 export const staffOnly = (allowed: readonly Role[]): MiddlewareObj<ApiEvent, ApiResult> => ({
   before: async ({ event }) => {
     const claims = event.requestContext.authorizer?.jwt?.claims;
