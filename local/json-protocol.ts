@@ -36,7 +36,7 @@ export interface JsonProtocolOptions {
 
 /** A server for the AWS JSON protocol: `POST /` with `X-Amz-Target: <prefix>.<Operation>`. */
 export function createJsonProtocolServer(options: JsonProtocolOptions): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void handle(options, req, res).catch((error: unknown) => {
       if (error instanceof LostResponse) {
         res.destroy();
@@ -49,6 +49,10 @@ export function createJsonProtocolServer(options: JsonProtocolOptions): Server {
       if (!res.headersSent) send(res, options.contentType, e.status, { __type: e.type, message: e.message });
     });
   });
+  // Idle connections are the client's to close: a server that closes them races a client sending its next
+  // request on the same socket ("other side closed"); stopping the runtime closes them all.
+  server.keepAliveTimeout = 0;
+  return server;
 }
 
 async function handle(

@@ -90,14 +90,16 @@ describe("the letters' sending and their events", () => {
     );
   });
 
-  it('lets RecordLetterEvent read the key and mark the suppression list, nothing else', async () => {
+  it("lets RecordLetterEvent read the key, mark the suppression list and the campaign's records, nothing else", async () => {
     const iam = new LocalIam(app.roles);
     const allowed = async (action: string, resource: string) =>
       (await iam.authorize({ roleArn: recorder?.roleArn ?? '', sessionName: 'test' }, action, [resource]))
         .allowed;
     const tableArn = `arn:aws:dynamodb:eu-central-1:${LOCAL_ACCOUNT}:table/${app.tables[0]?.TableName}`;
-    expect(await allowed('dynamodb:UpdateItem', tableArn)).toBe(true);
-    for (const action of ['GetItem', 'PutItem', 'Query', 'BatchGetItem', 'DeleteItem']) {
+    for (const action of ['GetItem', 'PutItem', 'UpdateItem']) {
+      expect(await allowed(`dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    for (const action of ['Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'DeleteItem']) {
       expect(await allowed(`dynamodb:${action}`, tableArn)).toBe(false);
     }
     const secretArn = recorder?.environment[ENV.keysSecretArn] ?? '';
