@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { describe, expect, inject, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
   eventually,
   headToken,
   leadAtRest,
+  sfn,
   tableName,
   tokens,
 } from './client.ts';
@@ -339,9 +341,21 @@ describe('a letter campaign, end to end', () => {
     const [progress] = paused.progress;
     expect(progress.bounced).toBeGreaterThan(0);
     expect(progress.sent).toBeLessThan(40);
-    // Nothing more is sent while it is paused.
+    // The run sees the pause within a second and ends (Paused); from then on nothing more is sent.
+    const { stateMachines = [] } = await sfn().send(new ListStateMachinesCommand({}));
+    const stateMachineArn = stateMachines.find((m) =>
+      m.name?.includes('LetterCampaignStateMachine'),
+    )?.stateMachineArn;
+    await eventually(async () => {
+      const { executions = [] } = await sfn().send(new ListExecutionsCommand({ stateMachineArn }));
+      const run = executions.find((e) => e.name === `${campaignId}-1`);
+      return run && run.status !== 'RUNNING' ? run : undefined;
+    }, 'the paused run to end');
+    const ended = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const later = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });
-    expect(later.body.progress[0].sent + later.body.progress[0].open).toBe(progress.sent + progress.open);
+    expect(later.body.progress[0].sent + later.body.progress[0].open).toBe(
+      ended.body.progress[0].sent + ended.body.progress[0].open,
+    );
   });
 });
