@@ -41,6 +41,19 @@ export function breachOf(
   return undefined;
 }
 
+/** The progress of each step the campaign has begun (a step not begun has none). */
+export async function progressOfSteps(
+  progress: CampaignProgress,
+  campaign: Pick<Campaign, 'campaignId' | 'steps'>,
+): Promise<StepProgress[]> {
+  const read: StepProgress[] = [];
+  for (const { step } of campaign.steps) {
+    const p = await progress.progress(campaign.campaignId, step);
+    if (p) read.push(p);
+  }
+  return read;
+}
+
 export type GuardDeps = { campaigns: Campaigns; progress: CampaignProgress; now: () => Date };
 
 /**
@@ -50,13 +63,11 @@ export type GuardDeps = { campaigns: Campaigns; progress: CampaignProgress; now:
 export async function guardDeliverability(
   deps: GuardDeps,
   campaign: Pick<Campaign, 'campaignId' | 'status' | 'steps' | 'deliverability'>,
+  /** The steps' progress, when the caller has just read it. */
+  read?: StepProgress[],
 ): Promise<'bounces' | 'complaints' | undefined> {
   if (campaign.status !== 'running') return undefined;
-  const progress: StepProgress[] = [];
-  for (const { step } of campaign.steps) {
-    const p = await deps.progress.progress(campaign.campaignId, step);
-    if (p) progress.push(p);
-  }
+  const progress = read ?? (await progressOfSteps(deps.progress, campaign));
   const reason = breachOf(totalsOf(progress), campaign.deliverability ?? DEFAULT_GUARD);
   if (!reason) return undefined;
   const at = deps.now().toISOString();

@@ -3,6 +3,7 @@ import { formatIssues } from '../leads/lead-submission.ts';
 import { DEFAULT_SEND_POLICY } from '../letters/suppression.ts';
 import type { Offers } from '../offers/ports.ts';
 import { type Campaign, type CampaignStep, NewCampaignInput, type StepProgress } from './campaign.ts';
+import { progressOfSteps } from './deliverability.ts';
 import type { CampaignProgress, Campaigns } from './ports.ts';
 
 /**
@@ -182,12 +183,7 @@ export async function campaignView(
 ): Promise<{ campaign: Campaign; progress: StepProgress[] }> {
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new CampaignNotFound(campaignId);
-  const progress: StepProgress[] = [];
-  for (const step of campaign.steps) {
-    const p = await deps.progress.progress(campaignId, step.step);
-    if (p) progress.push(p);
-  }
-  return { campaign, progress };
+  return { campaign, progress: await progressOfSteps(deps.progress, campaign) };
 }
 
 async function found(deps: CampaignDeps, campaignId: string): Promise<Campaign> {

@@ -8,7 +8,7 @@ import type { Prospect } from '../prospects/prospect.ts';
 import type { Campaign, SendRecord, StepCursor, StepProgress } from './campaign.ts';
 import { composeLetter } from './compose-letter.ts';
 import { type Delivered, type DeliveryDeps, LetterCourier } from './deliver-letter.ts';
-import { guardDeliverability } from './deliverability.ts';
+import { guardDeliverability, progressOfSteps } from './deliverability.ts';
 import type { Campaigns, RecordKey } from './ports.ts';
 
 /**
@@ -240,22 +240,16 @@ async function checkStillRunning(run: Run): Promise<RunOutcome | undefined> {
   const { deps, campaign } = run;
   const fresh = await deps.campaigns.get(campaign.campaignId);
   if (fresh?.status !== 'running' || fresh.run !== campaign.run) return fresh ? stopped(fresh) : undefined;
-  const failed = await failedLetters(run);
+  // One read of the steps' progress serves both guards.
+  const progress = await progressOfSteps(deps.progress, fresh);
+  const failed = progress.reduce((sum, p) => sum + p.failed, 0);
   if (failed >= campaign.pauseAfterErrors) {
     await pause(run, 'send_errors');
     return { outcome: 'paused' };
   }
   // SES's events may have passed the guard since the last page (RecordLetterEvent checks it too).
-  if (await guardDeliverability(deps, fresh)) return { outcome: 'paused' };
+  if (await guardDeliverability(deps, fresh, progress)) return { outcome: 'paused' };
   return undefined;
-}
-
-async function failedLetters(run: Run): Promise<number> {
-  let failed = 0;
-  for (let step = 1; step <= run.step; step++) {
-    failed += (await run.deps.progress.progress(run.campaign.campaignId, step))?.failed ?? 0;
-  }
-  return failed;
 }
 
 /** The step is done: the follow-up after its wait, or the campaign is complete. */
