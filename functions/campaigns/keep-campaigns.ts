@@ -53,44 +53,15 @@ export const handler = apiHandler(
             next: page.next ?? null,
           });
         }
-        case 'GET /v1/campaigns/{campaignId}':
-          return reply(
-            API_ROUTES.readCampaign,
-            200,
-            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
-          );
-        case 'POST /v1/campaigns/{campaignId}/launch':
-          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
-          await launchCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId);
-          return reply(
-            API_ROUTES.launchCampaign,
-            200,
-            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
-          );
-        case 'POST /v1/campaigns/{campaignId}/pause':
-          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
-          await pauseCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId, by);
-          return reply(
-            API_ROUTES.pauseCampaign,
-            200,
-            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
-          );
-        case 'POST /v1/campaigns/{campaignId}/resume':
-          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
-          await resumeCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId);
-          return reply(
-            API_ROUTES.resumeCampaign,
-            200,
-            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
-          );
-        default:
-          requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
-          await cancelCampaign(deps, pathOf(campaignPath, event, 'No such campaign').campaignId);
-          return reply(
-            API_ROUTES.cancelCampaign,
-            200,
-            await current(pathOf(campaignPath, event, 'No such campaign').campaignId),
-          );
+        default: {
+          // Reading a campaign, or one of the four ways to steer it: a change, then the campaign as it stands.
+          const steering = STEERING[event.routeKey as keyof typeof STEERING] as Steering | undefined;
+          if (steering) requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
+          const { campaignId } = pathOf(campaignPath, event, 'No such campaign');
+          if (!steering) return reply(API_ROUTES.readCampaign, 200, await current(campaignId));
+          await steering.act(campaignId, by);
+          return reply(steering.route, 200, await current(campaignId));
+        }
       }
     } catch (error) {
       if (error instanceof CampaignInvalid)
@@ -102,6 +73,27 @@ export const handler = apiHandler(
   },
   staffOnly(['campaign_manager', 'compliance_officer', 'head_of_unit']),
 );
+
+const STEERING = {
+  'POST /v1/campaigns/{campaignId}/launch': {
+    route: API_ROUTES.launchCampaign,
+    act: (id: string) => launchCampaign(deps, id),
+  },
+  'POST /v1/campaigns/{campaignId}/pause': {
+    route: API_ROUTES.pauseCampaign,
+    act: (id: string, by: string) => pauseCampaign(deps, id, by),
+  },
+  'POST /v1/campaigns/{campaignId}/resume': {
+    route: API_ROUTES.resumeCampaign,
+    act: (id: string) => resumeCampaign(deps, id),
+  },
+  'POST /v1/campaigns/{campaignId}/cancel': {
+    route: API_ROUTES.cancelCampaign,
+    act: (id: string) => cancelCampaign(deps, id),
+  },
+} as const;
+
+type Steering = (typeof STEERING)[keyof typeof STEERING];
 
 async function current(campaignId: string) {
   const { campaign, progress } = await campaignView(deps, campaignId);
