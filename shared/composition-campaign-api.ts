@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AudienceStore } from './adapters/audience-store.ts';
 import { CampaignProgressStore } from './adapters/campaign-progress-store.ts';
+import { CampaignResponseStore } from './adapters/campaign-response-store.ts';
 import { CampaignStore } from './adapters/campaign-store.ts';
 import { OfferStore } from './adapters/offer-store.ts';
 import { campaignRuns, NamedExecutions } from './adapters/workflow-starter.ts';
@@ -15,6 +16,7 @@ const table = () => [documentClient(), setting('tableName')] as const;
 export const campaignDeps = (): CampaignDeps => ({
   campaigns: new CampaignStore(...table()),
   progress: new CampaignProgressStore(...table()),
+  responses: new CampaignResponseStore(...table()),
   audiences: new AudienceStore(...table()),
   offers: new OfferStore(...table()),
   runs: campaignRuns(new NamedExecutions(sfnClient(), setting('letterCampaignStateMachineArn'))),

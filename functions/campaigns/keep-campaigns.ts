@@ -35,7 +35,7 @@ export const handler = apiHandler(
         case 'POST /v1/campaigns': {
           requireRole(event, 'campaign_manager', 'Only campaign managers steer campaigns');
           const campaign = await createCampaign(deps, by, parseJsonBody(event, 64 * 1024));
-          return reply(API_ROUTES.createCampaign, 201, viewOf(campaign, []));
+          return reply(API_ROUTES.createCampaign, 201, viewOf({ campaign, progress: [], responses: 0 }));
         }
         case 'GET /v1/campaigns': {
           const query = parseQuery(CampaignListQuery, event);
@@ -96,8 +96,7 @@ const STEERING = {
 type Steering = (typeof STEERING)[keyof typeof STEERING];
 
 async function current(campaignId: string) {
-  const { campaign, progress } = await campaignView(deps, campaignId);
-  return viewOf(campaign, progress);
+  return viewOf(await campaignView(deps, campaignId));
 }
 
 const fields = (

@@ -11,6 +11,7 @@ import {
   type NewLead,
   type PageCursor,
 } from '../leads/ports.ts';
+import { campaignResponsePut } from './campaign-response-store.ts';
 import {
   ENQUIRY_PREFIX,
   epochSeconds,
@@ -62,6 +63,8 @@ export abstract class CaptureStore extends TableAdapter {
       ...args.duplicateKeys.map((key) =>
         this.claimPut(keys.duplicate(key), lead.leadId, args.duplicateUntil, now),
       ),
+      ...(args.response ? [campaignResponsePut(this.tableName, args.response)] : []),
+      // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];
     const cancelled = await transact(this.client, items);
@@ -88,7 +91,7 @@ export abstract class CaptureStore extends TableAdapter {
    * timeline entry and the Idempotency-Key's claim are then written together. A crash in between leaves
    * the counter one ahead: the bound errs on the safe side, and no enquiry is half-written.
    */
-  async addEnquiry({ enquiry, entry, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
+  async addEnquiry({ enquiry, entry, idempotency, limit, response }: NewEnquiry): Promise<EnquiryResult> {
     const { leadId } = enquiry;
     const now = epochSeconds(enquiry.receivedAt);
     if (idempotency) {
@@ -111,6 +114,7 @@ export abstract class CaptureStore extends TableAdapter {
       },
       timelinePut(this.tableName, leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry),
       ...(idempotency ? [this.idempotencyPut(idempotency, leadId, now)] : []),
+      ...(response ? [campaignResponsePut(this.tableName, response)] : []),
     ];
     const cancelled = await transact(this.client, items);
     if (!cancelled) return { outcome: 'added', leadId };

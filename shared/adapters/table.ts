@@ -80,6 +80,14 @@ export const keys = {
     pk: `LETTER#${campaignId}#${prospectId}`,
     sk: `STEP#${step}`,
   }),
+  /**
+   * A prospect's answer to a campaign (a lead or enquiry with the campaign's signed invitation): beside
+   * their letters, and listed on GSI1 under `RESPONSES#<campaignId>`, one entry a prospect.
+   */
+  campaignResponse: (campaignId: string, prospectId: string) => ({
+    pk: `LETTER#${campaignId}#${prospectId}`,
+    sk: 'RESPONSE',
+  }),
   /** A recipient waiting for their sending window, by when it opens. */
   deferredLetter: (campaignId: string, step: number, retryAt: string, prospectId: string) => ({
     pk: `CAMPAIGN#${campaignId}`,

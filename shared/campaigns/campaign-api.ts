@@ -2,11 +2,10 @@ import * as z from 'zod';
 import { SendPolicy } from '../letters/suppression.ts';
 import {
   CAMPAIGN_STATUSES,
-  type Campaign,
+  type CampaignState,
   NewCampaignInput,
   PAUSE_REASONS,
   Signatory,
-  type StepProgress,
 } from './campaign.ts';
 import { DEFAULT_GUARD, DeliverabilityGuard } from './deliverability.ts';
 
@@ -78,6 +77,10 @@ export const CampaignView = z
     launchedAt: z.iso.datetime().nullable(),
     endedAt: z.iso.datetime().nullable(),
     progress: z.array(Progress),
+    responses: z.int().meta({
+      description:
+        "Prospects who answered the campaign's letters (a lead or an enquiry each); they get no follow-up",
+    }),
   })
   .meta({ id: 'Campaign' });
 
@@ -95,7 +98,7 @@ export const CampaignList = z
   })
   .meta({ id: 'CampaignList' });
 
-export function campaignView(campaign: Campaign, progress: StepProgress[]): z.infer<typeof CampaignView> {
+export function campaignView({ campaign, progress, responses }: CampaignState): z.infer<typeof CampaignView> {
   return {
     campaignId: campaign.campaignId,
     name: campaign.name,
@@ -124,5 +127,6 @@ export function campaignView(campaign: Campaign, progress: StepProgress[]): z.in
       done: passDone,
       doneAt: doneAt ?? null,
     })),
+    responses,
   };
 }

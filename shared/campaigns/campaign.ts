@@ -140,6 +140,9 @@ export type StepProgress = {
   doneAt?: string;
 };
 
+/** What a campaign has done so far: each step's progress, and how many prospects answered its letters. */
+export type CampaignState = { campaign: Campaign; progress: StepProgress[]; responses: number };
+
 /** What a recipient's record of one step says: the outcome, or that the send is claimed and under way. */
 export type SendOutcome =
   | { status: 'claimed'; at: string }

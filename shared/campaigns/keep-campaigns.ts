@@ -2,9 +2,9 @@ import type { FrozenAudiences } from '../audiences/ports.ts';
 import { formatIssues } from '../leads/lead-submission.ts';
 import { DEFAULT_SEND_POLICY } from '../letters/suppression.ts';
 import type { Offers } from '../offers/ports.ts';
-import { type Campaign, type CampaignStep, NewCampaignInput, type StepProgress } from './campaign.ts';
+import { type Campaign, type CampaignState, type CampaignStep, NewCampaignInput } from './campaign.ts';
 import { progressOfSteps } from './deliverability.ts';
-import type { CampaignProgress, Campaigns } from './ports.ts';
+import type { CampaignProgress, CampaignResponses, Campaigns } from './ports.ts';
 
 /**
  * The campaign manager's use cases: write a campaign, launch it, pause, resume or cancel it at any moment
@@ -19,6 +19,7 @@ export interface CampaignRuns {
 export type CampaignDeps = {
   campaigns: Campaigns;
   progress: CampaignProgress;
+  responses: CampaignResponses;
   audiences: FrozenAudiences;
   offers: Offers;
   runs: CampaignRuns;
@@ -178,12 +179,16 @@ export async function cancelCampaign(deps: CampaignDeps, campaignId: string): Pr
 
 /** The campaign and the progress of each step it has begun. */
 export async function campaignView(
-  deps: Pick<CampaignDeps, 'campaigns' | 'progress'>,
+  deps: Pick<CampaignDeps, 'campaigns' | 'progress' | 'responses'>,
   campaignId: string,
-): Promise<{ campaign: Campaign; progress: StepProgress[] }> {
+): Promise<CampaignState> {
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new CampaignNotFound(campaignId);
-  return { campaign, progress: await progressOfSteps(deps.progress, campaign) };
+  const [progress, responses] = await Promise.all([
+    progressOfSteps(deps.progress, campaign),
+    deps.responses.count(campaignId),
+  ]);
+  return { campaign, progress, responses };
 }
 
 async function found(deps: CampaignDeps, campaignId: string): Promise<Campaign> {

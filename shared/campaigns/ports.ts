@@ -81,3 +81,14 @@ export interface SendAllowance {
    */
   take(want: number, perSecond: number): Promise<{ granted: number; waitMs: number }>;
 }
+
+/**
+ * Prospects who answered a campaign: a "request a call" form sent through a letter's link (the capture
+ * path keeps it with the lead, shared/leads/ports.ts, CampaignResponse). They get no follow-up.
+ */
+export interface CampaignResponses {
+  /** Those of these prospects who answered the campaign (read consistently). */
+  responded(campaignId: string, prospectIds: readonly string[]): Promise<Set<string>>;
+  /** How many prospects answered the campaign. */
+  count(campaignId: string): Promise<number>;
+}

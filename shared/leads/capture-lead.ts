@@ -90,11 +90,16 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
         until: new Date(now.getTime() + IDEMPOTENCY_HOURS * 3_600_000).toISOString(),
       }
     : undefined;
+  // A signed invitation that names a prospect (a letter's link): the campaign learns they answered.
+  const { campaignId, prospectId } = attribution;
+  const response =
+    campaignId && prospectId ? { campaignId, prospectId, leadId: lead.leadId, at: receivedAt } : undefined;
   const result = await deps.leads.capture({
     lead,
     duplicateKeys: duplicateKeysOf(deps.keys, submission),
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),
+    ...(response ? { response } : {}),
   });
   if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };
   if (result.outcome !== 'held') return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };
@@ -108,6 +113,8 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     enquiry,
     entry: enquiryEntry(enquiry),
     ...(idempotency ? { idempotency } : {}),
+    // The answer belongs to the lead that holds the company.
+    ...(response ? { response: { ...response, leadId: first.leadId } } : {}),
     limit: deps.enquiryLimit,
   });
   switch (added.outcome) {

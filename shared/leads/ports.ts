@@ -28,7 +28,15 @@ export type NewLead = {
   duplicateKeys: DuplicateKey[];
   duplicateUntil: string;
   idempotency?: IdempotencyClaim;
+  /** The submission answers a campaign's letter: kept with the lead, in the same transaction. */
+  response?: CampaignResponse;
 };
+
+/**
+ * A prospect answered a campaign (its signed invitation came with the submission): the campaign sends that
+ * prospect no follow-up and counts the response (shared/campaigns/ports.ts, CampaignResponses).
+ */
+export type CampaignResponse = { campaignId: string; prospectId: string; leadId: string; at: string };
 
 /** `held`: another lead holds the submission's email or INN; it becomes an enquiry on that lead. */
 export type CaptureResult =
@@ -42,6 +50,7 @@ export type NewEnquiry = {
   entry: TimelineEntry;
   idempotency?: IdempotencyClaim;
   limit: number;
+  response?: CampaignResponse;
 };
 
 export type EnquiryResult =

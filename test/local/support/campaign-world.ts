@@ -3,6 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '#shared/access/keys.ts';
 import { AudienceStore } from '#shared/adapters/audience-store.ts';
 import { CampaignProgressStore } from '#shared/adapters/campaign-progress-store.ts';
+import { CampaignResponseStore } from '#shared/adapters/campaign-response-store.ts';
 import { CampaignStore } from '#shared/adapters/campaign-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { OfferStore } from '#shared/adapters/offer-store.ts';
@@ -127,6 +128,7 @@ export class CampaignWorld {
     return {
       campaigns: this.store(CampaignStore),
       progress: this.store(CampaignProgressStore),
+      responses: this.store(CampaignResponseStore),
       audiences: this.store(AudienceStore),
       offers: this.store(OfferStore),
       runs: {
