@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
 import { AudienceStore } from './adapters/audience-store.ts';
 import { CampaignProgressStore } from './adapters/campaign-progress-store.ts';
+import { CampaignResponseStore } from './adapters/campaign-response-store.ts';
 import { CampaignStore } from './adapters/campaign-store.ts';
 import { Directory } from './adapters/directory.ts';
 import { LetterMailer, SesSendingQuota } from './adapters/letter-mailer.ts';
@@ -26,6 +27,7 @@ export const sendLettersDeps = (keys: Keys): SendLettersDeps => {
     progress: new CampaignProgressStore(...table()),
     audiences: new AudienceStore(...table()),
     prospects: new ProspectBookStore(...table()),
+    responses: new CampaignResponseStore(...table()),
     suppression: { keys, suppressions, sendCounter: suppressions, clients: new Directory(...table()) },
     offers: { offers: new OfferStore(...table()), now: () => new Date(), newId: randomUUID },
     keys,

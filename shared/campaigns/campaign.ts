@@ -164,4 +164,4 @@ export type SendRecord = SendOutcome & {
 };
 
 /** Skip reasons of the campaign itself, beside suppression's (shared/letters/suppression.ts). */
-export const CAMPAIGN_SKIP_REASONS = ['not_a_prospect', 'repeated_member'] as const;
+export const CAMPAIGN_SKIP_REASONS = ['not_a_prospect', 'repeated_member', 'responded'] as const;

@@ -9,7 +9,7 @@ import type { Campaign, SendRecord, StepCursor, StepProgress } from './campaign.
 import { composeLetter } from './compose-letter.ts';
 import { type Delivered, type DeliveryDeps, LetterCourier } from './deliver-letter.ts';
 import { guardDeliverability, progressOfSteps } from './deliverability.ts';
-import type { Campaigns, RecordKey } from './ports.ts';
+import type { CampaignResponses, Campaigns, RecordKey } from './ports.ts';
 
 /**
  * One run of a campaign's sending (the LetterCampaign state machine's SendLetters task; docs/campaigns.md):
@@ -25,6 +25,8 @@ export type SendLettersDeps = DeliveryDeps & {
   campaigns: Campaigns;
   audiences: FrozenAudiences;
   prospects: ProspectBook;
+  /** Who answered the campaign: a follow-up is for those who did not. */
+  responses: Pick<CampaignResponses, 'responded'>;
   suppression: SuppressionDeps;
   offers: OfferDeps;
   keys: Keys;
@@ -165,10 +167,16 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
       : (await deps.progress.record(record)) === 'recorded';
 
   const prospects = await deps.prospects.byIds(todo);
-  const found = todo.flatMap((id) => prospects.get(id) ?? []);
   for (const id of todo.filter((id) => !prospects.has(id))) {
     await first({ ...key(id), status: 'skipped', reason: 'not_a_prospect', at, ...audienceOf(audience) });
   }
+  // A follow-up goes to those who have not answered the campaign yet.
+  const responded =
+    step > 1 ? await deps.responses.responded(campaignId, [...prospects.keys()]) : new Set<string>();
+  for (const id of responded) {
+    await first({ ...key(id), status: 'skipped', reason: 'responded', at, ...audienceOf(audience) });
+  }
+  const found = todo.flatMap((id) => (responded.has(id) ? [] : (prospects.get(id) ?? [])));
   const screened = await screenRecipients(
     deps.suppression,
     { campaignId, step, policy: campaign.policy },

@@ -149,6 +149,7 @@ export class CampaignWorld {
       progress: this.store(CampaignProgressStore),
       audiences: this.store(AudienceStore),
       prospects: this.store(ProspectBookStore),
+      responses: this.store(CampaignResponseStore),
       suppression: {
         keys: campaignKeys,
         suppressions,

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignResponsePut } from '#shared/adapters/campaign-response-store.ts';
+import { transact } from '#shared/adapters/table.ts';
+import { sendLetters } from '#shared/campaigns/send-letters.ts';
+import { startAttractTable } from './support/attract-table.ts';
+import { aProspect, CampaignWorld } from './support/campaign-world.ts';
+
+let table: Awaited<ReturnType<typeof startAttractTable>>;
+beforeAll(async () => {
+  table = await startAttractTable();
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+const DAY = 86_400_000;
+
+describe("a campaign's follow-up on DynamoDB Local", () => {
+  it('waits the configured days after step 1, then writes only to those who did not answer, and completes', async () => {
+    const world = new CampaignWorld(table);
+    const start = new Date('2026-11-02T10:00:00.000Z');
+    world.setClock(start);
+    const [a, answered, c] = await world.prospects([aProspect(3001), aProspect(3002), aProspect(3003)]);
+    const audienceId = await world.frozenAudience([a, answered, c]);
+    const followUp = await world.approvedOffer();
+    const campaignId = await world.launched([audienceId], {
+      steps: [
+        { offerId: await world.approvedOffer(), version: 1 },
+        { offerId: followUp, version: 1, waitDays: 3 },
+      ],
+    });
+    const deps = world.sendDeps();
+
+    // Step 1 goes to everyone; then the run waits out the follow-up's three days.
+    expect(await sendLetters(deps, campaignId)).toEqual({
+      outcome: 'wait',
+      until: '2026-11-05T10:00:00.000Z',
+    });
+    expect(world.ses.taken.map((e) => e.to).sort()).toEqual(
+      [a, answered, c].map((p) => p.contact.email).sort(),
+    );
+    // An early wake-up (a redelivered Wait) waits again, sending nothing.
+    world.setClock(new Date(start.getTime() + DAY));
+    expect(await sendLetters(deps, campaignId)).toEqual({
+      outcome: 'wait',
+      until: '2026-11-05T10:00:00.000Z',
+    });
+
+    // One prospect sends the letter's "request a call" form: the capture path keeps the response.
+    const at = new Date(start.getTime() + DAY).toISOString();
+    await transact(table.documentClient, [
+      campaignResponsePut(table.tableName, {
+        campaignId,
+        prospectId: answered.prospectId,
+        leadId: 'lead-1',
+        at,
+      }),
+    ]);
+    expect(await world.campaignDeps.responses.count(campaignId)).toBe(1);
+
+    world.setClock(new Date(start.getTime() + 3 * DAY + 60_000));
+    expect(await sendLetters(deps, campaignId)).toEqual({ outcome: 'more' });
+    expect((await world.campaignDeps.campaigns.get(campaignId))?.currentStep).toBe(2);
+    expect(await sendLetters(deps, campaignId)).toEqual({ outcome: 'completed' });
+
+    expect(world.ses.lettersTo(a.contact.email)).toBe(2);
+    expect(world.ses.lettersTo(c.contact.email)).toBe(2);
+    expect(world.ses.lettersTo(answered.contact.email)).toBe(1);
+    const step2 = await world.campaignDeps.progress.progress(campaignId, 2);
+    expect(step2).toMatchObject({ total: 3, sent: 2, skipped: { responded: 1 }, failed: 0, passDone: true });
+    const record = await world.campaignDeps.progress.records(campaignId, 2, [answered.prospectId]);
+    expect(record.get(answered.prospectId)).toMatchObject({ status: 'skipped', reason: 'responded' });
+    const campaign = await world.campaignDeps.campaigns.get(campaignId);
+    expect(campaign).toMatchObject({
+      status: 'completed',
+      endedAt: new Date(start.getTime() + 3 * DAY + 60_000).toISOString(),
+    });
+  });
+});
