@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignResponsePut } from '#shared/adapters/campaign-response-store.ts';
-import { transact } from '#shared/adapters/table.ts';
+import { CampaignResponseStore, campaignResponsePut } from '#shared/adapters/campaign-response-store.ts';
+import { Directory } from '#shared/adapters/directory.ts';
+import { LeadStore } from '#shared/adapters/lead-store.ts';
+import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
+import { keys, transact } from '#shared/adapters/table.ts';
 import { sendLetters } from '#shared/campaigns/send-letters.ts';
+import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
+import { respondToLetter } from '#shared/letters/respond-to-letter.ts';
+import { letterResponseLink } from '#shared/letters/response-link.ts';
 import { startAttractTable } from './support/attract-table.ts';
-import { aProspect, CampaignWorld } from './support/campaign-world.ts';
+import { aProspect, CampaignWorld, campaignKeys } from './support/campaign-world.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
 beforeAll(async () => {
@@ -74,6 +82,65 @@ describe("a campaign's follow-up on DynamoDB Local", () => {
     expect(campaign).toMatchObject({
       status: 'completed',
       endedAt: new Date(start.getTime() + 3 * DAY + 60_000).toISOString(),
+    });
+  });
+});
+
+describe("a letter's response on DynamoDB Local", () => {
+  it('is kept with the lead in the capture, once a prospect however often they answer', async () => {
+    const world = new CampaignWorld(table);
+    const [prospect] = await world.prospects([aProspect(3101)]);
+    const campaignId = randomUUID();
+    const store = <T>(Adapter: new (client: typeof table.documentClient, tableName: string) => T) =>
+      new Adapter(table.documentClient, table.tableName);
+    const deps = {
+      leads: store(LeadStore),
+      referrers: store(Directory),
+      keys: campaignKeys,
+      rateLimiter: new DynamoRateLimiter(table.documentClient, table.tableName, 100),
+      duplicateWindowDays: 30,
+      now: () => new Date(),
+      newId: randomUUID,
+      enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
+      prospects: { get: async () => prospect },
+    };
+    const recipient = { campaignId, prospectId: prospect.prospectId, step: 1 };
+    const link = await letterResponseLink(campaignKeys, 'https://api.bank.example', recipient, new Date());
+    const token = link.split('/').at(-1) ?? '';
+    const form = {
+      companyName: prospect.company.name,
+      inn: prospect.company.inn,
+      contactName: prospect.contact.name,
+      email: prospect.contact.email,
+      phone: '+74951234567',
+      products: ['settlement_account'],
+      message: '',
+      consent: true,
+    };
+    const request = { clientAddress: '203.0.113.9', readerLocale: 'ru' as const };
+
+    expect(await respondToLetter(deps, token, form, request)).toMatchObject({ kind: 'done' });
+    // Pressed again: an enquiry on the same lead, and still one prospect who answered.
+    expect(await respondToLetter(deps, token, { ...form, message: 'Ещё раз' }, request)).toMatchObject({
+      kind: 'done',
+    });
+
+    const responses = store(CampaignResponseStore);
+    expect(await responses.count(campaignId)).toBe(1);
+    expect(await responses.responded(campaignId, [prospect.prospectId, 'someone-else'])).toEqual(
+      new Set([prospect.prospectId]),
+    );
+    const { Item } = await table.documentClient.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: keys.campaignResponse(campaignId, prospect.prospectId),
+      }),
+    );
+    const lead = await deps.leads.get(String(Item?.leadId));
+    expect(lead?.attribution).toMatchObject({
+      channel: 'letter',
+      campaignId,
+      prospectId: prospect.prospectId,
     });
   });
 });
