@@ -93,6 +93,17 @@ export const keys = {
     pk: `CAMPAIGN#${campaignId}`,
     sk: `${DEFER_PREFIX}${step}#${retryAt}#${prospectId}`,
   }),
+  openDay: (openDayId: string) => ({ pk: `OPEN_DAY#${openDayId}`, sk: 'OPEN_DAY' }),
+  /** One registration per address per open day: the key is the address's keyed hash. */
+  registration: (openDayId: string, emailHash: string) => ({
+    pk: `OPEN_DAY#${openDayId}`,
+    sk: `REG#${emailHash}`,
+  }),
+  /** A place in an open day's waitlist: they sort in the order people registered. */
+  waitlistPlace: (openDayId: string, registeredAt: string, registrationId: string) => ({
+    pk: `OPEN_DAY#${openDayId}`,
+    sk: `${WAITLIST_PREFIX}${registeredAt}#${registrationId}`,
+  }),
   /** The account's letters per second, shared by every campaign (shared/campaigns/send-allowance.ts). */
   sendAllowance: () => ({ pk: 'SEND_ALLOWANCE', sk: 'SES' }),
   /** A frozen audience's member: the key is all it holds, so members sort by prospect id. */
@@ -101,6 +112,9 @@ export const keys = {
     sk: `${MEMBER_PREFIX}${prospectId}`,
   }),
 } as const;
+
+/** An open day's waitlist sorts by registration time under this prefix. */
+export const WAITLIST_PREFIX = 'WAITLIST#';
 
 /** An audience's members sort by prospect id under this prefix. */
 export const MEMBER_PREFIX = 'MEMBER#';

@@ -1,0 +1,304 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { OpenDay, Registration } from '../open-days/open-day.ts';
+import type { GivenUp, OfferAnswer, OpenDays, Registered } from '../open-days/ports.ts';
+import { keys, TableAdapter, type TransactItems, transact, WAITLIST_PREFIX, withoutKeys } from './table.ts';
+
+/** The open day's item: its seat ledger is `holders`, a set of registration ids (absent when empty). */
+type StoredOpenDay = Omit<OpenDay, 'seatsTaken'> & { holders?: Set<string> };
+
+/** Rounds of reading and writing again when another writer came first. */
+const MAX_ROUNDS = 10;
+
+/** A seat is free while the ledger holds fewer ids than the capacity. */
+const SEAT_FREE = '(attribute_not_exists(holders) OR size(holders) < #capacity)';
+/** Registrations are taken while the open day is on and its registration open. */
+const TAKING = '#status = :open AND registrationClosesAt > :at';
+
+/**
+ * Open days and their registrations, in one partition per open day (`OPEN_DAY#<id>`): the open day with its
+ * seat ledger, a registration per address (`REG#<emailHash>`), and the waitlist in the order people came
+ * (`WAITLIST#<registeredAt>#<registrationId>`). Every seat changes hands in a transaction with the
+ * registration it belongs to, under a condition on the ledger (docs/open-days.md, "Registration is exact").
+ */
+export class OpenDayStore extends TableAdapter implements OpenDays {
+  async create(openDay: OpenDay): Promise<'created' | 'exists'> {
+    const { seatsTaken: _none, ...stored } = openDay;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.openDay(openDay.openDayId), type: 'OpenDay', ...stored, waitlisted: 0 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async get(openDayId: string): Promise<OpenDay | undefined> {
+    const item = await this.read(keys.openDay(openDayId));
+    return item && openDayOf(item);
+  }
+
+  async registration(openDayId: string, emailHash: string): Promise<Registration | undefined> {
+    const item = await this.read(keys.registration(openDayId, emailHash));
+    return item && withoutKeys<Registration>(item);
+  }
+
+  async register(registration: Registration, at: string): Promise<Registered> {
+    const { openDayId, registrationId } = registration;
+    const confirmed = { ...registration, status: 'confirmed' as const };
+    // A seat: the registration and the ledger's new holder, while a seat is free and nobody waits for one.
+    const seat = await transact(this.client, [
+      this.newRegistration(confirmed),
+      this.openDayUpdate(openDayId, {
+        UpdateExpression: 'ADD holders :id',
+        ConditionExpression: `${TAKING} AND ${SEAT_FREE} AND waitlisted = :none`,
+        ExpressionAttributeValues: { ':id': new Set([registrationId]), ':at': at, ':none': 0 },
+      }),
+    ]);
+    if (!seat) return { outcome: 'confirmed', registration: confirmed };
+    if (seat[0]?.code === 'ConditionalCheckFailed') return this.existing(registration);
+    const openDay = seat[1]?.item;
+    if (!openDay) return { outcome: 'not_found' };
+    if (openDay.status !== 'open' || String(openDay.registrationClosesAt) <= at) return { outcome: 'closed' };
+
+    // Full, or people wait: the next place in line.
+    const waiting = { ...registration, status: 'waitlisted' as const };
+    const line = await transact(this.client, [
+      this.newRegistration(waiting),
+      this.waitlistPut(waiting),
+      this.openDayUpdate(openDayId, {
+        UpdateExpression: 'ADD waitlisted :one',
+        ConditionExpression: TAKING,
+        ExpressionAttributeValues: { ':one': 1, ':at': at },
+      }),
+    ]);
+    if (!line) return { outcome: 'waitlisted', registration: waiting };
+    if (line[0]?.code === 'ConditionalCheckFailed') return this.existing(registration);
+    return { outcome: 'closed' };
+  }
+
+  async giveUp(openDayId: string, emailHash: string, at: string): Promise<GivenUp> {
+    for (let attempt = 1; ; attempt++) {
+      const registration = await this.registration(openDayId, emailHash);
+      if (!registration || registration.status === 'cancelled') return { outcome: 'not_held' };
+      const cancelled = { ...registration, status: 'cancelled' as const, updatedAt: at };
+      const refused = await transact(this.client, [
+        this.registrationChange(registration, { status: 'cancelled', updatedAt: at }),
+        ...this.released(registration),
+      ]);
+      if (!refused) return { outcome: 'cancelled', registration: cancelled };
+      // Refused: it changed meanwhile (an offer taken, a promotion); read it again and decide again.
+      if (attempt >= MAX_ROUNDS) throw new Error(`Open day ${openDayId}: a registration kept changing`);
+    }
+  }
+
+  async offerFreeSeats(openDayId: string, at: string, until: string): Promise<Registration[]> {
+    const offered: Registration[] = [];
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      const openDay = await this.get(openDayId);
+      if (openDay?.status !== 'open' || openDay.startsAt <= at) return offered;
+      const free = openDay.capacity - openDay.seatsTaken;
+      if (free <= 0 || openDay.waitlisted === 0) return offered;
+      const { Items = [] } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :line)',
+          ExpressionAttributeValues: { ':pk': keys.openDay(openDayId).pk, ':line': WAITLIST_PREFIX },
+          ConsistentRead: true,
+          Limit: free,
+        }),
+      );
+      if (Items.length === 0) return offered;
+      for (const place of Items) {
+        const registration = await this.registration(openDayId, String(place.emailHash));
+        if (registration?.status !== 'waitlisted') continue;
+        const offer = { status: 'offered' as const, offerUntil: until, updatedAt: at };
+        const refused = await transact(this.client, [
+          this.registrationChange(registration, offer),
+          { Delete: { TableName: this.tableName, Key: { pk: place.pk, sk: place.sk } } },
+          this.openDayUpdate(openDayId, {
+            UpdateExpression: 'ADD holders :id, waitlisted :less',
+            ConditionExpression: `#status = :open AND ${SEAT_FREE}`,
+            ExpressionAttributeValues: { ':id': new Set([registration.registrationId]), ':less': -1 },
+          }),
+        ]);
+        if (!refused) offered.push({ ...registration, ...offer });
+      }
+    }
+    // Another writer keeps taking the seats or the places first: what was offered stands, the rest waits
+    // for the next release (each one offers the free seats again).
+    return offered;
+  }
+
+  async takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer> {
+    const registration = await this.registration(openDayId, emailHash);
+    if (registration?.status !== 'offered') return { outcome: 'not_offered' };
+    if ((registration.offerUntil ?? '') <= at) return { outcome: 'expired' };
+    const taken = { status: 'confirmed' as const, updatedAt: at };
+    const refused = await transact(this.client, [
+      this.registrationChange(registration, taken, { offerBefore: at }),
+    ]);
+    if (!refused) {
+      const { offerUntil: _held, ...rest } = registration;
+      return { outcome: 'confirmed', registration: { ...rest, ...taken } };
+    }
+    const now = await this.registration(openDayId, emailHash);
+    return now?.status === 'confirmed' ? { outcome: 'confirmed', registration: now } : { outcome: 'expired' };
+  }
+
+  async withdrawOffer(
+    openDayId: string,
+    emailHash: string,
+    at: string,
+  ): Promise<'withdrawn' | 'not_offered'> {
+    const registration = await this.registration(openDayId, emailHash);
+    if (registration?.status !== 'offered' || (registration.offerUntil ?? '') > at) return 'not_offered';
+    const refused = await transact(this.client, [
+      this.registrationChange(registration, { status: 'cancelled', updatedAt: at }),
+      ...this.released(registration),
+    ]);
+    return refused ? 'not_offered' : 'withdrawn';
+  }
+
+  private async existing(registration: Registration): Promise<Registered> {
+    const held = await this.registration(registration.openDayId, registration.emailHash);
+    if (!held)
+      throw new Error(`Open day ${registration.openDayId}: a registration refused as existing is not there`);
+    return { outcome: 'exists', registration: held };
+  }
+
+  /** What a registration leaving its seat or its place in line changes beside it. */
+  private released(registration: Registration): TransactItems {
+    const { openDayId, registrationId } = registration;
+    if (registration.status === 'waitlisted') {
+      return [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.waitlistPlace(openDayId, registration.registeredAt, registrationId),
+          },
+        },
+        this.openDayUpdate(openDayId, {
+          UpdateExpression: 'ADD waitlisted :less',
+          ExpressionAttributeValues: { ':less': -1 },
+        }),
+      ];
+    }
+    return [
+      this.openDayUpdate(openDayId, {
+        UpdateExpression: 'DELETE holders :id',
+        ConditionExpression: 'contains(holders, :held)',
+        ExpressionAttributeValues: { ':id': new Set([registrationId]), ':held': registrationId },
+      }),
+    ];
+  }
+
+  private newRegistration(registration: Registration) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.registration(registration.openDayId, registration.emailHash),
+          type: 'Registration',
+          ...registration,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  private waitlistPut(registration: Registration) {
+    const { openDayId, registeredAt, registrationId, emailHash } = registration;
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.waitlistPlace(openDayId, registeredAt, registrationId),
+          type: 'WaitlistPlace',
+          emailHash,
+        },
+      },
+    };
+  }
+
+  /** A registration's change from the status it was read in (an offer's also only while it holds). */
+  private registrationChange(
+    registration: Registration,
+    set: Partial<Registration>,
+    options: { offerBefore?: string } = {},
+  ) {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':read': registration.status };
+    const sets = Object.entries(set).map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    const removes = registration.offerUntil && !('offerUntil' in set) ? ' REMOVE offerUntil' : '';
+    let condition = '#status = :read';
+    if (options.offerBefore) {
+      condition += ' AND offerUntil > :offerBefore';
+      values[':offerBefore'] = options.offerBefore;
+    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.registration(registration.openDayId, registration.emailHash),
+        UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  private openDayUpdate(
+    openDayId: string,
+    update: {
+      UpdateExpression: string;
+      ConditionExpression?: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+  ) {
+    const condition = update.ConditionExpression ?? 'attribute_exists(pk)';
+    const usesStatus = condition.includes('#status');
+    // `status` and `capacity` are reserved words in expressions.
+    const names = Object.fromEntries(
+      ['status', 'capacity']
+        .filter((name) => condition.includes(`#${name}`))
+        .map((name) => [`#${name}`, name]),
+    );
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.openDay(openDayId),
+        UpdateExpression: update.UpdateExpression,
+        ConditionExpression: condition,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: {
+          ...update.ExpressionAttributeValues,
+          ...(usesStatus ? { ':open': 'open' } : {}),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+  }
+
+  private async read(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+}
+
+function openDayOf(item: Record<string, unknown>): OpenDay {
+  const { holders, ...openDay } = withoutKeys<StoredOpenDay>(item);
+  return { ...openDay, seatsTaken: holders?.size ?? 0 };
+}

@@ -1,0 +1,143 @@
+import * as z from 'zod';
+import { CompanyInfo, Consent, ContactPerson, LeadSource } from '../leads/lead-submission.ts';
+import { LOCALES } from '../templates/locale.ts';
+
+/**
+ * An open day (issue 9; docs/open-days.md): companies come to meet the personal managers who host it, and
+ * those who come become leads. The seats are exact: a registration holds one or waits in line for one.
+ */
+
+/** The most seats one open day has: the seat ledger is a set of registration ids on the open day's item. */
+export const MAX_CAPACITY = 2_000;
+
+/** Text in Russian, and optionally in English for registrants who read English. */
+const Localized = (max: number) =>
+  z.strictObject({
+    ru: z.string().trim().min(1).max(max),
+    en: z.string().trim().min(1).max(max).optional(),
+  });
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Where it happens: a place people come to, or an online session. */
+export const Venue = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('place'), address: Localized(500) }),
+  z.strictObject({
+    kind: z.literal('online'),
+    url: z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2000),
+  }),
+]);
+export type Venue = z.infer<typeof Venue>;
+
+const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+
+/** What a campaign manager writes; times are instants (with their offset), `timeZone` is how people read them. */
+export const OpenDayInput = z
+  .strictObject({
+    title: Localized(200),
+    description: Localized(5_000),
+    startsAt: Instant,
+    endsAt: Instant,
+    timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow'),
+    venue: Venue,
+    capacity: z.int().min(1).max(MAX_CAPACITY),
+    registrationClosesAt: Instant,
+    /** The personal managers who host it (directory ids). */
+    hosts: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+      .min(1)
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, 'each host once'),
+    /** Hours before the start the reminder goes out. */
+    reminderHours: z.int().min(1).max(168).default(24),
+    /** Hours a person promoted from the waitlist has to take the seat before it passes on. */
+    offerHoldHours: z.int().min(1).max(72).default(24),
+  })
+  .superRefine((o, ctx) => {
+    const at = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (Date.parse(o.endsAt) <= Date.parse(o.startsAt)) at('endsAt', 'the end is after the start');
+    if (Date.parse(o.registrationClosesAt) > Date.parse(o.startsAt))
+      at('registrationClosesAt', 'registration closes no later than the start');
+  });
+export type OpenDayInput = z.input<typeof OpenDayInput>;
+
+/** Checks that depend on the clock: an open day is planned for the future. */
+export function timingProblems(
+  input: z.output<typeof OpenDayInput>,
+  now: Date,
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (Date.parse(input.startsAt) <= now.getTime())
+    problems.push({ path: 'startsAt', message: 'the start is in the past' });
+  if (Date.parse(input.registrationClosesAt) <= now.getTime())
+    problems.push({ path: 'registrationClosesAt', message: 'registration would be closed already' });
+  return problems;
+}
+
+export const OPEN_DAY_STATUSES = ['open', 'cancelled', 'held'] as const;
+export type OpenDayStatus = (typeof OPEN_DAY_STATUSES)[number];
+
+export type OpenDay = z.output<typeof OpenDayInput> & {
+  openDayId: string;
+  status: OpenDayStatus;
+  /** Raised by each change people are told of: a calendar replaces the entry with a higher SEQUENCE. */
+  sequence: number;
+  /** Seats held (confirmed, or offered and not yet answered): the size of the seat ledger. */
+  seatsTaken: number;
+  /** People waiting for a seat. */
+  waitlisted: number;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** What a prospect sends to register: who they are, their company, consents, and how they came. */
+export const RegistrationInput = z
+  .strictObject({
+    contact: ContactPerson,
+    company: CompanyInfo.partial({ inn: true }),
+    language: z.enum(LOCALES).optional(),
+    consents: z
+      .array(Consent)
+      .min(1)
+      .max(10)
+      .refine(
+        (cs) => new Set(cs.map((c) => c.purpose)).size === cs.length,
+        'Each consent purpose may be listed only once',
+      )
+      .refine(
+        (cs) => cs.some((c) => c.purpose === 'personal_data_processing' && c.granted),
+        'Consent to personal data processing (personal_data_processing, granted: true) is required',
+      ),
+    source: LeadSource.default({}),
+    fax: z.string().optional().meta({ description: 'Honeypot: left empty by people' }),
+  })
+  .meta({ id: 'OpenDayRegistration', description: 'A registration for an open day, from the public form' });
+export type RegistrationInput = z.output<typeof RegistrationInput>;
+
+/**
+ * Where a registration stands: holding a seat (`confirmed`), waiting in line (`waitlisted`), offered a
+ * freed seat until `offerUntil` (`offered`), or given up (`cancelled`; by the person, or when an offer ran
+ * out).
+ */
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'offered', 'cancelled'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+export type Registration = Omit<RegistrationInput, 'fax' | 'language'> & {
+  openDayId: string;
+  registrationId: string;
+  /** The email's keyed hash: one registration per address per open day. */
+  emailHash: string;
+  language: (typeof LOCALES)[number];
+  status: RegistrationStatus;
+  registeredAt: string;
+  updatedAt: string;
+  offerUntil?: string;
+};

@@ -1,0 +1,42 @@
+import type { OpenDay, Registration } from './open-day.ts';
+
+/**
+ * The open days' ports, in the bank's words. The DynamoDB adapter (shared/adapters/open-day-store.ts) keeps
+ * the seats by conditions in the writes that change them (docs/open-days.md, "Registration is exact"):
+ * however many people register or give up at once, no seat is held twice and nobody is lost.
+ */
+
+export type Registered =
+  | { outcome: 'confirmed' | 'waitlisted'; registration: Registration }
+  /** The address is registered for this open day already: the registration it has. */
+  | { outcome: 'exists'; registration: Registration }
+  | { outcome: 'closed' | 'not_found' };
+
+export type GivenUp = { outcome: 'cancelled'; registration: Registration } | { outcome: 'not_held' };
+
+export type OfferAnswer =
+  | { outcome: 'confirmed'; registration: Registration }
+  | { outcome: 'expired' | 'not_offered' };
+
+export interface OpenDays {
+  create(openDay: OpenDay): Promise<'created' | 'exists'>;
+  /** Read consistently, with the seats as the ledger holds them. */
+  get(openDayId: string): Promise<OpenDay | undefined>;
+  registration(openDayId: string, emailHash: string): Promise<Registration | undefined>;
+  /**
+   * A new registration takes a free seat while nobody waits for one, or the next place in line; `at` is
+   * the registration's time (it closes at `registrationClosesAt`).
+   */
+  register(registration: Registration, at: string): Promise<Registered>;
+  /** Gives up a seat, an offered seat or a place in line. */
+  giveUp(openDayId: string, emailHash: string, at: string): Promise<GivenUp>;
+  /**
+   * Offers each free seat to the next person in line, holding it for them until `until`: the seat stays
+   * theirs until they take it, give it up, or the offer runs out. Answers who was offered one.
+   */
+  offerFreeSeats(openDayId: string, at: string, until: string): Promise<Registration[]>;
+  /** The offered person takes the seat, while the offer holds. */
+  takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer>;
+  /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */
+  withdrawOffer(openDayId: string, emailHash: string, at: string): Promise<'withdrawn' | 'not_offered'>;
+}
