@@ -17,6 +17,7 @@ import { CampaignSending } from './constructs/campaign-sending.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
 import { LetterCampaigns } from './constructs/letter-campaigns.ts';
 import { ManagerUnit } from './constructs/manager-unit.ts';
+import { OpenDays } from './constructs/open-days.ts';
 import { Operations } from './constructs/operations.ts';
 import { IMPORTS_BUCKET_ARN_EXPORT } from './stateful-stack.ts';
 
@@ -116,6 +117,8 @@ export class AttractStatelessStack extends Stack {
       sending: letters.sending,
     });
 
+    const openDays = new OpenDays(this, 'OpenDays', { table, keySecret, config });
+
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
@@ -148,6 +151,8 @@ export class AttractStatelessStack extends Stack {
       unsubscribe: letters.links.unsubscribe,
       keepAudiences: letters.audiences.keepAudiences,
       keepProspectImports: letters.prospectImports.keepImports,
+      keepOpenDays: openDays.keepOpenDays,
+      openDayRegistrations: openDays.registrations,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

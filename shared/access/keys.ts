@@ -9,15 +9,21 @@ export const KEY_PURPOSES = [
   'invitation_link',
   'manager_decision_link',
   'letter_unsubscribe',
+  'open_day_registration',
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 /**
  * Purposes whose key signs links (HS256). A PM's accept and decline links have a key of their own, so a
  * campaign manager who can issue invitations cannot sign a decision on a lead, nor the other way round; a
- * letter's unsubscribe token has its own (shared/letters/unsubscribe.ts).
+ * letter's unsubscribe token has its own (shared/letters/unsubscribe.ts), and so do an open day's
+ * registration links and check-in codes (shared/open-days/registration-link.ts).
  */
-export type SigningPurpose = 'invitation_link' | 'manager_decision_link' | 'letter_unsubscribe';
+export type SigningPurpose =
+  | 'invitation_link'
+  | 'manager_decision_link'
+  | 'letter_unsubscribe'
+  | 'open_day_registration';
 
 /** Purposes whose key makes a keyed hash (HMAC-SHA256). */
 export type HashPurpose = Exclude<KeyPurpose, SigningPurpose>;

@@ -1,8 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OpenDay, Registration } from '../open-days/open-day.ts';
-import type { GivenUp, OfferAnswer, OpenDays, Registered } from '../open-days/ports.ts';
-import { keys, TableAdapter, type TransactItems, transact, WAITLIST_PREFIX, withoutKeys } from './table.ts';
+import {
+  type GivenUp,
+  InvalidOpenDayCursor,
+  type OfferAnswer,
+  type OpenDayPage,
+  type OpenDays,
+  type Registered,
+} from '../open-days/ports.ts';
+import {
+  keys,
+  MANAGERS_INDEX,
+  TableAdapter,
+  type TransactItems,
+  transact,
+  WAITLIST_PREFIX,
+  withoutKeys,
+} from './table.ts';
 
 /** The open day's item: its seat ledger is `holders`, a set of registration ids (absent when empty). */
 type StoredOpenDay = Omit<OpenDay, 'seatsTaken'> & { holders?: Set<string> };
@@ -28,7 +43,14 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.openDay(openDay.openDayId), type: 'OpenDay', ...stored, waitlisted: 0 },
+          Item: {
+            ...keys.openDay(openDay.openDayId),
+            type: 'OpenDay',
+            gsi1pk: OPEN_DAYS_LIST,
+            gsi1sk: `${openDay.startsAt}#${openDay.openDayId}`,
+            ...stored,
+            waitlisted: 0,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -42,6 +64,34 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
   async get(openDayId: string): Promise<OpenDay | undefined> {
     const item = await this.read(keys.openDay(openDayId));
     return item && openDayOf(item);
+  }
+
+  async list(page: { limit: number; after?: string }): Promise<OpenDayPage> {
+    const after = page.after === undefined ? undefined : listKeyOf(page.after);
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: MANAGERS_INDEX.name,
+        KeyConditionExpression: 'gsi1pk = :list',
+        ExpressionAttributeValues: { ':list': OPEN_DAYS_LIST },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(after
+          ? {
+              ExclusiveStartKey: {
+                ...keys.openDay(after.openDayId),
+                gsi1pk: OPEN_DAYS_LIST,
+                gsi1sk: after.sk,
+              },
+            }
+          : {}),
+      }),
+    );
+    const last = LastEvaluatedKey?.gsi1sk;
+    return {
+      openDays: Items.map(openDayOf),
+      ...(typeof last === 'string' ? { after: Buffer.from(last).toString('base64url') } : {}),
+    };
   }
 
   async registration(openDayId: string, emailHash: string): Promise<Registration | undefined> {
@@ -208,7 +258,10 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
           type: 'Registration',
           ...registration,
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        // One registration per address; one given up may be made again (at the end of the line).
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled' },
       },
     };
   }
@@ -296,6 +349,17 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     );
     return Item;
   }
+}
+
+/** The GSI1 partition that lists open days, latest start first. */
+const OPEN_DAYS_LIST = 'OPEN_DAYS';
+
+/** A list cursor is the last open day's `<startsAt>#<openDayId>`; anything else is not one handed out. */
+function listKeyOf(cursor: string): { sk: string; openDayId: string } {
+  const sk = Buffer.from(cursor, 'base64url').toString();
+  const match = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([0-9a-f-]{36})$/.exec(sk);
+  if (!match?.[1]) throw new InvalidOpenDayCursor(cursor);
+  return { sk, openDayId: match[1] };
 }
 
 function openDayOf(item: Record<string, unknown>): OpenDay {

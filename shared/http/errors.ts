@@ -28,6 +28,11 @@ export const ERROR_CODES = [
   'upload_mismatch',
   'rate_limited',
   'too_many_enquiries',
+  // An open day's registration asked what its state does not allow (shared/open-days/register.ts).
+  'registration_closed',
+  'not_held',
+  'offer_expired',
+  'not_offered',
   'unauthorized',
   'forbidden',
   'not_found',

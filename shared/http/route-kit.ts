@@ -24,6 +24,8 @@ export const ROUTE_FUNCTIONS = [
   'unsubscribe',
   'keepAudiences',
   'keepProspectImports',
+  'keepOpenDays',
+  'openDayRegistrations',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

@@ -8,6 +8,7 @@ import { CAMPAIGN_ROUTES } from './campaign-routes.ts';
 import { IMPORT_ROUTES } from './import-routes.ts';
 import { LETTER_ROUTES } from './letter-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
+import { OPEN_DAY_ROUTES } from './open-day-routes.ts';
 import {
   ApiDescription,
   type ApiRoute,
@@ -131,6 +132,7 @@ export const API_ROUTES = {
   ...LETTER_ROUTES,
   ...AUDIENCE_ROUTES,
   ...IMPORT_ROUTES,
+  ...OPEN_DAY_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

@@ -18,8 +18,20 @@ export type OfferAnswer =
   | { outcome: 'confirmed'; registration: Registration }
   | { outcome: 'expired' | 'not_offered' };
 
+export type OpenDayPage = { openDays: OpenDay[]; after?: string };
+
+/** A list cursor this API did not hand out. */
+export class InvalidOpenDayCursor extends Error {
+  override name = 'InvalidOpenDayCursor';
+  constructor(cursor: string) {
+    super(`Not a cursor of the open days' list: ${cursor.slice(0, 40)}`);
+  }
+}
+
 export interface OpenDays {
   create(openDay: OpenDay): Promise<'created' | 'exists'>;
+  /** Latest start first, a page at a time. */
+  list(page: { limit: number; after?: string }): Promise<OpenDayPage>;
   /** Read consistently, with the seats as the ledger holds them. */
   get(openDayId: string): Promise<OpenDay | undefined>;
   registration(openDayId: string, emailHash: string): Promise<Registration | undefined>;

@@ -54,6 +54,7 @@ describe('the key secret (AttractKeys)', () => {
     /^LetterCampaignsProspectImportsRunProspectImport/,
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,
+    /^OpenDaysOpenDayRegistrations/,
   ];
 
   it('gives the functions that hash or sign its ARN, through the stateful stack export, and no other function', () => {

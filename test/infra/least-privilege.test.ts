@@ -20,7 +20,7 @@ const functionNamed = (name: string) => {
   const fn = app.functions.find((f) =>
     f.logicalId
       .match(
-        /^(LeadIntake|ManagerUnit|CampaignSending|LetterCampaigns(?:Sending|Links|ProspectImports)?)(.*)/,
+        /^(LeadIntake|ManagerUnit|CampaignSending|OpenDays|LetterCampaigns(?:Sending|Links|ProspectImports)?)(.*)/,
       )?.[2]
       ?.startsWith(name),
   );
@@ -111,11 +111,15 @@ describe('least privilege for each function', () => {
     }
   });
 
-  it('grants no function DeleteItem, BatchWriteItem only to the import job, and indexes only by name', () => {
+  it("grants DeleteItem only to open days' registrations, BatchWriteItem only to the import job, and indexes only by name", () => {
     const actionsOf = (fns: typeof app.functions) =>
       fns.flatMap((fn) => statementsOf(fn.roleArn).flatMap((s) => [s.Action].flat()));
-    const actions = actionsOf(app.functions);
-    expect(actions).not.toContain('dynamodb:DeleteItem');
+    // A place in an open day's waitlist is deleted when its person gets a seat or leaves the line.
+    const registrations = functionNamed('OpenDayRegistrations');
+    expect(actionsOf([registrations])).toContain('dynamodb:DeleteItem');
+    expect(actionsOf(app.functions.filter((fn) => fn !== registrations))).not.toContain(
+      'dynamodb:DeleteItem',
+    );
     const job = functionNamed('RunProspectImport');
     expect(actionsOf(app.functions.filter((fn) => fn !== job))).not.toContain('dynamodb:BatchWriteItem');
     const resources = app.functions.flatMap((fn) =>
