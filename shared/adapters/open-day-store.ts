@@ -170,7 +170,12 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
         if (registration?.status !== 'waitlisted') continue;
         const offer = { status: 'offered' as const, offerUntil: until, updatedAt: at };
         const refused = await transact(this.client, [
-          this.registrationChange(registration, offer),
+          // Listed by when the offer runs out, for the sweep that passes unanswered offers on.
+          this.registrationChange(registration, {
+            ...offer,
+            gsi1pk: SEAT_OFFERS_LIST,
+            gsi1sk: `${until}#${registration.registrationId}`,
+          }),
           { Delete: { TableName: this.tableName, Key: { pk: place.pk, sk: place.sk } } },
           this.openDayUpdate(openDayId, {
             UpdateExpression: 'ADD holders :id, waitlisted :less',
@@ -184,6 +189,19 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     // Another writer keeps taking the seats or the places first: what was offered stands, the rest waits
     // for the next release (each one offers the free seats again).
     return offered;
+  }
+
+  async expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: MANAGERS_INDEX.name,
+        KeyConditionExpression: 'gsi1pk = :offers AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':offers': SEAT_OFFERS_LIST, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({ openDayId: String(item.openDayId), emailHash: String(item.emailHash) }));
   }
 
   async takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer> {
@@ -283,7 +301,7 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
   /** A registration's change from the status it was read in (an offer's also only while it holds). */
   private registrationChange(
     registration: Registration,
-    set: Partial<Registration>,
+    set: Partial<Registration> & { gsi1pk?: string; gsi1sk?: string },
     options: { offerBefore?: string } = {},
   ) {
     const names: Record<string, string> = { '#status': 'status' };
@@ -293,7 +311,11 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
       values[`:f${i}`] = value;
       return `#f${i} = :f${i}`;
     });
-    const removes = registration.offerUntil && !('offerUntil' in set) ? ' REMOVE offerUntil' : '';
+    // Leaving an offer: off the list of offers too.
+    const removes =
+      registration.status === 'offered' && set.status !== 'offered'
+        ? ' REMOVE offerUntil, gsi1pk, gsi1sk'
+        : '';
     let condition = '#status = :read';
     if (options.offerBefore) {
       condition += ' AND offerUntil > :offerBefore';
@@ -353,6 +375,8 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
 
 /** The GSI1 partition that lists open days, latest start first. */
 const OPEN_DAYS_LIST = 'OPEN_DAYS';
+/** The GSI1 partition of the seats offered from waitlists, by when each offer runs out. */
+const SEAT_OFFERS_LIST = 'SEAT_OFFERS';
 
 /** A list cursor is the last open day's `<startsAt>#<openDayId>`; anything else is not one handed out. */
 function listKeyOf(cursor: string): { sk: string; openDayId: string } {

@@ -49,6 +49,8 @@ export interface OpenDays {
   offerFreeSeats(openDayId: string, at: string, until: string): Promise<Registration[]>;
   /** The offered person takes the seat, while the offer holds. */
   takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer>;
+  /** Offers that ran out before `before` and still wait for an answer, earliest first. */
+  expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */
   withdrawOffer(openDayId: string, emailHash: string, at: string): Promise<'withdrawn' | 'not_offered'>;
 }

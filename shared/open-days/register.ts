@@ -159,3 +159,22 @@ export async function takeOfferByLink(deps: RegistrationDeps, token: string): Pr
     ? { kind: 'taken', registration: taken.registration }
     : { kind: taken.outcome };
 }
+
+/** Offers passed on per sweep: each is a few writes; the next sweep takes the rest. */
+const SWEEP_LIMIT = 100;
+
+/**
+ * The scheduled sweep (every minute): each offer that ran out unanswered is withdrawn, and its seat
+ * offered to the next in line. Safe to repeat and to run beside a person's answer: a withdrawal is
+ * conditioned on the offer still being open and past its time.
+ */
+export async function passOnExpiredOffers(deps: Pick<RegistrationDeps, 'openDays' | 'now'>): Promise<number> {
+  const at = deps.now().toISOString();
+  const expired = await deps.openDays.expiredOffers(at, SWEEP_LIMIT);
+  let withdrawn = 0;
+  for (const { openDayId, emailHash } of expired) {
+    if ((await deps.openDays.withdrawOffer(openDayId, emailHash, at)) === 'withdrawn') withdrawn++;
+    await offerFreeSeats(deps, openDayId);
+  }
+  return withdrawn;
+}

@@ -6,6 +6,7 @@ import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { keys } from '#shared/adapters/table.ts';
 import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
+import { passOnExpiredOffers } from '#shared/open-days/register.ts';
 import { startAttractTable } from './support/attract-table.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
@@ -162,6 +163,34 @@ describe("an open day's seats on DynamoDB Local", () => {
     expect(await store.giveUp(openDayId, e.emailHash, '2026-12-03T12:00:00.000Z')).toEqual({
       outcome: 'not_held',
     });
+  });
+
+  it("passes an unanswered offer on once it has run out, in the minute's sweep, and only then", async () => {
+    const openDay = await anOpenDay(1);
+    const { openDayId } = openDay;
+    const [a, b, c] = [1, 2, 3].map((n) => aRegistration(openDayId, n, `2026-12-01T09:00:0${n}.000Z`)) as [
+      Registration,
+      Registration,
+      Registration,
+    ];
+    for (const person of [a, b, c]) await store.register(person, person.registeredAt);
+    await store.giveUp(openDayId, a.emailHash, '2026-12-02T10:00:00.000Z');
+    await store.offerFreeSeats(openDayId, '2026-12-02T10:00:00.000Z', '2026-12-03T10:00:00.000Z');
+    const sweep = (at: string) => passOnExpiredOffers({ openDays: store, now: () => new Date(at) });
+
+    // Other open days' offers may be on the list too: only this one's people are looked at here.
+    await sweep('2026-12-03T09:59:00.000Z');
+    expect((await store.registration(openDayId, b.emailHash))?.status).toBe('offered');
+    await sweep('2026-12-03T10:00:30.000Z');
+    expect((await store.registration(openDayId, b.emailHash))?.status).toBe('cancelled');
+    expect(await store.registration(openDayId, c.emailHash)).toMatchObject({
+      status: 'offered',
+      offerUntil: '2026-12-04T10:00:30.000Z',
+    });
+    expect(await store.get(openDayId)).toMatchObject({ seatsTaken: 1, waitlisted: 0 });
+    // Swept again: nothing changes for b, and c keeps the offer while it holds.
+    await sweep('2026-12-03T10:01:00.000Z');
+    expect((await store.registration(openDayId, c.emailHash))?.status).toBe('offered');
   });
 
   it('refuses registrations once registration has closed, and for an unknown open day', async () => {
