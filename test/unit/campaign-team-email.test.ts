@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Campaign, PAUSE_REASONS, type StepProgress } from '#shared/campaigns/campaign.ts';
+import {
+  type Campaign,
+  PAUSE_REASONS,
+  type PauseReason,
+  type StepProgress,
+} from '#shared/campaigns/campaign.ts';
 import {
   campaignCompletedNotification,
   campaignPausedNotification,
@@ -71,7 +76,7 @@ const completed = {
 };
 
 /** A campaign paused at run 1 by a guard, with these step-1 figures. */
-const pausedBy = (reason: Campaign['pause'] extends infer P ? NonNullable<P>['reason'] : never, p = {}) => ({
+const pausedBy = (reason: PauseReason, p: Partial<StepProgress> = {}) => ({
   campaign: campaign({
     status: 'paused',
     run: 1,
