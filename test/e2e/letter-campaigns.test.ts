@@ -372,11 +372,12 @@ describe('a letter campaign, end to end', () => {
     const stateMachineArn = stateMachines.find((m) =>
       m.name?.includes('LetterCampaignStateMachine'),
     )?.stateMachineArn;
-    await eventually(async () => {
+    const run = await eventually(async () => {
       const { executions = [] } = await sfn().send(new ListExecutionsCommand({ stateMachineArn }));
-      const run = executions.find((e) => e.name === `${campaignId}-1`);
-      return run && run.status !== 'RUNNING' ? run : undefined;
+      const found = executions.find((e) => e.name === `${campaignId}-1`);
+      return found && found.status !== 'RUNNING' ? found : undefined;
     }, 'the paused run to end');
+    expect(run.status).toBe('SUCCEEDED');
     // Before it ended, the run told the campaign team why the campaign paused, with the figures.
     const told = await teamEmailsAbout(campaignId);
     expect(told).toHaveLength(1);
