@@ -81,6 +81,12 @@ export const DeploymentConfig = z.object({
    */
   unitMailbox: z.email().default('pm-unit@bank.example'),
   unitMailboxLanguage: z.enum(LOCALES).default('ru'),
+  /**
+   * Where the campaign team is told that a campaign paused itself (and why) or completed (its summary):
+   * the team's shared mailbox, and the language its emails are written in.
+   */
+  campaignMailbox: z.email().default('campaigns@bank.example'),
+  campaignMailboxLanguage: z.enum(LOCALES).default('ru'),
   /** Leads escalated to the head of unit within an hour that raise the "waiting list grows" alarm. */
   waitingLeadsAlarmPerHour: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Where operational alarms are emailed; none when empty. */
@@ -112,6 +118,8 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   acceptanceSla: 'attract:acceptanceSla',
   unitMailbox: 'attract:unitMailbox',
   unitMailboxLanguage: 'attract:unitMailboxLanguage',
+  campaignMailbox: 'attract:campaignMailbox',
+  campaignMailboxLanguage: 'attract:campaignMailboxLanguage',
   waitingLeadsAlarmPerHour: 'attract:waitingLeadsAlarmPerHour',
 };
 

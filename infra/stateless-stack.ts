@@ -115,6 +115,7 @@ export class AttractStatelessStack extends Stack {
       operations,
       senderEmail: config.senderEmail,
       sending: letters.sending,
+      campaignTeam: config,
     });
 
     const openDays = new OpenDays(this, 'OpenDays', { table, keySecret, config });
@@ -134,6 +135,8 @@ export class AttractStatelessStack extends Stack {
     campaigns.sendLetters.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     // The head of unit's alert names the routes to act with, under the API's address.
     managerUnit.notifyHeadOfUnit.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    // So does the campaign team's email, to read, resume or cancel the campaign.
+    campaigns.notifyCampaignTeam.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     api.addRoutes(apiRoutes(), {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,

@@ -17,6 +17,9 @@ export const ENV = {
   /** Where the PM unit's alerts (a lead waits for the head of unit) go, and in which language. */
   unitMailbox: 'ATTRACT_UNIT_MAILBOX',
   unitMailboxLanguage: 'ATTRACT_UNIT_MAILBOX_LANGUAGE',
+  /** Where the campaign team is told a campaign paused itself or completed, and in which language. */
+  campaignMailbox: 'ATTRACT_CAMPAIGN_MAILBOX',
+  campaignMailboxLanguage: 'ATTRACT_CAMPAIGN_MAILBOX_LANGUAGE',
   /** The bucket prospect import files are uploaded to, and the job that imports them. */
   importsBucketName: 'ATTRACT_IMPORTS_BUCKET_NAME',
   prospectImportStateMachineArn: 'ATTRACT_PROSPECT_IMPORT_STATE_MACHINE_ARN',

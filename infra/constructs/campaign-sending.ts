@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { MANAGERS_INDEX } from '#shared/adapters/table.ts';
 import { RUN_BUDGET_SECONDS } from '#shared/campaigns/send-letters.ts';
 import { ENV } from '#shared/environment.ts';
+import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import type { LetterSending } from './letter-sending.ts';
@@ -33,6 +34,8 @@ export interface CampaignSendingProps {
   readonly senderEmail: string;
   /** The letters' configuration set: SES reports each letter's events through it. */
   readonly sending: LetterSending;
+  /** Where the campaign team is told a campaign paused itself or completed (`attract:campaignMailbox`). */
+  readonly campaignTeam: Pick<DeploymentConfig, 'campaignMailbox' | 'campaignMailboxLanguage'>;
 }
 
 /**
@@ -44,11 +47,13 @@ export interface CampaignSendingProps {
 export class CampaignSending extends Construct {
   readonly keepCampaigns: AttractFunction;
   readonly sendLetters: AttractFunction;
+  /** Emails the campaign team how a run ended: the stack gives it the API's address. */
+  readonly notifyCampaignTeam: AttractFunction;
   readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: CampaignSendingProps) {
     super(scope, id);
-    const { table, keySecret, operations, senderEmail, sending } = props;
+    const { table, keySecret, operations, senderEmail, sending, campaignTeam } = props;
     const tableEnv = { [ENV.tableName]: table.tableName };
 
     this.sendLetters = new AttractFunction(this, 'SendLetters', {
@@ -75,11 +80,62 @@ export class CampaignSending extends Construct {
     // It signs each letter's unsubscribe link and keys the address's hash.
     readKeys(this.sendLetters, keySecret);
 
+    this.notifyCampaignTeam = new AttractFunction(this, 'NotifyCampaignTeam', {
+      entry: 'functions/campaigns/notify-campaign-team.ts',
+      description:
+        'LetterCampaign: email the campaign team why a campaign paused itself, or its closing summary',
+      environment: {
+        ...tableEnv,
+        [ENV.senderEmail]: senderEmail,
+        [ENV.campaignMailbox]: campaignTeam.campaignMailbox,
+        [ENV.campaignMailboxLanguage]: campaignTeam.campaignMailboxLanguage,
+      },
+    });
+    // It reads the campaign and its steps' progress, counts its responses (GSI1), and claims and records
+    // its notice (updates); it sends as the sender identity only.
+    grantTable(this.notifyCampaignTeam, table, ['GetItem', 'UpdateItem']);
+    grantTable(this.notifyCampaignTeam, table, ['Query'], [MANAGERS_INDEX.name]);
+    sendEmailAs(this.notifyCampaignTeam, senderEmail);
+    acknowledgeVersionInvoke(this, this.notifyCampaignTeam);
+
     const flow = new Construct(this, 'Flow');
     const failed = new Fail(flow, 'SendingFailed', {
       error: 'LetterCampaignFailed',
       causePath: '$.failure.Cause',
     });
+    const notTold = new Fail(flow, 'CampaignTeamNotTold', {
+      error: 'CampaignTeamNotTold',
+      causePath: '$.told.Cause',
+    });
+    // The team is told how the run ended, by ids only: the campaign and this execution (its run). The
+    // notice is claimed once per run and status, so a retried task sends nothing twice.
+    const tellTeam = (name: string, onFailure: Fail) => {
+      const task = new LambdaInvoke(flow, name, {
+        lambdaFunction: this.notifyCampaignTeam,
+        payload: TaskInput.fromObject({
+          campaignId: JsonPath.stringAt('$.campaignId'),
+          execution: JsonPath.executionName,
+        }),
+        payloadResponseOnly: true,
+        resultPath: '$.told',
+        taskTimeout: Timeout.duration(Duration.seconds(30)),
+      });
+      task.addRetry({
+        errors: ['Lambda.TooManyRequestsException'],
+        interval: Duration.seconds(1),
+        maxAttempts: 5,
+        backoffRate: 2,
+      });
+      task.addRetry({
+        errors: ['States.ALL'],
+        interval: Duration.seconds(2),
+        maxAttempts: 3,
+        backoffRate: 2,
+      });
+      // Still failing: the execution fails, and the failed-executions alarm reaches on-call.
+      task.addCatch(onFailure, { errors: ['States.ALL'], resultPath: '$.told' });
+      return task;
+    };
     const recordFailure = new LambdaInvoke(flow, 'PauseFailedCampaign', {
       lambdaFunction: this.sendLetters,
       payload: TaskInput.fromObject({ campaignId: JsonPath.stringAt('$.campaignId'), failed: true }),
@@ -93,7 +149,8 @@ export class CampaignSending extends Construct {
       maxAttempts: 3,
       backoffRate: 2,
     });
-    recordFailure.next(failed);
+    // A failed run: the team is told it paused; the execution fails on the run's own cause either way.
+    recordFailure.next(tellTeam('TellTeamSendingFailed', failed).next(failed));
 
     const send = new LambdaInvoke(flow, 'SendLetters', {
       lambdaFunction: this.sendLetters,
@@ -124,15 +181,21 @@ export class CampaignSending extends Construct {
         .when(Condition.stringEquals('$.run.outcome', 'wait'), wait)
         .when(
           Condition.stringEquals('$.run.outcome', 'paused'),
-          new Succeed(flow, 'Paused', {
-            comment: 'Paused by a person or a guard; a resume starts the next run',
-          }),
+          tellTeam('TellTeamPaused', notTold).next(
+            new Succeed(flow, 'Paused', {
+              comment: 'Paused by a person or a guard; a resume starts the next run',
+            }),
+          ),
         )
         .when(
           Condition.stringEquals('$.run.outcome', 'cancelled'),
           new Succeed(flow, 'Cancelled', { comment: 'Cancelled: no further letter' }),
         )
-        .otherwise(new Succeed(flow, 'Completed', { comment: 'Every step sent' })),
+        .otherwise(
+          tellTeam('TellTeamCompleted', notTold).next(
+            new Succeed(flow, 'Completed', { comment: 'Every step sent' }),
+          ),
+        ),
     );
 
     this.stateMachine = attractStateMachine(this, 'LetterCampaign', {

@@ -88,6 +88,11 @@ export const keys = {
     pk: `LETTER#${campaignId}#${prospectId}`,
     sk: 'RESPONSE',
   }),
+  /** An email about the campaign to its team (docs/campaigns.md, "Telling the campaign team"). */
+  campaignNotice: (campaignId: string, notice: string) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `NOTIFICATION#${notice}`,
+  }),
   /** A recipient waiting for their sending window, by when it opens. */
   deferredLetter: (campaignId: string, step: number, retryAt: string, prospectId: string) => ({
     pk: `CAMPAIGN#${campaignId}`,

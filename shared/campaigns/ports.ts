@@ -1,3 +1,4 @@
+import type { NotificationClaim, SentNotice } from '../leads/ports.ts';
 import type { Campaign, CampaignStatus, SendRecord, StepCursor, StepProgress } from './campaign.ts';
 
 /**
@@ -91,4 +92,15 @@ export interface CampaignResponses {
   responded(campaignId: string, prospectIds: readonly string[]): Promise<Set<string>>;
   /** How many prospects answered the campaign. */
   count(campaignId: string): Promise<number>;
+}
+
+/**
+ * The campaign team's emails about a campaign (it paused itself, it completed), one item a notice, each
+ * claimed before it is sent and recorded after, as a lead's notices are (shared/leads/notify-manager.ts).
+ */
+export interface CampaignNotices {
+  /** Opens (or reopens, if a run died holding it) the claim on the notice; never once it is sent. */
+  claim(campaignId: string, notice: string, at: string): Promise<NotificationClaim>;
+  /** Records the sent message under its claim. */
+  recordSent(campaignId: string, notice: string, sent: SentNotice): Promise<'recorded' | 'already_recorded'>;
 }

@@ -12,7 +12,9 @@ import {
   type Mail,
   type Managers,
   type Notice,
+  type NotificationClaim,
   type Notifications,
+  type SentNotice,
 } from './ports.ts';
 
 export type NotifyDeps = {
@@ -119,12 +121,7 @@ type Sent = {
   record: { messageId: string; claimId: string; attempt: number; possibleRepeat: boolean };
 };
 
-/**
- * Sends one notice once. It is claimed before the send and recorded after it, so a run that finds it
- * recorded sends nothing. A run that finds the claim open cannot know whether the earlier run's email
- * went out (SES cannot be asked by tag): a lost lead costs the bank more than a second email, so it
- * sends again, marked as a possible repeat under the same claim id, and records that it did.
- */
+/** Sends one notice about a lead once (see `sendClaimed`), its timeline entry recorded with the send. */
 export async function sendOnce(
   deps: Pick<NotifyDeps, 'notifications' | 'mail' | 'now'>,
   leadId: string,
@@ -132,20 +129,47 @@ export async function sendOnce(
   email: (mark: NotificationMark) => Email,
   entry: (sent: Sent) => TimelineEntry,
 ): Promise<NotifyOutcome> {
-  const claim = await deps.notifications.claim(leadId, notice, deps.now().toISOString());
+  return sendClaimed(
+    deps,
+    {
+      claim: (at) => deps.notifications.claim(leadId, notice, at),
+      recordSent: (sent) => {
+        const { messageId, claimId, attempt, at } = sent;
+        const possibleRepeat = attempt > 1;
+        const record = { messageId, claimId, attempt, possibleRepeat };
+        return deps.notifications.recordSent(leadId, notice, sent, entry({ at, possibleRepeat, record }));
+      },
+    },
+    email,
+  );
+}
+
+/** Where one notice's claim is kept: on its lead (`Notifications`), or on its campaign. */
+export type NoticeClaim = {
+  claim(at: string): Promise<NotificationClaim>;
+  recordSent(sent: SentNotice): Promise<'recorded' | 'already_recorded'>;
+};
+
+/**
+ * Sends one notice once. It is claimed before the send and recorded after it, so a run that finds it
+ * recorded sends nothing. A run that finds the claim open cannot know whether the earlier run's email
+ * went out (SES cannot be asked by tag): a notice lost costs the bank more than a second email (a lead
+ * nobody takes, a campaign nobody looks at), so it sends again, marked as a possible repeat under the
+ * same claim id, and records that it did.
+ */
+export async function sendClaimed(
+  deps: Pick<NotifyDeps, 'mail' | 'now'>,
+  notice: NoticeClaim,
+  email: (mark: NotificationMark) => Email,
+): Promise<NotifyOutcome> {
+  const claim = await notice.claim(deps.now().toISOString());
   if (claim.kind === 'already_sent') return { kind: 'already_sent', messageId: claim.messageId };
   const possibleRepeat = claim.attempt > 1;
   const messageId = await deps.mail.send(email({ claimId: claim.claimId, possibleRepeat }));
 
-  const at = deps.now().toISOString();
-  const record = { messageId, claimId: claim.claimId, attempt: claim.attempt, possibleRepeat };
-  const recorded = await deps.notifications.recordSent(
-    leadId,
-    notice,
-    { claimId: claim.claimId, attempt: claim.attempt, messageId, at },
-    entry({ at, possibleRepeat, record }),
-  );
+  const { claimId, attempt } = claim;
+  const recorded = await notice.recordSent({ claimId, attempt, messageId, at: deps.now().toISOString() });
   // A concurrent attempt recorded its own send first; both emails carry the same claim id.
   if (recorded === 'already_recorded') return { kind: 'already_sent', messageId };
-  return { kind: 'sent', messageId, attempt: claim.attempt, possibleRepeat };
+  return { kind: 'sent', messageId, attempt, possibleRepeat };
 }

@@ -267,6 +267,9 @@ export const enquiryNotice = (managerId: string, enquiryId: string): Notice =>
 
 export const headOfUnitNotice = (eventId: string): Notice => `HEAD_OF_UNIT#${eventId}`;
 
+/** A notice's email as SES took it, under the claim that sent it. */
+export type SentNotice = { claimId: string; attempt: number; messageId: string; at: string };
+
 export interface Notifications {
   /** Opens (or reopens, if a run died holding it) the claim on the notice; never once it is sent. */
   claim(leadId: string, notice: Notice, at: string): Promise<NotificationClaim>;
@@ -274,7 +277,7 @@ export interface Notifications {
   recordSent(
     leadId: string,
     notice: Notice,
-    sent: { claimId: string; attempt: number; messageId: string; at: string },
+    sent: SentNotice,
     entry: TimelineEntry,
   ): Promise<'recorded' | 'already_recorded'>;
 }

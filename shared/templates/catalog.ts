@@ -1,8 +1,10 @@
 import type { ESCALATION_CAUSES } from '#events/lead-events.ts';
+import type { CAMPAIGN_SKIP_REASONS, PauseReason } from '../campaigns/campaign.ts';
 import type { DuplicateKey, EnquirySignal, TimelineKind } from '../leads/lead.ts';
 import type { Channel, Industry, Product, SizeBand } from '../leads/lead-submission.ts';
 import type { LeadClass } from '../leads/scoring.ts';
 import type { CompletenessItem, ScoringFactorName } from '../leads/scoring-config.ts';
+import type { SkipReason } from '../letters/suppression.ts';
 import type { RoutingRule } from '../managers/routing-policy.ts';
 import { en } from './en.ts';
 import type { Locale } from './locale.ts';
@@ -24,6 +26,10 @@ export type Labels = {
   enquirySignal: Record<EnquirySignal, string>;
   routingRule: Record<RoutingRule, string>;
   escalationCause: Record<(typeof ESCALATION_CAUSES)[number], string>;
+  /** Why a campaign stopped sending, as the campaign team reads it. */
+  pauseReason: Record<PauseReason, string>;
+  /** Why a recipient had no letter: suppression's reasons and the campaign's own. */
+  skipReason: Record<SkipReason | (typeof CAMPAIGN_SKIP_REASONS)[number], string>;
 };
 
 type Entry = string | Plural | { [key: string]: Entry };
@@ -40,6 +46,8 @@ export type CatalogShape = {
   };
   /** A lead's history as people read it: a template (or its variants) for every kind of entry. */
   timeline: Record<TimelineKind, Entry> & { missing: string };
+  /** A campaign that paused itself says why: a text for every guard's reason (a person's pause is not told). */
+  campaignTeamEmail: { why: Record<Exclude<PauseReason, 'by_manager'>, string>; [key: string]: Entry };
   [section: string]: Entry;
 };
 

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.ts';
+import { enCampaignTeam } from './en-campaign-team.ts';
 import { enLetterPages } from './en-letter-pages.ts';
 
 /** English, for managers who read it better: typed as the Russian catalog, so no key can be missing. */
@@ -83,6 +84,27 @@ export const en: Catalog = {
     escalationCause: {
       no_manager: 'no manager fits',
       attempts_exhausted: 'offers exhausted',
+    },
+    pauseReason: {
+      by_manager: 'paused by a campaign manager',
+      send_errors: 'too many letters could not be sent',
+      ses_refused: 'Amazon SES takes no letters',
+      run_failed: 'a sending failure',
+      bounces: 'too many hard bounces',
+      complaints: 'too many spam complaints',
+    },
+    skipReason: {
+      unsubscribed: 'unsubscribed',
+      hard_bounced: 'address does not exist (a hard bounce before)',
+      complained: 'complained of spam',
+      existing_client: 'clients of the bank already',
+      no_consent: 'no consent to letters',
+      already_sent_this_campaign: "this step's letter went to the address already",
+      frequency_cap: 'letters per address used up',
+      quiet_hours: 'outside sending hours',
+      not_a_prospect: 'not in the prospect book',
+      repeated_member: 'met on another audience of the campaign',
+      responded: 'responded to the campaign already',
     },
   },
   timeline: {
@@ -290,4 +312,5 @@ export const en: Catalog = {
     respondLink: 'request a call',
   },
   ...enLetterPages,
+  ...enCampaignTeam,
 };

@@ -1,4 +1,5 @@
 import type { CatalogShape } from './catalog.ts';
+import { ruCampaignTeam } from './ru-campaign-team.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
@@ -88,6 +89,27 @@ export const ru = {
     escalationCause: {
       no_manager: 'подходящего менеджера нет',
       attempts_exhausted: 'исчерпаны попытки назначения',
+    },
+    pauseReason: {
+      by_manager: 'приостановлена менеджером кампании',
+      send_errors: 'слишком много писем не удалось отправить',
+      ses_refused: 'Amazon SES не принимает письма',
+      run_failed: 'сбой отправки',
+      bounces: 'слишком много жёстких отказов',
+      complaints: 'слишком много жалоб на спам',
+    },
+    skipReason: {
+      unsubscribed: 'отписались от рассылки',
+      hard_bounced: 'адрес не существует (был жёсткий отказ)',
+      complained: 'жаловались на спам',
+      existing_client: 'уже клиенты банка',
+      no_consent: 'нет согласия на рассылку',
+      already_sent_this_campaign: 'на этот адрес письмо шага уже ушло',
+      frequency_cap: 'исчерпан лимит писем на адрес',
+      quiet_hours: 'вне часов отправки',
+      not_a_prospect: 'нет в базе потенциальных клиентов',
+      repeated_member: 'уже были в другой аудитории кампании',
+      responded: 'уже откликнулись на кампанию',
     },
   },
   timeline: {
@@ -310,4 +332,5 @@ export const ru = {
     respondLink: 'заказать звонок',
   },
   ...ruLetterPages,
+  ...ruCampaignTeam,
 } satisfies CatalogShape;

@@ -4,6 +4,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { describe, expect, inject, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
+import { catalogs } from '#shared/templates/catalog.ts';
 import {
   call,
   clientAddress,
@@ -11,6 +12,7 @@ import {
   eventually,
   headToken,
   leadAtRest,
+  mailbox,
   sfn,
   tableName,
   tokens,
@@ -20,6 +22,13 @@ import { unitOf } from './regions.ts';
 /** This file's prospects and leads are of region 73, which no demo manager and no other test covers. */
 const REGION = '73';
 const campaigns = () => tokens()['anna.campaigns'] ?? '';
+
+/** The campaign team's mailbox the local runtime runs with: `attract:campaignMailbox`'s default, in Russian. */
+const CAMPAIGN_MAILBOX = 'campaigns@bank.example';
+
+/** What the campaign team was told of this campaign (each email names it by its id). */
+const teamEmailsAbout = async (campaignId: string) =>
+  (await mailbox()).filter((m) => m.to.includes(CAMPAIGN_MAILBOX) && m.text.includes(campaignId));
 const compliance = () => tokens()['oleg.compliance'] ?? '';
 
 const MAPPING = {
@@ -212,6 +221,17 @@ describe('a letter campaign, end to end', () => {
     expect(mime.text).toContain('Здравствуйте, Анна Петрова!');
     expect(mime.html).toContain(list.unsubscribe.url);
 
+    // The campaign team gets the closing summary, once: each step by outcome and skip reason.
+    const [summary, ...more] = await eventually(async () => {
+      const found = await teamEmailsAbout(campaignId);
+      return found.length ? found : undefined;
+    }, "the campaign's closing summary");
+    expect(more).toEqual([]);
+    expect(summary?.subject).toBe('Кампания завершена: Экспортёры 73');
+    expect(summary?.text).toContain('Отправлено: 3 из 4');
+    expect(summary?.text).toContain(`Пропущено: ${catalogs.ru.labels.skipReason.no_consent}: 1`);
+    expect(summary?.text).toMatch(new RegExp(`GET http\\S+/v1/campaigns/${campaignId}`));
+
     // "Request a call" from the letter: the response page, then the same capture path as the web form.
     const respond = /\/v1\/letters\/respond\/[\w.-]+/.exec(letter?.text ?? '')?.[0] ?? '';
     expect((await call('GET', respond)).status).toBe(200);
@@ -245,6 +265,12 @@ describe('a letter campaign, end to end', () => {
     const lead = await leadAtRest(leadId);
     expect(lead.attribution).toMatchObject({ channel: 'letter', campaignId });
     expect(lead.assignedManager.managerId).toBe(pm?.managerId);
+    // The campaign counts the prospect who answered.
+    const answered = await eventually(async () => {
+      const read = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });
+      return read.body.responses === 1 ? read.body : undefined;
+    }, "the campaign's response to be counted");
+    expect(answered.responses).toBe(1);
 
     // A launched campaign is launched once.
     const again = await call('POST', `/v1/campaigns/${campaignId}/launch`, { token: campaigns() });
@@ -346,11 +372,21 @@ describe('a letter campaign, end to end', () => {
     const stateMachineArn = stateMachines.find((m) =>
       m.name?.includes('LetterCampaignStateMachine'),
     )?.stateMachineArn;
-    await eventually(async () => {
+    const run = await eventually(async () => {
       const { executions = [] } = await sfn().send(new ListExecutionsCommand({ stateMachineArn }));
-      const run = executions.find((e) => e.name === `${campaignId}-1`);
-      return run && run.status !== 'RUNNING' ? run : undefined;
+      const found = executions.find((e) => e.name === `${campaignId}-1`);
+      return found && found.status !== 'RUNNING' ? found : undefined;
     }, 'the paused run to end');
+    expect(run.status).toBe('SUCCEEDED');
+    // Before it ended, the run told the campaign team why the campaign paused, with the figures.
+    const told = await teamEmailsAbout(campaignId);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.subject).toBe('Кампания приостановлена: Отскоки');
+    expect(told[0]?.text).toContain(catalogs.ru.labels.pauseReason.bounces);
+    expect(told[0]?.text).toMatch(
+      /Почему: доля жёстких отказов достигла .+ \(\d+ из \d+ отправленных писем\)/,
+    );
+    expect(told[0]?.text).toMatch(new RegExp(`POST http\\S+/v1/campaigns/${campaignId}/resume`));
     const ended = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const later = await call('GET', `/v1/campaigns/${campaignId}`, { token: campaigns() });

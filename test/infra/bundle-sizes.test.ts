@@ -66,6 +66,7 @@ describe('bundle sizes, as the bench reports them', () => {
     const mailers = bundles.filter((b) => b.packages.includes('@aws-sdk/client-sesv2')).map((b) => b.entry);
     // The notification functions send email, so the package list is read, not empty.
     expect(mailers.sort()).toEqual([
+      'functions/campaigns/notify-campaign-team.ts',
       'functions/campaigns/send-letters.ts',
       'functions/leads/notify-manager-of-enquiry.ts',
       'functions/leads/notify-manager.ts',

@@ -236,6 +236,23 @@ describe('least privilege for each function', () => {
     }
   });
 
+  it("lets the campaign team's notifier read campaigns and claim its notice, send as the bank, and nothing of the sender's", async () => {
+    for (const action of ['GetItem', 'UpdateItem']) {
+      expect(await allowed('NotifyCampaignTeam', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    expect(await allowed('NotifyCampaignTeam', 'dynamodb:Query', `${tableArn}/index/gsi1`)).toBe(true);
+    for (const action of ['Query', 'PutItem', 'BatchGetItem', 'Scan', 'BatchWriteItem', 'DeleteItem']) {
+      expect(await allowed('NotifyCampaignTeam', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    expect(await allowed('NotifyCampaignTeam', 'ses:GetAccount', '*')).toBe(false);
+    expect(
+      await allowed('NotifyCampaignTeam', 'secretsmanager:GetSecretValue', app.secrets[0]?.arn ?? ''),
+    ).toBe(false);
+    for (const machine of app.stateMachines) {
+      expect(await allowed('NotifyCampaignTeam', 'states:StartExecution', machine.arn)).toBe(false);
+    }
+  });
+
   it('lets the campaigns API start LetterCampaign runs only, and delete nothing', async () => {
     for (const machine of app.stateMachines) {
       expect(await allowed('KeepCampaigns', 'states:StartExecution', machine.arn)).toBe(
