@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.ts';
 import { enLetterPages } from './en-letter-pages.ts';
+import { enOpenDayEmails } from './en-open-day-emails.ts';
 
 /** English, for managers who read it better: typed as the Russian catalog, so no key can be missing. */
 export const en: Catalog = {
@@ -290,4 +291,5 @@ export const en: Catalog = {
     respondLink: 'request a call',
   },
   ...enLetterPages,
+  ...enOpenDayEmails,
 };

@@ -1,5 +1,6 @@
 import type { CatalogShape } from './catalog.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
+import { ruOpenDayEmails } from './ru-open-day-emails.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
 export const ru = {
@@ -310,4 +311,5 @@ export const ru = {
     respondLink: 'заказать звонок',
   },
   ...ruLetterPages,
+  ...ruOpenDayEmails,
 } satisfies CatalogShape;
