@@ -47,12 +47,15 @@ const calendarText = (text: string): string => text.replace(/\r\n?/g, '\n').repl
 
 /**
  * A name as a quoted parameter value (CN="..."), where neither a control character nor a double quote may
- * stand, and the library would put a backslash before a quote, which iCalendar does not read as an escape.
+ * stand (the library would put a backslash before a quote, which iCalendar does not read as an escape).
+ * A semicolon may, but parsers that split parameters on every one (node-ical among them) would cut the
+ * name there, so it becomes a comma.
  */
 const parameterText = (text: string): string =>
   text
     .replace(/\p{Cc}+/gu, ' ')
     .replace(/"/g, "'")
+    .replace(/;/g, ',')
     .trim();
 
 /**
