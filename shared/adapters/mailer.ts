@@ -1,6 +1,18 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type Attachment, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
-import type { Email, Mail } from '../leads/ports.ts';
+import type { Email, EmailAttachment, Mail } from '../leads/ports.ts';
+
+/**
+ * An attachment as SES v2 takes it: the text's UTF-8 bytes (the SDK base64-encodes them on the wire), and
+ * base64 in the message too, because SES's default (7bit) cannot carry Cyrillic.
+ */
+const sesAttachment = (file: EmailAttachment): Attachment => ({
+  FileName: file.fileName,
+  ContentType: file.contentType,
+  RawContent: new TextEncoder().encode(file.content),
+  ContentDisposition: 'ATTACHMENT',
+  ContentTransferEncoding: 'BASE64',
+});
 
 /**
  * Sends email through SES v2. `Content.Simple` keeps custom headers and attachments whole, in SES and in
@@ -35,6 +47,7 @@ export class Mailer implements Mail {
             ...(email.headers
               ? { Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })) }
               : {}),
+            ...(email.attachments?.length ? { Attachments: email.attachments.map(sesAttachment) } : {}),
           },
         },
         ...(email.tags

@@ -290,7 +290,12 @@ export type Email = {
   text: string;
   headers?: Record<string, string>;
   tags?: Record<string, string>;
+  /** Files that go with the email, as text (an open day's `invite.ics`); sent whole, base64 on the wire. */
+  attachments?: EmailAttachment[];
 };
+
+/** A text file attached to an email: its name, its media type (with parameters), and its content. */
+export type EmailAttachment = { fileName: string; contentType: string; content: string };
 
 export interface Mail {
   /** Sends the email and answers the provider's message id. */

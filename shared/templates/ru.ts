@@ -1,6 +1,7 @@
 import type { CatalogShape } from './catalog.ts';
 import { ruCampaignTeam } from './ru-campaign-team.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
+import { ruOpenDayEmails } from './ru-open-day-emails.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
 export const ru = {
@@ -333,4 +334,5 @@ export const ru = {
   },
   ...ruLetterPages,
   ...ruCampaignTeam,
+  ...ruOpenDayEmails,
 } satisfies CatalogShape;
