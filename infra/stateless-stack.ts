@@ -118,7 +118,7 @@ export class AttractStatelessStack extends Stack {
       campaignTeam: config,
     });
 
-    const openDays = new OpenDays(this, 'OpenDays', { table, keySecret, config });
+    const openDays = new OpenDays(this, 'OpenDays', { table, keySecret, config, operations });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -137,6 +137,9 @@ export class AttractStatelessStack extends Stack {
     managerUnit.notifyHeadOfUnit.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     // So does the campaign team's email, to read, resume or cancel the campaign.
     campaigns.notifyCampaignTeam.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    // Registrants' emails link to their registration's page on this API.
+    for (const fn of [openDays.registrations, openDays.sweep])
+      fn.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     api.addRoutes(apiRoutes(), {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,

@@ -1,4 +1,4 @@
-import { openDayDeps } from '#shared/composition-open-days.ts';
+import { openDayDeps } from '#shared/composition-open-day-api.ts';
 import {
   type ApiEvent,
   apiHandler,

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TimelineEntry } from '../leads/lead.ts';
+import type { NoticeClaim } from '../leads/notify-manager.ts';
 import type { Notice, NotificationClaim, Notifications, SentNotice } from '../leads/ports.ts';
 import { keys, TableAdapter, timelinePut, transact } from './table.ts';
 
@@ -68,6 +69,25 @@ export function noticeSentUpdate(tableName: string, key: ItemKey, sent: SentNoti
       ':at': sent.at,
       ':attempt': sent.attempt,
       ':repeat': sent.attempt > 1,
+    },
+  };
+}
+
+/**
+ * The claim of the notice item at `key`, for `sendClaimed`: a notice kept by itself, recorded with no
+ * other write (a campaign's, a registrant's).
+ */
+export function noticeClaimAt(client: DynamoDBDocumentClient, tableName: string, key: ItemKey): NoticeClaim {
+  return {
+    claim: (at) => claimNotice(client, tableName, key, at),
+    recordSent: async (sent) => {
+      try {
+        await client.send(new UpdateCommand(noticeSentUpdate(tableName, key, sent)));
+        return 'recorded';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'already_recorded';
+        throw error;
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { OpenDay, Registration } from '../open-days/open-day.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { NoticeClaim } from '../leads/notify-manager.ts';
+import type { OpenDay, RegistrantNotice, Registration } from '../open-days/open-day.ts';
 import {
   type GivenUp,
   InvalidOpenDayCursor,
@@ -9,9 +10,11 @@ import {
   type OpenDays,
   type Registered,
 } from '../open-days/ports.ts';
+import { noticeClaimAt } from './notification-store.ts';
 import {
   keys,
   MANAGERS_INDEX,
+  PENDING_INTAKE_INDEX,
   TableAdapter,
   type TransactItems,
   transact,
@@ -101,7 +104,11 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
 
   async register(registration: Registration, at: string): Promise<Registered> {
     const { openDayId, registrationId } = registration;
-    const confirmed = { ...registration, status: 'confirmed' as const };
+    const confirmed = {
+      ...registration,
+      status: 'confirmed' as const,
+      notice: { kind: 'confirmed' as const, at },
+    };
     // A seat: the registration and the ledger's new holder, while a seat is free and nobody waits for one.
     const seat = await transact(this.client, [
       this.newRegistration(confirmed),
@@ -118,7 +125,11 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     if (openDay.status !== 'open' || String(openDay.registrationClosesAt) <= at) return { outcome: 'closed' };
 
     // Full, or people wait: the next place in line.
-    const waiting = { ...registration, status: 'waitlisted' as const };
+    const waiting = {
+      ...registration,
+      status: 'waitlisted' as const,
+      notice: { kind: 'waitlisted' as const, at },
+    };
     const line = await transact(this.client, [
       this.newRegistration(waiting),
       this.waitlistPut(waiting),
@@ -137,9 +148,10 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     for (let attempt = 1; ; attempt++) {
       const registration = await this.registration(openDayId, emailHash);
       if (!registration || registration.status === 'cancelled') return { outcome: 'not_held' };
-      const cancelled = { ...registration, status: 'cancelled' as const, updatedAt: at };
+      const notice = { kind: 'cancelled' as const, at, heldSeat: registration.status === 'confirmed' };
+      const cancelled = { ...registration, status: 'cancelled' as const, updatedAt: at, notice };
       const refused = await transact(this.client, [
-        this.registrationChange(registration, { status: 'cancelled', updatedAt: at }),
+        this.registrationChange(registration, { status: 'cancelled', updatedAt: at, notice }),
         ...this.released(registration),
       ]);
       if (!refused) return { outcome: 'cancelled', registration: cancelled };
@@ -168,7 +180,12 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
       for (const place of Items) {
         const registration = await this.registration(openDayId, String(place.emailHash));
         if (registration?.status !== 'waitlisted') continue;
-        const offer = { status: 'offered' as const, offerUntil: until, updatedAt: at };
+        const offer = {
+          status: 'offered' as const,
+          offerUntil: until,
+          updatedAt: at,
+          notice: { kind: 'offered' as const, at },
+        };
         const refused = await transact(this.client, [
           // Listed by when the offer runs out, for the sweep that passes unanswered offers on.
           this.registrationChange(registration, {
@@ -204,11 +221,53 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     return Items.map((item) => ({ openDayId: String(item.openDayId), emailHash: String(item.emailHash) }));
   }
 
+  async owedNotices(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_INTAKE_INDEX.name,
+        KeyConditionExpression: 'gsi2pk = :owed AND gsi2sk < :before',
+        ExpressionAttributeValues: { ':owed': NOTICES_OWED, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      openDayId: String(item.pk).slice('OPEN_DAY#'.length),
+      emailHash: String(item.sk).slice('REG#'.length),
+    }));
+  }
+
+  noticeClaim(openDayId: string, registrationId: string, notice: RegistrantNotice): NoticeClaim {
+    return noticeClaimAt(
+      this.client,
+      this.tableName,
+      keys.registrantNotice(openDayId, `${registrationId}#${notice.kind}#${notice.at}`),
+    );
+  }
+
+  async noticeSent(openDayId: string, emailHash: string, notice: RegistrantNotice): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.registration(openDayId, emailHash),
+          UpdateExpression: 'REMOVE notice, gsi2pk, gsi2sk',
+          // A newer change owes its own email: only this one is cleared.
+          ConditionExpression: 'notice.#at = :at AND notice.kind = :kind',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': notice.at, ':kind': notice.kind },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer> {
     const registration = await this.registration(openDayId, emailHash);
     if (registration?.status !== 'offered') return { outcome: 'not_offered' };
     if ((registration.offerUntil ?? '') <= at) return { outcome: 'expired' };
-    const taken = { status: 'confirmed' as const, updatedAt: at };
+    const taken = { status: 'confirmed' as const, updatedAt: at, notice: { kind: 'confirmed' as const, at } };
     const refused = await transact(this.client, [
       this.registrationChange(registration, taken, { offerBefore: at }),
     ]);
@@ -227,8 +286,9 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
   ): Promise<'withdrawn' | 'not_offered'> {
     const registration = await this.registration(openDayId, emailHash);
     if (registration?.status !== 'offered' || (registration.offerUntil ?? '') > at) return 'not_offered';
+    const notice = { kind: 'offer_expired' as const, at };
     const refused = await transact(this.client, [
-      this.registrationChange(registration, { status: 'cancelled', updatedAt: at }),
+      this.registrationChange(registration, { status: 'cancelled', updatedAt: at, notice }),
       ...this.released(registration),
     ]);
     return refused ? 'not_offered' : 'withdrawn';
@@ -275,6 +335,7 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
           ...keys.registration(registration.openDayId, registration.emailHash),
           type: 'Registration',
           ...registration,
+          ...(registration.notice ? noticeListing(registration.registrationId, registration.notice.at) : {}),
         },
         // One registration per address; one given up may be made again (at the end of the line).
         ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
@@ -306,7 +367,8 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
   ) {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':read': registration.status };
-    const sets = Object.entries(set).map(([field, value], i) => {
+    const owed = set.notice ? noticeListing(registration.registrationId, set.notice.at) : {};
+    const sets = Object.entries({ ...set, ...owed }).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:f${i}`] = value;
       return `#f${i} = :f${i}`;
@@ -375,6 +437,14 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
 
 /** The GSI1 partition that lists open days, latest start first. */
 const OPEN_DAYS_LIST = 'OPEN_DAYS';
+/** The GSI2 partition of registrations that owe their registrant an email, by when it became owed. */
+const NOTICES_OWED = 'OPEN_DAY_NOTICES';
+
+const noticeListing = (registrationId: string, at: string) => ({
+  gsi2pk: NOTICES_OWED,
+  gsi2sk: `${at}#${registrationId}`,
+});
+
 /** The GSI1 partition of the seats offered from waitlists, by when each offer runs out. */
 const SEAT_OFFERS_LIST = 'SEAT_OFFERS';
 

@@ -104,6 +104,11 @@ export const keys = {
     pk: `OPEN_DAY#${openDayId}`,
     sk: `REG#${emailHash}`,
   }),
+  /** An email to a registrant, claimed before it is sent and recorded after (as a lead's notifications). */
+  registrantNotice: (openDayId: string, notice: string) => ({
+    pk: `OPEN_DAY#${openDayId}`,
+    sk: `NOTIFICATION#${notice}`,
+  }),
   /** A place in an open day's waitlist: they sort in the order people registered. */
   waitlistPlace: (openDayId: string, registeredAt: string, registrationId: string) => ({
     pk: `OPEN_DAY#${openDayId}`,

@@ -130,6 +130,25 @@ export type RegistrationInput = z.output<typeof RegistrationInput>;
 export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'offered', 'cancelled'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
+/**
+ * What the registrant must be told of their registration's last change: kept on it in the same write, and
+ * cleared once the email is sent (the outbox: docs/open-days.md, "Emails and the calendar").
+ */
+export const REGISTRANT_NOTICES = [
+  'confirmed',
+  'waitlisted',
+  'offered',
+  'cancelled',
+  'offer_expired',
+] as const;
+export type RegistrantNoticeKind = (typeof REGISTRANT_NOTICES)[number];
+export type RegistrantNotice = {
+  kind: RegistrantNoticeKind;
+  at: string;
+  /** For `cancelled`: they had a confirmed seat, so their calendar has the entry to take out. */
+  heldSeat?: boolean;
+};
+
 export type Registration = Omit<RegistrationInput, 'fax' | 'language'> & {
   openDayId: string;
   registrationId: string;
@@ -140,4 +159,6 @@ export type Registration = Omit<RegistrationInput, 'fax' | 'language'> & {
   registeredAt: string;
   updatedAt: string;
   offerUntil?: string;
+  /** An email owed to the registrant, until it is sent. */
+  notice?: RegistrantNotice;
 };

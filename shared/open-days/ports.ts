@@ -1,4 +1,5 @@
-import type { OpenDay, Registration } from './open-day.ts';
+import type { NoticeClaim } from '../leads/notify-manager.ts';
+import type { OpenDay, RegistrantNotice, Registration } from './open-day.ts';
 
 /**
  * The open days' ports, in the bank's words. The DynamoDB adapter (shared/adapters/open-day-store.ts) keeps
@@ -49,6 +50,12 @@ export interface OpenDays {
   offerFreeSeats(openDayId: string, at: string, until: string): Promise<Registration[]>;
   /** The offered person takes the seat, while the offer holds. */
   takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer>;
+  /** Registrations whose email has been owed since before `before`, oldest first (the sweep's). */
+  owedNotices(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
+  /** The claim of one owed email, so it is sent once (`sendClaimed`). */
+  noticeClaim(openDayId: string, registrationId: string, notice: RegistrantNotice): NoticeClaim;
+  /** The owed email went out: the registration owes nothing more, unless a newer change owes its own. */
+  noticeSent(openDayId: string, emailHash: string, notice: RegistrantNotice): Promise<void>;
   /** Offers that ran out before `before` and still wait for an answer, earliest first. */
   expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */

@@ -22,6 +22,11 @@ export type RegistrationDeps = {
   keys: Keys;
   now: () => Date;
   newId: () => string;
+  /**
+   * Sends the email a changed registration owes (shared/open-days/tell-registrant.ts) at once; one that
+   * fails stays owed, and the minute's sweep sends it.
+   */
+  tell: (openDayId: string, emailHash: string) => Promise<void>;
 };
 
 export type RegisterRequest = {
@@ -73,6 +78,9 @@ export async function registerForOpenDay(
     updatedAt: at,
   };
   const registered = await deps.openDays.register(registration, at);
+  if (registered.outcome === 'confirmed' || registered.outcome === 'waitlisted') {
+    await deps.tell(request.openDayId, emailHash);
+  }
   switch (registered.outcome) {
     case 'closed':
     case 'not_found':
@@ -104,13 +112,15 @@ export async function registerForOpenDay(
 
 /** Offers each free seat to the next in line, held for the open day's hold (never past its start). */
 export async function offerFreeSeats(
-  deps: Pick<RegistrationDeps, 'openDays' | 'now'>,
+  deps: Pick<RegistrationDeps, 'openDays' | 'now' | 'tell'>,
   openDayId: string,
 ): Promise<Registration[]> {
   const openDay = await deps.openDays.get(openDayId);
   if (!openDay) return [];
   const now = deps.now();
-  return deps.openDays.offerFreeSeats(openDayId, now.toISOString(), holdUntil(openDay, now));
+  const offered = await deps.openDays.offerFreeSeats(openDayId, now.toISOString(), holdUntil(openDay, now));
+  for (const registration of offered) await deps.tell(openDayId, registration.emailHash);
+  return offered;
 }
 
 export const holdUntil = (openDay: OpenDay, now: Date): string =>
@@ -145,6 +155,7 @@ export async function giveUpByLink(deps: RegistrationDeps, token: string): Promi
   const { openDayId, emailHash } = found.registration;
   const given = await deps.openDays.giveUp(openDayId, emailHash, deps.now().toISOString());
   if (given.outcome === 'not_held') return { kind: 'not_held' };
+  await deps.tell(openDayId, emailHash);
   if (found.registration.status !== 'waitlisted') await offerFreeSeats(deps, openDayId);
   return { kind: 'given_up', registration: given.registration };
 }
@@ -155,26 +166,40 @@ export async function takeOfferByLink(deps: RegistrationDeps, token: string): Pr
   if (!('registration' in found)) return found;
   const { openDayId, emailHash } = found.registration;
   const taken = await deps.openDays.takeOffer(openDayId, emailHash, deps.now().toISOString());
+  if (taken.outcome === 'confirmed') await deps.tell(openDayId, emailHash);
   return taken.outcome === 'confirmed'
     ? { kind: 'taken', registration: taken.registration }
     : { kind: taken.outcome };
 }
 
-/** Offers passed on per sweep: each is a few writes; the next sweep takes the rest. */
+/** Offers passed on and emails sent per sweep: each is a few writes; the next sweep takes the rest. */
 const SWEEP_LIMIT = 100;
+/** An email owed for less than this may be on its way from the request that owed it. */
+export const OWED_GRACE_MS = 2 * 60_000;
+
+export type SweepDeps = Pick<RegistrationDeps, 'openDays' | 'now' | 'tell'>;
 
 /**
- * The scheduled sweep (every minute): each offer that ran out unanswered is withdrawn, and its seat
- * offered to the next in line. Safe to repeat and to run beside a person's answer: a withdrawal is
- * conditioned on the offer still being open and past its time.
+ * The scheduled sweep (every minute): each offer that ran out unanswered is withdrawn and its seat
+ * offered to the next in line; then every email still owed after the grace is sent. Safe to repeat and
+ * to run beside a person's answer: a withdrawal is conditioned on the offer still open and past its time,
+ * an email is claimed before it is sent.
  */
-export async function passOnExpiredOffers(deps: Pick<RegistrationDeps, 'openDays' | 'now'>): Promise<number> {
-  const at = deps.now().toISOString();
-  const expired = await deps.openDays.expiredOffers(at, SWEEP_LIMIT);
+export async function sweepOpenDays(deps: SweepDeps): Promise<{ withdrawn: number; told: number }> {
+  const now = deps.now();
+  const at = now.toISOString();
   let withdrawn = 0;
-  for (const { openDayId, emailHash } of expired) {
-    if ((await deps.openDays.withdrawOffer(openDayId, emailHash, at)) === 'withdrawn') withdrawn++;
+  for (const { openDayId, emailHash } of await deps.openDays.expiredOffers(at, SWEEP_LIMIT)) {
+    if ((await deps.openDays.withdrawOffer(openDayId, emailHash, at)) === 'withdrawn') {
+      withdrawn++;
+      await deps.tell(openDayId, emailHash);
+    }
     await offerFreeSeats(deps, openDayId);
   }
-  return withdrawn;
+  const owed = await deps.openDays.owedNotices(
+    new Date(now.getTime() - OWED_GRACE_MS).toISOString(),
+    SWEEP_LIMIT,
+  );
+  for (const { openDayId, emailHash } of owed) await deps.tell(openDayId, emailHash);
+  return { withdrawn, told: owed.length };
 }

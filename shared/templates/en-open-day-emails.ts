@@ -22,6 +22,8 @@ export const enOpenDayEmails = {
     giveUp: 'If you cannot come, free your seat for someone else: {link}',
     giveUpLink: 'give up my seat',
     checkIn: 'Your check-in code: {code}. Show it at the door.',
+    /** Who the emails and invites come from (the invite's ORGANIZER name). */
+    organizer: 'The bank: open days',
     signOff: 'Kind regards, {sender}',
     confirmed: {
       subject: 'You are registered: {title}',

@@ -71,6 +71,8 @@ describe('bundle sizes, as the bench reports them', () => {
       'functions/leads/notify-manager-of-enquiry.ts',
       'functions/leads/notify-manager.ts',
       'functions/managers/notify-head-of-unit.ts',
+      'functions/open-days/registrations.ts',
+      'functions/open-days/sweep-open-days.ts',
     ]);
     for (const b of bundles) {
       const clients = b.packages.filter((p) => p.startsWith('@aws-sdk/client-'));

@@ -55,6 +55,7 @@ describe('the key secret (AttractKeys)', () => {
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,
     /^OpenDaysOpenDayRegistrations/,
+    /^OpenDaysSweepOpenDays/,
   ];
 
   it('gives the functions that hash or sign its ARN, through the stateful stack export, and no other function', () => {

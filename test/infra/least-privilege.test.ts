@@ -111,13 +111,13 @@ describe('least privilege for each function', () => {
     }
   });
 
-  it("grants DeleteItem only to open days' registrations, BatchWriteItem only to the import job, and indexes only by name", () => {
+  it("grants DeleteItem only to open days' registrations and sweep, BatchWriteItem only to the import job, and indexes only by name", () => {
     const actionsOf = (fns: typeof app.functions) =>
       fns.flatMap((fn) => statementsOf(fn.roleArn).flatMap((s) => [s.Action].flat()));
     // A place in an open day's waitlist is deleted when its person gets a seat or leaves the line.
-    const registrations = functionNamed('OpenDayRegistrations');
-    expect(actionsOf([registrations])).toContain('dynamodb:DeleteItem');
-    expect(actionsOf(app.functions.filter((fn) => fn !== registrations))).not.toContain(
+    const openDays = [functionNamed('OpenDayRegistrations'), functionNamed('SweepOpenDays')];
+    for (const fn of openDays) expect(actionsOf([fn])).toContain('dynamodb:DeleteItem');
+    expect(actionsOf(app.functions.filter((fn) => !openDays.includes(fn)))).not.toContain(
       'dynamodb:DeleteItem',
     );
     const job = functionNamed('RunProspectImport');

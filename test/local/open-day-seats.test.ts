@@ -6,7 +6,7 @@ import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { keys } from '#shared/adapters/table.ts';
 import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
-import { passOnExpiredOffers } from '#shared/open-days/register.ts';
+import { sweepOpenDays } from '#shared/open-days/register.ts';
 import { startAttractTable } from './support/attract-table.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
@@ -176,11 +176,17 @@ describe("an open day's seats on DynamoDB Local", () => {
     for (const person of [a, b, c]) await store.register(person, person.registeredAt);
     await store.giveUp(openDayId, a.emailHash, '2026-12-02T10:00:00.000Z');
     await store.offerFreeSeats(openDayId, '2026-12-02T10:00:00.000Z', '2026-12-03T10:00:00.000Z');
-    const sweep = (at: string) => passOnExpiredOffers({ openDays: store, now: () => new Date(at) });
+    // Who is told: each change owes its registrant an email (sent by tell-registrant, tested on its own).
+    const told: string[] = [];
+    const tell = async (_openDay: string, emailHash: string) => {
+      told.push(emailHash);
+    };
+    const sweep = (at: string) => sweepOpenDays({ openDays: store, now: () => new Date(at), tell });
 
     // Other open days' offers may be on the list too: only this one's people are looked at here.
     await sweep('2026-12-03T09:59:00.000Z');
     expect((await store.registration(openDayId, b.emailHash))?.status).toBe('offered');
+    told.length = 0;
     await sweep('2026-12-03T10:00:30.000Z');
     expect((await store.registration(openDayId, b.emailHash))?.status).toBe('cancelled');
     expect(await store.registration(openDayId, c.emailHash)).toMatchObject({
@@ -188,6 +194,7 @@ describe("an open day's seats on DynamoDB Local", () => {
       offerUntil: '2026-12-04T10:00:30.000Z',
     });
     expect(await store.get(openDayId)).toMatchObject({ seatsTaken: 1, waitlisted: 0 });
+    expect(told.slice(0, 2)).toEqual([b.emailHash, c.emailHash]);
     // Swept again: nothing changes for b, and c keeps the offer while it holds.
     await sweep('2026-12-03T10:01:00.000Z');
     expect((await store.registration(openDayId, c.emailHash))?.status).toBe('offered');

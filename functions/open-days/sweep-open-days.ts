@@ -1,0 +1,19 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { Keys } from '#shared/access/keys.ts';
+import { keyMaterial } from '#shared/adapters/secrets.ts';
+import { sweepDeps } from '#shared/composition-open-days.ts';
+import { sweepOpenDays } from '#shared/open-days/register.ts';
+import { logger } from '#shared/runtime.ts';
+
+// The key signs the links of the emails it sends; read once, while the environment starts.
+const deps = sweepDeps(Keys.derive(await keyMaterial()));
+
+/** Scheduled every minute: offers of freed seats that ran out pass on; registrants' owed emails go out. */
+export const handler = middy<unknown>()
+  .use(injectLambdaContext(logger))
+  .handler(async () => {
+    const result = await sweepOpenDays(deps);
+    if (result.told) logger.warn("Registrants' owed emails were sent by the sweep", result);
+    return result;
+  });

@@ -1,0 +1,86 @@
+import type { Keys } from '../access/keys.ts';
+import { sendClaimed } from '../leads/notify-manager.ts';
+import type { Email, Mail, Managers } from '../leads/ports.ts';
+import { templatesFor } from '../templates/render.ts';
+import type { OpenDay, RegistrantNotice, Registration } from './open-day.ts';
+import type { OpenDays } from './ports.ts';
+import { cancelled, confirmed, offered, waitlisted } from './registrant-email.ts';
+import { signRegistrationToken } from './registration-link.ts';
+
+/**
+ * The email a registration owes its registrant (docs/open-days.md, "Emails and the calendar"). Each change
+ * of a registration writes what it owes in the same transaction; this sends it once (claimed before SES,
+ * recorded after) and clears it. It runs at once after the change, and the minute's sweep runs it for any
+ * the first try left owed.
+ */
+export type TellDeps = {
+  openDays: OpenDays;
+  managers: Pick<Managers, 'get'>;
+  mail: Mail;
+  keys: Keys;
+  /** The API's address: the email's links open its registration page. */
+  apiUrl: string;
+  senderEmail: string;
+  now: () => Date;
+};
+
+export type Told = 'sent' | 'already_sent' | 'nothing_owed';
+
+export async function tellRegistrant(deps: TellDeps, openDayId: string, emailHash: string): Promise<Told> {
+  const registration = await deps.openDays.registration(openDayId, emailHash);
+  const notice = registration?.notice;
+  if (!registration || !notice) return 'nothing_owed';
+  const openDay = await deps.openDays.get(openDayId);
+  if (!openDay) throw new Error(`Open day ${openDayId} of a registration is not stored`);
+  const email = await emailOf(deps, openDay, registration, notice);
+  const sent = await sendClaimed(
+    deps,
+    deps.openDays.noticeClaim(openDayId, registration.registrationId, notice),
+    () => email,
+  );
+  await deps.openDays.noticeSent(openDayId, emailHash, notice);
+  return sent.kind === 'sent' ? 'sent' : 'already_sent';
+}
+
+/** The page every link of the registrant's emails opens: the registration, and what they may do with it. */
+export async function registrationPageUrl(
+  deps: Pick<TellDeps, 'keys' | 'apiUrl'>,
+  openDay: OpenDay,
+  registration: Registration,
+): Promise<string> {
+  const token = await signRegistrationToken(deps.keys, 'manage', registration, openDay.endsAt);
+  return `${deps.apiUrl.replace(/\/+$/, '')}/v1/open-day-registrations/${token}`;
+}
+
+async function emailOf(
+  deps: TellDeps,
+  openDay: OpenDay,
+  registration: Registration,
+  notice: RegistrantNotice,
+): Promise<Email> {
+  const sender = {
+    name: templatesFor(registration.language).catalog.openDayEmail.organizer,
+    email: deps.senderEmail,
+  };
+  const base = { openDay, registration, sender, now: deps.now() };
+  const page = await registrationPageUrl(deps, openDay, registration);
+  switch (notice.kind) {
+    case 'confirmed': {
+      const hosts = await Promise.all(openDay.hosts.map((id) => deps.managers.get(id)));
+      return confirmed({
+        ...base,
+        hosts: hosts.flatMap((host) => (host ? [host.name] : [])),
+        links: { giveUp: page },
+        checkInCode: await signRegistrationToken(deps.keys, 'check_in', registration, openDay.endsAt),
+      });
+    }
+    case 'waitlisted':
+      return waitlisted({ ...base, links: { leave: page } });
+    case 'offered':
+      return offered({ ...base, links: { take: page, giveUp: page } });
+    case 'cancelled':
+      return cancelled({ ...base, cause: 'by_registrant', heldSeat: notice.heldSeat ?? false });
+    case 'offer_expired':
+      return cancelled({ ...base, cause: 'offer_expired' });
+  }
+}
