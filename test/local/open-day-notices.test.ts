@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keys } from '#shared/access/keys.ts';
+import { Directory } from '#shared/adapters/directory.ts';
+import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
+import type { Email, Mail } from '#shared/leads/ports.ts';
+import { addressHashOf } from '#shared/letters/unsubscribe.ts';
+import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
+import { OWED_GRACE_MS, sweepOpenDays } from '#shared/open-days/register.ts';
+import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
+import { startAttractTable } from './support/attract-table.ts';
+
+let table: Awaited<ReturnType<typeof startAttractTable>>;
+let store: OpenDayStore;
+beforeAll(async () => {
+  table = await startAttractTable();
+  store = new OpenDayStore(table.documentClient, table.tableName);
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+const noticeKeys = Keys.derive('open-day-notices-test-key-material-0123456789');
+
+/** SES as the sender sees it, for injecting its faults: it keeps what it takes, or fails while told to. */
+class FlakySes implements Mail {
+  readonly taken: Email[] = [];
+  failing = false;
+  async send(email: Email): Promise<string> {
+    if (this.failing) throw new Error('SES is unavailable');
+    this.taken.push(email);
+    return `message-${this.taken.length}`;
+  }
+}
+
+async function anOpenDay(): Promise<OpenDay> {
+  const at = '2026-12-01T09:00:00.000Z';
+  const openDay: OpenDay = {
+    openDayId: randomUUID(),
+    title: { ru: 'День открытых дверей' },
+    description: { ru: 'Расчётный счёт' },
+    startsAt: '2026-12-15T07:00:00.000Z',
+    endsAt: '2026-12-15T10:00:00.000Z',
+    timeZone: 'Europe/Moscow',
+    venue: { kind: 'online', url: 'https://meet.bank.example/open-day' },
+    capacity: 5,
+    registrationClosesAt: '2026-12-14T18:00:00.000Z',
+    hosts: ['pm-nobody'],
+    reminderHours: 24,
+    offerHoldHours: 24,
+    status: 'open',
+    sequence: 0,
+    seatsTaken: 0,
+    waitlisted: 0,
+    author: 'anna.campaigns',
+    createdAt: at,
+    updatedAt: at,
+  };
+  await store.create(openDay);
+  return openDay;
+}
+
+describe("a registrant's owed email on DynamoDB Local", () => {
+  it('is sent once however often it is told, and a failed send stays owed until the sweep sends it', async () => {
+    const openDay = await anOpenDay();
+    const ses = new FlakySes();
+    const at = '2026-12-02T10:00:00.000Z';
+    const deps = {
+      openDays: store,
+      managers: new Directory(table.documentClient, table.tableName),
+      mail: ses,
+      keys: noticeKeys,
+      apiUrl: 'https://api.bank.example',
+      senderEmail: 'open-days@bank.example',
+      now: () => new Date(at),
+    };
+    const person = (n: number): Registration => {
+      const email = `notice${n}@firm.example`;
+      return {
+        openDayId: openDay.openDayId,
+        registrationId: randomUUID(),
+        emailHash: addressHashOf(noticeKeys, email),
+        contact: { name: `Гость ${n}`, email },
+        company: { name: `ООО «${n}»` },
+        consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
+        source: {},
+        language: 'ru',
+        status: 'confirmed',
+        registeredAt: at,
+        updatedAt: at,
+      };
+    };
+    const [a, b] = [person(1), person(2)];
+    await store.register(a, at);
+    expect(await tellRegistrant(deps, openDay.openDayId, a.emailHash)).toBe('sent');
+    expect(await tellRegistrant(deps, openDay.openDayId, a.emailHash)).toBe('nothing_owed');
+    expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email]);
+    expect(ses.taken[0]?.attachments?.[0]?.fileName).toBe('invite.ics');
+
+    // SES fails at the moment b registers: the email stays owed on the registration.
+    await store.register(b, at);
+    ses.failing = true;
+    await expect(tellRegistrant(deps, openDay.openDayId, b.emailHash)).rejects.toThrow('SES is unavailable');
+    expect((await store.registration(openDay.openDayId, b.emailHash))?.notice).toEqual({
+      kind: 'confirmed',
+      at,
+    });
+    ses.failing = false;
+
+    // The sweep leaves an email owed for less than the grace (its request may still be sending it)...
+    const tell = (openDayId: string, emailHash: string) =>
+      tellRegistrant(deps, openDayId, emailHash).then(() => {});
+    const sweepAt = (ms: number) =>
+      sweepOpenDays({ openDays: store, now: () => new Date(Date.parse(at) + ms), tell });
+    await sweepAt(OWED_GRACE_MS - 1000);
+    expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email]);
+    // ...and sends it after, once.
+    await sweepAt(OWED_GRACE_MS + 1000);
+    await sweepAt(OWED_GRACE_MS + 2000);
+    expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email, b.contact.email]);
+    expect((await store.registration(openDay.openDayId, b.emailHash))?.notice).toBeUndefined();
+  });
+});
