@@ -13,7 +13,7 @@ import { readRegistrationToken } from './registration-link.ts';
  * A prospect's side of an open day (docs/open-days.md): registering through the public form, and the
  * signed links of each email, to give a seat (or a place in line) up and to take an offered seat. Whenever
  * a seat frees, it is offered to the first in line at once; each change reaches the person by email
- * (shared/open-days/notify-registrant.ts, from the table's stream).
+ * (shared/open-days/tell-registrant.ts: at once, and by the minute's sweep for any left owed).
  */
 
 export type RegistrationDeps = {
