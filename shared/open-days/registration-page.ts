@@ -1,5 +1,6 @@
 import type { Locale } from '../templates/locale.ts';
 import type { OpenDay, OpenDayStatus, Registration, RegistrationStatus } from './open-day.ts';
+import type { OpenDays } from './ports.ts';
 import { giveUpByLink, type RegistrationDeps, takeOfferByLink } from './register.ts';
 import { readRegistrationToken } from './registration-link.ts';
 
@@ -42,7 +43,10 @@ export type RegistrationPage =
   /** A token that is not a manage link of ours, or one of a registration given up and made again since. */
   | { kind: 'refused'; locale: Locale; reason: 'invalid' | 'expired' | 'replaced' };
 
-export type PageDeps = Pick<RegistrationDeps, 'openDays' | 'keys' | 'now'>;
+/** Showing a page only reads. */
+export type PageDeps = Pick<RegistrationDeps, 'keys' | 'now'> & {
+  openDays: Pick<OpenDays, 'get' | 'registration'>;
+};
 
 const ACTIONS_BY_STATUS: Record<ShownStatus, readonly PageAction[]> = {
   confirmed: ['give_up'],
