@@ -4,6 +4,7 @@ import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { registrationDeps } from '#shared/composition-open-days.ts';
 import { preferredLocale } from '#shared/http/accept-language.ts';
 import { type ApiEvent, apiHandler, HttpError, parseJsonBody, pathOf, reply } from '#shared/http/api.ts';
+import { openDayPage } from '#shared/http/open-day-page.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { openDayPath, registrationTokenPath } from '#shared/open-days/open-day-api.ts';
 import {
@@ -22,10 +23,12 @@ const clientOf = (event: ApiEvent) =>
   clientAddressOf(event.requestContext.http.sourceIp, event.headers['x-forwarded-for'], trustedProxies);
 
 /**
- * The public side of open days: POST /v1/open-days/{openDayId}/registrations (the form), and the signed
- * links of the registrant's emails, /v1/open-day-registrations/{token}/give-up and /take.
+ * The public side of open days: POST /v1/open-days/{openDayId}/registrations (the form), the page the
+ * registrant's email links open, /v1/open-day-registrations/{token} (GET shows, POST acts), and the same
+ * links for programs, /v1/open-day-registrations/{token}/give-up and /take.
  */
 export const handler = apiHandler(async (event) => {
+  if (event.routeKey.endsWith('/v1/open-day-registrations/{token}')) return openDayPage(deps, event);
   if (event.routeKey.startsWith('POST /v1/open-day-registrations/')) return byLink(event);
   const { openDayId } = pathOf(openDayPath, event, 'No such open day');
   const answer = await registerForOpenDay(deps, {

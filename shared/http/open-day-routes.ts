@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import {
   NewOpenDayBody,
   OpenDayList,
@@ -9,13 +10,28 @@ import {
   RegistrationLinkAnswer,
   registrationTokenPath,
 } from '../open-days/open-day-api.ts';
-import { type ApiRoute, failure, readerLanguage } from './route-kit.ts';
+import type { PageAction } from '../open-days/registration-page.ts';
+import { type ApiRoute, failure, html, readerLanguage } from './route-kit.ts';
 
 const readers = '(campaign manager, compliance officer, head of unit, personal manager)';
 const linkFailures = {
   403: failure('The link is forged, altered, expired, or not a registration link'),
   404: failure('The registration the link names was given up and made again: the newer email has its links'),
 };
+
+/** The page's buttons (a type import only: the route table stays free of the domain's code in every bundle). */
+const PAGE_BUTTONS = ['give_up', 'take'] as const satisfies readonly PageAction[];
+
+/** What the page of a registration's link answers, in the registrant's language. */
+const linkPages = (ok: string) => ({
+  200: html(ok),
+  403: html(
+    "The link is forged, altered, expired, or not a registration link: a page in the reader's language, naming nobody",
+  ),
+  404: html(
+    'The registration the link names was given up and made again: a page pointing to the newer email',
+  ),
+});
 
 /** Open days (docs/open-days.md): campaign managers plan them, prospects register and manage by signed links. */
 export const OPEN_DAY_ROUTES = {
@@ -80,6 +96,46 @@ export const OPEN_DAY_ROUTES = {
       413: failure('The body is over 16 KB'),
       415: failure('The body is not application/json'),
       429: failure('Too many submissions from this client; `retry-after` says when to try again'),
+    },
+  },
+  openRegistrationPage: {
+    method: 'GET',
+    path: '/v1/open-day-registrations/{token}',
+    access: 'public',
+    summary:
+      "The page a registrant's email link opens: the open day and where the registration stands, with its buttons; opening it changes nothing",
+    function: 'openDayRegistrations',
+    request: { params: registrationTokenPath, headers: readerLanguage },
+    responses: linkPages(
+      'The open day (what, when in its time zone, where) and the registration: a seat kept, a place in line, a seat held until a time (take it or give it up), or given up',
+    ),
+  },
+  actOnRegistration: {
+    method: 'POST',
+    path: '/v1/open-day-registrations/{token}',
+    access: 'public',
+    summary:
+      "The buttons of a registration's page: give the seat (or the place in line) up, or take the seat offered; the page of the result",
+    function: 'openDayRegistrations',
+    request: {
+      params: registrationTokenPath,
+      headers: readerLanguage,
+      body: z.object({ action: z.enum(PAGE_BUTTONS) }).meta({
+        description:
+          '`give_up`: give the seat, the offered seat or the place in line up (the seat goes to the next in line); `take`: take the seat offered. `multipart/form-data` is read too',
+      }),
+      bodyType: 'application/x-www-form-urlencoded',
+    },
+    responses: {
+      ...linkPages('Done: the seat (or the place in line) given up, or the offered seat taken'),
+      400: html(
+        'The page again, asking to press a button: `action` was missing or neither `give_up` nor `take`',
+      ),
+      409: html(
+        'The page as the registration now stands, saying why nothing changed: the offer ran out and the seat passed on, the registration was given up already, or no seat is offered',
+      ),
+      413: failure('The form is over 4 KB'),
+      415: failure('The body is not a form'),
     },
   },
   giveUpRegistration: {

@@ -2,6 +2,7 @@ import type { Catalog } from './catalog.ts';
 import { enCampaignTeam } from './en-campaign-team.ts';
 import { enLetterPages } from './en-letter-pages.ts';
 import { enOpenDayEmails } from './en-open-day-emails.ts';
+import { enOpenDayPage } from './en-open-day-page.ts';
 
 /** English, for managers who read it better: typed as the Russian catalog, so no key can be missing. */
 export const en: Catalog = {
@@ -315,4 +316,5 @@ export const en: Catalog = {
   ...enLetterPages,
   ...enCampaignTeam,
   ...enOpenDayEmails,
+  ...enOpenDayPage,
 };

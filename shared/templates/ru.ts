@@ -2,6 +2,7 @@ import type { CatalogShape } from './catalog.ts';
 import { ruCampaignTeam } from './ru-campaign-team.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
 import { ruOpenDayEmails } from './ru-open-day-emails.ts';
+import { ruOpenDayPage } from './ru-open-day-page.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
 export const ru = {
@@ -335,4 +336,5 @@ export const ru = {
   ...ruLetterPages,
   ...ruCampaignTeam,
   ...ruOpenDayEmails,
+  ...ruOpenDayPage,
 } satisfies CatalogShape;
