@@ -94,6 +94,11 @@ describe("an open day's registrants are told by email", () => {
     expect(waiting?.subject).toContain('листе ожидания');
     expect(waiting?.invite).toBeUndefined();
 
+    // The email's link opens her registration's page, which changes nothing.
+    const page = await call('GET', `/v1/open-day-registrations/${pageLink(confirmation?.text ?? '')}`);
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain('кредиты для производства');
+
     // Anna gives the seat up through her email's link: her calendar entry is cancelled, Boris is offered it.
     const given = await call(
       'POST',

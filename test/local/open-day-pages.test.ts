@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
+import { Directory } from '#shared/adapters/directory.ts';
 import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
 import type { ApiEvent, ApiResult } from '#shared/http/api.ts';
 import { openDayPage } from '#shared/http/open-day-page.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
+import type { Email } from '#shared/leads/ports.ts';
 import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import { type OpenDay, OpenDayInput } from '#shared/open-days/open-day.ts';
 import { type RegistrationDeps, registerForOpenDay } from '#shared/open-days/register.ts';
 import { signRegistrationToken } from '#shared/open-days/registration-link.ts';
+import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
 import { escapeHtml } from '#shared/templates/render.ts';
 import { ApiContract } from '../e2e/contract.ts';
@@ -25,15 +28,29 @@ let table: Awaited<ReturnType<typeof startAttractTable>>;
 let store: OpenDayStore;
 let deps: RegistrationDeps;
 let contract: ApiContract;
+const sent: Email[] = [];
 beforeAll(async () => {
   table = await startAttractTable();
   store = new OpenDayStore(table.documentClient, table.tableName);
+  const keys = Keys.derive('open-day-pages-test-key-material-0123456789');
+  // The registrants' emails go to a mailbox that keeps them (SES is not what these tests are about).
+  const mail = { send: async (email: Email) => `message-${sent.push(email)}` };
+  const tellDeps = {
+    openDays: store,
+    managers: new Directory(table.documentClient, table.tableName),
+    mail,
+    keys,
+    apiUrl: 'https://api.bank.example',
+    senderEmail: 'open-days@bank.example',
+    now: () => new Date(),
+  };
   deps = {
     openDays: store,
     rateLimiter: new DynamoRateLimiter(table.documentClient, table.tableName, 100),
-    keys: Keys.derive('open-day-pages-test-key-material-0123456789'),
+    keys,
     now: () => new Date(),
     newId: randomUUID,
+    tell: (openDayId, emailHash) => tellRegistrant(tellDeps, openDayId, emailHash).then(() => undefined),
   };
   contract = await ApiContract.of(openApiDocument());
 });
