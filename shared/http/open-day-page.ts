@@ -7,6 +7,7 @@ import {
   type RegistrationPage,
   type Shown,
 } from '../open-days/registration-page.ts';
+import { momentIn, spanOf } from '../open-days/zoned-time.ts';
 import { logger } from '../runtime.ts';
 import { type Fact, factsHtml, htmlDocument, paragraph } from '../templates/email.ts';
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
@@ -44,35 +45,6 @@ function page(shown: RegistrationPage): ApiResult {
 }
 
 type Rendered = { status: 200 | 400 | 403 | 404 | 409; html: string };
-
-const zoneNames = (t: Templates, at: Date, timeZone: string) => {
-  const named = (timeZoneName: 'longGeneric' | 'shortOffset') =>
-    new Intl.DateTimeFormat(t.locale, { timeZone, timeZoneName })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  return { zone: named('longGeneric'), offset: named('shortOffset') };
-};
-
-/** The open day's span (one date when it starts and ends the same day) in its time zone, the zone named. */
-function spanOf(t: Templates, openDay: Shown['openDay']): string {
-  const start = new Date(openDay.startsAt);
-  const format = new Intl.DateTimeFormat(t.locale, {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: openDay.timeZone,
-  });
-  return t.text(t.catalog.openDayPage.zoned, {
-    dateTime: format.formatRange(start, new Date(openDay.endsAt)),
-    ...zoneNames(t, start, openDay.timeZone),
-  });
-}
-
-/** A moment in the open day's time zone, the zone named. */
-function momentIn(t: Templates, iso: string, timeZone: string): string {
-  const at = new Date(iso);
-  const format = new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
-  return t.text(t.catalog.openDayPage.zoned, { dateTime: format.format(at), ...zoneNames(t, at, timeZone) });
-}
 
 /** What, when, where: the title as the heading, the address or the online session's link. */
 function about(t: Templates, { openDay }: Shown): string[] {

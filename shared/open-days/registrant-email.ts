@@ -3,6 +3,7 @@ import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../tem
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
 import { type InviteMethod, inLanguage, inviteAttachment, type Organizer, openDayInvite } from './invite.ts';
 import type { OpenDay, Registration } from './open-day.ts';
+import { momentIn, spanOf } from './zoned-time.ts';
 
 /**
  * The emails an open day's registrants get (docs/open-days.md, "Emails and the calendar"): each in the
@@ -71,38 +72,6 @@ const paragraphs = (text: string): Part[] =>
     .map((p) => p.trim())
     .filter(Boolean)
     .map(say);
-
-const zoneNames = (t: Templates, at: Date, timeZone: string) => {
-  const named = (timeZoneName: 'longGeneric' | 'shortOffset') =>
-    new Intl.DateTimeFormat(t.locale, { timeZone, timeZoneName })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  return { zone: named('longGeneric'), offset: named('shortOffset') };
-};
-
-/** A moment in the open day's time zone, the zone named (a date without its weekday reads well in a sentence). */
-const momentIn = (t: Templates, iso: string, timeZone: string): string => {
-  const at = new Date(iso);
-  const dateTime = new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
-  return t.text(t.catalog.openDayEmail.zoned, {
-    dateTime: dateTime.format(at),
-    ...zoneNames(t, at, timeZone),
-  });
-};
-
-/** The open day's span (one date when it starts and ends the same day) in its time zone, the zone named. */
-const spanOf = (t: Templates, openDay: OpenDay): string => {
-  const start = new Date(openDay.startsAt);
-  const format = new Intl.DateTimeFormat(t.locale, {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: openDay.timeZone,
-  });
-  return t.text(t.catalog.openDayEmail.zoned, {
-    dateTime: format.formatRange(start, new Date(openDay.endsAt)),
-    ...zoneNames(t, start, openDay.timeZone),
-  });
-};
 
 /** Where, as the registrant reads it: the address in their language, or the online session's link. */
 const placeOf = ({ venue }: OpenDay, t: Templates): string =>

@@ -4,7 +4,6 @@ import type { ruOpenDayPage } from './ru-open-day-page.ts';
 export const enOpenDayPage: typeof ruOpenDayPage = {
   openDayPage: {
     greeting: 'Hello, {name}!',
-    zoned: '{dateTime} ({zone}, {offset})',
     facts: {
       when: 'When',
       where: 'Where',

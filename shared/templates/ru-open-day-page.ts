@@ -5,8 +5,6 @@
 export const ruOpenDayPage = {
   openDayPage: {
     greeting: 'Здравствуйте, {name}!',
-    /** A moment or a span in the open day's time zone, the zone named: people may come from another one. */
-    zoned: '{dateTime} ({zone}, {offset})',
     facts: {
       when: 'Когда',
       where: 'Где',
