@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import type { Email, Mail } from '#shared/leads/ports.ts';
-import { addressHashOf } from '#shared/letters/unsubscribe.ts';
-import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
 import { OWED_GRACE_MS, sweepOpenDays } from '#shared/open-days/register.ts';
 import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
 import { startAttractTable } from './support/attract-table.ts';
+import { aGuest, storedOpenDay } from './support/open-days.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
 let store: OpenDayStore;
@@ -33,36 +31,13 @@ class FlakySes implements Mail {
   }
 }
 
-async function anOpenDay(): Promise<OpenDay> {
-  const at = '2026-12-01T09:00:00.000Z';
-  const openDay: OpenDay = {
-    openDayId: randomUUID(),
-    title: { ru: 'День открытых дверей' },
-    description: { ru: 'Расчётный счёт' },
-    startsAt: '2026-12-15T07:00:00.000Z',
-    endsAt: '2026-12-15T10:00:00.000Z',
-    timeZone: 'Europe/Moscow',
-    venue: { kind: 'online', url: 'https://meet.bank.example/open-day' },
-    capacity: 5,
-    registrationClosesAt: '2026-12-14T18:00:00.000Z',
-    hosts: ['pm-nobody'],
-    reminderHours: 24,
-    offerHoldHours: 24,
-    status: 'open',
-    sequence: 0,
-    seatsTaken: 0,
-    waitlisted: 0,
-    author: 'anna.campaigns',
-    createdAt: at,
-    updatedAt: at,
-  };
-  await store.create(openDay);
-  return openDay;
-}
-
 describe("a registrant's owed email on DynamoDB Local", () => {
   it('is sent once however often it is told, and a failed send stays owed until the sweep sends it', async () => {
-    const openDay = await anOpenDay();
+    const openDay = await storedOpenDay(store, {
+      capacity: 5,
+      hosts: ['pm-nobody'],
+      venue: { kind: 'online', url: 'https://meet.bank.example/open-day' },
+    });
     const ses = new FlakySes();
     const at = '2026-12-02T10:00:00.000Z';
     const deps = {
@@ -74,22 +49,7 @@ describe("a registrant's owed email on DynamoDB Local", () => {
       senderEmail: 'open-days@bank.example',
       now: () => new Date(at),
     };
-    const person = (n: number): Registration => {
-      const email = `notice${n}@firm.example`;
-      return {
-        openDayId: openDay.openDayId,
-        registrationId: randomUUID(),
-        emailHash: addressHashOf(noticeKeys, email),
-        contact: { name: `Гость ${n}`, email },
-        company: { name: `ООО «${n}»` },
-        consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-        source: {},
-        language: 'ru',
-        status: 'confirmed',
-        registeredAt: at,
-        updatedAt: at,
-      };
-    };
+    const person = (n: number) => aGuest(noticeKeys, openDay.openDayId, n, at);
     const [a, b] = [person(1), person(2)];
     await store.register(a, at);
     expect(await tellRegistrant(deps, openDay.openDayId, a.emailHash)).toBe('sent');

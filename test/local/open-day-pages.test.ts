@@ -9,7 +9,7 @@ import { openDayPage } from '#shared/http/open-day-page.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 import type { Email } from '#shared/leads/ports.ts';
 import { addressHashOf } from '#shared/letters/unsubscribe.ts';
-import { type OpenDay, OpenDayInput } from '#shared/open-days/open-day.ts';
+import type { OpenDay } from '#shared/open-days/open-day.ts';
 import { type RegistrationDeps, registerForOpenDay } from '#shared/open-days/register.ts';
 import { signRegistrationToken } from '#shared/open-days/registration-link.ts';
 import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
@@ -17,6 +17,7 @@ import { catalogs } from '#shared/templates/catalog.ts';
 import { escapeHtml } from '#shared/templates/render.ts';
 import { ApiContract } from '../e2e/contract.ts';
 import { startAttractTable } from './support/attract-table.ts';
+import { storedOpenDay } from './support/open-days.ts';
 
 /**
  * The pages of a registrant's link on DynamoDB Local, with the real store and the use cases behind them,
@@ -61,9 +62,9 @@ afterAll(async () => {
 const DAY = 86_400_000;
 
 /** An open day a week ahead with one seat, planned as a campaign manager plans it. */
-async function anOpenDay(): Promise<OpenDay> {
+function anOpenDay(): Promise<OpenDay> {
   const start = Date.now() + 7 * DAY;
-  const input = OpenDayInput.parse({
+  return storedOpenDay(store, {
     title: { ru: 'День открытых дверей <b>&</b>', en: 'Open day <b>&</b>' },
     description: { ru: 'Расчётный счёт за один день' },
     startsAt: new Date(start).toISOString(),
@@ -72,22 +73,7 @@ async function anOpenDay(): Promise<OpenDay> {
     venue: { kind: 'place', address: { ru: 'Владивосток, ул. Светланская, 1', en: '1 Svetlanskaya St' } },
     capacity: 1,
     registrationClosesAt: new Date(start - DAY).toISOString(),
-    hosts: ['pm-ivanova'],
   });
-  const at = new Date().toISOString();
-  const openDay: OpenDay = {
-    ...input,
-    openDayId: randomUUID(),
-    status: 'open',
-    sequence: 0,
-    seatsTaken: 0,
-    waitlisted: 0,
-    author: 'anna.campaigns',
-    createdAt: at,
-    updatedAt: at,
-  };
-  expect(await store.create(openDay)).toBe('created');
-  return openDay;
 }
 
 /** A person registers through the public form's use case; their link is signed as their email's is. */

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { keys } from '#shared/adapters/table.ts';
-import { addressHashOf } from '#shared/letters/unsubscribe.ts';
-import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
+import type { Registration } from '#shared/open-days/open-day.ts';
 import { sweepOpenDays } from '#shared/open-days/register.ts';
 import { startAttractTable } from './support/attract-table.ts';
+import { aGuest, storedOpenDay } from './support/open-days.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
 let store: OpenDayStore;
@@ -22,48 +22,9 @@ afterAll(async () => {
 const seatKeys = Keys.derive('open-day-seats-test-key-material-0123456789');
 const AT = '2026-12-01T09:00:00.000Z';
 
-async function anOpenDay(capacity: number): Promise<OpenDay> {
-  const openDay: OpenDay = {
-    openDayId: randomUUID(),
-    title: { ru: 'День открытых дверей для производственных компаний' },
-    description: { ru: 'Расчётный счёт, зарплатный проект, кредиты' },
-    startsAt: '2026-12-15T07:00:00.000Z',
-    endsAt: '2026-12-15T10:00:00.000Z',
-    timeZone: 'Europe/Moscow',
-    venue: { kind: 'place', address: { ru: 'Москва, ул. Тверская, 1' } },
-    capacity,
-    registrationClosesAt: '2026-12-14T18:00:00.000Z',
-    hosts: ['pm-ivanova'],
-    reminderHours: 24,
-    offerHoldHours: 24,
-    status: 'open',
-    sequence: 0,
-    seatsTaken: 0,
-    waitlisted: 0,
-    author: 'anna.campaigns',
-    createdAt: AT,
-    updatedAt: AT,
-  };
-  expect(await store.create(openDay)).toBe('created');
-  return openDay;
-}
-
-function aRegistration(openDayId: string, n: number, registeredAt = AT): Registration {
-  const email = `guest${n}@firm${n}.example`;
-  return {
-    openDayId,
-    registrationId: randomUUID(),
-    emailHash: addressHashOf(seatKeys, email),
-    contact: { name: `Гость ${n}`, email },
-    company: { name: `ООО «Гость ${n}»` },
-    consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-    source: {},
-    language: 'ru',
-    status: 'confirmed',
-    registeredAt,
-    updatedAt: registeredAt,
-  };
-}
+const anOpenDay = (capacity: number) => storedOpenDay(store, { capacity });
+const aRegistration = (openDayId: string, n: number, registeredAt = AT) =>
+  aGuest(seatKeys, openDayId, n, registeredAt);
 
 /** The waitlist as stored, in order. */
 async function line(openDayId: string): Promise<string[]> {
