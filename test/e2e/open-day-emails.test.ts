@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { parsed } from '../unit/support/open-days.ts';
-import { call, eventually, tokens } from './client.ts';
-
-const HOUR = 3_600_000;
+import { call, eventually } from './client.ts';
+import { aGuest, dayAhead, planned } from './open-day-fixtures.ts';
 
 type Stored = { to: string[]; subject: string; text: string; invite?: string };
 
@@ -48,36 +47,18 @@ const theEvent = (ics: string) => parsed(ics).event;
 
 describe("an open day's registrants are told by email", () => {
   it('confirms with an invite, waitlists, offers the freed seat, and cancels the invite of who gave it up', async () => {
-    const day = new Date(Date.now() + 10 * 24 * HOUR);
-    const at = (hourUtc: number) =>
-      new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hourUtc)).toISOString();
-    const planned = await call('POST', '/v1/open-days', {
-      token: tokens()['anna.campaigns'] ?? '',
-      body: {
-        title: { ru: 'День открытых дверей: кредиты для производства' },
-        description: { ru: 'Приходите с вопросами о кредитах и гарантиях' },
-        startsAt: at(7),
-        endsAt: at(10),
-        timeZone: 'Europe/Moscow',
-        venue: { kind: 'place', address: { ru: 'Москва, Тверская, 1' } },
-        capacity: 1,
-        registrationClosesAt: at(5),
-        hosts: ['pm-ivanova'],
-      },
+    const at = dayAhead(10);
+    const { openDayId } = await planned({
+      title: { ru: 'День открытых дверей: кредиты для производства' },
+      startsAt: at(7),
+      endsAt: at(10),
+      registrationClosesAt: at(5),
     });
-    expect(planned.status).toBe(201);
-    const { openDayId } = planned.body;
     const tag = randomUUID().slice(0, 8);
     const anna = `anna-${tag}@firm.example`;
     const boris = `boris-${tag}@firm.example`;
     const register = (email: string, name: string) =>
-      call('POST', `/v1/open-days/${openDayId}/registrations`, {
-        body: {
-          contact: { name, email },
-          company: { name: `ООО «${name}»` },
-          consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-        },
-      });
+      call('POST', `/v1/open-days/${openDayId}/registrations`, { body: aGuest(name, email) });
 
     expect((await register(anna, 'Анна')).body.status).toBe('confirmed');
     const [confirmation] = await mailCount(anna, 1);

@@ -5,52 +5,29 @@ import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import { signRegistrationToken } from '#shared/open-days/registration-link.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
 import { escapeHtml } from '#shared/templates/render.ts';
-import { call, clientAddress, headToken, tokens } from './client.ts';
+import { call, clientAddress, headToken } from './client.ts';
+import { aGuest, planned } from './open-day-fixtures.ts';
 
 /**
  * The page of a registrant's link on the running API: routed to the public function, without a token,
- * answering as the description says. The stack's key secret is not reachable from here (the registrant's
- * emails, which will carry the links, are being wired), so these links are signed with another key: the
- * API must refuse them and change nothing. The pages of real links, each state and each press, are
- * driven on DynamoDB Local in test/local/open-day-pages.test.ts.
+ * answering as the description says. Links signed with another key must be refused, changing nothing.
+ * Real links, read from the registrant's emails, are followed in test/e2e/open-day-emails.test.ts; each
+ * state and each press of the page is driven on DynamoDB Local in test/local/open-day-pages.test.ts.
  */
 
-const campaigns = () => tokens()['anna.campaigns'] ?? '';
-const HOUR = 3_600_000;
-
 async function anOpenDayWithTwo() {
-  const day = new Date(Date.now() + 7 * 24 * HOUR);
-  const at = (hourUtc: number) =>
-    new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hourUtc)).toISOString();
-  const created = await call('POST', '/v1/open-days', {
-    token: campaigns(),
-    body: {
-      title: { ru: 'День открытых дверей: страница ссылки', en: 'Open day: the link page' },
-      description: { ru: 'Персональные менеджеры расскажут о зарплатном проекте' },
-      startsAt: at(7),
-      endsAt: at(10),
-      timeZone: 'Europe/Moscow',
-      venue: { kind: 'place', address: { ru: 'Москва, ул. Тверская, 1' } },
-      capacity: 1,
-      registrationClosesAt: at(5),
-      hosts: ['pm-ivanova'],
-    },
+  const { openDayId, endsAt } = await planned({
+    title: { ru: 'День открытых дверей: страница ссылки', en: 'Open day: the link page' },
   });
-  expect(created.status).toBe(201);
-  const { openDayId, endsAt } = created.body;
   const emails = [1, 2].map((n) => `link-page-guest${n}-${randomUUID().slice(0, 8)}@firm.example`);
   for (const [n, email] of emails.entries()) {
     const registered = await call('POST', `/v1/open-days/${openDayId}/registrations`, {
-      body: {
-        contact: { name: `Гость ${n + 1}`, email },
-        company: { name: `ООО «Гость ${n + 1}»`, inn: '7707083893' },
-        consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-      },
+      body: aGuest(`Гость ${n + 1}`, email),
       from: clientAddress(),
     });
     expect(registered.status).toBe(201);
   }
-  return { openDayId: String(openDayId), endsAt: String(endsAt), emails };
+  return { openDayId, endsAt, emails };
 }
 
 const seatsOf = async (openDayId: string) => {

@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { call, headToken, tokens } from './client.ts';
+import { aGuest, anOpenDay } from './open-day-fixtures.ts';
 
 const campaigns = () => tokens()['anna.campaigns'] ?? '';
 const HOUR = 3_600_000;
 
 /** An open day a week ahead, at 10:00-13:00 Moscow time, hosted by a demo manager. */
-const anOpenDay = (changes: Record<string, unknown> = {}) => {
-  const day = new Date(Date.now() + 7 * 24 * HOUR);
-  const at = (hourUtc: number) =>
-    new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hourUtc)).toISOString();
-  return {
-    title: { ru: 'День открытых дверей: расчётный счёт за один день', en: 'Open day: an account in one day' },
-    description: { ru: 'Персональные менеджеры расскажут о зарплатном проекте и кредитах' },
-    startsAt: at(7),
-    endsAt: at(10),
-    timeZone: 'Europe/Moscow',
-    venue: { kind: 'place', address: { ru: 'Москва, ул. Тверская, 1, 3 этаж' } },
-    capacity: 1,
-    registrationClosesAt: at(5),
-    hosts: ['pm-ivanova'],
-    ...changes,
-  };
-};
-
-const aRegistration = (n: number) => ({
-  contact: { name: `Гость ${n}`, email: `open-day-guest${n}-${Date.now()}@firm.example` },
-  company: { name: `ООО «Гость ${n}»`, inn: '7707083893' },
-  consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
-});
+const aRegistration = (n: number) => aGuest(`Гость ${n}`, `open-day-guest${n}-${Date.now()}@firm.example`);
 
 describe('open days on the local runtime', () => {
   it('refuses an open day that cannot happen, naming each field; only campaign managers plan them', async () => {
