@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CompanyInfo, Consent, ContactPerson, LeadSource } from '../leads/lead-submission.ts';
+import { CompanyInfo, Consent, ContactPerson, LeadSource, PRODUCTS } from '../leads/lead-submission.ts';
 import { LOCALES } from '../templates/locale.ts';
 
 /**
@@ -102,7 +102,14 @@ export type OpenDay = z.output<typeof OpenDayInput> & {
 export const RegistrationInput = z
   .strictObject({
     contact: ContactPerson,
-    company: CompanyInfo.partial({ inn: true }),
+    /** The company, with its INN: an attendee becomes a lead, which the bank knows companies by. */
+    company: CompanyInfo,
+    /** What they would like to discuss: the lead's products once they attend. */
+    products: z
+      .array(z.enum(PRODUCTS))
+      .min(1)
+      .max(PRODUCTS.length)
+      .refine((ps) => new Set(ps).size === ps.length, 'Each product may be listed only once'),
     language: z.enum(LOCALES).optional(),
     consents: z
       .array(Consent)

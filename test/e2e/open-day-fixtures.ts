@@ -43,6 +43,7 @@ export function aGuest(name: string, email = `guest-${randomUUID().slice(0, 8)}@
   return {
     contact: { name, email },
     company: { name: `ООО «${name}»`, inn: '7707083893' },
+    products: ['settlement_account', 'credit'],
     consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
   };
 }

@@ -84,6 +84,7 @@ async function registered(openDay: OpenDay, n: number, language: 'ru' | 'en') {
     body: {
       contact: { name: `Гость ${n}`, email },
       company: { name: `ООО «Гость ${n}»`, inn: '7707083893' },
+      products: ['payroll'],
       language,
       consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
     },

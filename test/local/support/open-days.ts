@@ -21,7 +21,8 @@ export function aGuest(keys: Keys, openDayId: string, n: number, registeredAt = 
     registrationId: randomUUID(),
     emailHash: addressHashOf(keys, email),
     contact: { name: `Гость ${n}`, email },
-    company: { name: `ООО «Гость ${n}»` },
+    company: { name: `ООО «Гость ${n}»`, inn: '7707083893' },
+    products: ['settlement_account'],
     registeredAt,
     updatedAt: registeredAt,
   });
