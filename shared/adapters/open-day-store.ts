@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeClaim } from '../leads/notify-manager.ts';
-import type { OpenDay, RegistrantNotice, Registration } from '../open-days/open-day.ts';
+import type { OpenDay, OpenDayProgress, RegistrantNotice, Registration } from '../open-days/open-day.ts';
 import {
   type GivenUp,
   InvalidOpenDayCursor,
@@ -9,6 +9,7 @@ import {
   type OpenDayPage,
   type OpenDays,
   type Registered,
+  type RegistrationPage,
 } from '../open-days/ports.ts';
 import { noticeClaimAt } from './notification-store.ts';
 import {
@@ -24,6 +25,9 @@ import {
 
 /** The open day's item: its seat ledger is `holders`, a set of registration ids (absent when empty). */
 type StoredOpenDay = Omit<OpenDay, 'seatsTaken'> & { holders?: Set<string> };
+
+/** An open day's registrations sort by their address's keyed hash under this prefix. */
+const REGISTRATION_PREFIX = 'REG#';
 
 /** Rounds of reading and writing again when another writer came first. */
 const MAX_ROUNDS = 10;
@@ -237,11 +241,54 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     }));
   }
 
-  noticeClaim(openDayId: string, registrationId: string, notice: RegistrantNotice): NoticeClaim {
-    return noticeClaimAt(
-      this.client,
-      this.tableName,
-      keys.registrantNotice(openDayId, `${registrationId}#${notice.kind}#${notice.at}`),
+  noticeClaim(openDayId: string, notice: string): NoticeClaim {
+    return noticeClaimAt(this.client, this.tableName, keys.registrantNotice(openDayId, notice));
+  }
+
+  async registrations(openDayId: string, page: { limit: number; after?: string }): Promise<RegistrationPage> {
+    const { pk } = keys.openDay(openDayId);
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reg)',
+        ExpressionAttributeValues: { ':pk': pk, ':reg': REGISTRATION_PREFIX },
+        ConsistentRead: true,
+        Limit: page.limit,
+        ...(page.after ? { ExclusiveStartKey: { pk, sk: `${REGISTRATION_PREFIX}${page.after}` } } : {}),
+      }),
+    );
+    const last = LastEvaluatedKey?.sk;
+    return {
+      registrations: Items.map((item) => withoutKeys<Registration>(item)),
+      ...(typeof last === 'string' ? { after: last.slice(REGISTRATION_PREFIX.length) } : {}),
+    };
+  }
+
+  async recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.registration(openDayId, emailHash),
+        UpdateExpression: 'SET leadId = :leadId',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':leadId': leadId },
+      }),
+    );
+  }
+
+  async setProgress(openDayId: string, progress: OpenDayProgress): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.openDay(openDayId),
+        UpdateExpression: `SET progress = :progress${progress.phase === 'held' ? ', #status = :held' : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(progress.phase === 'held' ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: {
+          ':progress': progress,
+          ...(progress.phase === 'held' ? { ':held': 'held' } : {}),
+        },
+      }),
     );
   }
 

@@ -59,6 +59,13 @@ export const OpenDayInput = z
     reminderHours: z.int().min(1).max(168).default(24),
     /** Hours a person promoted from the waitlist has to take the seat before it passes on. */
     offerHoldHours: z.int().min(1).max(72).default(24),
+    /** What those who registered and did not come get afterwards: a link to the materials, or a text. */
+    materials: z
+      .union([
+        z.strictObject({ url: z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2000) }),
+        z.strictObject({ text: Localized(5_000) }),
+      ])
+      .optional(),
   })
   .superRefine((o, ctx) => {
     const at = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -84,9 +91,22 @@ export function timingProblems(
 export const OPEN_DAY_STATUSES = ['open', 'cancelled', 'held'] as const;
 export type OpenDayStatus = (typeof OPEN_DAY_STATUSES)[number];
 
+/**
+ * Where the OpenDay run stands (shared/open-days/run-open-day.ts): reminding the confirmed, then following
+ * up (attendees become leads, no-shows get the materials), a page of registrations at a time from `after`.
+ */
+export type OpenDayProgress = {
+  phase: 'reminders' | 'follow_up' | 'held';
+  after?: string;
+  /** Counted as the follow-up goes: attendees made leads, no-shows written to. */
+  leads: number;
+  noShows: number;
+};
+
 export type OpenDay = z.output<typeof OpenDayInput> & {
   openDayId: string;
   status: OpenDayStatus;
+  progress?: OpenDayProgress;
   /** Raised by each change people are told of: a calendar replaces the entry with a higher SEQUENCE. */
   sequence: number;
   /** Seats held (confirmed, or offered and not yet answered): the size of the seat ledger. */
@@ -168,4 +188,8 @@ export type Registration = Omit<RegistrationInput, 'fax' | 'language'> & {
   offerUntil?: string;
   /** An email owed to the registrant, until it is sent. */
   notice?: RegistrantNotice;
+  /** Set at the door (shared/open-days/check-in.ts): they came. */
+  checkedIn?: { at: string; by: string };
+  /** The lead an attendee became once the open day was over. */
+  leadId?: string;
 };

@@ -1,5 +1,5 @@
 import type { NoticeClaim } from '../leads/notify-manager.ts';
-import type { OpenDay, RegistrantNotice, Registration } from './open-day.ts';
+import type { OpenDay, OpenDayProgress, RegistrantNotice, Registration } from './open-day.ts';
 
 /**
  * The open days' ports, in the bank's words. The DynamoDB adapter (shared/adapters/open-day-store.ts) keeps
@@ -20,6 +20,7 @@ export type OfferAnswer =
   | { outcome: 'expired' | 'not_offered' };
 
 export type OpenDayPage = { openDays: OpenDay[]; after?: string };
+export type RegistrationPage = { registrations: Registration[]; after?: string };
 
 /** A list cursor this API did not hand out. */
 export class InvalidOpenDayCursor extends Error {
@@ -52,8 +53,14 @@ export interface OpenDays {
   takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer>;
   /** Registrations whose email has been owed since before `before`, oldest first (the sweep's). */
   owedNotices(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
-  /** The claim of one owed email, so it is sent once (`sendClaimed`). */
-  noticeClaim(openDayId: string, registrationId: string, notice: RegistrantNotice): NoticeClaim;
+  /** The claim of one email to a registrant (`<registrationId>#<kind>#<version>`), so it is sent once. */
+  noticeClaim(openDayId: string, notice: string): NoticeClaim;
+  /** The open day's registrations by address hash, a page at a time (consistent). */
+  registrations(openDayId: string, page: { limit: number; after?: string }): Promise<RegistrationPage>;
+  /** The lead an attendee became. */
+  recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void>;
+  /** Where the OpenDay run stands; only that run (one per open day) writes it. */
+  setProgress(openDayId: string, progress: OpenDayProgress): Promise<void>;
   /** The owed email went out: the registration owes nothing more, unless a newer change owes its own. */
   noticeSent(openDayId: string, emailHash: string, notice: RegistrantNotice): Promise<void>;
   /** Offers that ran out before `before` and still wait for an answer, earliest first. */

@@ -33,11 +33,11 @@ export async function tellRegistrant(deps: TellDeps, openDayId: string, emailHas
   const openDay = await deps.openDays.get(openDayId);
   if (!openDay) throw new Error(`Open day ${openDayId} of a registration is not stored`);
   const email = await emailOf(deps, openDay, registration, notice);
-  const sent = await sendClaimed(
-    deps,
-    deps.openDays.noticeClaim(openDayId, registration.registrationId, notice),
-    () => email,
+  const claim = deps.openDays.noticeClaim(
+    openDayId,
+    `${registration.registrationId}#${notice.kind}#${notice.at}`,
   );
+  const sent = await sendClaimed(deps, claim, () => email);
   await deps.openDays.noticeSent(openDayId, emailHash, notice);
   return sent.kind === 'sent' ? 'sent' : 'already_sent';
 }
