@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OpenDayStore } from './adapters/open-day-store.ts';
+import { NamedExecutions, openDayRuns } from './adapters/workflow-starter.ts';
+import { sfnClient } from './clients/sfn.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { directory } from './composition.ts';
 import type { OpenDayDeps } from './open-days/keep-open-days.ts';
@@ -9,6 +11,7 @@ import { setting } from './runtime.ts';
 export const openDayDeps = (): OpenDayDeps => ({
   openDays: new OpenDayStore(documentClient(), setting('tableName')),
   managers: directory(),
+  runs: openDayRuns(new NamedExecutions(sfnClient(), setting('openDayStateMachineArn'))),
   now: () => new Date(),
   newId: randomUUID,
 });

@@ -3,10 +3,16 @@ import type { Keys } from './access/keys.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { OpenDayStore } from './adapters/open-day-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
+import { NamedExecutions, openDayRuns } from './adapters/workflow-starter.ts';
+import { sfnClient } from './clients/sfn.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { sesClient } from './clients/ses.ts';
-import { directory } from './composition.ts';
+import { directory, leads } from './composition.ts';
+import { type CaptureDeps, captureLead } from './leads/capture-lead.ts';
+import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
+import type { RateLimiter } from './leads/ports.ts';
 import type { RegistrationDeps, SweepDeps } from './open-days/register.ts';
+import type { RunOpenDayDeps } from './open-days/run-open-day.ts';
 import { tellRegistrant } from './open-days/tell-registrant.ts';
 import { logger, numericSetting, setting } from './runtime.ts';
 
@@ -58,5 +64,41 @@ export const registrationDeps = (keys: Keys): RegistrationDeps => {
 /** The minute's sweep: offers that ran out, emails still owed. */
 export const sweepDeps = (keys: Keys): SweepDeps => {
   const store = openDays();
-  return { openDays: store, now: () => new Date(), tell: registrantMail(keys, store) };
+  return {
+    openDays: store,
+    now: () => new Date(),
+    tell: registrantMail(keys, store),
+    runs: openDayRuns(new NamedExecutions(sfnClient(), setting('openDayStateMachineArn'))),
+  };
+};
+
+/**
+ * The bank's own submissions (an attendee's lead) are not a client to rate-limit: the limit guards the
+ * public form against floods, and an open day's attendees are a list the bank holds.
+ */
+const unlimited: RateLimiter = { hit: async () => ({ allowed: true }) };
+
+/** The OpenDay run: the table, SES for reminders and follow-ups, and the web form's capture path. */
+export const runOpenDayDeps = (keys: Keys): RunOpenDayDeps => {
+  const capture: CaptureDeps = {
+    leads: leads(),
+    referrers: directory(),
+    keys,
+    rateLimiter: unlimited,
+    duplicateWindowDays: numericSetting('duplicateWindowDays'),
+    now: () => new Date(),
+    newId: randomUUID,
+    enquiryLimit: MAX_ENQUIRIES_PER_LEAD,
+  };
+  return {
+    openDays: openDays(),
+    managers: directory(),
+    mail: new Mailer(sesClient(), setting('senderEmail')),
+    keys,
+    apiUrl: setting('apiUrl'),
+    senderEmail: setting('senderEmail'),
+    capture: (request) => captureLead(capture, request),
+    now: () => new Date(),
+    budgetMs: 60_000,
+  };
 };

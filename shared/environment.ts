@@ -8,6 +8,7 @@ export const ENV = {
   leadIntakeStateMachineArn: 'ATTRACT_LEAD_INTAKE_STATE_MACHINE_ARN',
   letterCampaignStateMachineArn: 'ATTRACT_LETTER_CAMPAIGN_STATE_MACHINE_ARN',
   audienceFreezingStateMachineArn: 'ATTRACT_AUDIENCE_FREEZING_STATE_MACHINE_ARN',
+  openDayStateMachineArn: 'ATTRACT_OPEN_DAY_STATE_MACHINE_ARN',
   senderEmail: 'ATTRACT_SENDER_EMAIL',
   leadRateLimitPerMinute: 'ATTRACT_LEAD_RATE_LIMIT_PER_MINUTE',
   duplicateWindowDays: 'ATTRACT_DUPLICATE_WINDOW_DAYS',

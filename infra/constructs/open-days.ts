@@ -10,6 +10,7 @@ import { ENV } from '#shared/environment.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
+import { OpenDayRun } from './open-day-run.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
 import { grantTable } from './table-access.ts';
@@ -17,7 +18,10 @@ import { grantTable } from './table-access.ts';
 export interface OpenDaysProps {
   readonly table: ITable;
   readonly keySecret: ISecret;
-  readonly config: Pick<DeploymentConfig, 'leadRateLimitPerMinute' | 'trustedProxies' | 'senderEmail'>;
+  readonly config: Pick<
+    DeploymentConfig,
+    'leadRateLimitPerMinute' | 'trustedProxies' | 'senderEmail' | 'duplicateWindowDays'
+  >;
   readonly operations: Operations;
 }
 
@@ -31,23 +35,34 @@ export interface OpenDaysProps {
 export class OpenDays extends Construct {
   readonly keepOpenDays: AttractFunction;
   readonly registrations: AttractFunction;
-  /** Both send registrants emails whose links lead back to the API: the stack gives them its address. */
+  /** They send registrants emails whose links lead back to the API: the stack gives them its address. */
   readonly sweep: AttractFunction;
+  readonly openDayRun: OpenDayRun;
 
   constructor(scope: Construct, id: string, props: OpenDaysProps) {
     super(scope, id);
     const { table, keySecret, config, operations } = props;
     const tableEnv = { [ENV.tableName]: table.tableName };
     const mailEnv = { ...tableEnv, [ENV.senderEmail]: config.senderEmail };
+    this.openDayRun = new OpenDayRun(this, 'Run', {
+      table,
+      keySecret,
+      operations,
+      senderEmail: config.senderEmail,
+      duplicateWindowDays: config.duplicateWindowDays,
+    });
+    const runEnv = { [ENV.openDayStateMachineArn]: this.openDayRun.stateMachine.stateMachineArn };
 
     this.keepOpenDays = new AttractFunction(this, 'KeepOpenDays', {
       entry: 'functions/open-days/keep-open-days.ts',
       description: '/v1/open-days: plan an open day (campaign managers), read and list them (staff)',
-      environment: tableEnv,
+      environment: { ...tableEnv, ...runEnv },
     });
     // It reads the hosts from the directory and the open day, writes a new one, and lists them on GSI1.
-    grantTable(this.keepOpenDays, table, ['GetItem', 'PutItem']);
+    // It also starts the open day's run (named by its id) and marks it started.
+    grantTable(this.keepOpenDays, table, ['GetItem', 'PutItem', 'UpdateItem']);
     grantTable(this.keepOpenDays, table, ['Query'], [MANAGERS_INDEX.name]);
+    this.openDayRun.stateMachine.grantStartExecution(this.keepOpenDays);
 
     this.registrations = new AttractFunction(this, 'OpenDayRegistrations', {
       entry: 'functions/open-days/registrations.ts',
@@ -71,12 +86,14 @@ export class OpenDays extends Construct {
     this.sweep = new AttractFunction(this, 'SweepOpenDays', {
       entry: 'functions/open-days/sweep-open-days.ts',
       description: 'Scheduled: pass unanswered seat offers on; send registrants the emails still owed',
-      environment: mailEnv,
+      environment: { ...mailEnv, ...runEnv },
       timeout: Duration.minutes(1),
     });
     grantTable(this.sweep, table, registrationWrites);
     // Offers by their end (GSI1), registrations that owe an email (GSI2).
     grantTable(this.sweep, table, ['Query'], [MANAGERS_INDEX.name, PENDING_INTAKE_INDEX.name]);
+    // Open days whose run was never confirmed started are started by the sweep.
+    this.openDayRun.stateMachine.grantStartExecution(this.sweep);
     readKeys(this.sweep, keySecret);
     sendEmailAs(this.sweep, config.senderEmail);
     this.sweep.configureAsyncInvoke({

@@ -55,6 +55,9 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
             type: 'OpenDay',
             gsi1pk: OPEN_DAYS_LIST,
             gsi1sk: `${openDay.startsAt}#${openDay.openDayId}`,
+            // Listed until its OpenDay run is known started (the outbox: the sweep starts any left).
+            gsi2pk: RUNS_PENDING,
+            gsi2sk: `${openDay.createdAt}#${openDay.openDayId}`,
             ...stored,
             waitlisted: 0,
           },
@@ -262,6 +265,30 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
       registrations: Items.map((item) => withoutKeys<Registration>(item)),
       ...(typeof last === 'string' ? { after: last.slice(REGISTRATION_PREFIX.length) } : {}),
     };
+  }
+
+  async runStarted(openDayId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.openDay(openDayId),
+        UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async unstartedRuns(before: string, limit: number): Promise<string[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_INTAKE_INDEX.name,
+        KeyConditionExpression: 'gsi2pk = :pending AND gsi2sk < :before',
+        ExpressionAttributeValues: { ':pending': RUNS_PENDING, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => String(item.pk).slice('OPEN_DAY#'.length));
   }
 
   async recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void> {
@@ -484,6 +511,9 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
 
 /** The GSI1 partition that lists open days, latest start first. */
 const OPEN_DAYS_LIST = 'OPEN_DAYS';
+/** The GSI2 partition of open days whose OpenDay run is not yet known started, by creation. */
+const RUNS_PENDING = 'OPEN_DAY_RUNS_PENDING';
+
 /** The GSI2 partition of registrations that owe their registrant an email, by when it became owed. */
 const NOTICES_OWED = 'OPEN_DAY_NOTICES';
 

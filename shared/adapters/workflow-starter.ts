@@ -2,6 +2,7 @@ import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@
 import type { FreezingStarter } from '../audiences/keep-audiences.ts';
 import type { CampaignRuns } from '../campaigns/keep-campaigns.ts';
 import type { WorkflowStarter } from '../leads/ports.ts';
+import type { OpenDayRuns } from '../open-days/ports.ts';
 import type { ImportJobs } from '../prospects/import-upload.ts';
 
 /**
@@ -53,4 +54,9 @@ export const freezingRuns = (executions: NamedExecutions): FreezingStarter => ({
 /** A campaign's sending runs, `<campaignId>-<run>`. */
 export const campaignRuns = (executions: NamedExecutions): CampaignRuns => ({
   startRun: (campaignId, run) => executions.start(`${campaignId}-${run}`, { campaignId }),
+});
+
+/** One OpenDay run per open day, named by its id. */
+export const openDayRuns = (executions: NamedExecutions): OpenDayRuns => ({
+  start: (openDayId) => executions.start(openDayId, { openDayId }),
 });

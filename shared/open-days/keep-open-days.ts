@@ -1,7 +1,7 @@
 import { type FieldIssue, formatIssues } from '../leads/lead-submission.ts';
 import type { Managers } from '../leads/ports.ts';
 import { type OpenDay, OpenDayInput, timingProblems } from './open-day.ts';
-import type { OpenDays } from './ports.ts';
+import type { OpenDayRuns, OpenDays } from './ports.ts';
 
 /**
  * The campaign manager's open days (docs/open-days.md): one is planned for the future, hosted by personal
@@ -10,6 +10,7 @@ import type { OpenDays } from './ports.ts';
 
 export type OpenDayDeps = {
   openDays: OpenDays;
+  runs: OpenDayRuns;
   managers: Pick<Managers, 'get'>;
   now: () => Date;
   newId: () => string;

@@ -57,6 +57,10 @@ export interface OpenDays {
   noticeClaim(openDayId: string, notice: string): NoticeClaim;
   /** The open day's registrations by address hash, a page at a time (consistent). */
   registrations(openDayId: string, page: { limit: number; after?: string }): Promise<RegistrationPage>;
+  /** The open day's OpenDay run is started: off the list of runs to start. */
+  runStarted(openDayId: string): Promise<void>;
+  /** Open days created before `before` whose run is not known started (the sweep's). */
+  unstartedRuns(before: string, limit: number): Promise<string[]>;
   /** The lead an attendee became. */
   recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void>;
   /** Where the OpenDay run stands; only that run (one per open day) writes it. */
@@ -67,4 +71,9 @@ export interface OpenDays {
   expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */
   withdrawOffer(openDayId: string, emailHash: string, at: string): Promise<'withdrawn' | 'not_offered'>;
+}
+
+/** The OpenDay state machine's runs: one per open day, named by its id (a second start is the same run). */
+export interface OpenDayRuns {
+  start(openDayId: string): Promise<'started' | 'already_started'>;
 }

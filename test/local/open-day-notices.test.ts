@@ -6,7 +6,7 @@ import type { Email, Mail } from '#shared/leads/ports.ts';
 import { OWED_GRACE_MS, sweepOpenDays } from '#shared/open-days/register.ts';
 import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
 import { startAttractTable } from './support/attract-table.ts';
-import { aGuest, storedOpenDay } from './support/open-days.ts';
+import { aGuest, recordedRuns, storedOpenDay } from './support/open-days.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
 let store: OpenDayStore;
@@ -68,16 +68,19 @@ describe("a registrant's owed email on DynamoDB Local", () => {
     ses.failing = false;
 
     // The sweep leaves an email owed for less than the grace (its request may still be sending it)...
+    const runs = recordedRuns();
     const tell = (openDayId: string, emailHash: string) =>
       tellRegistrant(deps, openDayId, emailHash).then(() => {});
     const sweepAt = (ms: number) =>
-      sweepOpenDays({ openDays: store, now: () => new Date(Date.parse(at) + ms), tell });
+      sweepOpenDays({ openDays: store, now: () => new Date(Date.parse(at) + ms), tell, runs });
     await sweepAt(OWED_GRACE_MS - 1000);
     expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email]);
     // ...and sends it after, once.
     await sweepAt(OWED_GRACE_MS + 1000);
     await sweepAt(OWED_GRACE_MS + 2000);
     expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email, b.contact.email]);
+    // The open day was stored here without its run: the sweep starts it, once.
+    expect(runs.started.filter((id) => id === openDay.openDayId)).toEqual([openDay.openDayId]);
     expect((await store.registration(openDay.openDayId, b.emailHash))?.notice).toBeUndefined();
   });
 });

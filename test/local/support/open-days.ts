@@ -27,3 +27,15 @@ export function aGuest(keys: Keys, openDayId: string, n: number, registeredAt = 
     updatedAt: registeredAt,
   });
 }
+
+/** Step Functions as the sweep sees it: the runs it was asked to start, by open day. */
+export function recordedRuns() {
+  const started: string[] = [];
+  return {
+    started,
+    start: async (openDayId: string) => {
+      started.push(openDayId);
+      return 'started' as const;
+    },
+  };
+}
