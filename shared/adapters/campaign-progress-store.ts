@@ -93,21 +93,116 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
   }
 
   async record(record: SendRecord): Promise<'recorded' | 'exists'> {
-    const { campaignId, step, prospectId } = record;
+    const { campaignId, step } = record;
     const items: TransactItems = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.sendRecord(campaignId, prospectId, step), type: 'SendRecord', ...record },
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':released': 'released' },
-        },
-      },
+      this.recordPut(record),
       this.count(campaignId, step, { [counterOf(record)]: 1 }),
     ];
     if (record.status === 'deferred') items.push(this.deferPut(record, record.retryAt));
     return (await transact(this.client, items)) ? 'exists' : 'recorded';
+  }
+
+  async recordAll(records: readonly SendRecord[]): Promise<('recorded' | 'exists')[]> {
+    const answers = records.map(() => 'exists' as 'recorded' | 'exists');
+    const [one] = records;
+    if (!one) return answers;
+    // One transaction: every record on its condition, and one counter update for them all. A record that
+    // exists fails its condition and cancels the rest, which are written again without it.
+    let left = records.map((_, i) => i);
+    while (left.length > 0) {
+      const items: TransactItems = [];
+      const owners: number[] = [];
+      const counts: Record<string, number> = {};
+      for (const i of left) {
+        const record = records[i] as SendRecord;
+        if (record.campaignId !== one.campaignId || record.step !== one.step) {
+          throw new Error('recordAll: the records of one step only');
+        }
+        items.push(this.recordPut(record));
+        owners.push(i);
+        if (record.status === 'deferred') {
+          items.push(this.deferPut(record, record.retryAt));
+          owners.push(i);
+        }
+        counts[counterOf(record)] = (counts[counterOf(record)] ?? 0) + 1;
+      }
+      items.push(this.count(one.campaignId, one.step, counts));
+      const cancelled = await transact(this.client, items);
+      if (!cancelled) {
+        for (const i of left) answers[i] = 'recorded';
+        return answers;
+      }
+      const exists = new Set(
+        cancelled.flatMap((reason, j) => (reason.code === 'ConditionalCheckFailed' ? [owners[j]] : [])),
+      );
+      if (exists.size === 0) throw new Error('recordAll: the transaction was cancelled without a refusal');
+      left = left.filter((i) => !exists.has(i));
+    }
+    return answers;
+  }
+
+  async settleClaims(
+    step: { campaignId: string; step: number },
+    claims: readonly { prospectId: string; claimedAt: string; to: Settlement }[],
+    at: string,
+    throttled: number,
+  ): Promise<('settled' | 'stale')[]> {
+    const answers = claims.map(() => 'stale' as 'settled' | 'stale');
+    let left = claims.map((_, i) => i);
+    for (;;) {
+      const counts: Record<string, number> = { throttled };
+      for (const i of left) {
+        const { to } = claims[i] as (typeof claims)[number];
+        counts.open = (counts.open ?? 0) - 1;
+        if (to.status !== 'released') counts[counterOf(to)] = (counts[counterOf(to)] ?? 0) + 1;
+      }
+      const entries = Object.values(counts).some((n) => n !== 0);
+      if (left.length === 0 && !entries) return answers;
+      const items: TransactItems = left.map((i) =>
+        this.claimUpdate(step, claims[i] as (typeof claims)[number], at),
+      );
+      items.push(this.count(step.campaignId, step.step, counts));
+      const cancelled = await transact(this.client, items);
+      if (!cancelled) {
+        for (const i of left) answers[i] = 'settled';
+        return answers;
+      }
+      const stale = new Set(
+        cancelled.flatMap((reason, j) => (reason.code === 'ConditionalCheckFailed' ? [left[j]] : [])),
+      );
+      if (stale.size === 0) throw new Error('settleClaims: the transaction was cancelled without a refusal');
+      left = left.filter((i) => !stale.has(i));
+    }
+  }
+
+  /**
+   * A claim moved on without a read: an update on the condition that it is still the claim written at
+   * `claimedAt`, so SES's Send event that settled it first leaves it as it is.
+   */
+  private claimUpdate(
+    step: { campaignId: string; step: number },
+    claim: { prospectId: string; claimedAt: string; to: Settlement },
+    at: string,
+  ) {
+    const set = Object.entries({ ...claim.to, at });
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.sendRecord(step.campaignId, claim.prospectId, step.step),
+        UpdateExpression: `SET ${set.map((_, i) => `#s${i} = :s${i}`).join(', ')}${claim.to.status === 'deferred' ? '' : ' REMOVE retryAt'}`,
+        ConditionExpression: '#status = :claimed AND #at = :claimedAt',
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(set.map(([name], i) => [`#s${i}`, name])),
+          '#status': 'status',
+          '#at': 'at',
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(set.map(([, value], i) => [`:s${i}`, value])),
+          ':claimed': 'claimed',
+          ':claimedAt': claim.claimedAt,
+        },
+      },
+    };
   }
 
   async settle(
@@ -206,6 +301,20 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
         UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
         ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),
+      },
+    };
+  }
+
+  /** A recipient's first record, on the condition that the step has none for them (or only a released one). */
+  private recordPut(record: SendRecord) {
+    const { campaignId, step, prospectId } = record;
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.sendRecord(campaignId, prospectId, step), type: 'SendRecord', ...record },
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':released': 'released' },
       },
     };
   }

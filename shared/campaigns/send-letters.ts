@@ -1,7 +1,7 @@
 import type { Keys } from '../access/keys.ts';
 import type { FrozenAudiences } from '../audiences/ports.ts';
 import { inLanes } from '../concurrency.ts';
-import { type SuppressionDeps, screenRecipients } from '../letters/suppression.ts';
+import { type ScreenedRecipient, type SuppressionDeps, screenRecipients } from '../letters/suppression.ts';
 import { type OfferDeps, versionForSending } from '../offers/keep-offers.ts';
 import type { OfferVersion } from '../offers/offer.ts';
 import type { Prospect } from '../prospects/prospect.ts';
@@ -45,8 +45,10 @@ export type RunOutcome =
 export const PAGE_SIZE = 50;
 /** How long one run sends before handing back to the state machine; the Lambda timeout is three times it. */
 export const RUN_BUDGET_SECONDS = 60;
-/** Recipients of one page handled at once (recorded, then sent), each paced by the courier. */
-const IN_FLIGHT = 16;
+/** Recipients whose first records are written in one transaction, and whose letters then go side by side. */
+const GROUP = 8;
+/** Groups of a page under way at once: up to `GROUP * GROUP_LANES` letters in flight, each paced by the courier. */
+const GROUP_LANES = 4;
 
 export async function sendLetters(deps: SendLettersDeps, campaignId: string): Promise<RunOutcome> {
   const startedAt = deps.now().getTime();
@@ -63,25 +65,10 @@ export async function sendLetters(deps: SendLettersDeps, campaignId: string): Pr
   const courier = new LetterCourier(deps, { campaign: campaign.sendRate, account: await deps.accountRate() });
   const run: Run = { deps, courier, campaign, step: stepNo, version, halted: stopWatch(deps, campaign) };
 
-  while (!progress.passDone) {
-    if (deps.now().getTime() - startedAt > deps.budgetMs) return { outcome: 'more' };
-    const cursor = progress.cursor ?? { audience: 0 };
-    const audienceId = campaign.audienceIds[cursor.audience] as string;
-    const page = await deps.audiences.members(audienceId, {
-      limit: PAGE_SIZE,
-      ...(cursor.after ? { after: cursor.after } : {}),
-    });
-    const result = await sendPage(run, page.prospectIds, cursor.audience);
-    if (result !== 'done') return halt(run, result);
-    const next: StepCursor | 'done' = page.after
-      ? { audience: cursor.audience, after: page.after }
-      : cursor.audience + 1 < campaign.audienceIds.length
-        ? { audience: cursor.audience + 1 }
-        : 'done';
-    await deps.progress.checkpoint(campaignId, stepNo, next, deps.now().toISOString());
-    const checked = await checkStillRunning(run);
-    if (checked) return checked;
-    progress = (await deps.progress.progress(campaignId, stepNo)) as StepProgress;
+  if (!progress.passDone) {
+    const passed = await sendPass(run, progress, startedAt);
+    if ('outcome' in passed) return passed;
+    progress = passed;
   }
 
   // Recipients whose sending window was closed get their letter when it opens.
@@ -103,6 +90,74 @@ export async function sendLetters(deps: SendLettersDeps, campaignId: string): Pr
   return nextStep(run, progress);
 }
 
+/**
+ * The pass over the step's audiences, page by page from the stored cursor. Pages overlap: the next page is
+ * read and screened, and its first letters go, while the page before it sends its last ones, so the rate
+ * is not spent waiting between pages. Each page's cursor moves only once it and every page before it have
+ * all their records, in order. Answers how the run ended, or the step's progress once the pass is done.
+ */
+async function sendPass(
+  run: Run,
+  progress: StepProgress,
+  startedAt: number,
+): Promise<RunOutcome | StepProgress> {
+  const { deps, campaign } = run;
+  const { campaignId } = campaign;
+  let cursor: StepCursor | 'done' = progress.cursor ?? { audience: 0 };
+  let sending: SendingPage | undefined;
+  try {
+    for (;;) {
+      const more = cursor !== 'done' && deps.now().getTime() - startedAt <= deps.budgetMs;
+      // Only a page of the same audience overlaps: a prospect met again on the next audience must find the
+      // record of the audience before (a repeat), so the next audience starts once this one is recorded.
+      if (sending && (cursor === 'done' || !more || cursor.audience !== sending.audience)) {
+        const ended = await finished(run, sending);
+        sending = undefined;
+        if (ended) return ended;
+      }
+      if (cursor === 'done' || !more) break;
+      const audienceId = campaign.audienceIds[cursor.audience] as string;
+      const page = await deps.audiences.members(audienceId, {
+        limit: PAGE_SIZE,
+        ...(cursor.after ? { after: cursor.after } : {}),
+      });
+      const prepared = await preparePage(run, page.prospectIds, cursor.audience);
+      const next: StepCursor | 'done' = page.after
+        ? { audience: cursor.audience, after: page.after }
+        : cursor.audience + 1 < campaign.audienceIds.length
+          ? { audience: cursor.audience + 1 }
+          : 'done';
+      const started: SendingPage = { audience: cursor.audience, next, result: sendPrepared(run, prepared) };
+      const before = sending;
+      sending = started;
+      if (before) {
+        const ended = await finished(run, before);
+        if (ended) return ended;
+      }
+      cursor = next;
+    }
+  } finally {
+    // Nothing is left in flight behind the run: the page still sending ends before the run answers.
+    await sending?.result.catch(() => undefined);
+  }
+  if (cursor !== 'done') return { outcome: 'more' };
+  return (await deps.progress.progress(campaignId, run.step)) as StepProgress;
+}
+
+/** A page whose letters are under way, and the cursor past it. */
+type SendingPage = { audience: number; next: StepCursor | 'done'; result: Promise<PageResult> };
+
+/** Waits for the page's letters; all recorded, its cursor moves on and the campaign is checked again. */
+async function finished(run: Run, page: SendingPage): Promise<RunOutcome | undefined> {
+  const result = await page.result;
+  if (result !== 'done') return halt(run, result);
+  const { deps, campaign } = run;
+  await deps.progress.checkpoint(campaign.campaignId, run.step, page.next, deps.now().toISOString());
+  const ended = await checkStillRunning(run);
+  if (ended) run.halted.stop();
+  return ended;
+}
+
 type Run = {
   deps: SendLettersDeps;
   courier: LetterCourier;
@@ -110,23 +165,33 @@ type Run = {
   step: number;
   version: OfferVersion;
   /** Whether a person or a guard stopped the campaign meanwhile (read at most once a second). */
-  halted: () => Promise<boolean>;
+  halted: StopWatch;
+};
+
+type StopWatch = (() => Promise<boolean>) & {
+  /** The campaign was read and is stopped: the page still sending claims nobody more. */
+  stop: () => void;
 };
 
 /** What stopped a page before all its members had a record. */
 type PageResult = 'done' | 'account_refused' | 'released' | 'halted';
 
 /** A pause, a cancel or another run takes effect within a second, in the middle of a page too. */
-function stopWatch(deps: SendLettersDeps, campaign: Campaign): () => Promise<boolean> {
+function stopWatch(deps: SendLettersDeps, campaign: Campaign): StopWatch {
   let stopped = false;
   let readAt = deps.now().getTime();
-  return async () => {
+  const halted = async () => {
     if (stopped || deps.now().getTime() - readAt < 1000) return stopped;
     readAt = deps.now().getTime();
     const fresh = await deps.campaigns.get(campaign.campaignId);
     stopped = fresh?.status !== 'running' || fresh.run !== campaign.run;
     return stopped;
   };
+  return Object.assign(halted, {
+    stop: () => {
+      stopped = true;
+    },
+  });
 }
 
 /**
@@ -136,6 +201,23 @@ function stopWatch(deps: SendLettersDeps, campaign: Campaign): () => Promise<boo
  * `deferred` for recipients whose deferral has come due.
  */
 async function sendPage(run: Run, prospectIds: string[], audience: number | 'deferred'): Promise<PageResult> {
+  return sendPrepared(run, await preparePage(run, prospectIds, audience));
+}
+
+/** A page read and screened: each recipient's decision, and the claim's time for those to be sent. */
+type PreparedPage = {
+  screened: ScreenedRecipient[];
+  found: Prospect[];
+  audience: number | 'deferred';
+  at: string;
+};
+
+/** Reads a page's records and prospects, records the members who get no screening, and screens the rest. */
+async function preparePage(
+  run: Run,
+  prospectIds: string[],
+  audience: number | 'deferred',
+): Promise<PreparedPage> {
   const { deps, campaign, step } = run;
   const { campaignId } = campaign;
   const now = deps.now();
@@ -158,16 +240,16 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
     }
     todo = prospectIds.filter((id) => !existing.has(id));
   }
-  const first = async (record: SendRecord) =>
-    audience === 'deferred'
-      ? (await deps.progress.settle(key(record.prospectId), 'deferred', settlementOf(record), at)) ===
-        'settled'
-      : (await deps.progress.record(record)) === 'recorded';
-
   const prospects = await deps.prospects.byIds(todo);
   const found = todo.flatMap((id) => prospects.get(id) ?? []);
   for (const id of todo.filter((id) => !prospects.has(id))) {
-    await first({ ...key(id), status: 'skipped', reason: 'not_a_prospect', at, ...audienceOf(audience) });
+    await first(run, audience, {
+      ...key(id),
+      status: 'skipped',
+      reason: 'not_a_prospect',
+      at,
+      ...audienceOf(audience),
+    });
   }
   const screened = await screenRecipients(
     deps.suppression,
@@ -175,32 +257,94 @@ async function sendPage(run: Run, prospectIds: string[], audience: number | 'def
     found,
     now,
   );
-  const offer = { offerId: run.version.offerId, version: run.version.version, hash: run.version.hash };
-  const handle = async (i: number): Promise<Delivered | 'recorded' | 'halted'> => {
-    const { prospectId, addressHash, decision } = screened[i] as (typeof screened)[number];
-    const base = { ...key(prospectId), at, addressHash, ...audienceOf(audience) };
-    if (decision.outcome === 'skip') {
-      await first(
-        decision.reason === 'quiet_hours'
-          ? { ...base, status: 'deferred', retryAt: decision.retryAt }
-          : { ...base, status: 'skipped', reason: decision.reason },
-      );
-      return 'recorded';
-    }
-    // Stopped meanwhile: this member gets no claim; the page is not checkpointed, a resume comes back to it.
-    if (await run.halted()) return 'halted';
-    if (!(await first({ ...base, status: 'claimed', offer }))) return 'recorded';
-    const email = await composeLetter(deps, campaign, step, run.version, found[i] as Prospect, addressHash);
-    return run.courier.deliver(key(prospectId), email);
-  };
-  const outcomes = await inLanes(
-    screened.map((_, i) => () => handle(i)),
-    IN_FLIGHT,
+  return { screened, found, audience, at };
+}
+
+/** A recipient's first record: written, or for a deferred one, settled from its deferral; true if it was. */
+const first = async (run: Run, audience: number | 'deferred', record: SendRecord): Promise<boolean> =>
+  audience === 'deferred'
+    ? (await run.deps.progress.settle(
+        { campaignId: record.campaignId, step: record.step, prospectId: record.prospectId },
+        'deferred',
+        settlementOf(record),
+        record.at,
+      )) === 'settled'
+    : (await run.deps.progress.record(record)) === 'recorded';
+
+/**
+ * Records, claims and sends a screened page's recipients: in groups of `GROUP`, each group's first records
+ * written in one transaction (claims and skips alike) and SES's answers to its letters in another, so a
+ * letter costs a fraction of two transactions rather than two; `GROUP_LANES` groups at a time.
+ */
+async function sendPrepared(run: Run, page: PreparedPage): Promise<PageResult> {
+  const members = page.screened.map((_, i) => i);
+  const groups = Array.from({ length: Math.ceil(members.length / GROUP) }, (_, g) =>
+    members.slice(g * GROUP, (g + 1) * GROUP),
   );
+  const outcomes = (
+    await inLanes(
+      groups.map((group) => () => sendGroup(run, page, group)),
+      GROUP_LANES,
+    )
+  ).flat();
   if (outcomes.includes('account_refused')) return 'account_refused';
   if (outcomes.includes('halted')) return 'halted';
   if (outcomes.includes('released')) return 'released';
   return 'done';
+}
+
+type Outcome = Delivered | 'recorded' | 'halted';
+
+async function sendGroup(run: Run, page: PreparedPage, members: number[]): Promise<Outcome[]> {
+  const { deps, campaign, step } = run;
+  const { campaignId } = campaign;
+  const { screened, found, audience, at } = page;
+  // Stopped meanwhile: these members get no record; the page is not checkpointed, a resume comes back to them.
+  if (await run.halted()) return members.map(() => 'halted');
+  const offer = { offerId: run.version.offerId, version: run.version.version, hash: run.version.hash };
+  const records = members.map((i): SendRecord => {
+    const { prospectId, addressHash, decision } = screened[i] as ScreenedRecipient;
+    const base = { campaignId, step, prospectId, at, addressHash, ...audienceOf(audience) };
+    if (decision.outcome === 'send') return { ...base, status: 'claimed', offer };
+    return decision.reason === 'quiet_hours'
+      ? { ...base, status: 'deferred', retryAt: decision.retryAt }
+      : { ...base, status: 'skipped', reason: decision.reason };
+  });
+  const written =
+    audience === 'deferred'
+      ? await Promise.all(records.map((record) => first(run, audience, record)))
+      : (await deps.progress.recordAll(records)).map((answer) => answer === 'recorded');
+  // Only a recipient whose claim was written is sent.
+  const letters = members.filter((_, k) => written[k] && records[k]?.status === 'claimed');
+  const answers = await Promise.allSettled(
+    letters.map(async (i) => {
+      const email = await composeLetter(
+        deps,
+        campaign,
+        step,
+        run.version,
+        found[i] as Prospect,
+        screened[i]?.addressHash as string,
+      );
+      return run.courier.deliver(email, run.halted);
+    }),
+  );
+  // Every answer SES gave is recorded, even when another letter of the group failed the run.
+  const answered = answers.flatMap((a, k) =>
+    a.status === 'fulfilled' ? [{ answer: a.value, i: letters[k] as number }] : [],
+  );
+  const claims = answered.flatMap(({ answer, i }) =>
+    answer.settlement
+      ? [{ prospectId: screened[i]?.prospectId as string, claimedAt: at, to: answer.settlement }]
+      : [],
+  );
+  const throttled = answered.reduce((sum, { answer }) => sum + answer.throttled, 0);
+  if (claims.length > 0 || throttled > 0) {
+    await deps.progress.settleClaims({ campaignId, step }, claims, deps.now().toISOString(), throttled);
+  }
+  const failure = answers.find((a) => a.status === 'rejected');
+  if (failure) throw failure.reason;
+  return [...members.map((): Outcome => 'recorded'), ...answered.map(({ answer }) => answer.as)];
 }
 
 const audienceOf = (audience: number | 'deferred') => (audience === 'deferred' ? {} : { audience });
