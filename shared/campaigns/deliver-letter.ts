@@ -68,6 +68,8 @@ export class LetterCourier {
   private taking: Promise<void> | undefined;
   private readonly deps: DeliveryDeps;
   private readonly rate: { campaign: number; account: number };
+  /** Letters asked of the account's bucket at a time: a quarter of a second at the campaign's rate. */
+  private readonly grant: number;
   /** Set once SES refuses the account: no further letter of this run is tried. */
   accountRefused = false;
 
@@ -75,6 +77,7 @@ export class LetterCourier {
     this.deps = deps;
     this.rate = rate;
     this.pacer = new Pacer(Math.min(rate.campaign, rate.account));
+    this.grant = Math.max(1, Math.ceil(rate.campaign / 4));
   }
 
   /**
@@ -88,9 +91,9 @@ export class LetterCourier {
       if (this.accountRefused) {
         return { as: 'account_refused', settlement: { status: 'released' }, throttled };
       }
-      await this.slot();
-      if (await halted()) return { as: 'halted', settlement: { status: 'released' }, throttled };
+      const { ahead } = await this.slot();
       try {
+        if (await halted()) return { as: 'halted', settlement: { status: 'released' }, throttled };
         const messageId = await this.deps.mail.send(email);
         return { as: 'sent', settlement: { status: 'sent', messageId }, throttled };
       } catch (error) {
@@ -115,30 +118,41 @@ export class LetterCourier {
           default:
             return { as: 'failed', settlement: { status: 'failed', reason: error.code }, throttled };
         }
+      } finally {
+        // A take this letter started for the letters after it ends with the letter, never behind the run;
+        // should it fail, the next letter short of one takes again and meets the failure itself.
+        await ahead?.catch(() => undefined);
       }
     }
   }
 
   /** Waits for the letter's slot at the campaign's rate, then for a letter from the account's bucket. */
-  private async slot(): Promise<void> {
+  /**
+   * Waits for the letter's slot at the campaign's rate, then for a letter from the account's bucket. Answers
+   * the take it started for the letters after this one, if any, to be awaited once this letter is sent.
+   */
+  private async slot(): Promise<{ ahead?: Promise<void> }> {
     const wait = this.pacer.reserve(this.deps.now().getTime());
     if (wait > 0) await this.deps.sleep(wait);
-    while (this.tokens === 0) {
-      // One take at a time: lanes that each took on their own raced one another for the bucket's
-      // conditional write, and the losers read and wrote it again, for letters the winner already held.
-      this.taking ??= this.take().finally(() => {
-        this.taking = undefined;
-      });
-      await this.taking;
-    }
+    while (this.tokens === 0) await this.topUp();
     this.tokens -= 1;
+    // The next grant is taken while this one is spent: a take every lane waited for would idle the rate.
+    return this.tokens < this.grant && !this.taking ? { ahead: this.topUp() } : {};
+  }
+
+  /**
+   * One take at a time: lanes that each took on their own raced one another for the bucket's conditional
+   * write, and the losers read and wrote it again for letters the winner already held.
+   */
+  private topUp(): Promise<void> {
+    this.taking ??= this.take().finally(() => {
+      this.taking = undefined;
+    });
+    return this.taking;
   }
 
   private async take(): Promise<void> {
-    const { granted, waitMs } = await this.deps.allowance.take(
-      Math.max(1, Math.ceil(this.rate.campaign / 4)),
-      this.rate.account,
-    );
+    const { granted, waitMs } = await this.deps.allowance.take(this.grant, this.rate.account);
     this.tokens += granted;
     if (granted === 0) await this.deps.sleep(waitMs);
   }
