@@ -126,7 +126,16 @@ export async function runLetterSendingBench(): Promise<void> {
 
     const started = performance.now();
     await api('POST', `/v1/campaigns/${campaign.campaignId}/launch`);
-    let view: { status: string; progress: { sent: number; throttled: number; failed: number }[] };
+    let view: {
+      status: string;
+      progress: {
+        sent: number;
+        throttled: number;
+        failed: number;
+        open: number;
+        skipped: Record<string, number>;
+      }[];
+    };
     // The first poll that saw a letter sent: what came before it is the start (the state machine, the
     // function's cold start, its first page), not sending.
     let firstSeen: { at: number; sent: number } | undefined;
@@ -144,7 +153,7 @@ export async function runLetterSendingBench(): Promise<void> {
     const achieved = sent / seconds;
     const steady = firstSeen ? (sent - firstSeen.sent) / ((ended - firstSeen.at) / 1000) : 0;
     console.log(
-      `letter campaign: ${sent} of ${LETTERS} sent in ${seconds.toFixed(1)} s at R = ${RATE}/s with ${THROTTLE_SHARE * 100}% of sends throttled (${view.status}, ${step?.failed ?? 0} failed)`,
+      `letter campaign: ${sent} of ${LETTERS} sent in ${seconds.toFixed(1)} s at R = ${RATE}/s with ${THROTTLE_SHARE * 100}% of sends throttled (${view.status}, ${step?.failed ?? 0} failed, ${step?.open ?? 0} open, skipped ${JSON.stringify(step?.skipped ?? {})})`,
     );
     console.log(
       `achieved rate: ${achieved.toFixed(1)} letters/s = ${(achieved / RATE).toFixed(3)} of R (goal >= 0.9)`,
