@@ -5,6 +5,7 @@ import type { CampaignProgress, RecordKey, Settlement } from '../campaigns/ports
 import type { LetterOutcome, LetterRef, LetterSendRecords } from '../letters/letter-events.ts';
 import { getAll } from './batch.ts';
 import { counterOf } from './campaign-store.ts';
+import { claimUpdate, inOneTransaction, type TransactItem } from './send-record-groups.ts';
 import {
   DEFER_PREFIX,
   epochSeconds,
@@ -103,42 +104,22 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
   }
 
   async recordAll(records: readonly SendRecord[]): Promise<('recorded' | 'exists')[]> {
-    const answers = records.map(() => 'exists' as 'recorded' | 'exists');
     const [one] = records;
-    if (!one) return answers;
-    // One transaction: every record on its condition, and one counter update for them all. A record that
-    // exists fails its condition and cancels the rest, which are written again without it.
-    let left = records.map((_, i) => i);
-    while (left.length > 0) {
-      const items: TransactItems = [];
-      const owners: number[] = [];
-      const counts: Record<string, number> = {};
-      for (const i of left) {
-        const record = records[i] as SendRecord;
-        if (record.campaignId !== one.campaignId || record.step !== one.step) {
-          throw new Error('recordAll: the records of one step only');
-        }
-        items.push(this.recordPut(record));
-        owners.push(i);
-        if (record.status === 'deferred') {
-          items.push(this.deferPut(record, record.retryAt));
-          owners.push(i);
-        }
-        counts[counterOf(record)] = (counts[counterOf(record)] ?? 0) + 1;
-      }
-      items.push(this.count(one.campaignId, one.step, counts));
-      const cancelled = await transact(this.client, items);
-      if (!cancelled) {
-        for (const i of left) answers[i] = 'recorded';
-        return answers;
-      }
-      const exists = new Set(
-        cancelled.flatMap((reason, j) => (reason.code === 'ConditionalCheckFailed' ? [owners[j]] : [])),
-      );
-      if (exists.size === 0) throw new Error('recordAll: the transaction was cancelled without a refusal');
-      left = left.filter((i) => !exists.has(i));
+    if (!one) return [];
+    if (records.some((r) => r.campaignId !== one.campaignId || r.step !== one.step)) {
+      throw new Error('recordAll: the records of one step only');
     }
-    return answers;
+    const written = await inOneTransaction(this.client, records.length, (left) => {
+      const counts: Record<string, number> = {};
+      const items = left.flatMap((i): [number, TransactItem][] => {
+        const record = records[i] as SendRecord;
+        counts[counterOf(record)] = (counts[counterOf(record)] ?? 0) + 1;
+        const put: [number, TransactItem] = [i, this.recordPut(record)];
+        return record.status === 'deferred' ? [put, [i, this.deferPut(record, record.retryAt)]] : [put];
+      });
+      return { items, counter: this.countIfAny(one, counts) };
+    });
+    return written.map((done) => (done ? 'recorded' : 'exists'));
   }
 
   async settleClaims(
@@ -147,62 +128,18 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
     at: string,
     throttled: number,
   ): Promise<('settled' | 'stale')[]> {
-    const answers = claims.map(() => 'stale' as 'settled' | 'stale');
-    let left = claims.map((_, i) => i);
-    for (;;) {
-      const counts: Record<string, number> = { throttled };
-      for (const i of left) {
-        const { to } = claims[i] as (typeof claims)[number];
-        counts.open = (counts.open ?? 0) - 1;
+    const settled = await inOneTransaction(this.client, claims.length, (left) => {
+      const counts: Record<string, number> = { throttled, open: -left.length };
+      for (const { to } of left.map((i) => claims[i] as (typeof claims)[number])) {
         if (to.status !== 'released') counts[counterOf(to)] = (counts[counterOf(to)] ?? 0) + 1;
       }
-      const entries = Object.values(counts).some((n) => n !== 0);
-      if (left.length === 0 && !entries) return answers;
-      const items: TransactItems = left.map((i) =>
-        this.claimUpdate(step, claims[i] as (typeof claims)[number], at),
-      );
-      items.push(this.count(step.campaignId, step.step, counts));
-      const cancelled = await transact(this.client, items);
-      if (!cancelled) {
-        for (const i of left) answers[i] = 'settled';
-        return answers;
-      }
-      const stale = new Set(
-        cancelled.flatMap((reason, j) => (reason.code === 'ConditionalCheckFailed' ? [left[j]] : [])),
-      );
-      if (stale.size === 0) throw new Error('settleClaims: the transaction was cancelled without a refusal');
-      left = left.filter((i) => !stale.has(i));
-    }
-  }
-
-  /**
-   * A claim moved on without a read: an update on the condition that it is still the claim written at
-   * `claimedAt`, so SES's Send event that settled it first leaves it as it is.
-   */
-  private claimUpdate(
-    step: { campaignId: string; step: number },
-    claim: { prospectId: string; claimedAt: string; to: Settlement },
-    at: string,
-  ) {
-    const set = Object.entries({ ...claim.to, at });
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.sendRecord(step.campaignId, claim.prospectId, step.step),
-        UpdateExpression: `SET ${set.map((_, i) => `#s${i} = :s${i}`).join(', ')}${claim.to.status === 'deferred' ? '' : ' REMOVE retryAt'}`,
-        ConditionExpression: '#status = :claimed AND #at = :claimedAt',
-        ExpressionAttributeNames: {
-          ...Object.fromEntries(set.map(([name], i) => [`#s${i}`, name])),
-          '#status': 'status',
-          '#at': 'at',
-        },
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(set.map(([, value], i) => [`:s${i}`, value])),
-          ':claimed': 'claimed',
-          ':claimedAt': claim.claimedAt,
-        },
-      },
-    };
+      const items = left.map((i): [number, TransactItem] => [
+        i,
+        claimUpdate(this.tableName, step, claims[i] as (typeof claims)[number], at),
+      ]);
+      return { items, counter: this.countIfAny(step, counts) };
+    });
+    return settled.map((done) => (done ? 'settled' : 'stale'));
   }
 
   async settle(
@@ -306,6 +243,12 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
   }
 
   /** A recipient's first record, on the condition that the step has none for them (or only a released one). */
+  /** The counter update, if any count changes (an update with nothing to add is no update). */
+  private countIfAny(step: Pick<RecordKey, 'campaignId' | 'step'>, counts: Record<string, number>) {
+    const changed = Object.values(counts).some((n) => n !== 0);
+    return changed ? this.count(step.campaignId, step.step, counts) : undefined;
+  }
+
   private recordPut(record: SendRecord) {
     const { campaignId, step, prospectId } = record;
     return {
