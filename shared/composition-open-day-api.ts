@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { OpenDayStore } from './adapters/open-day-store.ts';
 import { NamedExecutions, openDayRuns } from './adapters/workflow-starter.ts';
-import { sfnClient } from './clients/sfn.ts';
 import { documentClient } from './clients/dynamodb.ts';
+import { sfnClient } from './clients/sfn.ts';
 import { directory } from './composition.ts';
 import type { OpenDayDeps } from './open-days/keep-open-days.ts';
 import { setting } from './runtime.ts';

@@ -5,6 +5,7 @@ import type { CampaignProgress, RecordKey, Settlement } from '../campaigns/ports
 import type { LetterOutcome, LetterRef, LetterSendRecords } from '../letters/letter-events.ts';
 import { getAll } from './batch.ts';
 import { counterOf } from './campaign-store.ts';
+import { claimUpdate, inOneTransaction, type TransactItem } from './send-record-groups.ts';
 import {
   DEFER_PREFIX,
   epochSeconds,
@@ -93,21 +94,52 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
   }
 
   async record(record: SendRecord): Promise<'recorded' | 'exists'> {
-    const { campaignId, step, prospectId } = record;
+    const { campaignId, step } = record;
     const items: TransactItems = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.sendRecord(campaignId, prospectId, step), type: 'SendRecord', ...record },
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':released': 'released' },
-        },
-      },
+      this.recordPut(record),
       this.count(campaignId, step, { [counterOf(record)]: 1 }),
     ];
     if (record.status === 'deferred') items.push(this.deferPut(record, record.retryAt));
     return (await transact(this.client, items)) ? 'exists' : 'recorded';
+  }
+
+  async recordAll(records: readonly SendRecord[]): Promise<('recorded' | 'exists')[]> {
+    const [one] = records;
+    if (!one) return [];
+    if (records.some((r) => r.campaignId !== one.campaignId || r.step !== one.step)) {
+      throw new Error('recordAll: the records of one step only');
+    }
+    const written = await inOneTransaction(this.client, records.length, (left) => {
+      const counts: Record<string, number> = {};
+      const items = left.flatMap((i): [number, TransactItem][] => {
+        const record = records[i] as SendRecord;
+        counts[counterOf(record)] = (counts[counterOf(record)] ?? 0) + 1;
+        const put: [number, TransactItem] = [i, this.recordPut(record)];
+        return record.status === 'deferred' ? [put, [i, this.deferPut(record, record.retryAt)]] : [put];
+      });
+      return { items, counter: this.countIfAny(one, counts) };
+    });
+    return written.map((done) => (done ? 'recorded' : 'exists'));
+  }
+
+  async settleClaims(
+    step: { campaignId: string; step: number },
+    claims: readonly { prospectId: string; claimedAt: string; to: Settlement }[],
+    at: string,
+    throttled: number,
+  ): Promise<('settled' | 'stale')[]> {
+    const settled = await inOneTransaction(this.client, claims.length, (left) => {
+      const counts: Record<string, number> = { throttled, open: -left.length };
+      for (const { to } of left.map((i) => claims[i] as (typeof claims)[number])) {
+        if (to.status !== 'released') counts[counterOf(to)] = (counts[counterOf(to)] ?? 0) + 1;
+      }
+      const items = left.map((i): [number, TransactItem] => [
+        i,
+        claimUpdate(this.tableName, step, claims[i] as (typeof claims)[number], at),
+      ]);
+      return { items, counter: this.countIfAny(step, counts) };
+    });
+    return settled.map((done) => (done ? 'settled' : 'stale'));
   }
 
   async settle(
@@ -206,6 +238,26 @@ export class CampaignProgressStore extends TableAdapter implements CampaignProgr
         UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
         ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),
+      },
+    };
+  }
+
+  /** A recipient's first record, on the condition that the step has none for them (or only a released one). */
+  /** The counter update, if any count changes (an update with nothing to add is no update). */
+  private countIfAny(step: Pick<RecordKey, 'campaignId' | 'step'>, counts: Record<string, number>) {
+    const changed = Object.values(counts).some((n) => n !== 0);
+    return changed ? this.count(step.campaignId, step.step, counts) : undefined;
+  }
+
+  private recordPut(record: SendRecord) {
+    const { campaignId, step, prospectId } = record;
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.sendRecord(campaignId, prospectId, step), type: 'SendRecord', ...record },
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':released': 'released' },
       },
     };
   }

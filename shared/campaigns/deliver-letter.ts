@@ -1,5 +1,5 @@
 import type { Email } from '../leads/ports.ts';
-import type { CampaignProgress, RecordKey, SendAllowance, Settlement } from './ports.ts';
+import type { CampaignProgress, SendAllowance, Settlement } from './ports.ts';
 import { Pacer } from './send-allowance.ts';
 
 /**
@@ -45,17 +45,31 @@ const MAX_THROTTLED = 12;
 const MAX_TRANSIENT = 3;
 
 /** What became of one claimed letter. */
-export type Delivered = 'sent' | 'failed' | 'released' | 'open' | 'account_refused';
+export type Delivered = 'sent' | 'failed' | 'released' | 'open' | 'account_refused' | 'halted';
+
+/** What a claim becomes once SES answered: sent, failed, or released (nothing was sent). */
+export type ClaimSettlement = Extract<Settlement, { status: 'sent' | 'failed' | 'released' }>;
+
+/**
+ * SES's answer to one letter: what became of it, what its claim becomes (nothing for an unknown outcome:
+ * the claim stays open for SES's Send event) and the throttled attempts it met, to be counted.
+ */
+export type Answer = { as: Delivered; settlement?: ClaimSettlement; throttled: number };
 
 /**
  * Paces and sends the claimed letters of one run: each waits for its slot at the campaign's rate and for
- * a letter from the account's bucket, then goes to SES; SES's answer resolves its claim, once.
+ * a letter from the account's bucket, then goes to SES. The caller records SES's answers, a group of
+ * claims in one write (CampaignProgress.settleClaims).
  */
 export class LetterCourier {
   private readonly pacer: Pacer;
   private tokens = 0;
+  /** The take from the account's bucket under way: one at a time, the lanes that ran dry wait on it. */
+  private taking: Promise<void> | undefined;
   private readonly deps: DeliveryDeps;
   private readonly rate: { campaign: number; account: number };
+  /** Letters asked of the account's bucket at a time: a quarter of a second at the campaign's rate. */
+  private readonly grant: number;
   /** Set once SES refuses the account: no further letter of this run is tried. */
   accountRefused = false;
 
@@ -63,19 +77,25 @@ export class LetterCourier {
     this.deps = deps;
     this.rate = rate;
     this.pacer = new Pacer(Math.min(rate.campaign, rate.account));
+    this.grant = Math.max(1, Math.ceil(rate.campaign / 4));
   }
 
-  async deliver(claim: RecordKey, email: Email): Promise<Delivered> {
-    const { campaignId, step } = claim;
+  /**
+   * Sends one claimed letter at its turn. `halted`: whether the campaign was stopped meanwhile, asked once
+   * the letter's turn has come, so a claim made before a pause is released unsent rather than sent late.
+   */
+  async deliver(email: Email, halted: () => Promise<boolean>): Promise<Answer> {
     let throttled = 0;
     let transient = 0;
     for (;;) {
-      if (this.accountRefused) return this.settle(claim, { status: 'released' }, 'account_refused');
-      await this.slot();
+      if (this.accountRefused) {
+        return { as: 'account_refused', settlement: { status: 'released' }, throttled };
+      }
+      const { ahead } = await this.slot();
       try {
+        if (await halted()) return { as: 'halted', settlement: { status: 'released' }, throttled };
         const messageId = await this.deps.mail.send(email);
-        if (throttled) await this.deps.progress.countThrottled(campaignId, step, throttled);
-        return this.settle(claim, { status: 'sent', messageId });
+        return { as: 'sent', settlement: { status: 'sent', messageId }, throttled };
       } catch (error) {
         if (!(error instanceof SendFailure)) throw error;
         if (error.kind === 'throttled' && ++throttled < MAX_THROTTLED) {
@@ -86,45 +106,55 @@ export class LetterCourier {
           await this.deps.sleep(backoffMs(transient));
           continue;
         }
-        if (throttled) await this.deps.progress.countThrottled(campaignId, step, throttled);
         switch (error.kind) {
           case 'unknown_outcome':
-            return 'open';
+            return { as: 'open', throttled };
           case 'account':
             this.accountRefused = true;
-            return this.settle(claim, { status: 'released' }, 'account_refused');
+            return { as: 'account_refused', settlement: { status: 'released' }, throttled };
           case 'throttled':
             // Still throttled after every backoff: nothing was sent; a later run of the step sends it.
-            return this.settle(claim, { status: 'released' });
+            return { as: 'released', settlement: { status: 'released' }, throttled };
           default:
-            return this.settle(claim, { status: 'failed', reason: error.code });
+            return { as: 'failed', settlement: { status: 'failed', reason: error.code }, throttled };
         }
+      } finally {
+        // A take this letter started for the letters after it ends with the letter, never behind the run;
+        // should it fail, the next letter short of one takes again and meets the failure itself.
+        await ahead?.catch(() => undefined);
       }
     }
   }
 
-  private async settle(
-    claim: RecordKey,
-    settlement: Extract<Settlement, { status: 'sent' | 'failed' | 'released' }>,
-    as?: Delivered,
-  ): Promise<Delivered> {
-    await this.deps.progress.settle(claim, 'claimed', settlement, this.deps.now().toISOString());
-    return as ?? settlement.status;
-  }
-
   /** Waits for the letter's slot at the campaign's rate, then for a letter from the account's bucket. */
-  private async slot(): Promise<void> {
+  /**
+   * Waits for the letter's slot at the campaign's rate, then for a letter from the account's bucket. Answers
+   * the take it started for the letters after this one, if any, to be awaited once this letter is sent.
+   */
+  private async slot(): Promise<{ ahead?: Promise<void> }> {
     const wait = this.pacer.reserve(this.deps.now().getTime());
     if (wait > 0) await this.deps.sleep(wait);
-    while (this.tokens === 0) {
-      const { granted, waitMs } = await this.deps.allowance.take(
-        Math.max(1, Math.ceil(this.rate.campaign / 4)),
-        this.rate.account,
-      );
-      this.tokens += granted;
-      if (granted === 0) await this.deps.sleep(waitMs);
-    }
+    while (this.tokens === 0) await this.topUp();
     this.tokens -= 1;
+    // The next grant is taken while this one is spent: a take every lane waited for would idle the rate.
+    return this.tokens < this.grant && !this.taking ? { ahead: this.topUp() } : {};
+  }
+
+  /**
+   * One take at a time: lanes that each took on their own raced one another for the bucket's conditional
+   * write, and the losers read and wrote it again for letters the winner already held.
+   */
+  private topUp(): Promise<void> {
+    this.taking ??= this.take().finally(() => {
+      this.taking = undefined;
+    });
+    return this.taking;
+  }
+
+  private async take(): Promise<void> {
+    const { granted, waitMs } = await this.deps.allowance.take(this.grant, this.rate.account);
+    this.tokens += granted;
+    if (granted === 0) await this.deps.sleep(waitMs);
   }
 }
 

@@ -54,6 +54,22 @@ export interface CampaignProgress {
    * when the prospect has a record of this step already, which is then left as it is.
    */
   record(record: SendRecord): Promise<'recorded' | 'exists'>;
+  /**
+   * `record` for a group of one step's recipients, in one write where the store can: each answer is that
+   * record's, `exists` for a prospect with a record of the step already (left as it is).
+   */
+  recordAll(records: readonly SendRecord[]): Promise<('recorded' | 'exists')[]>;
+  /**
+   * Moves a group of one step's claims, each written at `claimedAt` by the caller (so none is read first),
+   * on to SES's answer, in one write where the store can; `throttled` attempts counted with them. Each
+   * answer is that claim's: `stale` when it is no longer the claim of that time (SES's Send event came first).
+   */
+  settleClaims(
+    step: { campaignId: string; step: number },
+    claims: readonly { prospectId: string; claimedAt: string; to: Settlement }[],
+    at: string,
+    throttled: number,
+  ): Promise<('settled' | 'stale')[]>;
   /** Moves a record on from `from`, and its counts with it, once: `stale` when it is not `from` any more. */
   settle(
     key: RecordKey,

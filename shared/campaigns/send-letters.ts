@@ -1,15 +1,21 @@
 import type { Keys } from '../access/keys.ts';
 import type { FrozenAudiences } from '../audiences/ports.ts';
-import { inLanes } from '../concurrency.ts';
-import { type SuppressionDeps, screenRecipients } from '../letters/suppression.ts';
+import type { SuppressionDeps } from '../letters/suppression.ts';
 import { type OfferDeps, versionForSending } from '../offers/keep-offers.ts';
-import type { OfferVersion } from '../offers/offer.ts';
 import type { Prospect } from '../prospects/prospect.ts';
-import type { Campaign, SendRecord, StepCursor, StepProgress } from './campaign.ts';
-import { composeLetter } from './compose-letter.ts';
-import { type Delivered, type DeliveryDeps, LetterCourier } from './deliver-letter.ts';
+import type { Campaign, StepCursor, StepProgress } from './campaign.ts';
+import { type DeliveryDeps, LetterCourier } from './deliver-letter.ts';
 import { guardDeliverability, progressOfSteps } from './deliverability.ts';
-import type { CampaignResponses, Campaigns, RecordKey } from './ports.ts';
+import type { CampaignResponses, Campaigns } from './ports.ts';
+import {
+  type PageResult,
+  type PreparedPage,
+  preparePage,
+  type Run,
+  sendPage,
+  sendPrepared,
+  stopWatch,
+} from './send-page.ts';
 
 /**
  * One run of a campaign's sending (the LetterCampaign state machine's SendLetters task; docs/campaigns.md):
@@ -47,8 +53,6 @@ export type RunOutcome =
 export const PAGE_SIZE = 50;
 /** How long one run sends before handing back to the state machine; the Lambda timeout is three times it. */
 export const RUN_BUDGET_SECONDS = 60;
-/** Recipients of one page handled at once (recorded, then sent), each paced by the courier. */
-const IN_FLIGHT = 16;
 
 export async function sendLetters(deps: SendLettersDeps, campaignId: string): Promise<RunOutcome> {
   const startedAt = deps.now().getTime();
@@ -65,25 +69,10 @@ export async function sendLetters(deps: SendLettersDeps, campaignId: string): Pr
   const courier = new LetterCourier(deps, { campaign: campaign.sendRate, account: await deps.accountRate() });
   const run: Run = { deps, courier, campaign, step: stepNo, version, halted: stopWatch(deps, campaign) };
 
-  while (!progress.passDone) {
-    if (deps.now().getTime() - startedAt > deps.budgetMs) return { outcome: 'more' };
-    const cursor = progress.cursor ?? { audience: 0 };
-    const audienceId = campaign.audienceIds[cursor.audience] as string;
-    const page = await deps.audiences.members(audienceId, {
-      limit: PAGE_SIZE,
-      ...(cursor.after ? { after: cursor.after } : {}),
-    });
-    const result = await sendPage(run, page.prospectIds, cursor.audience);
-    if (result !== 'done') return halt(run, result);
-    const next: StepCursor | 'done' = page.after
-      ? { audience: cursor.audience, after: page.after }
-      : cursor.audience + 1 < campaign.audienceIds.length
-        ? { audience: cursor.audience + 1 }
-        : 'done';
-    await deps.progress.checkpoint(campaignId, stepNo, next, deps.now().toISOString());
-    const checked = await checkStillRunning(run);
-    if (checked) return checked;
-    progress = (await deps.progress.progress(campaignId, stepNo)) as StepProgress;
+  if (!progress.passDone) {
+    const passed = await sendPass(run, progress, startedAt);
+    if ('outcome' in passed) return passed;
+    progress = passed;
   }
 
   // Recipients whose sending window was closed get their letter when it opens.
@@ -105,124 +94,88 @@ export async function sendLetters(deps: SendLettersDeps, campaignId: string): Pr
   return nextStep(run, progress);
 }
 
-type Run = {
-  deps: SendLettersDeps;
-  courier: LetterCourier;
-  campaign: Campaign;
-  step: number;
-  version: OfferVersion;
-  /** Whether a person or a guard stopped the campaign meanwhile (read at most once a second). */
-  halted: () => Promise<boolean>;
-};
-
-/** What stopped a page before all its members had a record. */
-type PageResult = 'done' | 'account_refused' | 'released' | 'halted';
-
-/** A pause, a cancel or another run takes effect within a second, in the middle of a page too. */
-function stopWatch(deps: SendLettersDeps, campaign: Campaign): () => Promise<boolean> {
-  let stopped = false;
-  let readAt = deps.now().getTime();
-  return async () => {
-    if (stopped || deps.now().getTime() - readAt < 1000) return stopped;
-    readAt = deps.now().getTime();
-    const fresh = await deps.campaigns.get(campaign.campaignId);
-    stopped = fresh?.status !== 'running' || fresh.run !== campaign.run;
-    return stopped;
-  };
-}
-
 /**
- * Sends one page: members with a record of this step are left as they are; the rest are screened, and each
- * gets its record: skipped with the reason, deferred to its sending window, or claimed and sent.
- * `audience` is the member's audience (a prospect met again on a later audience is skipped as repeated), or
- * `deferred` for recipients whose deferral has come due.
+ * The pass over the step's audiences, page by page from the stored cursor. Pages overlap: while one page
+ * sends its letters, the page after it is read and screened, and its letters start before the first page's
+ * last ones are answered, so the rate is not spent waiting between pages. Each page's cursor moves only once
+ * it and every page before it have all their records, in order. Answers how the run ended, or the step's
+ * progress once the pass is done.
  */
-async function sendPage(run: Run, prospectIds: string[], audience: number | 'deferred'): Promise<PageResult> {
-  const { deps, campaign, step } = run;
-  const { campaignId } = campaign;
-  const now = deps.now();
-  const at = now.toISOString();
-  const key = (prospectId: string): RecordKey => ({ campaignId, step, prospectId });
-  let todo = prospectIds;
-  if (audience !== 'deferred') {
-    const existing = await deps.progress.records(campaignId, step, prospectIds);
-    for (const [prospectId, record] of existing) {
-      if (record.audience !== undefined && record.audience < audience) {
-        const repeat = `${prospectId}#${audience}`;
-        await deps.progress.record({
-          ...key(repeat),
-          status: 'skipped',
-          reason: 'repeated_member',
-          at,
-          audience,
-        });
+async function sendPass(
+  run: Run,
+  progress: StepProgress,
+  startedAt: number,
+): Promise<RunOutcome | StepProgress> {
+  const { deps, campaign } = run;
+  let cursor: StepCursor | 'done' = progress.cursor ?? { audience: 0 };
+  const within = () => deps.now().getTime() - startedAt <= deps.budgetMs;
+  /** Pages whose letters are under way, oldest first: two at most. */
+  const sending: SendingPage[] = [];
+  let reading: Promise<ReadPage> | undefined;
+  try {
+    for (;;) {
+      if (!reading) {
+        // Every page sent is finished first: at the end, at the budget, and before the next audience, whose
+        // prospects met again must find this audience's records (a repeat).
+        for (let page = sending.shift(); page; page = sending.shift()) {
+          const ended = await finished(run, page);
+          if (ended) return ended;
+        }
+        if (cursor === 'done' || !within()) break;
+        reading = readPage(run, cursor);
+      }
+      const page = await reading;
+      reading = undefined;
+      sending.push({ audience: page.audience, next: page.next, result: sendPrepared(run, page.prepared) });
+      cursor = page.next;
+      if (cursor !== 'done' && cursor.audience === page.audience && within()) reading = readPage(run, cursor);
+      if (sending.length > 1) {
+        const ended = await finished(run, sending.shift() as SendingPage);
+        if (ended) return ended;
       }
     }
-    todo = prospectIds.filter((id) => !existing.has(id));
+  } finally {
+    // Nothing is left in flight behind the run: the pages still sending, and the one being read, end first.
+    await Promise.allSettled([...sending.map((page) => page.result), reading]);
   }
-  const first = async (record: SendRecord) =>
-    audience === 'deferred'
-      ? (await deps.progress.settle(key(record.prospectId), 'deferred', settlementOf(record), at)) ===
-        'settled'
-      : (await deps.progress.record(record)) === 'recorded';
-
-  const prospects = await deps.prospects.byIds(todo);
-  for (const id of todo.filter((id) => !prospects.has(id))) {
-    await first({ ...key(id), status: 'skipped', reason: 'not_a_prospect', at, ...audienceOf(audience) });
-  }
-  // A follow-up goes to those who have not answered the campaign yet.
-  const responded =
-    step > 1 ? await deps.responses.responded(campaignId, [...prospects.keys()]) : new Set<string>();
-  for (const id of responded) {
-    await first({ ...key(id), status: 'skipped', reason: 'responded', at, ...audienceOf(audience) });
-  }
-  const found = todo.flatMap((id) => (responded.has(id) ? [] : (prospects.get(id) ?? [])));
-  const screened = await screenRecipients(
-    deps.suppression,
-    { campaignId, step, policy: campaign.policy },
-    found,
-    now,
-  );
-  const offer = { offerId: run.version.offerId, version: run.version.version, hash: run.version.hash };
-  const handle = async (i: number): Promise<Delivered | 'recorded' | 'halted'> => {
-    const { prospectId, addressHash, decision } = screened[i] as (typeof screened)[number];
-    const base = { ...key(prospectId), at, addressHash, ...audienceOf(audience) };
-    if (decision.outcome === 'skip') {
-      await first(
-        decision.reason === 'quiet_hours'
-          ? { ...base, status: 'deferred', retryAt: decision.retryAt }
-          : { ...base, status: 'skipped', reason: decision.reason },
-      );
-      return 'recorded';
-    }
-    // Stopped meanwhile: this member gets no claim; the page is not checkpointed, a resume comes back to it.
-    if (await run.halted()) return 'halted';
-    if (!(await first({ ...base, status: 'claimed', offer }))) return 'recorded';
-    const email = await composeLetter(deps, campaign, step, run.version, found[i] as Prospect, addressHash);
-    return run.courier.deliver(key(prospectId), email);
-  };
-  const outcomes = await inLanes(
-    screened.map((_, i) => () => handle(i)),
-    IN_FLIGHT,
-  );
-  if (outcomes.includes('account_refused')) return 'account_refused';
-  if (outcomes.includes('halted')) return 'halted';
-  if (outcomes.includes('released')) return 'released';
-  return 'done';
+  if (cursor !== 'done') return { outcome: 'more' };
+  return (await deps.progress.progress(campaign.campaignId, run.step)) as StepProgress;
 }
 
-const audienceOf = (audience: number | 'deferred') => (audience === 'deferred' ? {} : { audience });
+/** A page read and screened, with its audience and the cursor past it. */
+type ReadPage = { audience: number; next: StepCursor | 'done'; prepared: PreparedPage };
 
-/** A deferred record's next state, as a settlement of the same decision. */
-function settlementOf(record: SendRecord) {
-  switch (record.status) {
-    case 'skipped':
-      return { status: 'skipped' as const, reason: record.reason };
-    case 'deferred':
-      return { status: 'deferred' as const, retryAt: record.retryAt };
-    default:
-      return { status: 'claimed' as const, ...(record.offer ? { offer: record.offer } : {}) };
-  }
+async function readPage(run: Run, cursor: StepCursor): Promise<ReadPage> {
+  const { deps, campaign } = run;
+  const audienceId = campaign.audienceIds[cursor.audience] as string;
+  const page = await deps.audiences.members(audienceId, {
+    limit: PAGE_SIZE,
+    ...(cursor.after ? { after: cursor.after } : {}),
+  });
+  const next: StepCursor | 'done' = page.after
+    ? { audience: cursor.audience, after: page.after }
+    : cursor.audience + 1 < campaign.audienceIds.length
+      ? { audience: cursor.audience + 1 }
+      : 'done';
+  return {
+    audience: cursor.audience,
+    next,
+    prepared: await preparePage(run, page.prospectIds, cursor.audience),
+  };
+}
+
+/** A page whose letters are under way, and the cursor past it. */
+type SendingPage = { audience: number; next: StepCursor | 'done'; result: Promise<PageResult> };
+
+/** Waits for the page's letters; all recorded, its cursor moves on and the campaign is checked again. */
+async function finished(run: Run, page: SendingPage): Promise<RunOutcome | undefined> {
+  const result = await page.result;
+  if (result !== 'done') return halt(run, result);
+  const { deps, campaign } = run;
+  await deps.progress.checkpoint(campaign.campaignId, run.step, page.next, deps.now().toISOString());
+  const ended = await checkStillRunning(run);
+  if (ended) run.halted.stop();
+  return ended;
 }
 
 /** A page that could not finish: SES refused the account (pause), or kept throttling (run again later). */

@@ -140,9 +140,18 @@ export async function screenRecipients(
       sendKey,
       ...(suppression ? { suppression } : {}),
       existingClient: isClient.get(prospect.company.inn) === true,
-      sends: await deps.sendCounter.sends(addressHash, since),
+      sends: [],
     };
     let decision = decideSend(facts, policy, now);
+    // The counted letters decide only between a letter and the cap, and the claim below reads and checks
+    // them itself; they are read first only when quiet hours would defer a recipient the cap may skip.
+    if (decision.outcome === 'skip' && decision.reason === 'quiet_hours') {
+      decision = decideSend(
+        { ...facts, sends: await deps.sendCounter.sends(addressHash, since) },
+        policy,
+        now,
+      );
+    }
     if (decision.outcome === 'send') {
       const claim = await deps.sendCounter.claim({
         addressHash,
