@@ -3,26 +3,24 @@ import type { Keys } from './access/keys.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { OpenDayStore } from './adapters/open-day-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
-import { NamedExecutions, openDayRuns } from './adapters/workflow-starter.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { sesClient } from './clients/ses.ts';
-import { sfnClient } from './clients/sfn.ts';
 import { directory, leads } from './composition.ts';
 import { type CaptureDeps, captureLead } from './leads/capture-lead.ts';
 import { MAX_ENQUIRIES_PER_LEAD } from './leads/enquiry.ts';
 import type { RateLimiter } from './leads/ports.ts';
-import type { RegistrationDeps, SweepDeps } from './open-days/register.ts';
+import type { RegistrationDeps } from './open-days/register.ts';
 import type { RunOpenDayDeps } from './open-days/run-open-day.ts';
 import { tellRegistrant } from './open-days/tell-registrant.ts';
 import { logger, numericSetting, setting } from './runtime.ts';
 
-const openDays = () => new OpenDayStore(documentClient(), setting('tableName'));
+export const openDays = () => new OpenDayStore(documentClient(), setting('tableName'));
 
 /**
  * The email a changed registration owes, sent at once: one that fails stays owed on the registration,
  * and the minute's sweep sends it (the failure is logged by ids only).
  */
-const registrantMail = (keys: Keys, store: OpenDayStore) => {
+export const registrantMail = (keys: Keys, store: OpenDayStore) => {
   const deps = {
     openDays: store,
     managers: directory(),
@@ -58,17 +56,6 @@ export const registrationDeps = (keys: Keys): RegistrationDeps => {
     now: () => new Date(),
     newId: randomUUID,
     tell: registrantMail(keys, store),
-  };
-};
-
-/** The minute's sweep: offers that ran out, emails still owed. */
-export const sweepDeps = (keys: Keys): SweepDeps => {
-  const store = openDays();
-  return {
-    openDays: store,
-    now: () => new Date(),
-    tell: registrantMail(keys, store),
-    runs: openDayRuns(new NamedExecutions(sfnClient(), setting('openDayStateMachineArn'))),
   };
 };
 

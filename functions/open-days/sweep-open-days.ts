@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { Keys } from '#shared/access/keys.ts';
 import { keyMaterial } from '#shared/adapters/secrets.ts';
-import { sweepDeps } from '#shared/composition-open-days.ts';
+import { sweepDeps } from '#shared/composition-open-day-sweep.ts';
 import { sweepOpenDays } from '#shared/open-days/register.ts';
 import { logger } from '#shared/runtime.ts';
 

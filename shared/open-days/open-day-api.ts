@@ -51,6 +51,19 @@ export const OpenDayView = z
     hosts: z.array(z.string()),
     reminderHours: z.int(),
     offerHoldHours: z.int(),
+    checkInMinutesAfterEnd: z.int(),
+    materials: z
+      .union([z.strictObject({ url: z.string() }), z.strictObject({ text: Localized })])
+      .nullable()
+      .meta({ description: 'What no-shows get afterwards; without it, the description again' }),
+    progress: z
+      .strictObject({
+        phase: z.enum(['reminders', 'follow_up', 'held']),
+        leads: z.int().meta({ description: 'Attendees made leads' }),
+        noShows: z.int().meta({ description: 'No-shows written to' }),
+      })
+      .nullable()
+      .meta({ description: 'Where its run stands: reminding, following up, or held' }),
     sequence: z
       .int()
       .meta({ description: "The calendar invites' SEQUENCE: raised by each change people are told of" }),
@@ -83,6 +96,15 @@ export function openDayView(openDay: OpenDay): z.infer<typeof OpenDayView> {
     hosts: openDay.hosts,
     reminderHours: openDay.reminderHours,
     offerHoldHours: openDay.offerHoldHours,
+    checkInMinutesAfterEnd: openDay.checkInMinutesAfterEnd,
+    materials: !openDay.materials
+      ? null
+      : 'url' in openDay.materials
+        ? openDay.materials
+        : { text: localized(openDay.materials.text) },
+    progress: openDay.progress
+      ? { phase: openDay.progress.phase, leads: openDay.progress.leads, noShows: openDay.progress.noShows }
+      : null,
     sequence: openDay.sequence,
     author: openDay.author,
     createdAt: openDay.createdAt,

@@ -59,6 +59,8 @@ export const OpenDayInput = z
     reminderHours: z.int().min(1).max(168).default(24),
     /** Hours a person promoted from the waitlist has to take the seat before it passes on. */
     offerHoldHours: z.int().min(1).max(72).default(24),
+    /** Minutes after the end staff may still check people in; the follow-up begins then. */
+    checkInMinutesAfterEnd: z.int().min(0).max(720).default(120),
     /** What those who registered and did not come get afterwards: a link to the materials, or a text. */
     materials: z
       .union([

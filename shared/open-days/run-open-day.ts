@@ -39,8 +39,6 @@ export type OpenDayRunOutcome =
   | { outcome: 'wait'; until: string }
   | { outcome: 'held' | 'cancelled' };
 
-/** Staff check people in until this long after the end (shared/open-days/check-in.ts keeps the same). */
-export const CHECK_IN_AFTER_END_MS = 2 * 3_600_000;
 const PAGE = 25;
 /** The longest single wait: a longer one is waited in parts (a local Wait state's timer holds 24.8 days). */
 const LONGEST_WAIT_MS = 20 * 86_400_000;
@@ -74,7 +72,7 @@ export async function runOpenDay(deps: RunOpenDayDeps, openDayId: string): Promi
       continue;
     }
 
-    const checkInEnds = Date.parse(openDay.endsAt) + CHECK_IN_AFTER_END_MS;
+    const checkInEnds = Date.parse(openDay.endsAt) + openDay.checkInMinutesAfterEnd * 60_000;
     if (now.getTime() < checkInEnds) return waitUntil(deps, checkInEnds);
     const page = await deps.openDays.registrations(openDayId, { limit: PAGE, ...after(progress) });
     let { leads, noShows } = progress;

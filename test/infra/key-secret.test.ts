@@ -55,6 +55,7 @@ describe('the key secret (AttractKeys)', () => {
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,
     /^OpenDaysOpenDayRegistrations/,
+    /^OpenDaysRunRunOpenDay/,
     /^OpenDaysSweepOpenDays/,
   ];
 

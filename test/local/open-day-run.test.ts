@@ -10,7 +10,7 @@ import { keys } from '#shared/adapters/table.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
 import type { Email } from '#shared/leads/ports.ts';
-import { CHECK_IN_AFTER_END_MS, runOpenDay } from '#shared/open-days/run-open-day.ts';
+import { runOpenDay } from '#shared/open-days/run-open-day.ts';
 import { startAttractTable } from './support/attract-table.ts';
 import { aGuest, storedOpenDay } from './support/open-days.ts';
 
@@ -72,7 +72,9 @@ describe('the OpenDay run on DynamoDB Local', () => {
     expect(await runOpenDay(deps, openDayId)).toEqual({ outcome: 'wait', until: remindAt.toISOString() });
     // At that time: the two with a seat are reminded, and it waits for the check-in to close.
     clock = new Date(remindAt.getTime() + 60_000);
-    const checkInEnds = new Date(Date.parse(openDay.endsAt) + CHECK_IN_AFTER_END_MS).toISOString();
+    const checkInEnds = new Date(
+      Date.parse(openDay.endsAt) + openDay.checkInMinutesAfterEnd * 60_000,
+    ).toISOString();
     expect(await runOpenDay(deps, openDayId)).toEqual({ outcome: 'wait', until: checkInEnds });
     expect(sent.map((e) => e.to).sort()).toEqual([came.contact.email, stayedAway.contact.email].sort());
     expect(sent[0]?.attachments?.[0]?.fileName).toBe('invite.ics');
