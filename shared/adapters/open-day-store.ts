@@ -1,16 +1,25 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeClaim } from '../leads/notify-manager.ts';
-import type { OpenDay, RegistrantNotice, Registration } from '../open-days/open-day.ts';
+import type {
+  CheckedIn,
+  OpenDay,
+  RegistrantNotice,
+  Registration,
+  RegistrationStatus,
+} from '../open-days/open-day.ts';
 import {
+  type CheckInResult,
   type GivenUp,
   InvalidOpenDayCursor,
   type OfferAnswer,
   type OpenDayPage,
   type OpenDays,
   type Registered,
+  type RegistrationPage,
 } from '../open-days/ports.ts';
 import { noticeClaimAt } from './notification-store.ts';
+import { OpenDayDoor } from './open-day-door.ts';
 import {
   keys,
   MANAGERS_INDEX,
@@ -292,6 +301,24 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
       ...this.released(registration),
     ]);
     return refused ? 'not_offered' : 'withdrawn';
+  }
+
+  // The door (check-in and the registrations' list) is its own module: shared/adapters/open-day-door.ts.
+  private readonly door = new OpenDayDoor(this.client, this.tableName);
+
+  checkIn(registration: Registration, checkedIn: CheckedIn): Promise<CheckInResult> {
+    return this.door.checkIn(registration, checkedIn);
+  }
+
+  registrationById(openDayId: string, registrationId: string): Promise<Registration | undefined> {
+    return this.door.registrationById(openDayId, registrationId);
+  }
+
+  registrations(
+    openDayId: string,
+    page: { limit: number; after?: string; status?: RegistrationStatus },
+  ): Promise<RegistrationPage> {
+    return this.door.registrations(openDayId, page);
   }
 
   private async existing(registration: Registration): Promise<Registered> {

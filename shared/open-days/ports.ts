@@ -1,5 +1,5 @@
 import type { NoticeClaim } from '../leads/notify-manager.ts';
-import type { OpenDay, RegistrantNotice, Registration } from './open-day.ts';
+import type { CheckedIn, OpenDay, RegistrantNotice, Registration, RegistrationStatus } from './open-day.ts';
 
 /**
  * The open days' ports, in the bank's words. The DynamoDB adapter (shared/adapters/open-day-store.ts) keeps
@@ -26,6 +26,25 @@ export class InvalidOpenDayCursor extends Error {
   override name = 'InvalidOpenDayCursor';
   constructor(cursor: string) {
     super(`Not a cursor of the open days' list: ${cursor.slice(0, 40)}`);
+  }
+}
+
+/**
+ * A check-in as the ledger took it: the first marks the registration and counts it on the open day, a
+ * repeat reports the first; a registration not holding a confirmed seat, or not there, is not marked.
+ */
+export type CheckInResult =
+  | { outcome: 'checked_in' | 'already_checked_in'; registration: Registration & { checkedIn: CheckedIn } }
+  | { outcome: 'not_confirmed'; registration: Registration }
+  | { outcome: 'not_found' };
+
+export type RegistrationPage = { registrations: Registration[]; after?: string };
+
+/** A cursor of an open day's registrations this API did not hand out. */
+export class InvalidRegistrationCursor extends Error {
+  override name = 'InvalidRegistrationCursor';
+  constructor(cursor: string) {
+    super(`Not a cursor of the registrations' list: ${cursor.slice(0, 40)}`);
   }
 }
 
@@ -60,4 +79,16 @@ export interface OpenDays {
   expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */
   withdrawOffer(openDayId: string, emailHash: string, at: string): Promise<'withdrawn' | 'not_offered'>;
+  /**
+   * Checks a registration in, once: it is marked `checkedIn` and the open day's `attended` counts it, in
+   * one write, while it is the confirmed registration read and nobody checked it in yet.
+   */
+  checkIn(registration: Registration, checkedIn: CheckedIn): Promise<CheckInResult>;
+  /** An open day's registration by its id (staff pick people from the list by it). */
+  registrationById(openDayId: string, registrationId: string): Promise<Registration | undefined>;
+  /** An open day's registrations, a page at a time, in the order of their keys; of one status if asked. */
+  registrations(
+    openDayId: string,
+    page: { limit: number; after?: string; status?: RegistrationStatus },
+  ): Promise<RegistrationPage>;
 }
