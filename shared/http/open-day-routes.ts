@@ -214,7 +214,7 @@ export const OPEN_DAY_ROUTES = {
     responses: {
       200: {
         description:
-          'A page of registrations, in the order of their keys (not by name); `next` is null on the last page',
+          "A page of registrations, in the order of their keys (not by name); `next` is the following page's cursor, null at the end",
         schema: RegistrationList,
       },
       400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
