@@ -1,3 +1,6 @@
+import { Keys } from '#shared/access/keys.ts';
+import type { Role } from '#shared/access/roles.ts';
+import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { openDayDeps } from '#shared/composition-open-day-api.ts';
 import {
   type ApiEvent,
@@ -11,13 +14,28 @@ import {
   staffOnly,
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
+import { checkIn } from '#shared/open-days/check-in.ts';
 import { createOpenDay, OpenDayInvalid } from '#shared/open-days/keep-open-days.ts';
-import { OpenDayListQuery, openDayPath, openDayView } from '#shared/open-days/open-day-api.ts';
-import { InvalidOpenDayCursor } from '#shared/open-days/ports.ts';
+import {
+  doorRegistration,
+  OpenDayListQuery,
+  openDayPath,
+  openDayView,
+  RegistrationListQuery,
+} from '#shared/open-days/open-day-api.ts';
+import { InvalidOpenDayCursor, InvalidRegistrationCursor } from '#shared/open-days/ports.ts';
+import { logger } from '#shared/runtime.ts';
 
-const deps = openDayDeps();
+// The key secret is read once, while the execution environment starts: it checks the check-in codes.
+const deps = { ...openDayDeps(), keys: Keys.derive(await keyMaterial()) };
 
-/** The open days routes for staff (`/v1/open-days`): campaign managers plan them, staff read them. */
+/** Who works the door: the compliance officer reads open days but checks nobody in. */
+const DOOR_STAFF: readonly Role[] = ['personal_manager', 'campaign_manager', 'head_of_unit'];
+
+/**
+ * The open days routes for staff (`/v1/open-days`): campaign managers plan them, staff read them, and at
+ * the door staff check people in and read the list of registrations.
+ */
 export const handler = apiHandler(
   async (event) => {
     try {
@@ -42,6 +60,22 @@ export const handler = apiHandler(
             next: page.after ?? null,
           });
         }
+        case 'POST /v1/open-days/{openDayId}/check-ins':
+          return await checkInAtDoor(event);
+        case 'GET /v1/open-days/{openDayId}/registrations': {
+          atTheDoor(event, 'Only personal managers, campaign managers and heads of unit read the door list');
+          const query = parseQuery(RegistrationListQuery, event);
+          const { openDayId } = await stored(event);
+          const page = await deps.openDays.registrations(openDayId, {
+            limit: query.limit,
+            ...(query.after ? { after: query.after } : {}),
+            ...(query.status ? { status: query.status } : {}),
+          });
+          return reply(API_ROUTES.listOpenDayRegistrations, 200, {
+            registrations: page.registrations.map(doorRegistration),
+            next: page.after ?? null,
+          });
+        }
         default:
           return reply(API_ROUTES.readOpenDay, 200, openDayView(await stored(event)));
       }
@@ -51,7 +85,7 @@ export const handler = apiHandler(
           issues: error.issues,
         });
       }
-      if (error instanceof InvalidOpenDayCursor) {
+      if (error instanceof InvalidOpenDayCursor || error instanceof InvalidRegistrationCursor) {
         throw new HttpError(400, 'validation_failed', 'The query has invalid parameters', {
           issues: [{ path: 'query.after', message: 'Not a cursor this list handed out' }],
         });
@@ -61,6 +95,77 @@ export const handler = apiHandler(
   },
   staffOnly(['campaign_manager', 'compliance_officer', 'head_of_unit', 'personal_manager']),
 );
+
+function atTheDoor(event: ApiEvent, message: string): void {
+  if (!event.staff?.roles.some((role) => DOOR_STAFF.includes(role))) {
+    throw new HttpError(403, 'forbidden', message);
+  }
+}
+
+async function checkInAtDoor(event: ApiEvent) {
+  atTheDoor(event, 'Only personal managers, campaign managers and heads of unit check people in');
+  const { openDayId } = pathOf(openDayPath, event, 'No such open day');
+  const answer = await checkIn(deps, {
+    openDayId,
+    body: parseJsonBody(event, 4 * 1024),
+    staffId: event.staff?.userId ?? '',
+  });
+  switch (answer.kind) {
+    case 'checked_in':
+    case 'already_checked_in': {
+      const { registrationId, contact, company, checkedIn } = answer.registration;
+      logger.info('Open day check-in', { openDayId, registrationId, outcome: answer.kind });
+      return reply(API_ROUTES.checkInToOpenDay, 200, {
+        outcome: answer.kind,
+        registrationId,
+        name: contact.name,
+        company: company.name,
+        checkedInAt: checkedIn.at,
+        by: checkedIn.by,
+      });
+    }
+    case 'invalid':
+      throw new HttpError(400, 'validation_failed', 'The check-in has invalid fields', {
+        issues: answer.issues,
+      });
+    case 'invalid_code':
+      throw new HttpError(422, 'invalid_code', 'This is not a valid check-in code', {
+        issues: [{ path: 'code', message: refusalText[answer.reason] }],
+      });
+    case 'other_open_day':
+      throw new HttpError(422, 'other_open_day', 'This code is for another open day', {
+        issues: [{ path: 'code', message: 'a check-in code of another open day' }],
+      });
+    case 'no_open_day':
+      throw new HttpError(404, 'not_found', 'No such open day');
+    case 'no_registration':
+      throw new HttpError(404, 'not_found', 'No such registration of this open day');
+    case 'closed':
+      throw new HttpError(
+        409,
+        'check_in_closed',
+        `Check-in is open from ${answer.opensAt} to ${answer.closesAt}, unless the open day is cancelled`,
+      );
+    case 'not_confirmed': {
+      const { registrationId, status } = answer.registration;
+      return reply(API_ROUTES.checkInToOpenDay, 409, {
+        error: {
+          code: 'not_confirmed',
+          message: `The registration is ${status}: only a confirmed registration is checked in`,
+          registrationId,
+          status,
+        },
+      });
+    }
+  }
+}
+
+const refusalText = {
+  expired: 'the code has expired',
+  bad_signature: 'the code is forged or altered',
+  wrong_purpose: 'not a check-in code (a link of another kind)',
+  malformed: 'not a check-in code',
+} as const;
 
 async function stored(event: ApiEvent) {
   const { openDayId } = pathOf(openDayPath, event, 'No such open day');

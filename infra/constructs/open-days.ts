@@ -55,14 +55,19 @@ export class OpenDays extends Construct {
 
     this.keepOpenDays = new AttractFunction(this, 'KeepOpenDays', {
       entry: 'functions/open-days/keep-open-days.ts',
-      description: '/v1/open-days: plan an open day (campaign managers), read and list them (staff)',
+      description:
+        '/v1/open-days: plan an open day (campaign managers), read and list them (staff), check people in at the door',
       environment: { ...tableEnv, ...runEnv },
     });
-    // It reads the hosts from the directory and the open day, writes a new one, and lists them on GSI1.
-    // It also starts the open day's run (named by its id) and marks it started.
-    grantTable(this.keepOpenDays, table, ['GetItem', 'PutItem', 'UpdateItem']);
+    // It reads the hosts from the directory and the open day, writes a new one, and lists them on GSI1;
+    // at the door it reads an open day's registrations (Query of its partition) and checks people in
+    // (a transaction of two updates: the registration's mark and the open day's count). It starts the open
+    // day's run (named by its id) and marks it started.
+    grantTable(this.keepOpenDays, table, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
     grantTable(this.keepOpenDays, table, ['Query'], [MANAGERS_INDEX.name]);
     this.openDayRun.stateMachine.grantStartExecution(this.keepOpenDays);
+    // It checks the signed check-in codes of the confirmation emails.
+    readKeys(this.keepOpenDays, keySecret);
 
     this.registrations = new AttractFunction(this, 'OpenDayRegistrations', {
       entry: 'functions/open-days/registrations.ts',

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { NoticeClaim } from '../leads/notify-manager.ts';
-import type { OpenDay, OpenDayProgress, RegistrantNotice, Registration } from '../open-days/open-day.ts';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { OpenDay, Registration } from '../open-days/open-day.ts';
 import {
   type GivenUp,
   InvalidOpenDayCursor,
@@ -9,25 +8,14 @@ import {
   type OpenDayPage,
   type OpenDays,
   type Registered,
-  type RegistrationPage,
 } from '../open-days/ports.ts';
-import { noticeClaimAt } from './notification-store.ts';
-import {
-  keys,
-  MANAGERS_INDEX,
-  PENDING_INTAKE_INDEX,
-  TableAdapter,
-  type TransactItems,
-  transact,
-  WAITLIST_PREFIX,
-  withoutKeys,
-} from './table.ts';
+import { noticeListing, OpenDayTimeline, RUNS_PENDING, SEAT_OFFERS_LIST } from './open-day-timeline.ts';
+import { keys, MANAGERS_INDEX, type TransactItems, transact, WAITLIST_PREFIX, withoutKeys } from './table.ts';
 
 /** The open day's item: its seat ledger is `holders`, a set of registration ids (absent when empty). */
 type StoredOpenDay = Omit<OpenDay, 'seatsTaken'> & { holders?: Set<string> };
 
 /** An open day's registrations sort by their address's keyed hash under this prefix. */
-const REGISTRATION_PREFIX = 'REG#';
 
 /** Rounds of reading and writing again when another writer came first. */
 const MAX_ROUNDS = 10;
@@ -43,7 +31,7 @@ const TAKING = '#status = :open AND registrationClosesAt > :at';
  * (`WAITLIST#<registeredAt>#<registrationId>`). Every seat changes hands in a transaction with the
  * registration it belongs to, under a condition on the ledger (docs/open-days.md, "Registration is exact").
  */
-export class OpenDayStore extends TableAdapter implements OpenDays {
+export class OpenDayStore extends OpenDayTimeline implements OpenDays {
   async create(openDay: OpenDay): Promise<'created' | 'exists'> {
     const { seatsTaken: _none, ...stored } = openDay;
     try {
@@ -213,128 +201,6 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
     // Another writer keeps taking the seats or the places first: what was offered stands, the rest waits
     // for the next release (each one offers the free seats again).
     return offered;
-  }
-
-  async expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: MANAGERS_INDEX.name,
-        KeyConditionExpression: 'gsi1pk = :offers AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':offers': SEAT_OFFERS_LIST, ':before': before },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => ({ openDayId: String(item.openDayId), emailHash: String(item.emailHash) }));
-  }
-
-  async owedNotices(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: PENDING_INTAKE_INDEX.name,
-        KeyConditionExpression: 'gsi2pk = :owed AND gsi2sk < :before',
-        ExpressionAttributeValues: { ':owed': NOTICES_OWED, ':before': before },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => ({
-      openDayId: String(item.pk).slice('OPEN_DAY#'.length),
-      emailHash: String(item.sk).slice('REG#'.length),
-    }));
-  }
-
-  noticeClaim(openDayId: string, notice: string): NoticeClaim {
-    return noticeClaimAt(this.client, this.tableName, keys.registrantNotice(openDayId, notice));
-  }
-
-  async registrations(openDayId: string, page: { limit: number; after?: string }): Promise<RegistrationPage> {
-    const { pk } = keys.openDay(openDayId);
-    const { Items = [], LastEvaluatedKey } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reg)',
-        ExpressionAttributeValues: { ':pk': pk, ':reg': REGISTRATION_PREFIX },
-        ConsistentRead: true,
-        Limit: page.limit,
-        ...(page.after ? { ExclusiveStartKey: { pk, sk: `${REGISTRATION_PREFIX}${page.after}` } } : {}),
-      }),
-    );
-    const last = LastEvaluatedKey?.sk;
-    return {
-      registrations: Items.map((item) => withoutKeys<Registration>(item)),
-      ...(typeof last === 'string' ? { after: last.slice(REGISTRATION_PREFIX.length) } : {}),
-    };
-  }
-
-  async runStarted(openDayId: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.openDay(openDayId),
-        UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
-  }
-
-  async unstartedRuns(before: string, limit: number): Promise<string[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: PENDING_INTAKE_INDEX.name,
-        KeyConditionExpression: 'gsi2pk = :pending AND gsi2sk < :before',
-        ExpressionAttributeValues: { ':pending': RUNS_PENDING, ':before': before },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => String(item.pk).slice('OPEN_DAY#'.length));
-  }
-
-  async recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.registration(openDayId, emailHash),
-        UpdateExpression: 'SET leadId = :leadId',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':leadId': leadId },
-      }),
-    );
-  }
-
-  async setProgress(openDayId: string, progress: OpenDayProgress): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.openDay(openDayId),
-        UpdateExpression: `SET progress = :progress${progress.phase === 'held' ? ', #status = :held' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ...(progress.phase === 'held' ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-        ExpressionAttributeValues: {
-          ':progress': progress,
-          ...(progress.phase === 'held' ? { ':held': 'held' } : {}),
-        },
-      }),
-    );
-  }
-
-  async noticeSent(openDayId: string, emailHash: string, notice: RegistrantNotice): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.registration(openDayId, emailHash),
-          UpdateExpression: 'REMOVE notice, gsi2pk, gsi2sk',
-          // A newer change owes its own email: only this one is cleared.
-          ConditionExpression: 'notice.#at = :at AND notice.kind = :kind',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': notice.at, ':kind': notice.kind },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
   }
 
   async takeOffer(openDayId: string, emailHash: string, at: string): Promise<OfferAnswer> {
@@ -511,20 +377,6 @@ export class OpenDayStore extends TableAdapter implements OpenDays {
 
 /** The GSI1 partition that lists open days, latest start first. */
 const OPEN_DAYS_LIST = 'OPEN_DAYS';
-/** The GSI2 partition of open days whose OpenDay run is not yet known started, by creation. */
-const RUNS_PENDING = 'OPEN_DAY_RUNS_PENDING';
-
-/** The GSI2 partition of registrations that owe their registrant an email, by when it became owed. */
-const NOTICES_OWED = 'OPEN_DAY_NOTICES';
-
-const noticeListing = (registrationId: string, at: string) => ({
-  gsi2pk: NOTICES_OWED,
-  gsi2sk: `${at}#${registrationId}`,
-});
-
-/** The GSI1 partition of the seats offered from waitlists, by when each offer runs out. */
-const SEAT_OFFERS_LIST = 'SEAT_OFFERS';
-
 /** A list cursor is the last open day's `<startsAt>#<openDayId>`; anything else is not one handed out. */
 function listKeyOf(cursor: string): { sk: string; openDayId: string } {
   const sk = Buffer.from(cursor, 'base64url').toString();

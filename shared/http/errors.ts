@@ -33,6 +33,11 @@ export const ERROR_CODES = [
   'not_held',
   'offer_expired',
   'not_offered',
+  // A check-in at an open day's door refused (shared/open-days/check-in.ts).
+  'check_in_closed',
+  'not_confirmed',
+  'invalid_code',
+  'other_open_day',
   'unauthorized',
   'forbidden',
   'not_found',

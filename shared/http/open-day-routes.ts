@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import {
+  CheckInAnswer,
+  CheckInBody,
   NewOpenDayBody,
+  NotConfirmedBody,
   OpenDayList,
   OpenDayListQuery,
   OpenDayView,
@@ -8,12 +11,16 @@ import {
   PublishedRegistration,
   RegistrationAnswer,
   RegistrationLinkAnswer,
+  RegistrationList,
+  RegistrationListQuery,
   registrationTokenPath,
 } from '../open-days/open-day-api.ts';
 import type { PageAction } from '../open-days/registration-page.ts';
+import { ErrorBody } from './errors.ts';
 import { type ApiRoute, failure, html, readerLanguage } from './route-kit.ts';
 
 const readers = '(campaign manager, compliance officer, head of unit, personal manager)';
+const doorStaff = '(personal manager, campaign manager, head of unit)';
 const linkFailures = {
   403: failure('The link is forged, altered, expired, or not a registration link'),
   404: failure('The registration the link names was given up and made again: the newer email has its links'),
@@ -165,6 +172,54 @@ export const OPEN_DAY_ROUTES = {
       409: failure(
         '`offer_expired`: the offer ran out and the seat passed on; `not_offered`: no seat is offered',
       ),
+    },
+  },
+  checkInToOpenDay: {
+    method: 'POST',
+    path: '/v1/open-days/{openDayId}/check-ins',
+    access: 'staff',
+    summary: `Check a person in at the door: a scan of the code from their confirmation, or their registration picked from the list ${doorStaff}`,
+    function: 'keepOpenDays',
+    request: { params: openDayPath, body: CheckInBody },
+    responses: {
+      200: {
+        description:
+          'Checked in now (`checked_in`, counted in `attended`), or a repeat (`already_checked_in`: when and by whom, not counted again); their name and company',
+        schema: CheckInAnswer,
+      },
+      400: failure('Invalid body: `code` or `registrationId`, exactly one; `issues` name the field'),
+      403: failure('Only personal managers, campaign managers and heads of unit check people in'),
+      404: failure(
+        'No such open day, or no such registration of it (a code of a registration given up and made again: the newer confirmation has its code)',
+      ),
+      409: {
+        description:
+          "`check_in_closed`: outside the doors' hours (2 hours before the start to 2 hours after the end) or the open day was cancelled; `not_confirmed`: the registration is waitlisted, offered or cancelled (its `status`)",
+        schema: z.union([ErrorBody, NotConfirmedBody]),
+      },
+      413: failure('The body is over 4 KB'),
+      415: failure('The body is not application/json'),
+      422: failure(
+        '`invalid_code`: the code is forged, altered, expired or not a check-in code; `other_open_day`: a genuine code of another open day. `issues` name `code`',
+      ),
+    },
+  },
+  listOpenDayRegistrations: {
+    method: 'GET',
+    path: '/v1/open-days/{openDayId}/registrations',
+    access: 'staff',
+    summary: `The door list: an open day's registrations, a page at a time, with who is checked in; names and companies, no contacts ${doorStaff}`,
+    function: 'keepOpenDays',
+    request: { params: openDayPath, query: RegistrationListQuery },
+    responses: {
+      200: {
+        description:
+          "A page of registrations, in the order of their keys (not by name); `next` is the following page's cursor, null at the end",
+        schema: RegistrationList,
+      },
+      400: failure('Invalid query parameters, or an `after` no earlier page handed out'),
+      403: failure('Only personal managers, campaign managers and heads of unit read the door list'),
+      404: failure('No such open day'),
     },
   },
 } as const satisfies Record<string, ApiRoute>;

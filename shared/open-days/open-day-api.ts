@@ -4,6 +4,7 @@ import {
   type OpenDay,
   OpenDayInput,
   REGISTRATION_STATUSES,
+  type Registration,
   RegistrationInput,
   Venue,
 } from './open-day.ts';
@@ -47,6 +48,7 @@ export const OpenDayView = z
       .int()
       .meta({ description: 'Seats held: confirmed, or offered from the waitlist and not yet answered' }),
     waitlisted: z.int().meta({ description: 'People waiting for a seat' }),
+    attended: z.int().meta({ description: 'People checked in at the door (each counted once)' }),
     registrationClosesAt: z.iso.datetime(),
     hosts: z.array(z.string()),
     reminderHours: z.int(),
@@ -92,6 +94,7 @@ export function openDayView(openDay: OpenDay): z.infer<typeof OpenDayView> {
     capacity: openDay.capacity,
     seatsTaken: openDay.seatsTaken,
     waitlisted: openDay.waitlisted,
+    attended: openDay.attended ?? 0,
     registrationClosesAt: openDay.registrationClosesAt,
     hosts: openDay.hosts,
     reminderHours: openDay.reminderHours,
@@ -134,3 +137,90 @@ export const RegistrationLinkAnswer = z
     status: z.enum(REGISTRATION_STATUSES),
   })
   .meta({ id: 'OpenDayRegistrationChanged' });
+
+/** A check-in at the door: a scan of the confirmation's code, or a person staff picked from the list. */
+export const CheckInBody = z
+  .strictObject({
+    code: z.string().min(1).max(1000).optional().meta({
+      description: "The check-in code from the registrant's confirmation email (a scan of it)",
+    }),
+    registrationId: z.uuid().optional().meta({ description: 'A registration picked from the list' }),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.code === undefined) === (body.registrationId === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['code'],
+        message: 'either `code` or `registrationId`, one of them',
+      });
+  })
+  .meta({ id: 'OpenDayCheckInRequest', description: 'Either `code` or `registrationId`' });
+
+const CheckedInView = z
+  .strictObject({ at: z.iso.datetime(), by: z.string().meta({ description: 'The member of staff' }) })
+  .meta({ id: 'OpenDayCheckedIn' });
+
+/** What staff at the door see of a person: who they are and their company, never how to reach them. */
+const doorPerson = {
+  registrationId: z.uuid(),
+  name: z.string().meta({ description: "The registrant's name" }),
+  company: z.string().meta({ description: "Their company's name" }),
+};
+
+export const CheckInAnswer = z
+  .strictObject({
+    outcome: z.enum(['checked_in', 'already_checked_in']).meta({
+      description:
+        '`checked_in`: marked and counted now; `already_checked_in`: a repeat (a second scan), not counted again',
+    }),
+    ...doorPerson,
+    checkedInAt: z.iso.datetime().meta({ description: 'When they were first checked in' }),
+    by: z.string().meta({ description: 'Who of the staff first checked them in' }),
+  })
+  .meta({ id: 'OpenDayCheckIn' });
+
+/** A registration that holds no confirmed seat is not checked in: the answer says where it stands. */
+export const NotConfirmedBody = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.literal('not_confirmed'),
+      message: z.string(),
+      registrationId: z.uuid(),
+      status: z.enum(REGISTRATION_STATUSES),
+    }),
+  })
+  .meta({
+    id: 'OpenDayNotConfirmed',
+    description:
+      'The registration is waitlisted, offered a seat, or cancelled: only a confirmed one is checked in',
+  });
+
+export const RegistrationListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: z.string().max(200).optional(),
+  status: z.enum(REGISTRATION_STATUSES).optional(),
+});
+
+export const DoorRegistration = z
+  .strictObject({
+    ...doorPerson,
+    status: z.enum(REGISTRATION_STATUSES),
+    registeredAt: z.iso.datetime(),
+    checkedIn: CheckedInView.nullable(),
+  })
+  .meta({ id: 'OpenDayDoorRegistration' });
+
+export const RegistrationList = z
+  .strictObject({ registrations: z.array(DoorRegistration), next: z.string().nullable() })
+  .meta({ id: 'OpenDayRegistrationList' });
+
+export function doorRegistration(registration: Registration): z.infer<typeof DoorRegistration> {
+  return {
+    registrationId: registration.registrationId,
+    name: registration.contact.name,
+    company: registration.company.name,
+    status: registration.status,
+    registeredAt: registration.registeredAt,
+    checkedIn: registration.checkedIn ?? null,
+  };
+}

@@ -115,6 +115,8 @@ export type OpenDay = z.output<typeof OpenDayInput> & {
   seatsTaken: number;
   /** People waiting for a seat. */
   waitlisted: number;
+  /** People checked in at the door: counted by each first check-in, absent until the first. */
+  attended?: number;
   author: string;
   createdAt: string;
   updatedAt: string;
@@ -190,8 +192,11 @@ export type Registration = Omit<RegistrationInput, 'fax' | 'language'> & {
   offerUntil?: string;
   /** An email owed to the registrant, until it is sent. */
   notice?: RegistrantNotice;
-  /** Set at the door (shared/open-days/check-in.ts): they came. */
-  checkedIn?: { at: string; by: string };
+  /** When they came and who of the staff let them in (shared/open-days/check-in.ts); set once. */
+  checkedIn?: CheckedIn;
   /** The lead an attendee became once the open day was over. */
   leadId?: string;
 };
+
+/** A confirmed registrant's arrival: when, and the member of staff who checked them in. */
+export type CheckedIn = { at: string; by: string };

@@ -1,5 +1,12 @@
 import type { NoticeClaim } from '../leads/notify-manager.ts';
-import type { OpenDay, OpenDayProgress, RegistrantNotice, Registration } from './open-day.ts';
+import type {
+  CheckedIn,
+  OpenDay,
+  OpenDayProgress,
+  RegistrantNotice,
+  Registration,
+  RegistrationStatus,
+} from './open-day.ts';
 
 /**
  * The open days' ports, in the bank's words. The DynamoDB adapter (shared/adapters/open-day-store.ts) keeps
@@ -20,13 +27,31 @@ export type OfferAnswer =
   | { outcome: 'expired' | 'not_offered' };
 
 export type OpenDayPage = { openDays: OpenDay[]; after?: string };
-export type RegistrationPage = { registrations: Registration[]; after?: string };
 
 /** A list cursor this API did not hand out. */
 export class InvalidOpenDayCursor extends Error {
   override name = 'InvalidOpenDayCursor';
   constructor(cursor: string) {
     super(`Not a cursor of the open days' list: ${cursor.slice(0, 40)}`);
+  }
+}
+
+/**
+ * A check-in as the ledger took it: the first marks the registration and counts it on the open day, a
+ * repeat reports the first; a registration not holding a confirmed seat, or not there, is not marked.
+ */
+export type CheckInResult =
+  | { outcome: 'checked_in' | 'already_checked_in'; registration: Registration & { checkedIn: CheckedIn } }
+  | { outcome: 'not_confirmed'; registration: Registration }
+  | { outcome: 'not_found' };
+
+export type RegistrationPage = { registrations: Registration[]; after?: string };
+
+/** A cursor of an open day's registrations this API did not hand out. */
+export class InvalidRegistrationCursor extends Error {
+  override name = 'InvalidRegistrationCursor';
+  constructor(cursor: string) {
+    super(`Not a cursor of the registrations' list: ${cursor.slice(0, 40)}`);
   }
 }
 
@@ -55,8 +80,6 @@ export interface OpenDays {
   owedNotices(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** The claim of one email to a registrant (`<registrationId>#<kind>#<version>`), so it is sent once. */
   noticeClaim(openDayId: string, notice: string): NoticeClaim;
-  /** The open day's registrations by address hash, a page at a time (consistent). */
-  registrations(openDayId: string, page: { limit: number; after?: string }): Promise<RegistrationPage>;
   /** The open day's OpenDay run is started: off the list of runs to start. */
   runStarted(openDayId: string): Promise<void>;
   /** Open days created before `before` whose run is not known started (the sweep's). */
@@ -71,6 +94,18 @@ export interface OpenDays {
   expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */
   withdrawOffer(openDayId: string, emailHash: string, at: string): Promise<'withdrawn' | 'not_offered'>;
+  /**
+   * Checks a registration in, once: it is marked `checkedIn` and the open day's `attended` counts it, in
+   * one write, while it is the confirmed registration read and nobody checked it in yet.
+   */
+  checkIn(registration: Registration, checkedIn: CheckedIn): Promise<CheckInResult>;
+  /** An open day's registration by its id (staff pick people from the list by it). */
+  registrationById(openDayId: string, registrationId: string): Promise<Registration | undefined>;
+  /** An open day's registrations, a page at a time, in the order of their keys; of one status if asked. */
+  registrations(
+    openDayId: string,
+    page: { limit: number; after?: string; status?: RegistrationStatus },
+  ): Promise<RegistrationPage>;
 }
 
 /** The OpenDay state machine's runs: one per open day, named by its id (a second start is the same run). */

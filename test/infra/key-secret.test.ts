@@ -42,7 +42,8 @@ describe('the key secret (AttractKeys)', () => {
   // signs the accept and decline links of its emails, and AnswerByLink checks them; Unsubscribe checks a
   // letter's unsubscribe token, RecordLetterEvent hashes the addresses SES reports, and the audiences hash
   // addresses for the last-contacted filter (freezing and preview); RunProspectImport keys prospect ids;
-  // SendLetters signs each letter's links.
+  // SendLetters signs each letter's links; the open days' functions sign and check registration links and
+  // check-in codes (KeepOpenDays checks the codes scanned at the door).
   const KEY_READERS = [
     /^CampaignSendingSendLetters/,
     /^LeadIntakeCaptureLead/,
@@ -54,6 +55,7 @@ describe('the key secret (AttractKeys)', () => {
     /^LetterCampaignsProspectImportsRunProspectImport/,
     /^LetterCampaignsSendingRecordLetterEvent/,
     /^ManagerUnitAnswerByLink/,
+    /^OpenDaysKeepOpenDays/,
     /^OpenDaysOpenDayRegistrations/,
     /^OpenDaysRunRunOpenDay/,
     /^OpenDaysSweepOpenDays/,

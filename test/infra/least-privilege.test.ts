@@ -128,6 +128,15 @@ describe('least privilege for each function', () => {
     expect(resources.filter((r) => r.includes('/index/*'))).toEqual([]);
   });
 
+  it("lets KeepOpenDays check people in (the registration's mark, the open day's count) and read the door list, never delete", async () => {
+    for (const action of ['GetItem', 'PutItem', 'UpdateItem', 'Query']) {
+      expect(await allowed('KeepOpenDays', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    expect(await allowed('KeepOpenDays', 'dynamodb:Query', `${tableArn}/index/gsi1`)).toBe(true);
+    expect(await allowed('KeepOpenDays', 'dynamodb:Query', `${tableArn}/index/gsi2`)).toBe(false);
+    expect(await allowed('KeepOpenDays', 'dynamodb:DeleteItem', tableArn)).toBe(false);
+  });
+
   it('lets staff reads query and append their audit entry, and only the steps that announce facts publish them', async () => {
     expect(await allowed('ReadLead', 'dynamodb:Query', tableArn)).toBe(true);
     expect(await allowed('ReadLead', 'dynamodb:PutItem', tableArn)).toBe(true);
