@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'not_held',
   'offer_expired',
   'not_offered',
+  // A consent text's version id names another text already (shared/consents/consent-text.ts).
+  'version_taken',
   'unauthorized',
   'forbidden',
   'not_found',
