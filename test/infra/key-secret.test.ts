@@ -42,9 +42,12 @@ describe('the key secret (AttractKeys)', () => {
   // signs the accept and decline links of its emails, and AnswerByLink checks them; Unsubscribe checks a
   // letter's unsubscribe token, RecordLetterEvent hashes the addresses SES reports, and the audiences hash
   // addresses for the last-contacted filter (freezing and preview); RunProspectImport keys prospect ids;
-  // SendLetters signs each letter's links.
+  // SendLetters signs each letter's links; KeepConsents hashes the email whose history a compliance officer
+  // reads or withdraws, and WithdrawalLink checks a person's signed withdrawal link.
   const KEY_READERS = [
     /^CampaignSendingSendLetters/,
+    /^ConsentsKeepConsents/,
+    /^ConsentsWithdrawalLink/,
     /^LeadIntakeCaptureLead/,
     /^LeadIntakeIssueInvitation/,
     /^LeadIntakeNotifyManager[0-9A-F]/,
