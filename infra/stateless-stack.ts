@@ -14,6 +14,7 @@ import type { DeploymentConfig } from './config.ts';
 import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
 import { CampaignSending } from './constructs/campaign-sending.ts';
+import { Consents } from './constructs/consents.ts';
 import { LeadIntake } from './constructs/lead-intake.ts';
 import { LetterCampaigns } from './constructs/letter-campaigns.ts';
 import { ManagerUnit } from './constructs/manager-unit.ts';
@@ -119,6 +120,11 @@ export class AttractStatelessStack extends Stack {
     });
 
     const openDays = new OpenDays(this, 'OpenDays', { table, keySecret, config, operations });
+    const consents = new Consents(this, 'Consents', {
+      table,
+      keySecret,
+      ...(config.trustedProxies ? { trustedProxies: config.trustedProxies } : {}),
+    });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -159,6 +165,8 @@ export class AttractStatelessStack extends Stack {
       keepProspectImports: letters.prospectImports.keepImports,
       keepOpenDays: openDays.keepOpenDays,
       openDayRegistrations: openDays.registrations,
+      keepConsents: consents.keepConsents,
+      consentWithdrawalLink: consents.withdrawalLink,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Client, Directory } from '#shared/adapters/directory.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConsentStore } from '#shared/adapters/consent-store.ts';
+import { type Client, Directory } from '#shared/adapters/directory.ts';
+import { type ConsentText, type ConsentTextInput, consentTextOf } from '#shared/consents/consent-text.ts';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { type PersonalManager, STANDARD_WEEK } from '#shared/managers/roster.ts';
 import type { DemoUser } from './dev-tokens.ts';
@@ -108,8 +111,61 @@ export const DEMO_USERS: DemoUser[] = [
   })),
 ];
 
-export async function seedDemoData(directory: Directory): Promise<void> {
+/**
+ * The consent texts the example form, the letters' "request a call" page (RESPONSE_CONSENT_VERSION) and the
+ * tests cite, each published by the demo compliance officer: a consent citing any other version is a 400.
+ */
+const DEMO_CONSENT_WORDING: ConsentTextInput[] = [
+  {
+    purpose: 'personal_data_processing',
+    version: 'pd-2026-01',
+    texts: {
+      ru: 'Я даю согласие банку на обработку моих персональных данных (имя, email, телефон, должность), указанных в форме, для ответа на обращение моей компании, в соответствии с 152-ФЗ «О персональных данных». Согласие действует до его отзыва.',
+      en: "I consent to the bank processing the personal data I give in this form (name, email, phone, position) to answer my company's enquiry, under Federal Law 152-FZ on personal data. The consent holds until I withdraw it.",
+    },
+  },
+  {
+    purpose: 'personal_data_processing',
+    version: 'pd-letter-2026-01',
+    texts: {
+      ru: 'Я даю согласие банку на обработку моих персональных данных, чтобы банк мог ответить на этот запрос, в соответствии с 152-ФЗ «О персональных данных». Согласие действует до его отзыва.',
+      en: 'I consent to the processing of my personal data so that the bank can answer this request, under Federal Law 152-FZ on personal data. The consent holds until I withdraw it.',
+    },
+  },
+  {
+    purpose: 'marketing',
+    version: 'm-2026-01',
+    texts: {
+      ru: 'Я согласен(на) получать письма банка с предложениями для бизнеса на указанный адрес. Отказаться можно в любой момент по ссылке в письме.',
+      en: "I agree to receive the bank's letters with offers for businesses at this address. I can opt out at any time through the link in any letter.",
+    },
+  },
+  {
+    purpose: 'partner_sharing',
+    version: 'ps-2026-01',
+    texts: {
+      ru: 'Я согласен(на) на передачу моих контактных данных партнёрам банка, чтобы они могли сделать предложение моей компании.',
+      en: 'I agree to the bank sharing my contact details with its partners so that they can make my company an offer.',
+    },
+  },
+];
+
+const PUBLISHED_AT = new Date('2026-01-01T00:00:00.000Z');
+
+export const DEMO_CONSENT_TEXTS: ConsentText[] = DEMO_CONSENT_WORDING.map((input) => {
+  const made = consentTextOf(input, 'oleg.compliance', PUBLISHED_AT);
+  if (!made.ok) throw new Error(`Demo consent text ${input.version} is invalid`);
+  return made.text;
+});
+
+/** Publishes the demo's consent texts; a text published already (a kept table) stays as it is. */
+export const publishDemoConsentTexts = (texts: Pick<ConsentStore, 'publish'>) =>
+  Promise.all(DEMO_CONSENT_TEXTS.map((text) => texts.publish(text)));
+
+export async function seedDemoData(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const directory = new Directory(client, tableName);
   await Promise.all([
+    publishDemoConsentTexts(new ConsentStore(client, tableName)),
     ...DEMO_MANAGERS.map((m) => directory.putManager(m)),
     ...DEMO_CLIENTS.map((c) => directory.putClient(c)),
     ...DEMO_CLIENTS.slice(0, 1).map(({ clientId, inn, managerId }) =>

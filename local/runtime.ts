@@ -10,7 +10,6 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTEXT_KEYS } from '#infra/config.ts';
-import { Directory } from '#shared/adapters/directory.ts';
 import { ENV } from '#shared/environment.ts';
 import { describeLocalApp, LOCAL_ACCOUNT, type LocalApp, synthesizeTemplates } from './assembly.ts';
 import { bundleFunctions } from './bundles.ts';
@@ -329,7 +328,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if ((options.demoData ?? true) && fresh.length > 0) {
       const tableName = app.functions.map((fn) => fn.environment[ENV.tableName]).find(Boolean);
       if (!tableName) throw new Error(`${ENV.tableName} is not set by the synthesized functions`);
-      await seedDemoData(new Directory(DynamoDBDocumentClient.from(ddb), tableName));
+      await seedDemoData(DynamoDBDocumentClient.from(ddb), tableName);
     }
     ready = true;
     return { urls, tokens, app, queues, stepFunctions, eventBus, pollers, lambdas, ses, stop };

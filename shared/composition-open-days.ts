@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
+import { ConsentStore } from './adapters/consent-store.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { OpenDayStore } from './adapters/open-day-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
@@ -72,6 +73,7 @@ export const runOpenDayDeps = (keys: Keys): RunOpenDayDeps => {
     referrers: directory(),
     keys,
     rateLimiter: unlimited,
+    consentTexts: new ConsentStore(documentClient(), setting('tableName')),
     duplicateWindowDays: numericSetting('duplicateWindowDays'),
     now: () => new Date(),
     newId: randomUUID,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keys } from './access/keys.ts';
 import { AudienceStore } from './adapters/audience-store.ts';
+import { ConsentStore } from './adapters/consent-store.ts';
 import { Directory } from './adapters/directory.ts';
 import { LeadReadsStore } from './adapters/lead-reads-store.ts';
 import { LeadStore } from './adapters/lead-store.ts';
@@ -42,6 +43,7 @@ export const directory = () => new Directory(documentClient(), setting('tableNam
 export const captureDeps = (keys: Keys): CaptureDeps => ({
   leads: leads(),
   referrers: directory(),
+  consentTexts: new ConsentStore(documentClient(), setting('tableName')),
   keys,
   rateLimiter: new DynamoRateLimiter(
     documentClient(),

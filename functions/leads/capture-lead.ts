@@ -26,6 +26,7 @@ export const handler = apiHandler(async (event) => {
     channel: 'web',
     body: parseJsonBody(event, 16 * 1024),
     clientAddress: clientOf(event),
+    ...(event.headers['user-agent'] !== undefined ? { userAgent: event.headers['user-agent'] } : {}),
     ...(event.headers['idempotency-key'] !== undefined
       ? { idempotencyKey: event.headers['idempotency-key'] }
       : {}),

@@ -10,6 +10,7 @@ export const KEY_PURPOSES = [
   'manager_decision_link',
   'letter_unsubscribe',
   'open_day_registration',
+  'consent_withdrawal',
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
@@ -17,13 +18,15 @@ export type KeyPurpose = (typeof KEY_PURPOSES)[number];
  * Purposes whose key signs links (HS256). A PM's accept and decline links have a key of their own, so a
  * campaign manager who can issue invitations cannot sign a decision on a lead, nor the other way round; a
  * letter's unsubscribe token has its own (shared/letters/unsubscribe.ts), and so do an open day's
- * registration links and check-in codes (shared/open-days/registration-link.ts).
+ * registration links and check-in codes (shared/open-days/registration-link.ts), and a person's link to
+ * withdraw a consent (shared/consents/withdrawal-link.ts).
  */
 export type SigningPurpose =
   | 'invitation_link'
   | 'manager_decision_link'
   | 'letter_unsubscribe'
-  | 'open_day_registration';
+  | 'open_day_registration'
+  | 'consent_withdrawal';
 
 /** Purposes whose key makes a keyed hash (HMAC-SHA256). */
 export type HashPurpose = Exclude<KeyPurpose, SigningPurpose>;

@@ -12,6 +12,7 @@ import {
   type PageCursor,
 } from '../leads/ports.ts';
 import { campaignResponsePut } from './campaign-response-store.ts';
+import { consentEvidenceItems } from './consent-store.ts';
 import {
   ENQUIRY_PREFIX,
   epochSeconds,
@@ -40,7 +41,8 @@ const CLAIM_FREE = 'attribute_not_exists(pk) OR expiresAt < :now';
  */
 export abstract class CaptureStore extends TableAdapter {
   /**
-   * Stores a new lead together with its uniqueness claims in one transaction. When a claim is held, it
+   * Stores a new lead together with its uniqueness claims and the evidence of its consents in one
+   * transaction. When a claim is held, it
    * answers the lead that holds it; when the Idempotency-Key is known, a replay.
    */
   async capture(args: NewLead): Promise<CaptureResult> {
@@ -64,6 +66,7 @@ export abstract class CaptureStore extends TableAdapter {
         this.claimPut(keys.duplicate(key), lead.leadId, args.duplicateUntil, now),
       ),
       ...(args.response ? [campaignResponsePut(this.tableName, args.response)] : []),
+      ...consentEvidenceItems(this.tableName, args.evidence ?? []),
       // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];
@@ -91,7 +94,14 @@ export abstract class CaptureStore extends TableAdapter {
    * timeline entry and the Idempotency-Key's claim are then written together. A crash in between leaves
    * the counter one ahead: the bound errs on the safe side, and no enquiry is half-written.
    */
-  async addEnquiry({ enquiry, entry, idempotency, limit, response }: NewEnquiry): Promise<EnquiryResult> {
+  async addEnquiry({
+    enquiry,
+    entry,
+    idempotency,
+    limit,
+    response,
+    evidence = [],
+  }: NewEnquiry): Promise<EnquiryResult> {
     const { leadId } = enquiry;
     const now = epochSeconds(enquiry.receivedAt);
     if (idempotency) {
@@ -115,6 +125,7 @@ export abstract class CaptureStore extends TableAdapter {
       timelinePut(this.tableName, leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry),
       ...(idempotency ? [this.idempotencyPut(idempotency, leadId, now)] : []),
       ...(response ? [campaignResponsePut(this.tableName, response)] : []),
+      ...consentEvidenceItems(this.tableName, evidence),
     ];
     const cancelled = await transact(this.client, items);
     if (!cancelled) return { outcome: 'added', leadId };

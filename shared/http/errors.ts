@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'not_confirmed',
   'invalid_code',
   'other_open_day',
+  // A consent text's version id names another text already (shared/consents/consent-text.ts).
+  'version_taken',
   'unauthorized',
   'forbidden',
   'not_found',

@@ -26,6 +26,8 @@ export const ROUTE_FUNCTIONS = [
   'keepProspectImports',
   'keepOpenDays',
   'openDayRegistrations',
+  'keepConsents',
+  'consentWithdrawalLink',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

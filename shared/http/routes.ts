@@ -5,6 +5,7 @@ import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submissi
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
 import { AUDIENCE_ROUTES } from './audience-routes.ts';
 import { CAMPAIGN_ROUTES } from './campaign-routes.ts';
+import { CONSENT_ROUTES } from './consent-routes.ts';
 import { IMPORT_ROUTES } from './import-routes.ts';
 import { LETTER_ROUTES } from './letter-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
@@ -133,6 +134,7 @@ export const API_ROUTES = {
   ...AUDIENCE_ROUTES,
   ...IMPORT_ROUTES,
   ...OPEN_DAY_ROUTES,
+  ...CONSENT_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

@@ -1,4 +1,7 @@
 import type { Keys } from '../access/keys.ts';
+import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
+import type { ConsentTexts } from '../consents/ports.ts';
+import { addressHashOf } from '../letters/unsubscribe.ts';
 import { attribute } from './attribution.ts';
 import { enquiryEntry, enquiryOf } from './enquiry.ts';
 import { regionCodeOfInn } from './inn.ts';
@@ -16,6 +19,8 @@ export type CaptureDeps = {
   leads: Pick<Leads, 'capture' | 'get' | 'addEnquiry'>;
   rateLimiter: RateLimiter;
   referrers: Referrers;
+  /** The published consent texts a form's consents must cite. */
+  consentTexts: Pick<ConsentTexts, 'find'>;
   keys: Keys;
   duplicateWindowDays: number;
   now: () => Date;
@@ -31,6 +36,8 @@ export type CaptureRequest = {
   body: unknown;
   idempotencyKey?: string;
   clientAddress: string;
+  /** The browser's `User-Agent`, kept (truncated) with the evidence of the consents. */
+  userAgent?: string;
 };
 
 export type CaptureAnswer =
@@ -72,6 +79,11 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     };
   }
 
+  // Each consent must cite a published text of its own purpose: evidence of an unknown text proves nothing.
+  const published = await deps.consentTexts.find(versionsOf(submission.consents));
+  const consentIssues = checkConsents(submission.consents, published);
+  if (consentIssues.length > 0) return { kind: 'invalid', issues: consentIssues };
+
   const receivedAt = now.toISOString();
   const { fax: _honeypot, source: _claims, ...fields } = submission;
   const attribution = await attribute(deps, request.channel, submission);
@@ -94,8 +106,20 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   const { campaignId, prospectId } = attribution;
   const response =
     campaignId && prospectId ? { campaignId, prospectId, leadId: lead.leadId, at: receivedAt } : undefined;
+  // The consents' evidence is written with what the form made (the lead, or the enquiry), never alone.
+  const evidenceOf = (subject: { leadId: string; enquiryId?: string }) =>
+    consentEvidence({
+      consents: submission.consents,
+      published,
+      emailHash: addressHashOf(deps.keys, submission.contact.email),
+      subject,
+      at: receivedAt,
+      channel: request.channel,
+      client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
+    });
   const result = await deps.leads.capture({
     lead,
+    evidence: evidenceOf({ leadId: lead.leadId }),
     duplicateKeys: duplicateKeysOf(deps.keys, submission),
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),
@@ -112,6 +136,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   const added = await deps.leads.addEnquiry({
     enquiry,
     entry: enquiryEntry(enquiry),
+    evidence: evidenceOf({ leadId: first.leadId, enquiryId: enquiry.enquiryId }),
     ...(idempotency ? { idempotency } : {}),
     // The answer belongs to the lead that holds the company.
     ...(response ? { response: { ...response, leadId: first.leadId } } : {}),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CONSENT_PURPOSES } from '../consents/consent-text.ts';
 import { isValidInn } from './inn.ts';
 
 export const PRODUCTS = [
@@ -43,8 +44,7 @@ export const INDUSTRIES = [
 ] as const;
 export type Industry = (typeof INDUSTRIES)[number];
 
-export const CONSENT_PURPOSES = ['personal_data_processing', 'contact', 'marketing'] as const;
-export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export { CONSENT_PURPOSES, type ConsentPurpose } from '../consents/consent-text.ts';
 
 /** An Idempotency-Key: 1 to 255 visible ASCII characters (the route table publishes the same pattern). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -88,13 +88,16 @@ export const Consent = z
   .strictObject({
     purpose: z.enum(CONSENT_PURPOSES),
     granted: z.boolean(),
-    textVersion: z
-      .string()
-      .min(1)
-      .max(50)
-      .meta({ description: 'Version of the consent text the person saw' }),
+    textVersion: z.string().min(1).max(50).meta({
+      description:
+        'The published version of the text the person saw, for this purpose (GET /v1/consent-texts); an unknown one is a 400',
+    }),
   })
-  .meta({ id: 'LeadConsent', description: 'A consent the person gave or refused on the form (152-FZ)' });
+  .meta({
+    id: 'LeadConsent',
+    description:
+      'A consent the person gave or refused on the form (152-FZ): each purpose its own text, kept as evidence with its hash, time, address and user agent',
+  });
 
 const utmValue = z.string().max(200).optional();
 

@@ -1,4 +1,5 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
+import type { ConsentEvidence } from '../consents/evidence.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
 import type {
@@ -30,6 +31,8 @@ export type NewLead = {
   idempotency?: IdempotencyClaim;
   /** The submission answers a campaign's letter: kept with the lead, in the same transaction. */
   response?: CampaignResponse;
+  /** The evidence of the form's consents (shared/consents/evidence.ts): kept with the lead, in the same transaction. */
+  evidence?: readonly ConsentEvidence[];
 };
 
 /**
@@ -51,6 +54,8 @@ export type NewEnquiry = {
   idempotency?: IdempotencyClaim;
   limit: number;
   response?: CampaignResponse;
+  /** The evidence of the enquiry's consents, kept with it in the same transaction. */
+  evidence?: readonly ConsentEvidence[];
 };
 
 export type EnquiryResult =

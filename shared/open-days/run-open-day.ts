@@ -174,7 +174,10 @@ async function makeLead(deps: RunOpenDayDeps, openDay: OpenDay, registration: Re
       source: { ...registration.source, invitation },
     },
     idempotencyKey: `open-day-${registration.registrationId}`,
+    // The bank's own submission: the consents are the registration's, whose evidence (time, address,
+    // browser) was kept when the person registered.
     clientAddress: 'open-day',
+    userAgent: 'Attract OpenDay run',
   });
   if (answer.kind !== 'accepted') {
     throw new Error(`Open day ${openDay.openDayId}: an attendee's lead was refused (${answer.kind})`);

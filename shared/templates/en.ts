@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.ts';
 import { enCampaignTeam } from './en-campaign-team.ts';
+import { enConsentPages } from './en-consent-pages.ts';
 import { enLetterPages } from './en-letter-pages.ts';
 import { enOpenDayEmails } from './en-open-day-emails.ts';
 import { enOpenDayPage } from './en-open-day-page.ts';
@@ -317,4 +318,5 @@ export const en: Catalog = {
   ...enCampaignTeam,
   ...enOpenDayEmails,
   ...enOpenDayPage,
+  ...enConsentPages,
 };

@@ -1,5 +1,6 @@
 import type { CatalogShape } from './catalog.ts';
 import { ruCampaignTeam } from './ru-campaign-team.ts';
+import { ruConsentPages } from './ru-consent-pages.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
 import { ruOpenDayEmails } from './ru-open-day-emails.ts';
 import { ruOpenDayPage } from './ru-open-day-page.ts';
@@ -337,4 +338,5 @@ export const ru = {
   ...ruCampaignTeam,
   ...ruOpenDayEmails,
   ...ruOpenDayPage,
+  ...ruConsentPages,
 } satisfies CatalogShape;

@@ -43,9 +43,12 @@ describe('the key secret (AttractKeys)', () => {
   // letter's unsubscribe token, RecordLetterEvent hashes the addresses SES reports, and the audiences hash
   // addresses for the last-contacted filter (freezing and preview); RunProspectImport keys prospect ids;
   // SendLetters signs each letter's links; the open days' functions sign and check registration links and
-  // check-in codes (KeepOpenDays checks the codes scanned at the door).
+  // check-in codes (KeepOpenDays checks the codes scanned at the door); KeepConsents hashes the email whose
+  // history a compliance officer reads or withdraws, and WithdrawalLink checks a signed withdrawal link.
   const KEY_READERS = [
     /^CampaignSendingSendLetters/,
+    /^ConsentsKeepConsents/,
+    /^ConsentsWithdrawalLink/,
     /^LeadIntakeCaptureLead/,
     /^LeadIntakeIssueInvitation/,
     /^LeadIntakeNotifyManager[0-9A-F]/,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishDemoConsentTexts } from '#local/demo-data.ts';
 import { CampaignResponseStore, campaignResponsePut } from '#shared/adapters/campaign-response-store.ts';
+import { ConsentStore } from '#shared/adapters/consent-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { LeadStore } from '#shared/adapters/lead-store.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
@@ -93,9 +95,13 @@ describe("a letter's response on DynamoDB Local", () => {
     const campaignId = randomUUID();
     const store = <T>(Adapter: new (client: typeof table.documentClient, tableName: string) => T) =>
       new Adapter(table.documentClient, table.tableName);
+    // The page's consent text (RESPONSE_CONSENT_VERSION) is published, as the bank publishes its texts.
+    const consentTexts = store(ConsentStore);
+    await publishDemoConsentTexts(consentTexts);
     const deps = {
       leads: store(LeadStore),
       referrers: store(Directory),
+      consentTexts,
       keys: campaignKeys,
       rateLimiter: new DynamoRateLimiter(table.documentClient, table.tableName, 100),
       duplicateWindowDays: 30,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishDemoConsentTexts } from '#local/demo-data.ts';
 import { Keys } from '#shared/access/keys.ts';
+import { ConsentStore } from '#shared/adapters/consent-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { LeadStore } from '#shared/adapters/lead-store.ts';
 import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
@@ -39,6 +41,8 @@ describe('the OpenDay run on DynamoDB Local', () => {
     for (const guest of [came, stayedAway, gaveUp]) await store.register(guest, guest.registeredAt);
     await store.giveUp(openDayId, gaveUp.emailHash, '2026-11-02T10:00:00.000Z');
 
+    const consentTexts = new ConsentStore(table.documentClient, table.tableName);
+    await publishDemoConsentTexts(consentTexts);
     let clock = new Date('2026-12-01T10:00:00.000Z');
     const sent: Email[] = [];
     const leads = new LeadStore(table.documentClient, table.tableName);
@@ -54,6 +58,7 @@ describe('the OpenDay run on DynamoDB Local', () => {
           {
             leads,
             rateLimiter: new DynamoRateLimiter(table.documentClient, table.tableName, 100),
+            consentTexts,
             referrers: new Directory(table.documentClient, table.tableName),
             keys: runKeys,
             duplicateWindowDays: 30,
