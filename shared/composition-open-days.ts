@@ -48,6 +48,7 @@ export const registrationDeps = (keys: Keys): RegistrationDeps => {
   const store = openDays();
   return {
     openDays: store,
+    consentTexts: new ConsentStore(documentClient(), setting('tableName')),
     rateLimiter: new DynamoRateLimiter(
       documentClient(),
       setting('tableName'),

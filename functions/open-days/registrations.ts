@@ -36,6 +36,7 @@ export const handler = apiHandler(async (event) => {
     body: parseJsonBody(event, 16 * 1024),
     clientAddress: clientOf(event),
     readerLocale: preferredLocale(event.headers['accept-language']),
+    ...(event.headers['user-agent'] ? { userAgent: event.headers['user-agent'] } : {}),
   });
   switch (answer.kind) {
     case 'registered': {

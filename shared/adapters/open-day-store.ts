@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ConsentEvidence } from '../consents/evidence.ts';
 import type { OpenDay, Registration } from '../open-days/open-day.ts';
 import {
   type GivenUp,
@@ -9,6 +10,7 @@ import {
   type OpenDays,
   type Registered,
 } from '../open-days/ports.ts';
+import { consentEvidenceItems } from './consent-store.ts';
 import { noticeListing, OpenDayTimeline, RUNS_PENDING, SEAT_OFFERS_LIST } from './open-day-timeline.ts';
 import { keys, MANAGERS_INDEX, type TransactItems, transact, WAITLIST_PREFIX, withoutKeys } from './table.ts';
 
@@ -97,7 +99,11 @@ export class OpenDayStore extends OpenDayTimeline implements OpenDays {
     return item && withoutKeys<Registration>(item);
   }
 
-  async register(registration: Registration, at: string): Promise<Registered> {
+  async register(
+    registration: Registration,
+    at: string,
+    evidence: readonly ConsentEvidence[] = [],
+  ): Promise<Registered> {
     const { openDayId, registrationId } = registration;
     const confirmed = {
       ...registration,
@@ -112,6 +118,7 @@ export class OpenDayStore extends OpenDayTimeline implements OpenDays {
         ConditionExpression: `${TAKING} AND ${SEAT_FREE} AND waitlisted = :none`,
         ExpressionAttributeValues: { ':id': new Set([registrationId]), ':at': at, ':none': 0 },
       }),
+      ...consentEvidenceItems(this.tableName, evidence),
     ]);
     if (!seat) return { outcome: 'confirmed', registration: confirmed };
     if (seat[0]?.code === 'ConditionalCheckFailed') return this.existing(registration);
@@ -133,6 +140,7 @@ export class OpenDayStore extends OpenDayTimeline implements OpenDays {
         ConditionExpression: TAKING,
         ExpressionAttributeValues: { ':one': 1, ':at': at },
       }),
+      ...consentEvidenceItems(this.tableName, evidence),
     ]);
     if (!line) return { outcome: 'waitlisted', registration: waiting };
     if (line[0]?.code === 'ConditionalCheckFailed') return this.existing(registration);

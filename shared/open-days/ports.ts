@@ -1,3 +1,4 @@
+import type { ConsentEvidence } from '../consents/evidence.ts';
 import type { NoticeClaim } from '../leads/notify-manager.ts';
 import type {
   CheckedIn,
@@ -66,7 +67,11 @@ export interface OpenDays {
    * A new registration takes a free seat while nobody waits for one, or the next place in line; `at` is
    * the registration's time (it closes at `registrationClosesAt`).
    */
-  register(registration: Registration, at: string): Promise<Registered>;
+  register(
+    registration: Registration,
+    at: string,
+    evidence?: readonly ConsentEvidence[],
+  ): Promise<Registered>;
   /** Gives up a seat, an offered seat or a place in line. */
   giveUp(openDayId: string, emailHash: string, at: string): Promise<GivenUp>;
   /**

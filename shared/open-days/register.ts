@@ -1,5 +1,7 @@
 import type { Keys } from '../access/keys.ts';
 import type { TokenRefusal } from '../access/signed-token.ts';
+import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
+import type { ConsentTexts } from '../consents/ports.ts';
 import { discardedLeadId } from '../leads/lead.ts';
 import { type FieldIssue, formatIssues } from '../leads/lead-submission.ts';
 import type { RateLimiter } from '../leads/ports.ts';
@@ -18,6 +20,8 @@ import { readRegistrationToken } from './registration-link.ts';
 
 export type RegistrationDeps = {
   openDays: OpenDays;
+  /** The published consent texts the form's consents must cite (docs/consents.md). */
+  consentTexts: Pick<ConsentTexts, 'find'>;
   rateLimiter: RateLimiter;
   keys: Keys;
   now: () => Date;
@@ -34,6 +38,8 @@ export type RegisterRequest = {
   body: unknown;
   clientAddress: string;
   readerLocale: Locale;
+  /** The browser's `User-Agent`, kept (truncated) with the evidence of the consents. */
+  userAgent?: string;
 };
 
 export type RegisterAnswer =
@@ -66,6 +72,9 @@ export async function registerForOpenDay(
     const registrationId = discardedLeadId(deps.keys, `${request.openDayId}#${emailHash}`);
     return { kind: 'registered', outcome: 'created', registrationId, status: 'confirmed' };
   }
+  const published = await deps.consentTexts.find(versionsOf(input.consents));
+  const consentIssues = checkConsents(input.consents, published);
+  if (consentIssues.length > 0) return { kind: 'invalid', issues: consentIssues };
   const at = now.toISOString();
   const registration: Registration = {
     ...input,
@@ -77,7 +86,17 @@ export async function registerForOpenDay(
     registeredAt: at,
     updatedAt: at,
   };
-  const registered = await deps.openDays.register(registration, at);
+  // The consents' evidence is written with the registration (its seat or its place in line), never alone.
+  const evidence = consentEvidence({
+    consents: input.consents,
+    published,
+    emailHash,
+    subject: { registrationId: registration.registrationId },
+    at,
+    channel: 'open_day',
+    client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
+  });
+  const registered = await deps.openDays.register(registration, at, evidence);
   if (registered.outcome === 'confirmed' || registered.outcome === 'waitlisted') {
     await deps.tell(request.openDayId, emailHash);
   }

@@ -65,6 +65,22 @@ describe('open days on the local runtime', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(seat.body);
 
+    // The consent is kept as evidence with the registration: the text's version and hash, the address.
+    const history = await call('GET', `/v1/consents?email=${encodeURIComponent(first.contact.email)}`, {
+      token: tokens()['oleg.compliance'] ?? '',
+    });
+    expect(history.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'given',
+        purpose: 'personal_data_processing',
+        textVersion: 'pd-2026-01',
+        textHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        channel: 'open_day',
+        registrationId: seat.body.registrationId,
+        ip: expect.any(String),
+      }),
+    ]);
+
     const read = await call('GET', `/v1/open-days/${openDayId}`, { token: headToken() });
     expect(read.body).toMatchObject({ seatsTaken: 1, waitlisted: 1 });
     const list = await call('GET', '/v1/open-days?limit=100', { token: tokens()['pm-petrov'] ?? '' });
@@ -85,6 +101,17 @@ describe('open days on the local runtime', () => {
       'consents',
       'contact.email',
       'contact.name',
+    ]);
+    // A consent citing a text the bank never published is refused at its path.
+    const unpublished = await call('POST', `/v1/open-days/${openDayId}/registrations`, {
+      body: {
+        ...aRegistration(5),
+        consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-1999-01' }],
+      },
+    });
+    expect(unpublished.status).toBe(400);
+    expect(unpublished.body.error.issues.map((i: { path: string }) => i.path)).toEqual([
+      'consents.0.textVersion',
     ]);
     const unknown = await call('POST', '/v1/open-days/6a1f3c2e-9b1d-4e5f-8a7b-0c1d2e3f4a5b/registrations', {
       body: aRegistration(4),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishDemoConsentTexts } from '#local/demo-data.ts';
 import { Keys } from '#shared/access/keys.ts';
+import { ConsentStore } from '#shared/adapters/consent-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
@@ -34,6 +36,8 @@ beforeAll(async () => {
   table = await startAttractTable();
   store = new OpenDayStore(table.documentClient, table.tableName);
   const keys = Keys.derive('open-day-pages-test-key-material-0123456789');
+  const consentTexts = new ConsentStore(table.documentClient, table.tableName);
+  await publishDemoConsentTexts(consentTexts);
   // The registrants' emails go to a mailbox that keeps them (SES is not what these tests are about).
   const mail = { send: async (email: Email) => `message-${sent.push(email)}` };
   const tellDeps = {
@@ -48,6 +52,7 @@ beforeAll(async () => {
   deps = {
     openDays: store,
     rateLimiter: new DynamoRateLimiter(table.documentClient, table.tableName, 100),
+    consentTexts,
     keys,
     now: () => new Date(),
     newId: randomUUID,
