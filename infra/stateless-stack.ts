@@ -144,8 +144,9 @@ export class AttractStatelessStack extends Stack {
     // So does the campaign team's email, to read, resume or cancel the campaign.
     campaigns.notifyCampaignTeam.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     // Registrants' emails link to their registration's page on this API.
-    for (const fn of [openDays.registrations, openDays.sweep])
+    for (const fn of [openDays.registrations, openDays.sweep, openDays.openDayRun.run]) {
       fn.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    }
     api.addRoutes(apiRoutes(), {
       captureLead: leadIntake.captureLead,
       readLead: leadIntake.readLead,

@@ -51,5 +51,8 @@ export async function createOpenDay(deps: OpenDayDeps, author: string, body: unk
   };
   if ((await deps.openDays.create(openDay)) === 'exists')
     throw new Error(`Open day ${openDay.openDayId} exists`);
+  // Its run, named by its id; a start lost here is made by the minute's sweep.
+  await deps.runs.start(openDay.openDayId);
+  await deps.openDays.runStarted(openDay.openDayId);
   return openDay;
 }
