@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type {
   ClaimResult,
+  CountedLetters,
   CountedSend,
   SendClaim,
   SendCounter,
@@ -15,6 +16,7 @@ import type {
   SuppressionList,
   SuppressionMark,
 } from '../letters/ports.ts';
+import { getAll } from './batch.ts';
 import { keys, TableAdapter } from './table.ts';
 
 /** BatchGetItem takes at most this many keys. */
@@ -90,17 +92,34 @@ export class SuppressionStore extends TableAdapter implements SuppressionList, S
     return sends.filter((s) => s.at > since);
   }
 
+  async counts(addressHashes: readonly string[]): Promise<Map<string, CountedLetters>> {
+    // BatchGetItem refuses a key asked twice: two prospects may share an address.
+    const unique = [...new Set(addressHashes)];
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      unique.map((hash) => keys.letterSends(hash)),
+      ['pk', 'sends', 'version'],
+    );
+    const counts = new Map(unique.map((hash): [string, CountedLetters] => [hash, { sends: [], version: 0 }]));
+    for (const item of items) {
+      counts.set(String(item.pk).slice(keys.letterSends('').pk.length), countedOf(item));
+    }
+    return counts;
+  }
+
   /**
-   * Optimistic: read the address's item, decide, write it back only if nobody wrote it since
-   * (`version`); a lost race reads again. Exact: every letter counted went through one version.
+   * Optimistic: read the address's item (or take the page's read of it), decide, write it back only if
+   * nobody wrote it since (`version`); a lost race reads again. Exact: every letter counted went through
+   * one version. A refusal decided on an earlier read stands: it held fewer letters than now, never more.
    */
-  async claim(claim: SendClaim): Promise<ClaimResult> {
+  async claim(claim: SendClaim, read?: CountedLetters): Promise<ClaimResult> {
     const at = Date.parse(claim.at);
     const since = new Date(at - claim.windowDays * DAY).toISOString();
     const kept = new Date(at - KEEP_DAYS * DAY).toISOString();
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       if (round > 0) await pause(round);
-      const { sends, version } = await this.counted(claim.addressHash);
+      const { sends, version } = round === 0 && read ? read : await this.counted(claim.addressHash);
       const inWindow = sends.filter((s) => s.at > since);
       const own = inWindow.find((s) => s.sendKey === claim.sendKey);
       if (own) {
@@ -141,10 +160,15 @@ export class SuppressionStore extends TableAdapter implements SuppressionList, S
     throw new Error('send counter: too many concurrent claims for one address');
   }
 
-  private async counted(addressHash: string): Promise<{ sends: CountedSend[]; version: number }> {
+  private async counted(addressHash: string): Promise<CountedLetters> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.letterSends(addressHash), ConsistentRead: true }),
     );
-    return { sends: (Item?.sends as CountedSend[] | undefined) ?? [], version: Number(Item?.version ?? 0) };
+    return countedOf(Item);
   }
 }
+
+const countedOf = (item: Record<string, unknown> | undefined): CountedLetters => ({
+  sends: (item?.sends as CountedSend[] | undefined) ?? [],
+  version: Number(item?.version ?? 0),
+});

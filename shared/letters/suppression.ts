@@ -3,7 +3,7 @@ import type { Keys } from '../access/keys.ts';
 import { inLanes } from '../concurrency.ts';
 import type { Clients } from '../leads/ports.ts';
 import type { Prospect } from '../prospects/prospect.ts';
-import type { CountedSend, SendCounter, Suppression, SuppressionList } from './ports.ts';
+import type { CountedLetters, CountedSend, SendCounter, Suppression, SuppressionList } from './ports.ts';
 import { SendingWindow, sendingHoursAt } from './sending-hours.ts';
 import { addressHashOf } from './unsubscribe.ts';
 
@@ -102,18 +102,20 @@ export type SuppressionDeps = {
   keys: Keys;
   suppressions: SuppressionList;
   sendCounter: SendCounter;
-  clients: Pick<Clients, 'findByInn'>;
+  clients: Pick<Clients, 'clientsAmong'>;
 };
 
-/** Addresses screened at once: each is a read and a conditional write of its own item. */
+/** Addresses screened at once: each is a conditional write of its own item. */
 const SCREENING_LANES = 16;
 
 export type ScreenedRecipient = { prospectId: string; addressHash: string; decision: SendDecision };
 
 /**
- * Screens a page of one step's recipients, in order. A recipient the rules let through has the letter
- * counted under the cap before the answer is `send`; a refused count is a skip with the counter's reason.
- * Two recipients with one address get one letter: the second finds the first's count.
+ * Screens a page of one step's recipients, in order. The page's suppression entries, clients and counted
+ * letters are read in one batch each; a recipient the rules let through has the letter counted under the
+ * cap before the answer is `send`, by a write conditioned on the count the page read; a refused count is a
+ * skip with the counter's reason. Two recipients with one address get one letter: the second reads the
+ * count again and finds the first's letter.
  */
 export async function screenRecipients(
   deps: SuppressionDeps,
@@ -124,14 +126,14 @@ export async function screenRecipients(
   const policy = SendPolicy.parse(step.policy);
   const sendKey = sendKeyOf(step.campaignId, step.step);
   const hashes = page.map((p) => addressHashOf(deps.keys, p.contact.email));
-  const inns = [...new Set(page.map((p) => p.company.inn))];
-  const [suppressed, clients] = await Promise.all([
+  const [suppressed, clients, counted] = await Promise.all([
     deps.suppressions.find(hashes),
-    Promise.all(inns.map(async (inn) => [inn, (await deps.clients.findByInn(inn)) !== undefined] as const)),
+    deps.clients.clientsAmong([...new Set(page.map((p) => p.company.inn))]),
+    deps.sendCounter.counts(hashes),
   ]);
-  const isClient = new Map(clients);
   const since = windowStart(policy, now);
-  const screenOne = async (i: number): Promise<ScreenedRecipient> => {
+  /** `read` is the page's read of the address's count, for the first of its recipients only. */
+  const screenOne = async (i: number, read: CountedLetters | undefined): Promise<ScreenedRecipient> => {
     const prospect = page[i] as (typeof page)[number];
     const addressHash = hashes[i] as string;
     const suppression = suppressed.get(addressHash);
@@ -139,13 +141,13 @@ export async function screenRecipients(
       recipient: prospect,
       sendKey,
       ...(suppression ? { suppression } : {}),
-      existingClient: isClient.get(prospect.company.inn) === true,
-      sends: [],
+      existingClient: clients.has(prospect.company.inn),
+      sends: read?.sends ?? [],
     };
     let decision = decideSend(facts, policy, now);
-    // The counted letters decide only between a letter and the cap, and the claim below reads and checks
-    // them itself; they are read first only when quiet hours would defer a recipient the cap may skip.
-    if (decision.outcome === 'skip' && decision.reason === 'quiet_hours') {
+    // A later recipient of the address decides without the count (its claim below reads it again), but
+    // reads it first when quiet hours would defer one whom the cap, or the first's letter, may skip.
+    if (!read && decision.outcome === 'skip' && decision.reason === 'quiet_hours') {
       decision = decideSend(
         { ...facts, sends: await deps.sendCounter.sends(addressHash, since) },
         policy,
@@ -153,14 +155,17 @@ export async function screenRecipients(
       );
     }
     if (decision.outcome === 'send') {
-      const claim = await deps.sendCounter.claim({
-        addressHash,
-        sendKey,
-        prospectId: prospect.prospectId,
-        at: now.toISOString(),
-        cap: policy.frequencyCap.letters,
-        windowDays: policy.frequencyCap.windowDays,
-      });
+      const claim = await deps.sendCounter.claim(
+        {
+          addressHash,
+          sendKey,
+          prospectId: prospect.prospectId,
+          at: now.toISOString(),
+          cap: policy.frequencyCap.letters,
+          windowDays: policy.frequencyCap.windowDays,
+        },
+        read,
+      );
       if (!claim.claimed) decision = { outcome: 'skip', reason: claim.reason };
     }
     return { prospectId: prospect.prospectId, addressHash, decision };
@@ -170,8 +175,9 @@ export async function screenRecipients(
   for (const [i, hash] of hashes.entries()) byAddress.set(hash, [...(byAddress.get(hash) ?? []), i]);
   const screened: ScreenedRecipient[] = new Array(page.length);
   await inLanes(
-    [...byAddress.values()].map((group) => async () => {
-      for (const i of group) screened[i] = await screenOne(i);
+    [...byAddress.entries()].map(([hash, group]) => async () => {
+      for (const [k, i] of group.entries())
+        screened[i] = await screenOne(i, k === 0 ? counted.get(hash) : undefined);
     }),
     SCREENING_LANES,
   );

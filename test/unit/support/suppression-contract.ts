@@ -86,6 +86,52 @@ export function suppressionContract(name: string, setup: () => SuppressionUnderT
       expect(await store.sends(hash, at(-30))).toHaveLength(2);
     });
 
+    it("reads many addresses' counts at once, every one asked, and a claim decides on that read", async () => {
+      const store = setup();
+      const [counted, never] = [anAddressHash(), anAddressHash()];
+      const first = aClaim(counted, { at: at(-1) });
+      await store.claim(first);
+      const counts = await store.counts([counted, never, counted]);
+      expect([...counts.keys()].sort()).toEqual([counted, never].sort());
+      expect(counts.get(never)).toEqual({ sends: [], version: 0 });
+      expect(counts.get(counted)?.sends).toEqual([
+        { sendKey: first.sendKey, prospectId: first.prospectId, at: at(-1) },
+      ]);
+      expect(await store.claim(aClaim(counted), counts.get(counted))).toEqual({ claimed: true });
+      expect(await store.claim(aClaim(never), counts.get(never))).toEqual({ claimed: true });
+      expect(await store.sends(counted, at(-30))).toHaveLength(2);
+      expect(await store.counts([])).toEqual(new Map());
+    });
+
+    it('a claim on a read the count has moved past reads again: the cap and the step stay exact', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const read = (await store.counts([hash])).get(hash);
+      const sendKey = 'campaign-stale-read#1';
+      expect(await store.claim(aClaim(hash, { sendKey }), read)).toEqual({ claimed: true });
+      // The same empty read again: another prospect on the step finds the letter counted since.
+      expect(await store.claim(aClaim(hash, { sendKey }), read)).toEqual({
+        claimed: false,
+        reason: 'already_sent_this_campaign',
+      });
+      expect(await store.claim(aClaim(hash), read)).toEqual({ claimed: true });
+      expect(await store.claim(aClaim(hash), read)).toMatchObject({
+        claimed: false,
+        reason: 'frequency_cap',
+      });
+      expect(await store.sends(hash, at(-30))).toHaveLength(2);
+    });
+
+    it('with a cap of 2, exactly 2 of 10 concurrent claims on one read of the address win', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const read = (await store.counts([hash])).get(hash);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(aClaim(hash), read)));
+      expect(results.filter((r) => r.claimed)).toHaveLength(2);
+      expect(results.filter((r) => !r.claimed && r.reason === 'frequency_cap')).toHaveLength(8);
+      expect(await store.sends(hash, at(-30))).toHaveLength(2);
+    });
+
     it('of 10 concurrent claims of one step for one address by different prospects, exactly one wins', async () => {
       const store = setup();
       const hash = anAddressHash();
