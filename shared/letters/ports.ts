@@ -72,6 +72,11 @@ export interface SendCounter {
    * moved since (another claim came between) loses the write, and the claim reads again and decides anew.
    */
   claim(claim: SendClaim, read?: CountedLetters): Promise<ClaimResult>;
+  /**
+   * A page's claims at once, each on its address's read from `counts`, one claim an address: each answers
+   * as `claim` would, and is as exact (the writes go together, each still conditioned on its count).
+   */
+  claimAll(claims: readonly { claim: SendClaim; read: CountedLetters }[]): Promise<ClaimResult[]>;
 }
 
 /** The prospects a letter's response link names: read by id, for the page to show their details. */

@@ -54,6 +54,12 @@ export class InMemorySuppression implements SuppressionList, SendCounter {
     );
   }
 
+  async claimAll(claims: readonly { claim: SendClaim; read: CountedLetters }[]): Promise<ClaimResult[]> {
+    const addresses = new Set(claims.map(({ claim }) => claim.addressHash));
+    if (addresses.size < claims.length) throw new Error('send counter: two claims of one address at once');
+    return Promise.all(claims.map(({ claim, read }) => this.claim(claim, read)));
+  }
+
   async claim(claim: SendClaim, read?: CountedLetters): Promise<ClaimResult> {
     const at = Date.parse(claim.at);
     const since = new Date(at - claim.windowDays * DAY).toISOString();
