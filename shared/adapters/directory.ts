@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Client, Clients, Managers, Referrer, Referrers } from '../leads/ports.ts';
 import type { PersonalManager } from '../managers/roster.ts';
+import { getAll } from './batch.ts';
 import { keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
 
 export type { Client } from '../leads/ports.ts';
@@ -12,6 +13,18 @@ export class Directory extends TableAdapter implements Managers, Clients, Referr
       new GetCommand({ TableName: this.tableName, Key: keys.client(inn) }),
     );
     return Item ? withoutKeys<Client>(Item) : undefined;
+  }
+
+  async clientsAmong(inns: readonly string[]): Promise<Set<string>> {
+    // BatchGetItem refuses a key asked twice: two prospects of one company share an INN.
+    const unique = [...new Set(inns)];
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      unique.map((inn) => keys.client(inn)),
+      ['inn'],
+    );
+    return new Set(items.map((item) => String(item.inn)));
   }
 
   async byCode(code: string): Promise<Referrer | undefined> {

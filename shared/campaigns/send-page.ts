@@ -87,24 +87,29 @@ export async function preparePage(
   const now = deps.now();
   const at = now.toISOString();
   const key = (prospectId: string): RecordKey => ({ campaignId, step, prospectId });
-  let todo = prospectIds;
-  if (audience !== 'deferred') {
-    const existing = await deps.progress.records(campaignId, step, prospectIds);
-    for (const [prospectId, record] of existing) {
-      if (record.audience !== undefined && record.audience < audience) {
-        const repeat = `${prospectId}#${audience}`;
-        await deps.progress.record({
-          ...key(repeat),
-          status: 'skipped',
-          reason: 'repeated_member',
-          at,
-          audience,
-        });
-      }
+  // The page's records, prospects and answers are read side by side: a member found with a record (a
+  // redelivered page) had its prospect read for nothing, where every page would wait for one read more.
+  const [existing, prospects, answered] = await Promise.all([
+    audience === 'deferred'
+      ? new Map<string, SendRecord>()
+      : deps.progress.records(campaignId, step, prospectIds),
+    deps.prospects.byIds(prospectIds),
+    // A follow-up goes to those who have not answered the campaign yet.
+    step > 1 ? deps.responses.responded(campaignId, prospectIds) : new Set<string>(),
+  ]);
+  for (const [prospectId, record] of existing) {
+    if (audience !== 'deferred' && record.audience !== undefined && record.audience < audience) {
+      const repeat = `${prospectId}#${audience}`;
+      await deps.progress.record({
+        ...key(repeat),
+        status: 'skipped',
+        reason: 'repeated_member',
+        at,
+        audience,
+      });
     }
-    todo = prospectIds.filter((id) => !existing.has(id));
   }
-  const prospects = await deps.prospects.byIds(todo);
+  const todo = prospectIds.filter((id) => !existing.has(id));
   for (const id of todo.filter((id) => !prospects.has(id))) {
     await first(run, audience, {
       ...key(id),
@@ -114,9 +119,7 @@ export async function preparePage(
       ...audienceOf(audience),
     });
   }
-  // A follow-up goes to those who have not answered the campaign yet.
-  const responded =
-    step > 1 ? await deps.responses.responded(campaignId, [...prospects.keys()]) : new Set<string>();
+  const responded = new Set(todo.filter((id) => prospects.has(id) && answered.has(id)));
   for (const id of responded) {
     await first(run, audience, {
       ...key(id),

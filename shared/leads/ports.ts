@@ -240,6 +240,8 @@ export type Client = { clientId: string; inn: string; name: string; managerId: s
 
 export interface Clients {
   findByInn(inn: string): Promise<Client | undefined>;
+  /** Of these INNs, the ones of the bank's existing clients (a page of letters' companies, in one read). */
+  clientsAmong(inns: readonly string[]): Promise<Set<string>>;
 }
 
 /** An existing client's referral code: whose it is, and whether the client is in the programme now. */

@@ -52,11 +52,31 @@ export type ClaimResult =
   /** The cap is reached; a place frees at `until` (the oldest counted letter leaves the window). */
   | { claimed: false; reason: 'frequency_cap'; until: string };
 
+/**
+ * An address's counted letters as they were read, and the version of the count they were read at: a claim
+ * decided on them is written only if the count is still at that version.
+ */
+export type CountedLetters = { sends: CountedSend[]; version: number };
+
 export interface SendCounter {
   /** The letters counted for the address whose time is after `since`. */
   sends(addressHash: string, since: string): Promise<CountedSend[]>;
-  /** Counts the letter if the cap allows it: exact under concurrent claims for one address. */
-  claim(claim: SendClaim): Promise<ClaimResult>;
+  /**
+   * The counted letters of a page's addresses in one read (consistent), every address asked for: one never
+   * counted has none, at version 0.
+   */
+  counts(addressHashes: readonly string[]): Promise<Map<string, CountedLetters>>;
+  /**
+   * Counts the letter if the cap allows it: exact under concurrent claims for one address. With `read`,
+   * the address's count from `counts`, the claim decides on it rather than reading again; a count that
+   * moved since (another claim came between) loses the write, and the claim reads again and decides anew.
+   */
+  claim(claim: SendClaim, read?: CountedLetters): Promise<ClaimResult>;
+  /**
+   * A page's claims at once, each on its address's read from `counts`, one claim an address: each answers
+   * as `claim` would, and is as exact (the writes go together, each still conditioned on its count).
+   */
+  claimAll(claims: readonly { claim: SendClaim; read: CountedLetters }[]): Promise<ClaimResult[]>;
 }
 
 /** The prospects a letter's response link names: read by id, for the page to show their details. */

@@ -3,7 +3,15 @@ import type { Keys } from '../access/keys.ts';
 import { inLanes } from '../concurrency.ts';
 import type { Clients } from '../leads/ports.ts';
 import type { Prospect } from '../prospects/prospect.ts';
-import type { CountedSend, SendCounter, Suppression, SuppressionList } from './ports.ts';
+import type {
+  ClaimResult,
+  CountedLetters,
+  CountedSend,
+  SendClaim,
+  SendCounter,
+  Suppression,
+  SuppressionList,
+} from './ports.ts';
 import { SendingWindow, sendingHoursAt } from './sending-hours.ts';
 import { addressHashOf } from './unsubscribe.ts';
 
@@ -102,18 +110,21 @@ export type SuppressionDeps = {
   keys: Keys;
   suppressions: SuppressionList;
   sendCounter: SendCounter;
-  clients: Pick<Clients, 'findByInn'>;
+  clients: Pick<Clients, 'clientsAmong'>;
 };
 
-/** Addresses screened at once: each is a read and a conditional write of its own item. */
+/** Later recipients of a page's addresses screened at once: each claims alone, reading its count again. */
 const SCREENING_LANES = 16;
 
 export type ScreenedRecipient = { prospectId: string; addressHash: string; decision: SendDecision };
 
 /**
- * Screens a page of one step's recipients, in order. A recipient the rules let through has the letter
- * counted under the cap before the answer is `send`; a refused count is a skip with the counter's reason.
- * Two recipients with one address get one letter: the second finds the first's count.
+ * Screens a page of one step's recipients, in order. The page's suppression entries, clients and counted
+ * letters are read in one batch each. The first recipient of each address decides on them, and those the
+ * rules let through have their letters counted under the cap together (SendCounter.claimAll), each write
+ * conditioned on the count the page read, before the answer is `send`; a refused count is a skip with the
+ * counter's reason. Two recipients with one address get one letter: the second, after the first, reads the
+ * count again and finds the first's letter.
  */
 export async function screenRecipients(
   deps: SuppressionDeps,
@@ -124,56 +135,75 @@ export async function screenRecipients(
   const policy = SendPolicy.parse(step.policy);
   const sendKey = sendKeyOf(step.campaignId, step.step);
   const hashes = page.map((p) => addressHashOf(deps.keys, p.contact.email));
-  const inns = [...new Set(page.map((p) => p.company.inn))];
-  const [suppressed, clients] = await Promise.all([
+  const [suppressed, clients, counted] = await Promise.all([
     deps.suppressions.find(hashes),
-    Promise.all(inns.map(async (inn) => [inn, (await deps.clients.findByInn(inn)) !== undefined] as const)),
+    deps.clients.clientsAmong([...new Set(page.map((p) => p.company.inn))]),
+    deps.sendCounter.counts(hashes),
   ]);
-  const isClient = new Map(clients);
-  const since = windowStart(policy, now);
-  const screenOne = async (i: number): Promise<ScreenedRecipient> => {
-    const prospect = page[i] as (typeof page)[number];
-    const addressHash = hashes[i] as string;
-    const suppression = suppressed.get(addressHash);
-    const facts: RecipientFacts = {
-      recipient: prospect,
+  const factsOf = (i: number, sends: readonly CountedSend[]): RecipientFacts => {
+    const suppression = suppressed.get(hashes[i] as string);
+    const recipient = page[i] as (typeof page)[number];
+    return {
+      recipient,
       sendKey,
       ...(suppression ? { suppression } : {}),
-      existingClient: isClient.get(prospect.company.inn) === true,
-      sends: [],
+      existingClient: clients.has(recipient.company.inn),
+      sends,
     };
-    let decision = decideSend(facts, policy, now);
-    // The counted letters decide only between a letter and the cap, and the claim below reads and checks
-    // them itself; they are read first only when quiet hours would defer a recipient the cap may skip.
-    if (decision.outcome === 'skip' && decision.reason === 'quiet_hours') {
-      decision = decideSend(
-        { ...facts, sends: await deps.sendCounter.sends(addressHash, since) },
-        policy,
-        now,
-      );
-    }
-    if (decision.outcome === 'send') {
-      const claim = await deps.sendCounter.claim({
-        addressHash,
-        sendKey,
-        prospectId: prospect.prospectId,
-        at: now.toISOString(),
-        cap: policy.frequencyCap.letters,
-        windowDays: policy.frequencyCap.windowDays,
-      });
-      if (!claim.claimed) decision = { outcome: 'skip', reason: claim.reason };
-    }
-    return { prospectId: prospect.prospectId, addressHash, decision };
   };
-  // Addresses are screened side by side; one address's recipients in page order, so the first one wins it.
+  const claimOf = (i: number): SendClaim => ({
+    addressHash: hashes[i] as string,
+    sendKey,
+    prospectId: (page[i] as (typeof page)[number]).prospectId,
+    at: now.toISOString(),
+    cap: policy.frequencyCap.letters,
+    windowDays: policy.frequencyCap.windowDays,
+  });
+  const decisions = new Array<SendDecision>(page.length);
   const byAddress = new Map<string, number[]>();
   for (const [i, hash] of hashes.entries()) byAddress.set(hash, [...(byAddress.get(hash) ?? []), i]);
-  const screened: ScreenedRecipient[] = new Array(page.length);
+
+  // Each address's first recipient, on the page's read: the letters that may go are counted together.
+  const toClaim: { i: number; read: CountedLetters }[] = [];
+  for (const [hash, [i]] of byAddress) {
+    if (i === undefined) continue;
+    const read = counted.get(hash) ?? { sends: [], version: 0 };
+    decisions[i] = decideSend(factsOf(i, read.sends), policy, now);
+    if (decisions[i].outcome === 'send') toClaim.push({ i, read });
+  }
+  const claims = await deps.sendCounter.claimAll(toClaim.map(({ i, read }) => ({ claim: claimOf(i), read })));
+  for (const [n, { i }] of toClaim.entries()) {
+    const claim = claims[n] as ClaimResult;
+    if (!claim.claimed) decisions[i] = skipOf(claim);
+  }
+
+  // A later recipient of an address, after the one before: it decides without the count (its claim reads
+  // it again), but reads it first when quiet hours would defer one whom the cap or a letter may skip.
+  const screenLater = async (i: number): Promise<SendDecision> => {
+    const facts = factsOf(i, []);
+    let decision = decideSend(facts, policy, now);
+    if (decision.outcome === 'skip' && decision.reason === 'quiet_hours') {
+      const sends = await deps.sendCounter.sends(hashes[i] as string, windowStart(policy, now));
+      decision = decideSend({ ...facts, sends }, policy, now);
+    }
+    if (decision.outcome !== 'send') return decision;
+    const claim = await deps.sendCounter.claim(claimOf(i));
+    return claim.claimed ? decision : skipOf(claim);
+  };
   await inLanes(
     [...byAddress.values()].map((group) => async () => {
-      for (const i of group) screened[i] = await screenOne(i);
+      for (const i of group.slice(1)) decisions[i] = await screenLater(i);
     }),
     SCREENING_LANES,
   );
-  return screened;
+  return page.map((p, i) => ({
+    prospectId: p.prospectId,
+    addressHash: hashes[i] as string,
+    decision: decisions[i] as SendDecision,
+  }));
 }
+
+const skipOf = (claim: Extract<ClaimResult, { claimed: false }>): SendDecision => ({
+  outcome: 'skip',
+  reason: claim.reason,
+});

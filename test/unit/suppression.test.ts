@@ -135,7 +135,9 @@ describe('screening a page of recipients', () => {
       keys: TEST_KEYS,
       suppressions: store,
       sendCounter: store,
-      clients: { findByInn: async (inn: string) => clients.get(inn) },
+      clients: {
+        clientsAmong: async (inns: readonly string[]) => new Set(inns.filter((i) => clients.has(i))),
+      },
     };
     await store.suppress(addressHashOf(TEST_KEYS, 'gone@b.example'), mark('unsubscribed'));
     const page = [
@@ -174,5 +176,35 @@ describe('screening a page of recipients', () => {
       NOON_MSK,
     );
     expect(next.map((s) => s.decision)).toEqual([{ outcome: 'skip', reason: 'unsubscribed' }]);
+  });
+
+  it('skips at the cap from the page read, in quiet hours too, and counts a letter the read decided', async () => {
+    const store = new InMemorySuppression();
+    const deps = {
+      keys: TEST_KEYS,
+      suppressions: store,
+      sendCounter: store,
+      clients: { clientsAmong: async () => new Set<string>() },
+    };
+    const capped = addressHashOf(TEST_KEYS, 'capped@a.example');
+    for (const campaignId of ['c-2', 'c-3']) {
+      const claim = { addressHash: capped, sendKey: `${campaignId}#1`, prospectId: 'p-other' };
+      await store.claim({ ...claim, at: '2026-11-20T09:00:00.000Z', cap: 2, windowDays: 30 });
+    }
+    const page = [prospect(1, 'capped@a.example'), prospect(2, 'fresh@b.example')];
+    const step = { campaignId: 'campaign-1', step: 1, policy };
+    // 23:00 in Moscow: the capped address is skipped for good, not deferred to the morning.
+    const night = new Date('2026-12-01T20:00:00.000Z');
+    expect((await screenRecipients(deps, step, page, night)).map((s) => s.decision)).toEqual([
+      { outcome: 'skip', reason: 'frequency_cap' },
+      { outcome: 'skip', reason: 'quiet_hours', retryAt: '2026-12-02T06:00:00.000Z' },
+    ]);
+    expect((await screenRecipients(deps, step, page, NOON_MSK)).map((s) => s.decision)).toEqual([
+      { outcome: 'skip', reason: 'frequency_cap' },
+      { outcome: 'send' },
+    ]);
+    const fresh = addressHashOf(TEST_KEYS, 'fresh@b.example');
+    expect(await store.sends(fresh, '2026-11-01T00:00:00.000Z')).toHaveLength(1);
+    expect(await store.sends(capped, '2026-11-01T00:00:00.000Z')).toHaveLength(2);
   });
 });

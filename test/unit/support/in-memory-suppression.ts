@@ -1,5 +1,6 @@
 import type {
   ClaimResult,
+  CountedLetters,
   CountedSend,
   SendClaim,
   SendCounter,
@@ -19,6 +20,8 @@ const KEEP_DAYS = 90;
 export class InMemorySuppression implements SuppressionList, SendCounter {
   readonly list = new Map<string, Suppression>();
   readonly counted = new Map<string, CountedSend[]>();
+  /** Each address's count is at a version, as the adapter's item is: one more with each letter counted. */
+  readonly versions = new Map<string, number>();
 
   async suppress(addressHash: string, mark: SuppressionMark): Promise<void> {
     const known = this.list.get(addressHash);
@@ -39,10 +42,30 @@ export class InMemorySuppression implements SuppressionList, SendCounter {
     return (this.counted.get(addressHash) ?? []).filter((s) => s.at > since).map((s) => ({ ...s }));
   }
 
-  async claim(claim: SendClaim): Promise<ClaimResult> {
+  async counts(addressHashes: readonly string[]): Promise<Map<string, CountedLetters>> {
+    return new Map(
+      addressHashes.map((hash) => [
+        hash,
+        {
+          sends: (this.counted.get(hash) ?? []).map((s) => ({ ...s })),
+          version: this.versions.get(hash) ?? 0,
+        },
+      ]),
+    );
+  }
+
+  async claimAll(claims: readonly { claim: SendClaim; read: CountedLetters }[]): Promise<ClaimResult[]> {
+    const addresses = new Set(claims.map(({ claim }) => claim.addressHash));
+    if (addresses.size < claims.length) throw new Error('send counter: two claims of one address at once');
+    return Promise.all(claims.map(({ claim, read }) => this.claim(claim, read)));
+  }
+
+  async claim(claim: SendClaim, read?: CountedLetters): Promise<ClaimResult> {
     const at = Date.parse(claim.at);
     const since = new Date(at - claim.windowDays * DAY).toISOString();
-    const sends = this.counted.get(claim.addressHash) ?? [];
+    const version = this.versions.get(claim.addressHash) ?? 0;
+    // A read at the count's version decides; one the count has moved past is read again, as a lost write is.
+    const sends = read?.version === version ? read.sends : (this.counted.get(claim.addressHash) ?? []);
     const inWindow = sends.filter((s) => s.at > since);
     const own = inWindow.find((s) => s.sendKey === claim.sendKey);
     if (own) {
@@ -60,6 +83,7 @@ export class InMemorySuppression implements SuppressionList, SendCounter {
       ...sends.filter((s) => s.at > kept),
       { sendKey: claim.sendKey, prospectId: claim.prospectId, at: claim.at },
     ]);
+    this.versions.set(claim.addressHash, version + 1);
     return { claimed: true };
   }
 }

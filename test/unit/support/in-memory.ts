@@ -52,7 +52,10 @@ export class InMemoryBank {
     list: async () => [...this.managerItems.values()].map(copy),
     get: async (managerId) => copy(this.managerItems.get(managerId)),
   };
-  readonly clients: Clients = { findByInn: async (inn) => copy(this.clientItems.get(inn)) };
+  readonly clients: Clients = {
+    findByInn: async (inn) => copy(this.clientItems.get(inn)),
+    clientsAmong: async (inns) => new Set(inns.filter((inn) => this.clientItems.has(inn))),
+  };
   readonly referrers: Referrers = { byCode: async (code) => copy(this.referralCodes.get(code)) };
   readonly notifications: Notifications = new InMemoryNotifications(this);
 

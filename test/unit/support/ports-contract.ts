@@ -383,6 +383,11 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       expect((await ports.managers.list()).map((m) => m.managerId)).toContain(manager.managerId);
       expect(await ports.clients.findByInn(client.inn)).toEqual(client);
       expect(await ports.clients.findByInn('0000000000')).toBeUndefined();
+      // A page's companies at once: an INN asked twice is one key.
+      expect(await ports.clients.clientsAmong([client.inn, '0000000000', client.inn])).toEqual(
+        new Set([client.inn]),
+      );
+      expect(await ports.clients.clientsAmong([])).toEqual(new Set());
     });
   });
 }

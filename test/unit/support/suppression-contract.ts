@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SendClaim, SendCounter, SuppressionList } from '#shared/letters/ports.ts';
+import type { CountedLetters, SendClaim, SendCounter, SuppressionList } from '#shared/letters/ports.ts';
 
 export type SuppressionUnderTest = SuppressionList & SendCounter;
 
@@ -84,6 +84,95 @@ export function suppressionContract(name: string, setup: () => SuppressionUnderT
       expect(results.filter((r) => r.claimed)).toHaveLength(2);
       expect(results.filter((r) => !r.claimed && r.reason === 'frequency_cap')).toHaveLength(8);
       expect(await store.sends(hash, at(-30))).toHaveLength(2);
+    });
+
+    it("reads many addresses' counts at once, every one asked, and a claim decides on that read", async () => {
+      const store = setup();
+      const [counted, never] = [anAddressHash(), anAddressHash()];
+      const first = aClaim(counted, { at: at(-1) });
+      await store.claim(first);
+      const counts = await store.counts([counted, never, counted]);
+      expect([...counts.keys()].sort()).toEqual([counted, never].sort());
+      expect(counts.get(never)).toEqual({ sends: [], version: 0 });
+      expect(counts.get(counted)?.sends).toEqual([
+        { sendKey: first.sendKey, prospectId: first.prospectId, at: at(-1) },
+      ]);
+      expect(await store.claim(aClaim(counted), counts.get(counted))).toEqual({ claimed: true });
+      expect(await store.claim(aClaim(never), counts.get(never))).toEqual({ claimed: true });
+      expect(await store.sends(counted, at(-30))).toHaveLength(2);
+      expect(await store.counts([])).toEqual(new Map());
+    });
+
+    it('a claim on a read the count has moved past reads again: the cap and the step stay exact', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const read = (await store.counts([hash])).get(hash);
+      const sendKey = 'campaign-stale-read#1';
+      expect(await store.claim(aClaim(hash, { sendKey }), read)).toEqual({ claimed: true });
+      // The same empty read again: another prospect on the step finds the letter counted since.
+      expect(await store.claim(aClaim(hash, { sendKey }), read)).toEqual({
+        claimed: false,
+        reason: 'already_sent_this_campaign',
+      });
+      expect(await store.claim(aClaim(hash), read)).toEqual({ claimed: true });
+      expect(await store.claim(aClaim(hash), read)).toMatchObject({
+        claimed: false,
+        reason: 'frequency_cap',
+      });
+      expect(await store.sends(hash, at(-30))).toHaveLength(2);
+    });
+
+    it('with a cap of 2, exactly 2 of 10 concurrent claims on one read of the address win', async () => {
+      const store = setup();
+      const hash = anAddressHash();
+      const read = (await store.counts([hash])).get(hash);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(aClaim(hash), read)));
+      expect(results.filter((r) => r.claimed)).toHaveLength(2);
+      expect(results.filter((r) => !r.claimed && r.reason === 'frequency_cap')).toHaveLength(8);
+      expect(await store.sends(hash, at(-30))).toHaveLength(2);
+    });
+
+    it("claims a page's addresses at once on their reads, each as a claim alone would answer", async () => {
+      const store = setup();
+      const hashes = Array.from({ length: 30 }, anAddressHash);
+      const [capped, moved, sentOnStep] = hashes as [string, string, string];
+      const sendKey = 'campaign-page#1';
+      await store.claim(aClaim(capped, { at: at(-2) }));
+      await store.claim(aClaim(capped, { at: at(-1) }));
+      const counts = await store.counts(hashes);
+      // After the page's read: another prospect on the step takes one address, a letter another.
+      await store.claim(aClaim(sentOnStep, { sendKey }));
+      await store.claim(aClaim(moved, { at: at(-1) }));
+      const claims = hashes.map((hash) => ({
+        claim: aClaim(hash, { sendKey }),
+        read: counts.get(hash) as CountedLetters,
+      }));
+      const results = await store.claimAll(claims);
+      expect(results.slice(0, 3)).toEqual([
+        { claimed: false, reason: 'frequency_cap', until: at(28) },
+        { claimed: true },
+        { claimed: false, reason: 'already_sent_this_campaign' },
+      ]);
+      expect(results.slice(3)).toEqual(hashes.slice(3).map(() => ({ claimed: true })));
+      expect(await store.sends(moved, at(-30))).toHaveLength(2);
+      // Claimed again (a redelivered page, on a read from before): the same letters, nothing more.
+      expect(await store.claimAll(claims.slice(3))).toEqual(hashes.slice(3).map(() => ({ claimed: true })));
+      expect((await store.counts(hashes.slice(3))).get(hashes[3] as string)?.sends).toHaveLength(1);
+      expect(await store.claimAll([])).toEqual([]);
+      await expect(store.claimAll([claims[5], claims[5]] as typeof claims)).rejects.toThrow();
+    });
+
+    it('of two pages claiming the same addresses at once on one read, one letter each, cap 1', async () => {
+      const store = setup();
+      const hashes = Array.from({ length: 12 }, anAddressHash);
+      const counts = await store.counts(hashes);
+      const page = () =>
+        hashes.map((hash) => ({ claim: aClaim(hash, { cap: 1 }), read: counts.get(hash) as CountedLetters }));
+      const [one, two] = await Promise.all([store.claimAll(page()), store.claimAll(page())]);
+      for (const [i, hash] of hashes.entries()) {
+        expect([one?.[i]?.claimed, two?.[i]?.claimed].filter(Boolean)).toHaveLength(1);
+        expect(await store.sends(hash, at(-30))).toHaveLength(1);
+      }
     });
 
     it('of 10 concurrent claims of one step for one address by different prospects, exactly one wins', async () => {
