@@ -173,7 +173,7 @@ describe('a withdrawal on DynamoDB Local', () => {
       keys,
       suppressions,
       sendCounter: suppressions,
-      clients: { findByInn: async () => undefined },
+      clients: new Directory(table.documentClient, table.tableName),
     };
     const step = {
       campaignId: randomUUID(),
