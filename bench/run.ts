@@ -16,6 +16,7 @@ import { runAcceptanceBench } from './acceptance.ts';
 import { BUNDLE_GOAL_BYTES, formatBytes, measureBundleSizesQuietly } from './bundle-sizes.ts';
 import { cpuPer, formatCpu, sampleCpu } from './cpu.ts';
 import { runLetterSendingBench } from './letter-sending.ts';
+import { runOpenDayRegistrationBench } from './open-day-registration.ts';
 import { describeUsage, drain, stateTransitionsPerLead, usage } from './usage.ts';
 
 /**
@@ -27,7 +28,8 @@ import { describeUsage, drain, stateTransitionsPerLead, usage } from './usage.ts
  * 4. each function's minified bundle as `cdk deploy` builds it, and the largest against the 1 MB goal;
  * 5. CPU time per lead, capture to acceptance, by part: what isolating the functions costs, whatever the neighbours do;
  * 6. (bench/acceptance.ts) the acceptance loop under a burst of 1,000 leads over 20 managers;
- * 7. (bench/letter-sending.ts) a letter campaign's achieved rate against its configured rate, SES throttling.
+ * 7. (bench/letter-sending.ts) a letter campaign's achieved rate against its configured rate, SES throttling;
+ * 8. (bench/open-day-registration.ts) open-day registrations/s against raw PutItem/s, and the seats exact.
  */
 const CONCURRENCY = 50;
 const RAW_WRITES = Number(process.env.BENCH_RAW_WRITES ?? 2000);
@@ -195,6 +197,7 @@ try {
 // The acceptance loop under a burst, on a runtime of its own (the `burst` acceptance SLA).
 await runAcceptanceBench();
 await runLetterSendingBench();
+await runOpenDayRegistrationBench();
 
 /** Runs `total` tasks with at most `concurrency` in flight; returns wall time and per-task latencies. */
 async function pool(total: number, concurrency: number, task: (i: number) => Promise<void>) {

@@ -87,11 +87,16 @@ export class LetterCourier {
   async deliver(email: Email, halted: () => Promise<boolean>): Promise<Answer> {
     let throttled = 0;
     let transient = 0;
+    // A throttled attempt was no letter: its retry, after the backoff, keeps the campaign's slot it had
+    // (the campaign's pace is of letters sent) and takes again from the account's bucket, so the account's
+    // rate, which SES counts by the letters it accepts, is never passed.
+    let slotKept = false;
     for (;;) {
       if (this.accountRefused) {
         return { as: 'account_refused', settlement: { status: 'released' }, throttled };
       }
-      const { ahead } = await this.slot();
+      const { ahead } = await this.slot({ paced: !slotKept });
+      slotKept = false;
       try {
         if (await halted()) return { as: 'halted', settlement: { status: 'released' }, throttled };
         const messageId = await this.deps.mail.send(email);
@@ -100,6 +105,7 @@ export class LetterCourier {
         if (!(error instanceof SendFailure)) throw error;
         if (error.kind === 'throttled' && ++throttled < MAX_THROTTLED) {
           await this.deps.sleep(backoffMs(throttled));
+          slotKept = true;
           continue;
         }
         if (error.kind === 'transient' && ++transient < MAX_TRANSIENT) {
@@ -126,13 +132,13 @@ export class LetterCourier {
     }
   }
 
-  /** Waits for the letter's slot at the campaign's rate, then for a letter from the account's bucket. */
   /**
-   * Waits for the letter's slot at the campaign's rate, then for a letter from the account's bucket. Answers
-   * the take it started for the letters after this one, if any, to be awaited once this letter is sent.
+   * Waits for the letter's slot at the campaign's rate (unless it keeps the one it had), then for a letter
+   * from the account's bucket. Answers the take it started for the letters after this one, if any, to be
+   * awaited once this letter is sent.
    */
-  private async slot(): Promise<{ ahead?: Promise<void> }> {
-    const wait = this.pacer.reserve(this.deps.now().getTime());
+  private async slot({ paced }: { paced: boolean }): Promise<{ ahead?: Promise<void> }> {
+    const wait = paced ? this.pacer.reserve(this.deps.now().getTime()) : 0;
     if (wait > 0) await this.deps.sleep(wait);
     while (this.tokens === 0) await this.topUp();
     this.tokens -= 1;
