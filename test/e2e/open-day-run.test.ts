@@ -21,12 +21,12 @@ const checkInCode = (text: string) => {
 describe('an open day run end to end on the local runtime', () => {
   it('makes the attendee a lead routed to a personal manager, and writes to the no-show with the materials', async () => {
     const [pm] = await unitOf(REGION, 1);
-    // Starting in half a minute, over five seconds later, the check-in closing with it: the run follows up then.
+    // Starting in twenty seconds, over two seconds later, the check-in closing with it: the run follows up then.
     const { openDayId } = await planned({
       title: { ru: 'День открытых дверей: экспорт' },
-      startsAt: seconds(30),
-      endsAt: seconds(35),
-      registrationClosesAt: seconds(20),
+      startsAt: seconds(20),
+      endsAt: seconds(22),
+      registrationClosesAt: seconds(12),
       checkInMinutesAfterEnd: 0,
       capacity: 5,
       materials: { url: 'https://bank.example/open-days/export' },
