@@ -1,14 +1,12 @@
-import type { Keys } from '../access/keys.ts';
 import type { CaptureAnswer, CaptureRequest } from '../leads/capture-lead.ts';
 import { signInvitation } from '../leads/invitation.ts';
 import { sendClaimed } from '../leads/notify-manager.ts';
-import type { Email, Mail, Managers } from '../leads/ports.ts';
+import type { Email } from '../leads/ports.ts';
 import { templatesFor } from '../templates/render.ts';
 import type { OpenDay, OpenDayProgress, Registration } from './open-day.ts';
-import type { OpenDays } from './ports.ts';
 import { noShowFollowUp, reminder } from './registrant-email.ts';
 import { signRegistrationToken } from './registration-link.ts';
-import { registrationPageUrl } from './tell-registrant.ts';
+import { registrationPageUrl, type TellDeps } from './tell-registrant.ts';
 
 /**
  * One run of the OpenDay state machine (docs/open-days.md, "The OpenDay state machine"): it reads the
@@ -20,16 +18,10 @@ import { registrationPageUrl } from './tell-registrant.ts';
  * registration, and the progress moves on only after a page is done.
  */
 
-export type RunOpenDayDeps = {
-  openDays: OpenDays;
-  managers: Pick<Managers, 'get'>;
-  mail: Mail;
-  keys: Keys;
-  apiUrl: string;
-  senderEmail: string;
+/** What emails a registrant (TellDeps), and the capture path and a time budget. */
+export type RunOpenDayDeps = TellDeps & {
   /** The web form's capture path, for the bank's own submissions (no per-client rate limit). */
   capture: (request: CaptureRequest) => Promise<CaptureAnswer>;
-  now: () => Date;
   /** How long one run works before it hands back to the state machine. */
   budgetMs: number;
 };
