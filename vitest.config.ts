@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Three layers (DESIGN.md rule 6): pure domain, synthesized infrastructure, and the system on the local runtime.
 export default defineConfig({
   test: {
+    // Two at once on two cores (the default leaves one core to the runner): the end-to-end files, one
+    // after another, mostly wait on their stack, and the emulator files run beside them.
+    maxWorkers: 2,
     projects: [
       // Pure tests share their workers' module graph (no file changes a module's state, timers or the
       // environment): each worker loads zod, fast-check and the domain once, not once per file.
