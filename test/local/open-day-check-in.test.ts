@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
-import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { checkIn } from '#shared/open-days/check-in.ts';
 import type { Registration } from '#shared/open-days/open-day.ts';
 import { InvalidRegistrationCursor } from '#shared/open-days/ports.ts';
 import { signRegistrationToken } from '#shared/open-days/registration-link.ts';
-import { startAttractTable } from './support/attract-table.ts';
-import { aGuest, storedOpenDay } from './support/open-days.ts';
+import { aGuest, onDynamoDbLocal, storedOpenDay } from './support/open-days.ts';
 
-let table: Awaited<ReturnType<typeof startAttractTable>>;
-let store: OpenDayStore;
-beforeAll(async () => {
-  table = await startAttractTable();
-  store = new OpenDayStore(table.documentClient, table.tableName);
-});
-afterAll(async () => {
-  await table?.stop();
-});
+const local = onDynamoDbLocal();
 
 const doorKeys = Keys.derive('open-day-door-test-key-material-0123456789ab');
 // The stored open day is the unit tests' one: 10:00-13:00 Moscow time on 10 December 2026.
 const AT = '2026-12-01T09:00:00.000Z';
 const DURING = new Date('2026-12-10T07:30:00.000Z');
-const deps = () => ({ openDays: store, keys: doorKeys, now: () => DURING });
+const deps = () => ({ openDays: local.store, keys: doorKeys, now: () => DURING });
 
 /** An open day of `capacity` seats and `people` registered in order: the first `capacity` hold seats. */
 async function registered(capacity: number, people: number) {
-  const openDay = await storedOpenDay(store, { capacity });
+  const openDay = await storedOpenDay(local.store, { capacity });
   const guests: Registration[] = [];
   for (let n = 0; n < people; n++) {
     const guest = aGuest(
@@ -35,7 +25,7 @@ async function registered(capacity: number, people: number) {
       n,
       `2026-12-01T09:00:${String(n).padStart(2, '0')}.000Z`,
     );
-    const answer = await store.register(guest, AT);
+    const answer = await local.store.register(guest, AT);
     if (answer.outcome !== 'confirmed' && answer.outcome !== 'waitlisted') throw new Error(answer.outcome);
     guests.push(answer.registration);
   }
@@ -60,8 +50,8 @@ describe("an open day's door on DynamoDB Local", () => {
     const marks = scans.map((s) => ('registration' in s ? s.registration.checkedIn : undefined));
     // Every answer names the one mark that was kept.
     expect(new Set(marks.map((m) => JSON.stringify(m))).size).toBe(1);
-    expect(await store.get(openDay.openDayId)).toMatchObject({ attended: 1, seatsTaken: 2 });
-    expect((await store.registration(openDay.openDayId, anna.emailHash))?.checkedIn).toEqual(marks[0]);
+    expect(await local.store.get(openDay.openDayId)).toMatchObject({ attended: 1, seatsTaken: 2 });
+    expect((await local.store.registration(openDay.openDayId, anna.emailHash))?.checkedIn).toEqual(marks[0]);
 
     // By the list, the same person again: reported, not counted.
     const byId = await checkIn(deps(), {
@@ -70,7 +60,7 @@ describe("an open day's door on DynamoDB Local", () => {
       staffId: 'irina.head',
     });
     expect(byId).toMatchObject({ kind: 'already_checked_in', registration: { checkedIn: marks[0] } });
-    expect(await store.get(openDay.openDayId)).toMatchObject({ attended: 1 });
+    expect(await local.store.get(openDay.openDayId)).toMatchObject({ attended: 1 });
   });
 
   it('refuses a waitlisted person, by the list or by a write that finds them no longer confirmed', async () => {
@@ -84,24 +74,24 @@ describe("an open day's door on DynamoDB Local", () => {
     });
     expect(answer).toMatchObject({ kind: 'not_confirmed', registration: { status: 'waitlisted' } });
     // The seat given up between the read and the write: the write's condition refuses it.
-    await store.giveUp(openDay.openDayId, held.emailHash, AT);
-    expect(await store.checkIn(held, { at: DURING.toISOString(), by: 'pm-ivanova' })).toMatchObject({
+    await local.store.giveUp(openDay.openDayId, held.emailHash, AT);
+    expect(await local.store.checkIn(held, { at: DURING.toISOString(), by: 'pm-ivanova' })).toMatchObject({
       outcome: 'not_confirmed',
       registration: { status: 'cancelled' },
     });
-    expect((await store.get(openDay.openDayId))?.attended).toBeUndefined();
+    expect((await local.store.get(openDay.openDayId))?.attended).toBeUndefined();
   });
 
   it('lists the registrations a page at a time, every one once, by status when asked', async () => {
     const { openDay, guests } = await registered(5, 8);
     const { openDayId } = openDay;
-    await store.checkIn(guests[0] as Registration, { at: DURING.toISOString(), by: 'pm-ivanova' });
+    await local.store.checkIn(guests[0] as Registration, { at: DURING.toISOString(), by: 'pm-ivanova' });
 
     const seen: Registration[] = [];
     let after: string | undefined;
     let pages = 0;
     do {
-      const page = await store.registrations(openDayId, { limit: 3, ...(after ? { after } : {}) });
+      const page = await local.store.registrations(openDayId, { limit: 3, ...(after ? { after } : {}) });
       expect(page.registrations.length).toBeLessThanOrEqual(3);
       seen.push(...page.registrations);
       after = page.after;
@@ -118,7 +108,7 @@ describe("an open day's door on DynamoDB Local", () => {
     const waiting: string[] = [];
     after = undefined;
     do {
-      const page = await store.registrations(openDayId, {
+      const page = await local.store.registrations(openDayId, {
         limit: 2,
         status: 'waitlisted',
         ...(after ? { after } : {}),
@@ -134,13 +124,15 @@ describe("an open day's door on DynamoDB Local", () => {
         .sort(),
     );
 
-    expect(await store.registrationById(openDayId, guests[7]?.registrationId ?? '')).toMatchObject({
+    expect(await local.store.registrationById(openDayId, guests[7]?.registrationId ?? '')).toMatchObject({
       registrationId: guests[7]?.registrationId,
       status: 'waitlisted',
     });
-    expect(await store.registrationById(openDayId, '9c8b7a6f-5e4d-4c3b-8a2f-1e0d9c8b7a6f')).toBeUndefined();
-    await expect(store.registrations(openDayId, { limit: 3, after: 'not-a-cursor' })).rejects.toBeInstanceOf(
-      InvalidRegistrationCursor,
-    );
+    expect(
+      await local.store.registrationById(openDayId, '9c8b7a6f-5e4d-4c3b-8a2f-1e0d9c8b7a6f'),
+    ).toBeUndefined();
+    await expect(
+      local.store.registrations(openDayId, { limit: 3, after: 'not-a-cursor' }),
+    ).rejects.toBeInstanceOf(InvalidRegistrationCursor);
   });
 });

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { Directory } from '#shared/adapters/directory.ts';
-import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import type { Email, Mail } from '#shared/leads/ports.ts';
 import { OWED_GRACE_MS, sweepOpenDays } from '#shared/open-days/register.ts';
 import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
-import { startAttractTable } from './support/attract-table.ts';
-import { aGuest, recordedRuns, storedOpenDay } from './support/open-days.ts';
+import { aGuest, onDynamoDbLocal, recordedRuns, storedOpenDay } from './support/open-days.ts';
 
-let table: Awaited<ReturnType<typeof startAttractTable>>;
-let store: OpenDayStore;
-beforeAll(async () => {
-  table = await startAttractTable();
-  store = new OpenDayStore(table.documentClient, table.tableName);
-});
-afterAll(async () => {
-  await table?.stop();
-});
+const local = onDynamoDbLocal();
 
 const noticeKeys = Keys.derive('open-day-notices-test-key-material-0123456789');
 
@@ -33,7 +23,7 @@ class FlakySes implements Mail {
 
 describe("a registrant's owed email on DynamoDB Local", () => {
   it('is sent once however often it is told, and a failed send stays owed until the sweep sends it', async () => {
-    const openDay = await storedOpenDay(store, {
+    const openDay = await storedOpenDay(local.store, {
       capacity: 5,
       hosts: ['pm-nobody'],
       venue: { kind: 'online', url: 'https://meet.bank.example/open-day' },
@@ -41,8 +31,8 @@ describe("a registrant's owed email on DynamoDB Local", () => {
     const ses = new FlakySes();
     const at = '2026-12-02T10:00:00.000Z';
     const deps = {
-      openDays: store,
-      managers: new Directory(table.documentClient, table.tableName),
+      openDays: local.store,
+      managers: new Directory(local.table.documentClient, local.table.tableName),
       mail: ses,
       keys: noticeKeys,
       apiUrl: 'https://api.bank.example',
@@ -51,17 +41,17 @@ describe("a registrant's owed email on DynamoDB Local", () => {
     };
     const person = (n: number) => aGuest(noticeKeys, openDay.openDayId, n, at);
     const [a, b] = [person(1), person(2)];
-    await store.register(a, at);
+    await local.store.register(a, at);
     expect(await tellRegistrant(deps, openDay.openDayId, a.emailHash)).toBe('sent');
     expect(await tellRegistrant(deps, openDay.openDayId, a.emailHash)).toBe('nothing_owed');
     expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email]);
     expect(ses.taken[0]?.attachments?.[0]?.fileName).toBe('invite.ics');
 
     // SES fails at the moment b registers: the email stays owed on the registration.
-    await store.register(b, at);
+    await local.store.register(b, at);
     ses.failing = true;
     await expect(tellRegistrant(deps, openDay.openDayId, b.emailHash)).rejects.toThrow('SES is unavailable');
-    expect((await store.registration(openDay.openDayId, b.emailHash))?.notice).toEqual({
+    expect((await local.store.registration(openDay.openDayId, b.emailHash))?.notice).toEqual({
       kind: 'confirmed',
       at,
     });
@@ -72,7 +62,7 @@ describe("a registrant's owed email on DynamoDB Local", () => {
     const tell = (openDayId: string, emailHash: string) =>
       tellRegistrant(deps, openDayId, emailHash).then(() => {});
     const sweepAt = (ms: number) =>
-      sweepOpenDays({ openDays: store, now: () => new Date(Date.parse(at) + ms), tell, runs });
+      sweepOpenDays({ openDays: local.store, now: () => new Date(Date.parse(at) + ms), tell, runs });
     await sweepAt(OWED_GRACE_MS - 1000);
     expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email]);
     // ...and sends it after, once.
@@ -81,6 +71,6 @@ describe("a registrant's owed email on DynamoDB Local", () => {
     expect(ses.taken.map((e) => e.to)).toEqual([a.contact.email, b.contact.email]);
     // The open day was stored here without its run: the sweep starts it, once.
     expect(runs.started.filter((id) => id === openDay.openDayId)).toEqual([openDay.openDayId]);
-    expect((await store.registration(openDay.openDayId, b.emailHash))?.notice).toBeUndefined();
+    expect((await local.store.registration(openDay.openDayId, b.emailHash))?.notice).toBeUndefined();
   });
 });

@@ -1,54 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishDemoConsentTexts } from '#local/demo-data.ts';
 import { Keys } from '#shared/access/keys.ts';
 import { ConsentStore } from '#shared/adapters/consent-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { LeadStore } from '#shared/adapters/lead-store.ts';
-import { OpenDayStore } from '#shared/adapters/open-day-store.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
 import { keys } from '#shared/adapters/table.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
 import type { Email } from '#shared/leads/ports.ts';
 import { runOpenDay } from '#shared/open-days/run-open-day.ts';
-import { startAttractTable } from './support/attract-table.ts';
-import { aGuest, storedOpenDay } from './support/open-days.ts';
+import { aGuest, onDynamoDbLocal, storedOpenDay } from './support/open-days.ts';
 
-let table: Awaited<ReturnType<typeof startAttractTable>>;
-let store: OpenDayStore;
-beforeAll(async () => {
-  table = await startAttractTable();
-  store = new OpenDayStore(table.documentClient, table.tableName);
-});
-afterAll(async () => {
-  await table?.stop();
-});
+const local = onDynamoDbLocal();
 
 const runKeys = Keys.derive('open-day-run-test-key-material-0123456789ab');
 const HOUR = 3_600_000;
 
 describe('the OpenDay run on DynamoDB Local', () => {
   it('reminds the confirmed once, then makes the attendees leads and writes to the no-shows, and holds it', async () => {
-    const openDay = await storedOpenDay(store, { capacity: 3 });
+    const openDay = await storedOpenDay(local.store, { capacity: 3 });
     const { openDayId } = openDay;
     const [came, stayedAway, gaveUp] = [1, 2, 3].map((n) => aGuest(runKeys, openDayId, n)) as [
       ReturnType<typeof aGuest>,
       ReturnType<typeof aGuest>,
       ReturnType<typeof aGuest>,
     ];
-    for (const guest of [came, stayedAway, gaveUp]) await store.register(guest, guest.registeredAt);
-    await store.giveUp(openDayId, gaveUp.emailHash, '2026-11-02T10:00:00.000Z');
+    for (const guest of [came, stayedAway, gaveUp]) await local.store.register(guest, guest.registeredAt);
+    await local.store.giveUp(openDayId, gaveUp.emailHash, '2026-11-02T10:00:00.000Z');
 
-    const consentTexts = new ConsentStore(table.documentClient, table.tableName);
+    const consentTexts = new ConsentStore(local.table.documentClient, local.table.tableName);
     await publishDemoConsentTexts(consentTexts);
     let clock = new Date('2026-12-01T10:00:00.000Z');
     const sent: Email[] = [];
-    const leads = new LeadStore(table.documentClient, table.tableName);
+    const leads = new LeadStore(local.table.documentClient, local.table.tableName);
     const deps = {
-      openDays: store,
-      managers: new Directory(table.documentClient, table.tableName),
+      openDays: local.store,
+      managers: new Directory(local.table.documentClient, local.table.tableName),
       mail: { send: async (email: Email) => `message-${sent.push(email)}` },
       keys: runKeys,
       apiUrl: 'https://api.bank.example',
@@ -57,9 +47,9 @@ describe('the OpenDay run on DynamoDB Local', () => {
         captureLead(
           {
             leads,
-            rateLimiter: new DynamoRateLimiter(table.documentClient, table.tableName, 100),
+            rateLimiter: new DynamoRateLimiter(local.table.documentClient, local.table.tableName, 100),
             consentTexts,
-            referrers: new Directory(table.documentClient, table.tableName),
+            referrers: new Directory(local.table.documentClient, local.table.tableName),
             keys: runKeys,
             duplicateWindowDays: 30,
             now: () => clock,
@@ -88,9 +78,9 @@ describe('the OpenDay run on DynamoDB Local', () => {
     expect(sent).toHaveLength(2);
 
     // One of them comes.
-    await table.documentClient.send(
+    await local.table.documentClient.send(
       new UpdateCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         Key: keys.registration(openDayId, came.emailHash),
         UpdateExpression: 'SET checkedIn = :in',
         ExpressionAttributeValues: { ':in': { at: openDay.startsAt, by: 'pm-ivanova' } },
@@ -98,13 +88,13 @@ describe('the OpenDay run on DynamoDB Local', () => {
     );
     clock = new Date(Date.parse(checkInEnds) + 60_000);
     expect(await runOpenDay(deps, openDayId)).toEqual({ outcome: 'held' });
-    expect(await store.get(openDayId)).toMatchObject({
+    expect(await local.store.get(openDayId)).toMatchObject({
       status: 'held',
       progress: { phase: 'held', leads: 1, noShows: 1 },
     });
     // The no-show gets the follow-up; the one who came becomes a lead of the open day's channel.
     expect(sent.slice(2).map((e) => e.to)).toEqual([stayedAway.contact.email]);
-    const { leadId } = (await store.registration(openDayId, came.emailHash)) ?? {};
+    const { leadId } = (await local.store.registration(openDayId, came.emailHash)) ?? {};
     expect(await leads.get(leadId ?? '')).toMatchObject({
       attribution: { channel: 'open_day', campaignId: openDayId },
       company: { inn: came.company.inn },
