@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  Choice,
   Condition,
   Fail,
   JsonPath,
@@ -10,8 +9,6 @@ import {
   Succeed,
   TaskInput,
   Timeout,
-  Wait,
-  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -24,7 +21,7 @@ import { readKeys } from './keys.ts';
 import type { LetterSending } from './letter-sending.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
-import { acknowledgeVersionInvoke, attractStateMachine } from './state-machine-tasks.ts';
+import { acknowledgeVersionInvoke, attractStateMachine, runLoop } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 export interface CampaignSendingProps {
@@ -152,51 +149,34 @@ export class CampaignSending extends Construct {
     // A failed run: the team is told it paused; the execution fails on the run's own cause either way.
     recordFailure.next(tellTeam('TellTeamSendingFailed', failed).next(failed));
 
-    const send = new LambdaInvoke(flow, 'SendLetters', {
-      lambdaFunction: this.sendLetters,
-      payload: TaskInput.fromObject({ campaignId: JsonPath.stringAt('$.campaignId') }),
-      payloadResponseOnly: true,
-      resultPath: '$.run',
-      taskTimeout: Timeout.duration(Duration.seconds(RUN_BUDGET_SECONDS * 3)),
-    });
-    send.addRetry({
-      errors: ['Lambda.TooManyRequestsException'],
-      interval: Duration.seconds(1),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
     // A run is safe to repeat: it starts from what is recorded.
-    send.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    const { run: send, whatNext } = runLoop(flow, 'SendLetters', {
+      fn: this.sendLetters,
+      idField: 'campaignId',
+      timeout: Duration.seconds(RUN_BUDGET_SECONDS * 3),
+      retry: { interval: Duration.seconds(2), maxAttempts: 3 },
+      wait: { id: 'WaitForWindow', comment: "A follow-up's wait, or recipients' sending window" },
+    });
     send.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
     acknowledgeVersionInvoke(this, this.sendLetters);
-
-    const wait = new Wait(flow, 'WaitForWindow', {
-      comment: "A follow-up's wait, or recipients' sending window",
-      time: WaitTime.timestampPath('$.run.until'),
-    });
-    wait.next(send);
-    send.next(
-      new Choice(flow, 'WhatNext')
-        .when(Condition.stringEquals('$.run.outcome', 'more'), send)
-        .when(Condition.stringEquals('$.run.outcome', 'wait'), wait)
-        .when(
-          Condition.stringEquals('$.run.outcome', 'paused'),
-          tellTeam('TellTeamPaused', notTold).next(
-            new Succeed(flow, 'Paused', {
-              comment: 'Paused by a person or a guard; a resume starts the next run',
-            }),
-          ),
-        )
-        .when(
-          Condition.stringEquals('$.run.outcome', 'cancelled'),
-          new Succeed(flow, 'Cancelled', { comment: 'Cancelled: no further letter' }),
-        )
-        .otherwise(
-          tellTeam('TellTeamCompleted', notTold).next(
-            new Succeed(flow, 'Completed', { comment: 'Every step sent' }),
-          ),
+    whatNext
+      .when(
+        Condition.stringEquals('$.run.outcome', 'paused'),
+        tellTeam('TellTeamPaused', notTold).next(
+          new Succeed(flow, 'Paused', {
+            comment: 'Paused by a person or a guard; a resume starts the next run',
+          }),
         ),
-    );
+      )
+      .when(
+        Condition.stringEquals('$.run.outcome', 'cancelled'),
+        new Succeed(flow, 'Cancelled', { comment: 'Cancelled: no further letter' }),
+      )
+      .otherwise(
+        tellTeam('TellTeamCompleted', notTold).next(
+          new Succeed(flow, 'Completed', { comment: 'Every step sent' }),
+        ),
+      );
 
     this.stateMachine = attractStateMachine(this, 'LetterCampaign', {
       definition: send,

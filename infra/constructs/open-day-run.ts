@@ -1,25 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import {
-  Choice,
-  Condition,
-  JsonPath,
-  type StateMachine,
-  Succeed,
-  TaskInput,
-  Timeout,
-  Wait,
-  WaitTime,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Condition, type StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/environment.ts';
 import { AttractFunction } from './attract-function.ts';
 import { readKeys } from './keys.ts';
 import type { Operations } from './operations.ts';
 import { sendEmailAs } from './ses-access.ts';
-import { acknowledgeVersionInvoke, attractStateMachine } from './state-machine-tasks.ts';
+import { acknowledgeVersionInvoke, attractStateMachine, runLoop } from './state-machine-tasks.ts';
 import { grantTable } from './table-access.ts';
 
 /** A run works this long before it hands back to the state machine; the Lambda timeout is three times it. */
@@ -64,41 +53,23 @@ export class OpenDayRun extends Construct {
     sendEmailAs(this.run, senderEmail);
 
     const flow = new Construct(this, 'Flow');
-    const step = new LambdaInvoke(flow, 'RunOpenDay', {
-      lambdaFunction: this.run,
-      payload: TaskInput.fromObject({ openDayId: JsonPath.stringAt('$.openDayId') }),
-      payloadResponseOnly: true,
-      resultPath: '$.run',
-      taskTimeout: Timeout.duration(Duration.seconds(RUN_SECONDS * 3)),
-    });
-    step.addRetry({
-      errors: ['Lambda.TooManyRequestsException'],
-      interval: Duration.seconds(1),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
     // A run is safe to repeat: each email is claimed, each lead captured under its registration's key.
-    step.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2 });
-    acknowledgeVersionInvoke(this, this.run);
-    const wait = new Wait(flow, 'WaitForItsTime', {
-      comment: "The reminder's time, or the end of the check-in",
-      time: WaitTime.timestampPath('$.run.until'),
+    const { run, whatNext } = runLoop(flow, 'RunOpenDay', {
+      fn: this.run,
+      idField: 'openDayId',
+      timeout: Duration.seconds(RUN_SECONDS * 3),
+      retry: { interval: Duration.seconds(5), maxAttempts: 4 },
+      wait: { id: 'WaitForItsTime', comment: "The reminder's time, or the end of the check-in" },
     });
-    wait.next(step);
-    step.next(
-      new Choice(flow, 'WhatNext')
-        .when(Condition.stringEquals('$.run.outcome', 'more'), step)
-        .when(Condition.stringEquals('$.run.outcome', 'wait'), wait)
-        .when(
-          Condition.stringEquals('$.run.outcome', 'cancelled'),
-          new Succeed(flow, 'Cancelled', {
-            comment: 'Cancelled: everyone registered was told by the cancel',
-          }),
-        )
-        .otherwise(new Succeed(flow, 'Held', { comment: 'Attendees are leads, no-shows were written to' })),
-    );
+    acknowledgeVersionInvoke(this, this.run);
+    whatNext
+      .when(
+        Condition.stringEquals('$.run.outcome', 'cancelled'),
+        new Succeed(flow, 'Cancelled', { comment: 'Cancelled: everyone registered was told by the cancel' }),
+      )
+      .otherwise(new Succeed(flow, 'Held', { comment: 'Attendees are leads, no-shows were written to' }));
     this.stateMachine = attractStateMachine(this, 'OpenDay', {
-      definition: step,
+      definition: run,
       // An open day is planned at most a year ahead; its follow-up takes hours after it.
       timeout: Duration.days(400),
       operations,

@@ -1,13 +1,21 @@
-import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   type IChainable,
+  JsonPath,
   LogLevel,
   StateMachine,
   StateMachineType,
+  TaskInput,
+  Timeout,
+  Wait,
+  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { AttractFunction } from './attract-function.ts';
 import type { Operations } from './operations.ts';
@@ -63,4 +71,53 @@ export function attractStateMachine(
   props.operations.alarmOnAny(`${name}Failures`, machine.metricFailed(), `${props.executions} failed`);
   props.operations.alarmOnAny(`${name}Timeouts`, machine.metricTimedOut(), `${props.executions} timed out`);
   return machine;
+}
+
+export type RunLoopProps = {
+  /** The run's function: it answers `{outcome: 'more' | 'wait' | ..., until?}` into `$.run`. */
+  readonly fn: AttractFunction;
+  /** The id in the state machine's input the run is given, e.g. `campaignId`. */
+  readonly idField: string;
+  /** How long one invocation may take. */
+  readonly timeout: Duration;
+  /** The retries of a failed run (safe to repeat: a run starts from what is recorded). */
+  readonly retry: { interval: Duration; maxAttempts: number };
+  /** The Wait state's id and comment: what a `wait` outcome waits for. */
+  readonly wait: { id: string; comment: string };
+};
+
+/**
+ * A loop over one run function, as the LetterCampaign and OpenDay state machines are: the run task
+ * (`<id>`), then `WhatNext`: `more` runs again, `wait` waits until `$.run.until` and runs again. The caller
+ * adds the endings to the answered Choice (and any catch to the task). States carry the id only.
+ */
+export function runLoop(
+  flow: Construct,
+  id: string,
+  props: RunLoopProps,
+): { run: LambdaInvoke; whatNext: Choice } {
+  const run = new LambdaInvoke(flow, id, {
+    lambdaFunction: props.fn,
+    payload: TaskInput.fromObject({ [props.idField]: JsonPath.stringAt(`$.${props.idField}`) }),
+    payloadResponseOnly: true,
+    resultPath: '$.run',
+    taskTimeout: Timeout.duration(props.timeout),
+  });
+  run.addRetry({
+    errors: ['Lambda.TooManyRequestsException'],
+    interval: Duration.seconds(1),
+    maxAttempts: 5,
+    backoffRate: 2,
+  });
+  run.addRetry({ errors: ['States.ALL'], ...props.retry, backoffRate: 2 });
+  const wait = new Wait(flow, props.wait.id, {
+    comment: props.wait.comment,
+    time: WaitTime.timestampPath('$.run.until'),
+  });
+  wait.next(run);
+  const whatNext = new Choice(flow, 'WhatNext')
+    .when(Condition.stringEquals('$.run.outcome', 'more'), run)
+    .when(Condition.stringEquals('$.run.outcome', 'wait'), wait);
+  run.next(whatNext);
+  return { run, whatNext };
 }
