@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import {
   CHECK_IN_OPENS_BEFORE_START_MS,
   type CheckInDeps,
@@ -10,12 +9,9 @@ import {
 import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
 import { signRegistrationToken } from '#shared/open-days/registration-link.ts';
 import { TEST_KEYS } from './support/capture.ts';
-import { anOpenDay, aRegistration } from './support/open-days.ts';
+import { anOpenDay, OPEN_DAY_ID, REGISTRATION_ID, theRegistration } from './support/open-days.ts';
 
-const OPEN_DAY_ID = '0b8e6a52-3c1f-4d2e-9a7b-5c6d7e8f9a0b';
 const OTHER_OPEN_DAY_ID = '5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const REGISTRATION_ID = '7f3a1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const EMAIL = 'olga@romashka.example';
 const HOUR = 3_600_000;
 
 // The unit tests' open day: 10:00-13:00 Moscow time on 10 December 2026 (07:00-10:00 UTC).
@@ -25,16 +21,6 @@ const theOpenDay = (more: Partial<OpenDay> = {}): OpenDay => ({
   ...more,
 });
 const duringIt = new Date('2026-12-10T08:00:00.000Z');
-
-const theRegistration = (more: Partial<Registration> = {}): Registration =>
-  aRegistration({
-    openDayId: OPEN_DAY_ID,
-    registrationId: REGISTRATION_ID,
-    emailHash: addressHashOf(TEST_KEYS, EMAIL),
-    contact: { name: 'Ольга Смирнова', email: EMAIL, phone: '+74951234567' },
-    company: { name: 'ООО «Ромашка»', inn: '7707083893' },
-    ...more,
-  });
 
 /** One open day with one registration, checked in as the store does it: once, counted once. */
 function world(openDay: OpenDay, registration: Registration, now = duringIt) {

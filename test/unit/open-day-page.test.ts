@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderRegistrationPage } from '#shared/http/open-day-page.ts';
 import { OPEN_DAY_ROUTES } from '#shared/http/open-day-routes.ts';
-import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import type { OpenDay, Registration } from '#shared/open-days/open-day.ts';
 import { signRegistrationToken } from '#shared/open-days/registration-link.ts';
 import {
@@ -14,11 +13,8 @@ import { catalogs } from '#shared/templates/catalog.ts';
 import type { Locale } from '#shared/templates/locale.ts';
 import { escapeHtml } from '#shared/templates/render.ts';
 import { TEST_KEYS } from './support/capture.ts';
-import { anOpenDay, aRegistration, now } from './support/open-days.ts';
+import { anOpenDay, EMAIL, now, OPEN_DAY_ID, REGISTRATION_ID, theRegistration } from './support/open-days.ts';
 
-const OPEN_DAY_ID = '0b8e6a52-3c1f-4d2e-9a7b-5c6d7e8f9a0b';
-const REGISTRATION_ID = '7f3a1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const EMAIL = 'olga@romashka.example';
 const LOCALES: Locale[] = ['ru', 'en'];
 
 /** One open day and one registration, read as the store reads them; showing a page only reads. */
@@ -38,15 +34,6 @@ const theOpenDay = (more: Parameters<typeof anOpenDay>[0] = {}): OpenDay => ({
   ...anOpenDay(more),
   openDayId: OPEN_DAY_ID,
 });
-const theRegistration = (more: Partial<Registration> = {}): Registration =>
-  aRegistration({
-    openDayId: OPEN_DAY_ID,
-    registrationId: REGISTRATION_ID,
-    emailHash: addressHashOf(TEST_KEYS, EMAIL),
-    contact: { name: 'Ольга Смирнова', email: EMAIL, phone: '+74951234567' },
-    company: { name: 'ООО «Ромашка»', inn: '7707083893' },
-    ...more,
-  });
 
 const tokenFor = (registration: Registration, openDay: OpenDay, use: 'manage' | 'check_in' = 'manage') =>
   signRegistrationToken(

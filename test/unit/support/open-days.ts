@@ -1,6 +1,8 @@
 import ical, { type VEvent } from 'node-ical';
 import { expect } from 'vitest';
+import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import { type OpenDay, OpenDayInput, type Registration } from '#shared/open-days/open-day.ts';
+import { TEST_KEYS } from './capture.ts';
 
 /** Open days, registrations and their invites as the open days' unit tests read them. */
 
@@ -92,3 +94,19 @@ export function expectWellFormed(ics: string): void {
     }
   }
 }
+
+/** The ids of one open day's one registration whose links and codes the tests sign (with TEST_KEYS). */
+export const OPEN_DAY_ID = '0b8e6a52-3c1f-4d2e-9a7b-5c6d7e8f9a0b';
+export const REGISTRATION_ID = '7f3a1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+export const EMAIL = 'olga@romashka.example';
+
+/** That registration: its address keyed as the tests' keys key it. */
+export const theRegistration = (more: Partial<Registration> = {}): Registration =>
+  aRegistration({
+    openDayId: OPEN_DAY_ID,
+    registrationId: REGISTRATION_ID,
+    emailHash: addressHashOf(TEST_KEYS, EMAIL),
+    contact: { name: 'Ольга Смирнова', email: EMAIL, phone: '+74951234567' },
+    company: { name: 'ООО «Ромашка»', inn: '7707083893' },
+    ...more,
+  });
