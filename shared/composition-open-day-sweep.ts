@@ -2,7 +2,7 @@ import type { Keys } from './access/keys.ts';
 import { NamedExecutions, openDayRuns } from './adapters/workflow-starter.ts';
 import { sfnClient } from './clients/sfn.ts';
 import { openDays, registrantMail } from './composition-open-days.ts';
-import type { SweepDeps } from './open-days/register.ts';
+import type { SweepDeps } from './open-days/sweep-open-days.ts';
 import { setting } from './runtime.ts';
 
 /** The minute's sweep: offers that ran out, emails still owed. */

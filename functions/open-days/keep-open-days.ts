@@ -14,6 +14,7 @@ import {
   staffOnly,
 } from '#shared/http/api.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
+import { type Changed, cancelOpenDay, changeOpenDay } from '#shared/open-days/change-open-day.ts';
 import { checkIn } from '#shared/open-days/check-in.ts';
 import { createOpenDay, OpenDayInvalid } from '#shared/open-days/keep-open-days.ts';
 import {
@@ -60,6 +61,21 @@ export const handler = apiHandler(
             next: page.after ?? null,
           });
         }
+        case 'POST /v1/open-days/{openDayId}/changes': {
+          requireRole(event, 'campaign_manager', 'Only campaign managers change open days');
+          const { openDayId } = pathOf(openDayPath, event, 'No such open day');
+          const changed = await changeOpenDay(deps, openDayId, parseJsonBody(event, 32 * 1024));
+          return reply(API_ROUTES.changeOpenDay, 200, openDayView(changedOpenDay(changed)));
+        }
+        case 'POST /v1/open-days/{openDayId}/cancel': {
+          requireRole(event, 'campaign_manager', 'Only campaign managers cancel open days');
+          const { openDayId } = pathOf(openDayPath, event, 'No such open day');
+          // The reason is optional, and so is the body.
+          const body = event.body ? parseJsonBody(event, 4 * 1024) : {};
+          const cancelled = await cancelOpenDay(deps, openDayId, event.staff?.userId ?? '', body);
+          logger.info('Open day cancelled', { openDayId });
+          return reply(API_ROUTES.cancelOpenDay, 200, openDayView(changedOpenDay(cancelled)));
+        }
         case 'POST /v1/open-days/{openDayId}/check-ins':
           return await checkInAtDoor(event);
         case 'GET /v1/open-days/{openDayId}/registrations': {
@@ -95,6 +111,21 @@ export const handler = apiHandler(
   },
   staffOnly(['campaign_manager', 'compliance_officer', 'head_of_unit', 'personal_manager']),
 );
+
+/** The open day a change or a cancel left, or why it took none. */
+function changedOpenDay(answer: Changed) {
+  if (answer.kind === 'not_found') throw new HttpError(404, 'not_found', 'No such open day');
+  if (answer.kind === 'not_open') {
+    throw new HttpError(
+      409,
+      'open_day_not_open',
+      answer.status === 'started'
+        ? 'The open day has begun: it is not changed or cancelled any more'
+        : `The open day is ${answer.status}: it is not changed any more`,
+    );
+  }
+  return answer.openDay;
+}
 
 function atTheDoor(event: ApiEvent, message: string): void {
   if (!event.staff?.roles.some((role) => DOOR_STAFF.includes(role))) {

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { Keys } from '#shared/access/keys.ts';
 import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { sweepDeps } from '#shared/composition-open-day-sweep.ts';
-import { sweepOpenDays } from '#shared/open-days/register.ts';
+import { sweepOpenDays } from '#shared/open-days/sweep-open-days.ts';
 import { logger } from '#shared/runtime.ts';
 
 // The key signs the links of the emails it sends; read once, while the environment starts.

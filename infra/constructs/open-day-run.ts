@@ -57,6 +57,7 @@ export class OpenDayRun extends Construct {
     const { run, whatNext } = runLoop(flow, 'RunOpenDay', {
       fn: this.run,
       idField: 'openDayId',
+      executionNameField: 'run',
       timeout: Duration.seconds(RUN_SECONDS * 3),
       retry: { interval: Duration.seconds(5), maxAttempts: 4 },
       wait: { id: 'WaitForItsTime', comment: "The reminder's time, or the end of the check-in" },
@@ -66,6 +67,10 @@ export class OpenDayRun extends Construct {
       .when(
         Condition.stringEquals('$.run.outcome', 'cancelled'),
         new Succeed(flow, 'Cancelled', { comment: 'Cancelled: everyone registered was told by the cancel' }),
+      )
+      .when(
+        Condition.stringEquals('$.run.outcome', 'superseded'),
+        new Succeed(flow, 'Superseded', { comment: 'A change of its times started a newer run' }),
       )
       .otherwise(new Succeed(flow, 'Held', { comment: 'Attendees are leads, no-shows were written to' }));
     this.stateMachine = attractStateMachine(this, 'OpenDay', {

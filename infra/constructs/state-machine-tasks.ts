@@ -78,6 +78,8 @@ export type RunLoopProps = {
   readonly fn: AttractFunction;
   /** The id in the state machine's input the run is given, e.g. `campaignId`. */
   readonly idField: string;
+  /** Where the run is also given its execution's name, to know whether it is still the current run. */
+  readonly executionNameField?: string;
   /** How long one invocation may take. */
   readonly timeout: Duration;
   /** The retries of a failed run (safe to repeat: a run starts from what is recorded). */
@@ -98,7 +100,10 @@ export function runLoop(
 ): { run: LambdaInvoke; whatNext: Choice } {
   const run = new LambdaInvoke(flow, id, {
     lambdaFunction: props.fn,
-    payload: TaskInput.fromObject({ [props.idField]: JsonPath.stringAt(`$.${props.idField}`) }),
+    payload: TaskInput.fromObject({
+      [props.idField]: JsonPath.stringAt(`$.${props.idField}`),
+      ...(props.executionNameField ? { [props.executionNameField]: JsonPath.executionName } : {}),
+    }),
     payloadResponseOnly: true,
     resultPath: '$.run',
     taskTimeout: Timeout.duration(props.timeout),

@@ -3,19 +3,10 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeClaim } from '../leads/notify-manager.ts';
 import type { OpenDayProgress, RegistrantNotice } from '../open-days/open-day.ts';
 import { noticeClaimAt } from './notification-store.ts';
-import { OpenDayDoor } from './open-day-door.ts';
+import { NOTICES_OWED, OpenDayChanges, RUNS_PENDING } from './open-day-changes.ts';
 import { keys, MANAGERS_INDEX, PENDING_INTAKE_INDEX } from './table.ts';
 
-/** The GSI2 partition of open days whose OpenDay run is not yet known started, by creation. */
-export const RUNS_PENDING = 'OPEN_DAY_RUNS_PENDING';
-
-/** The GSI2 partition of registrations that owe their registrant an email, by when it became owed. */
-export const NOTICES_OWED = 'OPEN_DAY_NOTICES';
-
-export const noticeListing = (registrationId: string, at: string) => ({
-  gsi2pk: NOTICES_OWED,
-  gsi2sk: `${at}#${registrationId}`,
-});
+export { NOTICES_OWED, noticeListing, RUNS_PENDING } from './open-day-changes.ts';
 
 /** The GSI1 partition of the seats offered from waitlists, by when each offer runs out. */
 export const SEAT_OFFERS_LIST = 'SEAT_OFFERS';
@@ -25,7 +16,7 @@ export const SEAT_OFFERS_LIST = 'SEAT_OFFERS';
  * out, the emails registrations owe, the OpenDay run's start and progress, the attendees' leads
  * (docs/open-days.md; docs/data-model.md, 21d).
  */
-export abstract class OpenDayTimeline extends OpenDayDoor {
+export abstract class OpenDayTimeline extends OpenDayChanges {
   async expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
@@ -70,7 +61,7 @@ export abstract class OpenDayTimeline extends OpenDayDoor {
     );
   }
 
-  async unstartedRuns(before: string, limit: number): Promise<string[]> {
+  async unstartedRuns(before: string, limit: number): Promise<{ openDayId: string; run: string }[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -80,7 +71,10 @@ export abstract class OpenDayTimeline extends OpenDayDoor {
         Limit: limit,
       }),
     );
-    return Items.map((item) => String(item.pk).slice('OPEN_DAY#'.length));
+    return Items.map((item) => {
+      const openDayId = String(item.pk).slice('OPEN_DAY#'.length);
+      return { openDayId, run: typeof item.run === 'string' ? item.run : openDayId };
+    });
   }
 
   async recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void> {
@@ -95,33 +89,54 @@ export abstract class OpenDayTimeline extends OpenDayDoor {
     );
   }
 
-  async setProgress(openDayId: string, progress: OpenDayProgress): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.openDay(openDayId),
-        UpdateExpression: `SET progress = :progress${progress.phase === 'held' ? ', #status = :held' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ...(progress.phase === 'held' ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-        ExpressionAttributeValues: {
-          ':progress': progress,
-          ...(progress.phase === 'held' ? { ':held': 'held' } : {}),
-        },
-      }),
-    );
+  async setProgress(
+    openDayId: string,
+    run: string,
+    progress: OpenDayProgress,
+  ): Promise<'kept' | 'superseded'> {
+    const held = progress.phase === 'held';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.openDay(openDayId),
+          UpdateExpression: `SET progress = :progress${held ? ', #status = :held' : ''}`,
+          // Only the open day's current run keeps its progress (the first is named by the open day's id).
+          ConditionExpression:
+            run === openDayId
+              ? 'attribute_exists(pk) AND (attribute_not_exists(#run) OR #run = :run)'
+              : '#run = :run',
+          ExpressionAttributeNames: { '#run': 'run', ...(held ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: {
+            ':progress': progress,
+            ':run': run,
+            ...(held ? { ':held': 'held' } : {}),
+          },
+        }),
+      );
+      return 'kept';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'superseded';
+      throw error;
+    }
   }
 
-  async noticeSent(openDayId: string, emailHash: string, notice: RegistrantNotice): Promise<void> {
+  async noticeSent(
+    openDayId: string,
+    emailHash: string,
+    notice: RegistrantNotice,
+    toldSequence: number,
+  ): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.registration(openDayId, emailHash),
-          UpdateExpression: 'REMOVE notice, gsi2pk, gsi2sk',
+          UpdateExpression: 'SET toldSequence = :told REMOVE notice, gsi2pk, gsi2sk',
           // A newer change owes its own email: only this one is cleared.
           ConditionExpression: 'notice.#at = :at AND notice.kind = :kind',
           ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': notice.at, ':kind': notice.kind },
+          ExpressionAttributeValues: { ':at': notice.at, ':kind': notice.kind, ':told': toldSequence },
         }),
       );
     } catch (error) {

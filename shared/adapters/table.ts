@@ -109,6 +109,13 @@ export const keys = {
     pk: `OPEN_DAY#${openDayId}`,
     sk: `NOTIFICATION#${notice}`,
   }),
+  /** An open day as its registrants were told of it at one sequence (kept by each change that is told). */
+  openDayVersion: (openDayId: string, sequence: number) => ({
+    pk: `OPEN_DAY#${openDayId}`,
+    sk: `VERSION#${String(sequence).padStart(6, '0')}`,
+  }),
+  /** An open day's latest change, listed until the sweep has told every registrant and offered the seats. */
+  openDayChange: (openDayId: string) => ({ pk: `OPEN_DAY#${openDayId}`, sk: 'CHANGE' }),
   /** A place in an open day's waitlist: they sort in the order people registered. */
   waitlistPlace: (openDayId: string, registeredAt: string, registrationId: string) => ({
     pk: `OPEN_DAY#${openDayId}`,

@@ -56,7 +56,7 @@ export const campaignRuns = (executions: NamedExecutions): CampaignRuns => ({
   startRun: (campaignId, run) => executions.start(`${campaignId}-${run}`, { campaignId }),
 });
 
-/** One OpenDay run per open day, named by its id. */
+/** An open day's OpenDay runs, the first named by its id; each is told its name, to know if it is current. */
 export const openDayRuns = (executions: NamedExecutions): OpenDayRuns => ({
-  start: (openDayId) => executions.start(openDayId, { openDayId }),
+  start: (openDayId, run = openDayId) => executions.start(run, { openDayId, run }),
 });

@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'not_frozen',
   'discarded',
   'not_uploaded',
+  // An open day changed or cancelled once cancelled, held or begun (shared/open-days/change-open-day.ts).
+  'open_day_not_open',
   'upload_mismatch',
   'rate_limited',
   'too_many_enquiries',

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import {
+  CancelOpenDayBody,
+  ChangeOpenDayBody,
   CheckInAnswer,
   CheckInBody,
   NewOpenDayBody,
@@ -79,6 +81,47 @@ export const OPEN_DAY_ROUTES = {
     responses: {
       200: { description: 'The open day', schema: OpenDayView },
       404: failure('No such open day'),
+    },
+  },
+  changeOpenDay: {
+    method: 'POST',
+    path: '/v1/open-days/{openDayId}/changes',
+    access: 'staff',
+    summary:
+      'Change a planned open day: any of its fields; a change of what, when or where is told to everyone registered, with their calendar entry updated (campaign manager)',
+    function: 'keepOpenDays',
+    request: { params: openDayPath, body: ChangeOpenDayBody },
+    responses: {
+      200: {
+        description:
+          'The open day as changed (or as it was, when nothing differed); registrants are told within minutes',
+        schema: OpenDayView,
+      },
+      400: failure(
+        'Invalid fields, checked with the rest of the open day (`endsAt`, `capacity` below the seats held, `hosts.0`)',
+      ),
+      403: failure('Only campaign managers change open days'),
+      404: failure('No such open day'),
+      409: failure('`open_day_not_open`: cancelled, held, or begun already'),
+      413: failure('The body is over 32 KB'),
+      415: failure('The body is not application/json'),
+    },
+  },
+  cancelOpenDay: {
+    method: 'POST',
+    path: '/v1/open-days/{openDayId}/cancel',
+    access: 'staff',
+    summary:
+      'Cancel a planned open day: registration closes, everyone registered is told, and calendar entries are cancelled (campaign manager)',
+    function: 'keepOpenDays',
+    request: { params: openDayPath, body: CancelOpenDayBody },
+    responses: {
+      200: { description: 'Cancelled (a repeated cancel answers the same)', schema: OpenDayView },
+      400: failure('Invalid fields: `reason` too long'),
+      403: failure('Only campaign managers cancel open days'),
+      404: failure('No such open day'),
+      409: failure('`open_day_not_open`: held, or begun already'),
+      415: failure('The body is not application/json'),
     },
   },
   registerForOpenDay: {

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import {
   OPEN_DAY_STATUSES,
   type OpenDay,
+  OpenDayCancellation,
+  OpenDayChange,
   OpenDayInput,
   REGISTRATION_STATUSES,
   type Registration,
@@ -24,6 +26,17 @@ export const NewOpenDayBody = OpenDayInput.meta({
   id: 'NewOpenDay',
   description:
     'An open day: title and description (Russian, optionally English), start and end (ISO 8601 with offset) and the time zone people read them in, a place or an online link, capacity, the registration deadline, the hosting personal managers',
+});
+
+export const ChangeOpenDayBody = OpenDayChange.meta({
+  id: 'OpenDayChange',
+  description:
+    'The fields to change, at least one (`materials: null` takes the materials away); the open day as changed is checked as a new one is. Changing `startsAt`, `endsAt`, `reminderHours` or `checkInMinutesAfterEnd` starts its run afresh by the new times',
+});
+
+export const CancelOpenDayBody = OpenDayCancellation.meta({
+  id: 'OpenDayCancellation',
+  description: 'Why it is cancelled, for the record (registrants are told it is cancelled, not why)',
 });
 
 export const OpenDayListQuery = z.object({
@@ -69,6 +82,10 @@ export const OpenDayView = z
     sequence: z
       .int()
       .meta({ description: "The calendar invites' SEQUENCE: raised by each change people are told of" }),
+    cancelled: z
+      .strictObject({ at: z.iso.datetime(), by: z.string(), reason: z.string().nullable() })
+      .nullable()
+      .meta({ description: 'Who cancelled it, when and why' }),
     author: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -109,6 +126,7 @@ export function openDayView(openDay: OpenDay): z.infer<typeof OpenDayView> {
       ? { phase: openDay.progress.phase, leads: openDay.progress.leads, noShows: openDay.progress.noShows }
       : null,
     sequence: openDay.sequence,
+    cancelled: openDay.cancelled ? { reason: null, ...openDay.cancelled } : null,
     author: openDay.author,
     createdAt: openDay.createdAt,
     updatedAt: openDay.updatedAt,

@@ -38,44 +38,80 @@ export type Venue = z.infer<typeof Venue>;
 
 const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
+/** An open day's fields, each checked alone. */
+const openDayFields = {
+  title: Localized(200),
+  description: Localized(5_000),
+  startsAt: Instant,
+  endsAt: Instant,
+  timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow'),
+  venue: Venue,
+  capacity: z.int().min(1).max(MAX_CAPACITY),
+  registrationClosesAt: Instant,
+  /** The personal managers who host it (directory ids). */
+  hosts: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+    .min(1)
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, 'each host once'),
+  /** Hours before the start the reminder goes out. */
+  reminderHours: z.int().min(1).max(168),
+  /** Hours a person promoted from the waitlist has to take the seat before it passes on. */
+  offerHoldHours: z.int().min(1).max(72),
+  /** Minutes after the end staff may still check people in; the follow-up begins then. */
+  checkInMinutesAfterEnd: z.int().min(0).max(720),
+  /** What those who registered and did not come get afterwards: a link to the materials, or a text. */
+  materials: z.union([
+    z.strictObject({ url: z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2000) }),
+    z.strictObject({ text: Localized(5_000) }),
+  ]),
+};
+
+/** The checks across fields: the end after the start, registration closed no later than the start. */
+export function orderProblems(o: {
+  startsAt: string;
+  endsAt: string;
+  registrationClosesAt: string;
+}): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (Date.parse(o.endsAt) <= Date.parse(o.startsAt))
+    problems.push({ path: 'endsAt', message: 'the end is after the start' });
+  if (Date.parse(o.registrationClosesAt) > Date.parse(o.startsAt))
+    problems.push({ path: 'registrationClosesAt', message: 'registration closes no later than the start' });
+  return problems;
+}
+
 /** What a campaign manager writes; times are instants (with their offset), `timeZone` is how people read them. */
 export const OpenDayInput = z
   .strictObject({
-    title: Localized(200),
-    description: Localized(5_000),
-    startsAt: Instant,
-    endsAt: Instant,
-    timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow'),
-    venue: Venue,
-    capacity: z.int().min(1).max(MAX_CAPACITY),
-    registrationClosesAt: Instant,
-    /** The personal managers who host it (directory ids). */
-    hosts: z
-      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
-      .min(1)
-      .max(20)
-      .refine((ids) => new Set(ids).size === ids.length, 'each host once'),
-    /** Hours before the start the reminder goes out. */
-    reminderHours: z.int().min(1).max(168).default(24),
-    /** Hours a person promoted from the waitlist has to take the seat before it passes on. */
-    offerHoldHours: z.int().min(1).max(72).default(24),
-    /** Minutes after the end staff may still check people in; the follow-up begins then. */
-    checkInMinutesAfterEnd: z.int().min(0).max(720).default(120),
-    /** What those who registered and did not come get afterwards: a link to the materials, or a text. */
-    materials: z
-      .union([
-        z.strictObject({ url: z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2000) }),
-        z.strictObject({ text: Localized(5_000) }),
-      ])
-      .optional(),
+    ...openDayFields,
+    reminderHours: openDayFields.reminderHours.default(24),
+    offerHoldHours: openDayFields.offerHoldHours.default(24),
+    checkInMinutesAfterEnd: openDayFields.checkInMinutesAfterEnd.default(120),
+    materials: openDayFields.materials.optional(),
   })
   .superRefine((o, ctx) => {
-    const at = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (Date.parse(o.endsAt) <= Date.parse(o.startsAt)) at('endsAt', 'the end is after the start');
-    if (Date.parse(o.registrationClosesAt) > Date.parse(o.startsAt))
-      at('registrationClosesAt', 'registration closes no later than the start');
+    for (const { path, message } of orderProblems(o)) ctx.addIssue({ code: 'custom', path: [path], message });
   });
 export type OpenDayInput = z.input<typeof OpenDayInput>;
+
+/** What people read of an open day: a change to any of these is told to everyone registered. */
+export const TOLD_FIELDS = ['title', 'description', 'startsAt', 'endsAt', 'timeZone', 'venue'] as const;
+/** What moves the OpenDay run's times: a change to any of these starts its run afresh. */
+export const TIMING_FIELDS = ['startsAt', 'endsAt', 'reminderHours', 'checkInMinutesAfterEnd'] as const;
+
+/**
+ * A campaign manager's change of a planned open day: any of its fields, at least one (`materials: null`
+ * takes the materials away). The result is checked as a whole, as a new open day is.
+ */
+export const OpenDayChange = z
+  .strictObject({ ...openDayFields, materials: openDayFields.materials.nullable() })
+  .partial()
+  .refine((change) => Object.keys(change).length > 0, 'name at least one field to change');
+export type OpenDayChange = z.output<typeof OpenDayChange>;
+
+/** Why an open day was cancelled, in the campaign manager's words (for the record, not for registrants). */
+export const OpenDayCancellation = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
 /** Checks that depend on the clock: an open day is planned for the future. */
 export function timingProblems(
@@ -120,7 +156,17 @@ export type OpenDay = z.output<typeof OpenDayInput> & {
   author: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The name of its OpenDay run (`<openDayId>`, then `<openDayId>-<sequence>` after a change of its times):
+   * only that run keeps its progress; an older one ends when it wakes. Absent: the first, `<openDayId>`.
+   */
+  run?: string;
+  /** Who cancelled it, when, and why. */
+  cancelled?: { at: string; by: string; reason?: string };
 };
+
+/** An open day as its registrants were told of it, at one `sequence` (what a change email compares). */
+export type OpenDayVersion = Pick<OpenDay, 'sequence' | (typeof TOLD_FIELDS)[number]>;
 
 /** What a prospect sends to register: who they are, their company, consents, and how they came. */
 export const RegistrationInput = z
@@ -171,6 +217,10 @@ export const REGISTRANT_NOTICES = [
   'offered',
   'cancelled',
   'offer_expired',
+  /** The open day changed (what, when or where): told with the version they last heard of. */
+  'changed',
+  /** The open day is cancelled. */
+  'open_day_cancelled',
 ] as const;
 export type RegistrantNoticeKind = (typeof REGISTRANT_NOTICES)[number];
 export type RegistrantNotice = {
@@ -192,6 +242,8 @@ export type Registration = Omit<RegistrationInput, 'fax' | 'language'> & {
   offerUntil?: string;
   /** An email owed to the registrant, until it is sent. */
   notice?: RegistrantNotice;
+  /** The open day's `sequence` the last email sent to them carried: what they know of it. */
+  toldSequence?: number;
   /** When they came and who of the staff let them in (shared/open-days/check-in.ts); set once. */
   checkedIn?: CheckedIn;
   /** The lead an attendee became once the open day was over. */

@@ -4,6 +4,7 @@ import type {
   CheckedIn,
   OpenDay,
   OpenDayProgress,
+  OpenDayVersion,
   RegistrantNotice,
   Registration,
   RegistrationStatus,
@@ -45,6 +46,23 @@ export type CheckInResult =
   | { outcome: 'checked_in' | 'already_checked_in'; registration: Registration & { checkedIn: CheckedIn } }
   | { outcome: 'not_confirmed'; registration: Registration }
   | { outcome: 'not_found' };
+
+/**
+ * A change the sweep carries out after it is written: `changed` and `open_day_cancelled` are told to every
+ * registration (the open day at `sequence`); `seats` only offers the seats a larger capacity freed.
+ */
+export type OpenDayChangeNotice = {
+  kind: 'changed' | 'open_day_cancelled' | 'seats';
+  sequence: number;
+  at: string;
+};
+export type PendingChange = OpenDayChangeNotice & { openDayId: string };
+
+/**
+ * A change as the store took it: written; refused because another change came first (read again), because
+ * the capacity is below the seats held, or because the open day is not there.
+ */
+export type ChangeWritten = 'changed' | 'conflict' | 'below_seats' | 'not_found';
 
 export type RegistrationPage = { registrations: Registration[]; after?: string };
 
@@ -88,13 +106,41 @@ export interface OpenDays {
   /** The open day's OpenDay run is started: off the list of runs to start. */
   runStarted(openDayId: string): Promise<void>;
   /** Open days created before `before` whose run is not known started (the sweep's). */
-  unstartedRuns(before: string, limit: number): Promise<string[]>;
+  unstartedRuns(before: string, limit: number): Promise<{ openDayId: string; run: string }[]>;
   /** The lead an attendee became. */
   recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void>;
-  /** Where the OpenDay run stands; only that run (one per open day) writes it. */
-  setProgress(openDayId: string, progress: OpenDayProgress): Promise<void>;
-  /** The owed email went out: the registration owes nothing more, unless a newer change owes its own. */
-  noticeSent(openDayId: string, emailHash: string, notice: RegistrantNotice): Promise<void>;
+  /** Where the OpenDay run stands, kept only by the open day's current run: an older one is superseded. */
+  setProgress(openDayId: string, run: string, progress: OpenDayProgress): Promise<'kept' | 'superseded'>;
+  /**
+   * The owed email went out carrying the open day at `toldSequence`: the registration owes nothing more,
+   * unless a newer change owes its own.
+   */
+  noticeSent(
+    openDayId: string,
+    emailHash: string,
+    notice: RegistrantNotice,
+    toldSequence: number,
+  ): Promise<void>;
+  /**
+   * Writes a change of the open day read: its fields (`null` takes one away), while it is still the version
+   * read and open, and the capacity holds the seats taken; lists the change for the sweep.
+   */
+  change(
+    read: OpenDay,
+    set: Partial<Record<keyof OpenDay, unknown>>,
+    change: OpenDayChangeNotice,
+  ): Promise<ChangeWritten>;
+  /** The open day as its registrants were told of it at a sequence (kept by each change they are told of). */
+  version(openDayId: string, sequence: number): Promise<OpenDayVersion | undefined>;
+  /** Changes the sweep has still to carry out, oldest first. */
+  pendingChanges(limit: number): Promise<PendingChange[]>;
+  /**
+   * Each registration not yet told of the change (nor given up) owes its email; `untold` counts them, `owed`
+   * those that owe it now (the rest owe another email, which tells the open day as it is).
+   */
+  tellOfChange(change: PendingChange): Promise<{ owed: number; untold: number }>;
+  /** Everyone was told: the change is off the sweep's list (unless a newer one took its place). */
+  changeCarriedOut(change: PendingChange): Promise<void>;
   /** Offers that ran out before `before` and still wait for an answer, earliest first. */
   expiredOffers(before: string, limit: number): Promise<{ openDayId: string; emailHash: string }[]>;
   /** An offer nobody answered in time: the seat goes back (then it is offered to the next). */
@@ -113,7 +159,10 @@ export interface OpenDays {
   ): Promise<RegistrationPage>;
 }
 
-/** The OpenDay state machine's runs: one per open day, named by its id (a second start is the same run). */
+/**
+ * The OpenDay state machine's runs, named by the open day's id, then `<id>-<sequence>` for the run a change
+ * of its times starts afresh (a second start of a name is the same run).
+ */
 export interface OpenDayRuns {
-  start(openDayId: string): Promise<'started' | 'already_started'>;
+  start(openDayId: string, run?: string): Promise<'started' | 'already_started'>;
 }

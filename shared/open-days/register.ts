@@ -8,7 +8,7 @@ import type { RateLimiter } from '../leads/ports.ts';
 import { addressHashOf } from '../letters/unsubscribe.ts';
 import type { Locale } from '../templates/locale.ts';
 import { type OpenDay, type Registration, RegistrationInput, type RegistrationStatus } from './open-day.ts';
-import type { OpenDayRuns, OpenDays } from './ports.ts';
+import type { OpenDays } from './ports.ts';
 import { readRegistrationToken } from './registration-link.ts';
 
 /**
@@ -189,42 +189,4 @@ export async function takeOfferByLink(deps: RegistrationDeps, token: string): Pr
   return taken.outcome === 'confirmed'
     ? { kind: 'taken', registration: taken.registration }
     : { kind: taken.outcome };
-}
-
-/** Offers passed on and emails sent per sweep: each is a few writes; the next sweep takes the rest. */
-const SWEEP_LIMIT = 100;
-/** An email owed for less than this may be on its way from the request that owed it. */
-export const OWED_GRACE_MS = 2 * 60_000;
-
-export type SweepDeps = Pick<RegistrationDeps, 'openDays' | 'now' | 'tell'> & { runs: OpenDayRuns };
-
-/**
- * The scheduled sweep (every minute): each offer that ran out unanswered is withdrawn and its seat
- * offered to the next in line; then every email still owed after the grace is sent. Safe to repeat and
- * to run beside a person's answer: a withdrawal is conditioned on the offer still open and past its time,
- * an email is claimed before it is sent.
- */
-export async function sweepOpenDays(
-  deps: SweepDeps,
-): Promise<{ withdrawn: number; told: number; started: number }> {
-  const now = deps.now();
-  const at = now.toISOString();
-  let withdrawn = 0;
-  for (const { openDayId, emailHash } of await deps.openDays.expiredOffers(at, SWEEP_LIMIT)) {
-    if ((await deps.openDays.withdrawOffer(openDayId, emailHash, at)) === 'withdrawn') {
-      withdrawn++;
-      await deps.tell(openDayId, emailHash);
-    }
-    await offerFreeSeats(deps, openDayId);
-  }
-  const graceEnd = new Date(now.getTime() - OWED_GRACE_MS).toISOString();
-  const owed = await deps.openDays.owedNotices(graceEnd, SWEEP_LIMIT);
-  for (const { openDayId, emailHash } of owed) await deps.tell(openDayId, emailHash);
-  // Open days whose run was never confirmed started (the request that made them failed after the write).
-  const unstarted = await deps.openDays.unstartedRuns(graceEnd, SWEEP_LIMIT);
-  for (const openDayId of unstarted) {
-    await deps.runs.start(openDayId);
-    await deps.openDays.runStarted(openDayId);
-  }
-  return { withdrawn, told: owed.length, started: unstarted.length };
 }

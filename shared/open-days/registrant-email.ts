@@ -2,7 +2,7 @@ import type { Email } from '../leads/ports.ts';
 import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../templates/email.ts';
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
 import { type InviteMethod, inLanguage, inviteAttachment, type Organizer, openDayInvite } from './invite.ts';
-import type { OpenDay, Registration } from './open-day.ts';
+import type { OpenDay, OpenDayVersion, Registration } from './open-day.ts';
 import { momentIn, spanOf } from './zoned-time.ts';
 
 /**
@@ -40,7 +40,7 @@ export type CancelledEmail = WithInvite &
 export type ReminderEmail = WithInvite & { links: { giveUp: string }; checkInCode: string };
 export type ChangedEmail = WithInvite & {
   /** The open day as the registrant last heard of it, to say what changed. */
-  before: OpenDay;
+  before: OpenDayVersion;
   /** The registration's cancel link: giving the seat up, leaving the line, or declining the offer. */
   links: { giveUp: string };
 };
@@ -74,7 +74,7 @@ const paragraphs = (text: string): Part[] =>
     .map(say);
 
 /** Where, as the registrant reads it: the address in their language, or the online session's link. */
-const placeOf = ({ venue }: OpenDay, t: Templates): string =>
+const placeOf = ({ venue }: Pick<OpenDay, 'venue'>, t: Templates): string =>
   venue.kind === 'place' ? inLanguage(venue.address, t.locale) : venue.url;
 
 const samePlace = (a: OpenDay['venue'], b: OpenDay['venue']): boolean =>

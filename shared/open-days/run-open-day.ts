@@ -29,18 +29,26 @@ export type RunOpenDayDeps = TellDeps & {
 export type OpenDayRunOutcome =
   | { outcome: 'more' }
   | { outcome: 'wait'; until: string }
-  | { outcome: 'held' | 'cancelled' };
+  | { outcome: 'held' | 'cancelled' }
+  /** A change of the open day's times started a newer run: this one ends. */
+  | { outcome: 'superseded' };
 
 const PAGE = 25;
 /** The longest single wait: a longer one is waited in parts (a local Wait state's timer holds 24.8 days). */
 const LONGEST_WAIT_MS = 20 * 86_400_000;
 
-export async function runOpenDay(deps: RunOpenDayDeps, openDayId: string): Promise<OpenDayRunOutcome> {
+/** One run of the open day's run named `run` (the first is named by the open day's id). */
+export async function runOpenDay(
+  deps: RunOpenDayDeps,
+  openDayId: string,
+  run: string = openDayId,
+): Promise<OpenDayRunOutcome> {
   const startedAt = deps.now().getTime();
   for (;;) {
     const openDay = await deps.openDays.get(openDayId);
     if (!openDay) throw new Error(`No open day ${openDayId}`);
     if (openDay.status === 'cancelled') return { outcome: 'cancelled' };
+    if ((openDay.run ?? openDayId) !== run) return { outcome: 'superseded' };
     const progress: OpenDayProgress = openDay.progress ?? { phase: 'reminders', leads: 0, noShows: 0 };
     if (progress.phase === 'held') return { outcome: 'held' };
     const now = deps.now();
@@ -57,10 +65,12 @@ export async function runOpenDay(deps: RunOpenDayDeps, openDayId: string): Promi
       for (const registration of page.registrations) {
         if (registration.status === 'confirmed') await remind(deps, openDay, registration);
       }
-      await deps.openDays.setProgress(
+      const kept = await deps.openDays.setProgress(
         openDayId,
+        run,
         page.after ? { ...progress, after: page.after } : { phase: 'follow_up', leads: 0, noShows: 0 },
       );
+      if (kept === 'superseded') return { outcome: 'superseded' };
       continue;
     }
 
@@ -81,7 +91,8 @@ export async function runOpenDay(deps: RunOpenDayDeps, openDayId: string): Promi
     const next: OpenDayProgress = page.after
       ? { phase: 'follow_up', after: page.after, leads, noShows }
       : { phase: 'held', leads, noShows };
-    await deps.openDays.setProgress(openDayId, next);
+    if ((await deps.openDays.setProgress(openDayId, run, next)) === 'superseded')
+      return { outcome: 'superseded' };
     if (next.phase === 'held') return { outcome: 'held' };
   }
 }

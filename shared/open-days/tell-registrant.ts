@@ -4,7 +4,7 @@ import type { Email, Mail, Managers } from '../leads/ports.ts';
 import { templatesFor } from '../templates/render.ts';
 import type { OpenDay, RegistrantNotice, Registration } from './open-day.ts';
 import type { OpenDays } from './ports.ts';
-import { cancelled, confirmed, offered, waitlisted } from './registrant-email.ts';
+import { cancelled, changed, confirmed, offered, openDayCancelled, waitlisted } from './registrant-email.ts';
 import { signRegistrationToken } from './registration-link.ts';
 
 /**
@@ -32,13 +32,23 @@ export async function tellRegistrant(deps: TellDeps, openDayId: string, emailHas
   if (!registration || !notice) return 'nothing_owed';
   const openDay = await deps.openDays.get(openDayId);
   if (!openDay) throw new Error(`Open day ${openDayId} of a registration is not stored`);
+  const told = registration.toldSequence ?? 0;
+  // Once an open day is cancelled, its cancellation is all there is to say; a change they know of already
+  // (a newer email told it) is not told again.
+  const stale =
+    (openDay.status === 'cancelled' && notice.kind !== 'open_day_cancelled') ||
+    (notice.kind === 'changed' && told >= openDay.sequence);
+  if (stale) {
+    await deps.openDays.noticeSent(openDayId, emailHash, notice, told);
+    return 'nothing_owed';
+  }
   const email = await emailOf(deps, openDay, registration, notice);
   const claim = deps.openDays.noticeClaim(
     openDayId,
     `${registration.registrationId}#${notice.kind}#${notice.at}`,
   );
   const sent = await sendClaimed(deps, claim, () => email);
-  await deps.openDays.noticeSent(openDayId, emailHash, notice);
+  await deps.openDays.noticeSent(openDayId, emailHash, notice, openDay.sequence);
   return sent.kind === 'sent' ? 'sent' : 'already_sent';
 }
 
@@ -82,5 +92,13 @@ async function emailOf(
       return cancelled({ ...base, cause: 'by_registrant', heldSeat: notice.heldSeat ?? false });
     case 'offer_expired':
       return cancelled({ ...base, cause: 'offer_expired' });
+    case 'changed': {
+      // What they last heard of it: the version their last email carried (the first one, if none says).
+      const told = registration.toldSequence ?? 0;
+      const before = (await deps.openDays.version(openDay.openDayId, told)) ?? openDay;
+      return changed({ ...base, before, links: { giveUp: page } });
+    }
+    case 'open_day_cancelled':
+      return openDayCancelled({ ...base, heldSeat: registration.status === 'confirmed' });
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import type { Email, Mail } from '#shared/leads/ports.ts';
-import { OWED_GRACE_MS, sweepOpenDays } from '#shared/open-days/register.ts';
+import { OWED_GRACE_MS, sweepOpenDays } from '#shared/open-days/sweep-open-days.ts';
 import { tellRegistrant } from '#shared/open-days/tell-registrant.ts';
 import { aGuest, onDynamoDbLocal, recordedRuns, storedOpenDay } from './support/open-days.ts';
 

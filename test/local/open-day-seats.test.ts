@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { keys } from '#shared/adapters/table.ts';
 import type { Registration } from '#shared/open-days/open-day.ts';
-import { sweepOpenDays } from '#shared/open-days/register.ts';
+import { sweepOpenDays } from '#shared/open-days/sweep-open-days.ts';
 import { aGuest, onDynamoDbLocal, recordedRuns, storedOpenDay } from './support/open-days.ts';
 
 const local = onDynamoDbLocal();
