@@ -47,7 +47,8 @@ export abstract class OpenDayChanges extends OpenDayDoor {
     if (typeof set.run === 'string') {
       Object.assign(values, {
         ':pending': RUNS_PENDING,
-        ':pendingSince': `${set.updatedAt}#${read.openDayId}`,
+        // The index keeps keys only: the run's name is in the sort key.
+        ':pendingSince': `${set.updatedAt}#${set.run}`,
       });
       sets.push('gsi2pk = :pending', 'gsi2sk = :pendingSince');
     }
@@ -122,12 +123,22 @@ export abstract class OpenDayChanges extends OpenDayDoor {
         Limit: limit,
       }),
     );
-    return Items.map((item) => ({
-      openDayId: String(item.openDayId),
-      kind: item.kind as PendingChange['kind'],
-      sequence: Number(item.sequence),
-      at: String(item.at),
-    }));
+    // The index holds keys only: each change is read whole, as it is now.
+    const changes = await Promise.all(
+      Items.map(async (item) => {
+        const { Item } = await this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            ConsistentRead: true,
+          }),
+        );
+        if (typeof Item?.gsi2pk !== 'string') return [];
+        const { openDayId, kind, sequence, at } = Item;
+        return [{ openDayId, kind, sequence, at } as PendingChange];
+      }),
+    );
+    return changes.flat();
   }
 
   async tellOfChange(change: PendingChange): Promise<{ owed: number; untold: number }> {

@@ -71,10 +71,11 @@ export abstract class OpenDayTimeline extends OpenDayChanges {
         Limit: limit,
       }),
     );
-    return Items.map((item) => {
-      const openDayId = String(item.pk).slice('OPEN_DAY#'.length);
-      return { openDayId, run: typeof item.run === 'string' ? item.run : openDayId };
-    });
+    // Listed as `<since>#<run>` (the index keeps keys only); the first run is named by the open day's id.
+    return Items.map((item) => ({
+      openDayId: String(item.pk).slice('OPEN_DAY#'.length),
+      run: String(item.gsi2sk).slice(String(item.gsi2sk).indexOf('#') + 1),
+    }));
   }
 
   async recordLead(openDayId: string, emailHash: string, leadId: string): Promise<void> {

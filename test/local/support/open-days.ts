@@ -35,8 +35,8 @@ export function recordedRuns() {
   const started: string[] = [];
   return {
     started,
-    start: async (openDayId: string) => {
-      started.push(openDayId);
+    start: async (openDayId: string, run = openDayId) => {
+      started.push(run);
       return 'started' as const;
     },
   };
