@@ -9,11 +9,15 @@ import { logger } from '#shared/runtime.ts';
 // The key signs the links of the emails it sends; read once, while the environment starts.
 const deps = sweepDeps(Keys.derive(await keyMaterial()));
 
-/** Scheduled every minute: offers of freed seats that ran out pass on; registrants' owed emails go out. */
+/**
+ * Scheduled every minute: offers of freed seats that ran out pass on; changes of open days reach their
+ * registrants; registrants' owed emails go out.
+ */
 export const handler = middy<unknown>()
   .use(injectLambdaContext(logger))
   .handler(async () => {
     const result = await sweepOpenDays(deps);
-    if (result.told) logger.warn("Registrants' owed emails were sent by the sweep", result);
+    // Emails owed past the grace are ones a request failed to send, or a change's: counted, never named.
+    if (result.told || result.changes) logger.info('Open days swept', result);
     return result;
   });

@@ -1,39 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsed } from '../unit/support/open-days.ts';
-import { call, eventually } from './client.ts';
-import { aGuest, dayAhead, planned } from './open-day-fixtures.ts';
-
-type Stored = { to: string[]; subject: string; text: string; invite?: string };
-
-/** The mail one address got, oldest first, each with its calendar invite decoded. */
-async function mailTo(address: string): Promise<Stored[]> {
-  const store = (await (await fetch(`${inject('mailbox')}/store`)).json()) as {
-    emails: {
-      subject: string;
-      destination: { to: string[] };
-      body: { text?: string };
-      attachments?: { content: string; filename?: string }[];
-    }[];
-  };
-  return store.emails
-    .filter((e) => e.destination.to.includes(address))
-    .map((e) => {
-      const ics = e.attachments?.find((a) => a.filename === 'invite.ics');
-      return {
-        to: e.destination.to,
-        subject: e.subject,
-        text: e.body.text ?? '',
-        ...(ics ? { invite: Buffer.from(ics.content, 'base64').toString('utf8') } : {}),
-      };
-    });
-}
-
-const mailCount = (address: string, count: number) =>
-  eventually(async () => {
-    const mail = await mailTo(address);
-    return mail.length >= count ? mail : undefined;
-  }, `${count} emails to ${address}`);
+import { call } from './client.ts';
+import { aGuest, dayAhead, mailCount, planned } from './open-day-fixtures.ts';
 
 /** The link of the registration page in an email's text, with its token. */
 const pageLink = (text: string) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
-import { call, tokens } from './client.ts';
+import { expect, inject } from 'vitest';
+import { call, eventually, tokens } from './client.ts';
 
 const HOUR = 3_600_000;
 
@@ -46,4 +46,45 @@ export function aGuest(name: string, email = `guest-${randomUUID().slice(0, 8)}@
     products: ['settlement_account', 'credit'],
     consents: [{ purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' }],
   };
+}
+
+type Stored = { to: string[]; subject: string; text: string; invite?: string };
+
+/** The mail one address got, oldest first, each with its calendar invite decoded. */
+export async function mailTo(address: string): Promise<Stored[]> {
+  const store = (await (await fetch(`${inject('mailbox')}/store`)).json()) as {
+    emails: {
+      subject: string;
+      destination: { to: string[] };
+      body: { text?: string };
+      attachments?: { content: string; filename?: string }[];
+    }[];
+  };
+  return store.emails
+    .filter((e) => e.destination.to.includes(address))
+    .map((e) => {
+      const ics = e.attachments?.find((a) => a.filename === 'invite.ics');
+      return {
+        to: e.destination.to,
+        subject: e.subject,
+        text: e.body.text ?? '',
+        ...(ics ? { invite: Buffer.from(ics.content, 'base64').toString('utf8') } : {}),
+      };
+    });
+}
+
+export const mailCount = (address: string, count: number) =>
+  eventually(async () => {
+    const mail = await mailTo(address);
+    return mail.length >= count ? mail : undefined;
+  }, `${count} emails to ${address}`);
+
+/** Runs the open days' minute sweep now (as the schedule would): changes told, owed emails sent. */
+export async function sweepNow(): Promise<void> {
+  const { body: functions } = await call('GET', '/__local/functions');
+  const sweep = (functions as { name: string; entry: string }[]).find((f) =>
+    f.entry.endsWith('open-days/sweep-open-days.ts'),
+  );
+  const swept = await call('POST', `/__local/functions/${sweep?.name}/invoke`, { body: {} });
+  expect(swept.status).toBe(200);
 }
