@@ -90,7 +90,8 @@ export class OpenDays extends Construct {
 
     this.sweep = new AttractFunction(this, 'SweepOpenDays', {
       entry: 'functions/open-days/sweep-open-days.ts',
-      description: 'Scheduled: pass unanswered seat offers on; send registrants the emails still owed',
+      description:
+        'Scheduled: pass unanswered seat offers on; tell registrants of open days changed; send the emails still owed',
       environment: { ...mailEnv, ...runEnv },
       timeout: Duration.minutes(1),
     });
