@@ -183,9 +183,10 @@ async function makeLead(deps: RunOpenDayDeps, openDay: OpenDay, registration: Re
     },
     idempotencyKey: `open-day-${registration.registrationId}`,
     // The bank's own submission: the consents are the registration's, whose evidence (time, address,
-    // browser) was kept when the person registered.
+    // browser) was kept when the person registered; recorded again now, they would read as given today,
+    // after a withdrawal made since.
     clientAddress: 'open-day',
-    userAgent: 'Attract OpenDay run',
+    consentsOnRecord: true,
   });
   if (answer.kind !== 'accepted') {
     throw new Error(`Open day ${openDay.openDayId}: an attendee's lead was refused (${answer.kind})`);

@@ -113,6 +113,9 @@ describe('the OpenDay run on DynamoDB Local', () => {
       company: { inn: came.company.inn },
       products: came.products,
     });
+    // Its consents' evidence is the registration's: the run's own submission records none again.
+    const history = new ConsentStore(local.table.documentClient, local.table.tableName);
+    expect((await history.history(came.emailHash, { limit: 10 })).entries).toEqual([]);
     // Held: run again, nothing more is sent or captured.
     expect(await runOpenDay(deps, openDayId)).toEqual({ outcome: 'held' });
     expect(sent).toHaveLength(3);
