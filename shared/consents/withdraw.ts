@@ -7,9 +7,10 @@ import type { ConsentHistory } from './ports.ts';
  * Withdrawal of consent (docs/consents.md, "Withdrawal"): at any time, by the person through a signed link
  * or a letter's unsubscribe link, or by a compliance officer on their behalf: one way for all three. A
  * withdrawal of marketing (or of everything) puts the address on the letters' suppression list first, as
- * `unsubscribed`, the reason the send-time screening already skips on: the very next send skips it. It is then recorded in the person's history. What the bank must
- * do with the data once personal-data consent is withdrawn (erasure, or the legal grounds to keep it) is
- * a later issue's: here the withdrawal is recorded, and nothing else changes.
+ * `unsubscribed`, the reason the send-time screening already skips on: the very next send skips it. It is
+ * then recorded in the person's history. What the bank must do with the data once personal-data consent
+ * is withdrawn (erasure, or the legal grounds to keep it) is a later issue's: here the withdrawal is
+ * recorded, and nothing else changes.
  */
 
 /** What may be withdrawn: one purpose, or every consent at once. */

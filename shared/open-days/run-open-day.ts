@@ -3,7 +3,6 @@ import { signInvitation } from '../leads/invitation.ts';
 import { sendClaimed } from '../leads/notify-manager.ts';
 import type { Email } from '../leads/ports.ts';
 import type { SuppressionList } from '../letters/ports.ts';
-import { logger } from '../runtime.ts';
 import { templatesFor } from '../templates/render.ts';
 import type { OpenDay, OpenDayProgress, Registration } from './open-day.ts';
 import { noShowFollowUp, reminder } from './registrant-email.ts';
@@ -83,12 +82,8 @@ export async function runOpenDay(deps: RunOpenDayDeps, openDayId: string): Promi
         await makeLead(deps, openDay, registration);
         leads++;
       } else {
-        if (suppressed.has(registration.emailHash)) {
-          logger.info('No-show follow-up skipped: the address is suppressed', {
-            openDayId,
-            registrationId: registration.registrationId,
-          });
-        } else await followUp(deps, openDay, registration);
+        // A no-show all the same; the follow-up, marketing, goes only to an address not on the list.
+        if (!suppressed.has(registration.emailHash)) await followUp(deps, openDay, registration);
         noShows++;
       }
     }
