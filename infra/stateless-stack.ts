@@ -109,6 +109,7 @@ export class AttractStatelessStack extends Stack {
       keySecret,
       importsBucket,
       operations,
+      ...(config.trustedProxies ? { trustedProxies: config.trustedProxies } : {}),
     });
     const campaigns = new CampaignSending(this, 'CampaignSending', {
       table,

@@ -4,6 +4,7 @@ import { ConsentStore } from './adapters/consent-store.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { OpenDayStore } from './adapters/open-day-store.ts';
 import { DynamoRateLimiter } from './adapters/rate-limiter.ts';
+import { SuppressionStore } from './adapters/suppression-store.ts';
 import { documentClient } from './clients/dynamodb.ts';
 import { sesClient } from './clients/ses.ts';
 import { directory, leads } from './composition.ts';
@@ -67,7 +68,10 @@ export const registrationDeps = (keys: Keys): RegistrationDeps => {
  */
 const unlimited: RateLimiter = { hit: async () => ({ allowed: true }) };
 
-/** The OpenDay run: the table, SES for reminders and follow-ups, and the web form's capture path. */
+/**
+ * The OpenDay run: the table, SES for reminders and follow-ups, the suppression list the follow-up
+ * screens on, and the web form's capture path.
+ */
 export const runOpenDayDeps = (keys: Keys): RunOpenDayDeps => {
   const capture: CaptureDeps = {
     leads: leads(),
@@ -87,6 +91,7 @@ export const runOpenDayDeps = (keys: Keys): RunOpenDayDeps => {
     keys,
     apiUrl: setting('apiUrl'),
     senderEmail: setting('senderEmail'),
+    suppressions: new SuppressionStore(documentClient(), setting('tableName')),
     capture: (request) => captureLead(capture, request),
     now: () => new Date(),
     budgetMs: 60_000,

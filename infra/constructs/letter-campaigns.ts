@@ -19,6 +19,8 @@ export interface LetterCampaignsProps {
   readonly importsBucket: IBucket;
   /** Dead-letter queues and alarms for the context's asynchronous edges. */
   readonly operations: Operations;
+  /** Proxies in front of the API: an unsubscribe records the client's address as they saw it. */
+  readonly trustedProxies?: string;
 }
 
 /**
@@ -48,7 +50,11 @@ export class LetterCampaigns extends Construct {
     // transaction: puts of the offer, version and audit entry, an update of the offer's pointers, and a
     // condition check on the latest version.
     grantTable(this.keepOffers, table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
-    this.links = new LetterLinks(this, 'Links', { table, keySecret });
+    this.links = new LetterLinks(this, 'Links', {
+      table,
+      keySecret,
+      ...(props.trustedProxies ? { trustedProxies: props.trustedProxies } : {}),
+    });
     this.audiences = new Audiences(this, 'Audiences', { table, keySecret, operations });
     this.prospectImports = new ProspectImports(this, 'ProspectImports', {
       ...props,

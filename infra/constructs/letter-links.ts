@@ -9,6 +9,8 @@ import { grantTable } from './table-access.ts';
 export interface LetterLinksProps {
   readonly table: ITable;
   readonly keySecret: ISecret;
+  /** Proxies in front of the API, from whose `X-Forwarded-For` the client's address is read. */
+  readonly trustedProxies?: string;
 }
 
 /**
@@ -24,10 +26,14 @@ export class LetterLinks extends Construct {
     this.unsubscribe = new AttractFunction(this, 'Unsubscribe', {
       entry: 'functions/letters/unsubscribe.ts',
       description: "GET and POST /v1/unsubscribe/{token}: a letter's one-click unsubscribe and its page",
-      environment: { [ENV.tableName]: table.tableName },
+      environment: {
+        [ENV.tableName]: table.tableName,
+        ...(props.trustedProxies ? { [ENV.trustedProxies]: props.trustedProxies } : {}),
+      },
     });
-    // It only marks the token's address on the suppression list: one conditional UpdateItem.
-    grantTable(this.unsubscribe, table, ['UpdateItem']);
+    // An unsubscribe is a withdrawal of marketing, as the withdrawal link's: it marks the suppression list
+    // (one conditional UpdateItem), reads the person's consent history and puts the withdrawal's record.
+    grantTable(this.unsubscribe, table, ['UpdateItem', 'Query', 'PutItem']);
     // Tokens are checked with the key they were signed with.
     readKeys(this.unsubscribe, keySecret);
   }

@@ -47,8 +47,9 @@ export class OpenDayRun extends Construct {
       timeout: Duration.seconds(RUN_SECONDS * 3),
     });
     // It reads the open day and pages its registrations, claims and records each email, keeps its progress
-    // and each attendee's lead, and writes leads through the capture's transaction (Put, Update).
-    grantTable(this.run, table, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+    // and each attendee's lead, and writes leads through the capture's transaction (Put, Update). The
+    // no-shows' addresses are looked up on the suppression list a page at a time (BatchGetItem).
+    grantTable(this.run, table, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
     readKeys(this.run, keySecret);
     sendEmailAs(this.run, senderEmail);
 

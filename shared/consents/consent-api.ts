@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CHANNELS } from '../leads/lead-submission.ts';
 import { CONSENT_PURPOSES, ConsentTextInput, ConsentWording, TEXT_VERSION } from './consent-text.ts';
-import { type ConsentEvidence, EVIDENCE_ACTIONS } from './evidence.ts';
+import { type ConsentEvidence, EVIDENCE_ACTIONS, WITHDRAWAL_CHANNELS } from './evidence.ts';
 import { WITHDRAWAL_SCOPES } from './withdraw.ts';
 
 /**
@@ -73,12 +73,17 @@ const HistoryEntry = z
     textVersion: z.string().optional(),
     textHash: z.string().optional(),
     at: z.iso.datetime(),
-    channel: z.enum([...CHANNELS, 'compliance_officer', 'withdrawal_link']),
+    channel: z.enum([...CHANNELS, ...WITHDRAWAL_CHANNELS]),
     ip: z.string().optional().meta({ description: 'The client address as the API saw it' }),
     userAgent: z.string().optional(),
     leadId: z.string().optional(),
     enquiryId: z.string().optional(),
     registrationId: z.string().optional(),
+    campaignId: z
+      .string()
+      .optional()
+      .meta({ description: 'The campaign of the letter whose unsubscribe link withdrew it' }),
+    step: z.int().min(1).optional().meta({ description: "That letter's step" }),
     by: z.string().optional().meta({ description: 'The compliance officer who recorded a withdrawal' }),
   })
   .meta({ id: 'ConsentEvidence', description: 'A consent given, refused or withdrawn, as recorded' });

@@ -10,14 +10,30 @@ import type { ConsentPurpose, ConsentText } from './consent-text.ts';
  * other. Records are never changed: a withdrawal is a record of its own.
  */
 
+/**
+ * A withdrawal's own ways: a compliance officer on the person's behalf, the person's signed link (in an
+ * open day's emails), or a letter's unsubscribe link (its one-click POST or its page's button).
+ */
+export const WITHDRAWAL_CHANNELS = ['compliance_officer', 'withdrawal_link', 'letter_unsubscribe'] as const;
+export type WithdrawalChannel = (typeof WITHDRAWAL_CHANNELS)[number];
+
 /** Where a consent was given or withdrawn: a channel of the bank, or a withdrawal's own way. */
-export type EvidenceChannel = Channel | 'compliance_officer' | 'withdrawal_link';
+export type EvidenceChannel = Channel | WithdrawalChannel;
 
 export const EVIDENCE_ACTIONS = ['given', 'refused', 'withdrawn'] as const;
 export type EvidenceAction = (typeof EVIDENCE_ACTIONS)[number];
 
-/** What the consent came with; a withdrawal comes with none. */
-export type EvidenceSubject = { leadId?: string; enquiryId?: string; registrationId?: string };
+/**
+ * What the consent came with (a lead, an enquiry, a registration); a withdrawal comes with none, except
+ * through a letter's unsubscribe link, which names the letter: its campaign and step.
+ */
+export type EvidenceSubject = {
+  leadId?: string;
+  enquiryId?: string;
+  registrationId?: string;
+  campaignId?: string;
+  step?: number;
+};
 
 /** The client as the API saw it: its address (the hop the last trusted proxy saw) and its user agent. */
 export type EvidenceClient = { ip?: string; userAgent?: string };

@@ -1,15 +1,16 @@
 import type { SuppressionList } from '../letters/ports.ts';
 import { CONSENT_PURPOSES, type ConsentPurpose } from './consent-text.ts';
-import type { ConsentEvidence, EvidenceAction, EvidenceClient } from './evidence.ts';
+import type { ConsentEvidence, EvidenceAction, EvidenceClient, WithdrawalChannel } from './evidence.ts';
 import type { ConsentHistory } from './ports.ts';
 
 /**
  * Withdrawal of consent (docs/consents.md, "Withdrawal"): at any time, by the person through a signed link
- * or by a compliance officer on their behalf. A withdrawal of marketing (or of everything) puts the address
- * on the letters' suppression list first, as `unsubscribed`, the reason the send-time screening already
- * skips on: the very next send skips it. It is then recorded in the person's history. What the bank must
- * do with the data once personal-data consent is withdrawn (erasure, or the legal grounds to keep it) is
- * a later issue's: here the withdrawal is recorded, and nothing else changes.
+ * or a letter's unsubscribe link, or by a compliance officer on their behalf: one way for all three. A
+ * withdrawal of marketing (or of everything) puts the address on the letters' suppression list first, as
+ * `unsubscribed`, the reason the send-time screening already skips on: the very next send skips it. It is
+ * then recorded in the person's history. What the bank must do with the data once personal-data consent
+ * is withdrawn (erasure, or the legal grounds to keep it) is a later issue's: here the withdrawal is
+ * recorded, and nothing else changes.
  */
 
 /** What may be withdrawn: one purpose, or every consent at once. */
@@ -26,8 +27,13 @@ export type WithdrawDeps = {
 export type WithdrawalRequest = {
   emailHash: string;
   scope: WithdrawalScope;
-  channel: 'compliance_officer' | 'withdrawal_link';
+  channel: WithdrawalChannel;
   client: EvidenceClient;
+  /**
+   * The letter whose unsubscribe link it came through: the suppression's mark names it
+   * (`<campaignId>#<step>`), as a letter's unsubscribe always has, and so do the records.
+   */
+  letter?: { campaignId: string; step: number };
   /** The compliance officer who recorded it. */
   by?: string;
 };
@@ -75,11 +81,12 @@ export async function withdrawConsent(deps: WithdrawDeps, request: WithdrawalReq
   const withdrawalId = deps.newId();
   const purposes = purposesOf(request.scope);
   const suppressed = purposes.includes('marketing');
+  const { letter } = request;
   if (suppressed) {
     await deps.suppressions.suppress(request.emailHash, {
       reason: 'unsubscribed',
       at,
-      source: `consent_withdrawal#${withdrawalId}`,
+      source: letter ? `${letter.campaignId}#${letter.step}` : `consent_withdrawal#${withdrawalId}`,
     });
   }
   const latest = await latestActions(deps.history, request.emailHash, purposes);
@@ -92,7 +99,7 @@ export async function withdrawConsent(deps: WithdrawDeps, request: WithdrawalReq
     at,
     channel: request.channel,
     client: request.client,
-    subject: {},
+    subject: letter ? { campaignId: letter.campaignId, step: letter.step } : {},
     ...(request.by ? { by: request.by } : {}),
   }));
   if (records.length > 0) await deps.history.record(records);

@@ -38,7 +38,11 @@ export async function letterResponse(
       message: field('message'),
       consent: form.get('consent') === 'on',
     },
-    { clientAddress, readerLocale },
+    {
+      clientAddress,
+      readerLocale,
+      ...(event.headers['user-agent'] !== undefined ? { userAgent: event.headers['user-agent'] } : {}),
+    },
   );
   if (answered.kind === 'done') logger.info('Letter response accepted');
   return page(answered);

@@ -38,7 +38,7 @@ export const LETTER_ROUTES = {
     path: '/v1/unsubscribe/{token}',
     access: 'public',
     summary:
-      "One-click unsubscribe (RFC 8058): the letter's address goes on the suppression list at once, no confirmation asked",
+      "One-click unsubscribe (RFC 8058): a withdrawal of marketing consent, at once, no confirmation asked: the letter's address goes on the suppression list and the withdrawal into the person's consent history",
     function: 'unsubscribe',
     request: {
       params: letterLinkPath,
@@ -50,7 +50,9 @@ export const LETTER_ROUTES = {
       bodyType: formBody,
     },
     responses: {
-      ...unsubscribePages('Done: the address is unsubscribed (a repeat says the same)'),
+      ...unsubscribePages(
+        'Done: the address is unsubscribed (a repeat says the same and records nothing new)',
+      ),
       400: html('The question again: the body lacked `List-Unsubscribe=One-Click`; nothing is changed'),
       413: failure('The form is over 8 KB'),
       415: failure('The body is not a form'),

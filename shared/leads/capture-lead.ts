@@ -38,6 +38,11 @@ export type CaptureRequest = {
   clientAddress: string;
   /** The browser's `User-Agent`, kept (truncated) with the evidence of the consents. */
   userAgent?: string;
+  /**
+   * The consents' evidence was kept where the person gave them (an open day's registration, for the bank's
+   * own submission of an attendee): none is recorded again, so a withdrawal since stays the latest word.
+   */
+  consentsOnRecord?: boolean;
 };
 
 export type CaptureAnswer =
@@ -108,15 +113,17 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     campaignId && prospectId ? { campaignId, prospectId, leadId: lead.leadId, at: receivedAt } : undefined;
   // The consents' evidence is written with what the form made (the lead, or the enquiry), never alone.
   const evidenceOf = (subject: { leadId: string; enquiryId?: string }) =>
-    consentEvidence({
-      consents: submission.consents,
-      published,
-      emailHash: addressHashOf(deps.keys, submission.contact.email),
-      subject,
-      at: receivedAt,
-      channel: request.channel,
-      client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
-    });
+    request.consentsOnRecord
+      ? []
+      : consentEvidence({
+          consents: submission.consents,
+          published,
+          emailHash: addressHashOf(deps.keys, submission.contact.email),
+          subject,
+          at: receivedAt,
+          channel: request.channel,
+          client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
+        });
   const result = await deps.leads.capture({
     lead,
     evidence: evidenceOf({ leadId: lead.leadId }),

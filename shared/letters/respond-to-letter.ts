@@ -124,7 +124,8 @@ export async function respondToLetter(
   deps: ResponseDeps,
   token: string,
   form: ResponseForm,
-  request: { clientAddress: string; readerLocale: Locale },
+  /** The browser's `User-Agent` is kept (truncated) with the evidence of the consent, as the web form's. */
+  request: { clientAddress: string; readerLocale: Locale; userAgent?: string },
 ): Promise<ResponsePage> {
   const opened = await open(deps, token, request.readerLocale);
   if ('kind' in opened) return opened;
@@ -134,6 +135,7 @@ export async function respondToLetter(
     channel: 'letter',
     body: submissionOf(form, prospect, token),
     clientAddress: request.clientAddress,
+    ...(request.userAgent !== undefined ? { userAgent: request.userAgent } : {}),
   });
   switch (answer.kind) {
     case 'accepted':

@@ -1,4 +1,5 @@
 import type { Email } from '../leads/ports.ts';
+import { unsubscribeHeaders } from '../letters/unsubscribe.ts';
 import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../templates/email.ts';
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
 import { type InviteMethod, inLanguage, inviteAttachment, type Organizer, openDayInvite } from './invite.ts';
@@ -11,8 +12,16 @@ import { momentIn, spanOf } from './zoned-time.ts';
  * Pure: the links, the hosts, the sender and the clock come in.
  */
 
-/** Who the email is about and who sends it (the bank's identity, the invite's organizer). */
-type Registrant = { openDay: OpenDay; registration: Registration; sender: Organizer };
+/**
+ * Who the email is about and who sends it (the bank's identity, the invite's organizer), and the person's
+ * signed link to withdraw marketing consent (docs/consents.md), which every email's footer carries.
+ */
+type Registrant = {
+  openDay: OpenDay;
+  registration: Registration;
+  sender: Organizer;
+  marketingWithdrawal: string;
+};
 /** An email that may carry an invite also needs the clock: the invite's DTSTAMP. */
 type WithInvite = Registrant & { now: Date };
 
@@ -116,6 +125,7 @@ function registrantEmail(
     say(t.text(e.greeting, { name: registration.contact.name })),
     ...parts,
     say(t.text(e.signOff, { sender: sender.name })),
+    linked(t, e.withdrawMarketing, e.withdrawMarketingLink, input.marketingWithdrawal),
   ];
   return {
     to: registration.contact.email,
@@ -283,7 +293,12 @@ export function openDayCancelled(input: OpenDayCancelledEmail): Email {
   );
 }
 
-/** They did not come: the materials, and whom at the bank to talk to. */
+/**
+ * They did not come: the materials, and whom at the bank to talk to. The one marketing email of an open
+ * day, so it also carries the withdrawal link as RFC 8058's one-click `List-Unsubscribe` (the link's POST
+ * takes that body), as a letter does; the others are about the registration, and a mail client's
+ * "unsubscribe" on them would read as giving the seat up.
+ */
 export function noShowFollowUp(input: NoShowFollowUpEmail): Email {
   const { t, e, title } = setUp(input);
   const n = e.noShowFollowUp;
@@ -291,11 +306,13 @@ export function noShowFollowUp(input: NoShowFollowUpEmail): Email {
   const hosts = input.hosts.map((h) =>
     h.email ? t.text(t.catalog.common.person, { name: h.name, email: h.email }) : h.name,
   );
-  return registrantEmail(t, input, t.text(n.subject, { title }), [
+  const email = registrantEmail(t, input, t.text(n.subject, { title }), [
     say(t.text(n.intro, { title })),
     ...('url' in materials
       ? [linked(t, n.materials, n.materialsLink, materials.url)]
       : [say(n.materialsBelow), ...paragraphs(materials.text)]),
     say(t.text(n.contact, { hosts: t.list(hosts) })),
   ]);
+  const headers = unsubscribeHeaders(input.marketingWithdrawal);
+  return { ...email, headers: Object.fromEntries(headers.map(({ Name, Value }) => [Name, Value])) };
 }

@@ -2,11 +2,12 @@ import type { CaptureAnswer, CaptureRequest } from '../leads/capture-lead.ts';
 import { signInvitation } from '../leads/invitation.ts';
 import { sendClaimed } from '../leads/notify-manager.ts';
 import type { Email } from '../leads/ports.ts';
+import type { SuppressionList } from '../letters/ports.ts';
 import { templatesFor } from '../templates/render.ts';
 import type { OpenDay, OpenDayProgress, Registration } from './open-day.ts';
 import { noShowFollowUp, reminder } from './registrant-email.ts';
 import { signRegistrationToken } from './registration-link.ts';
-import { registrationPageUrl, type TellDeps } from './tell-registrant.ts';
+import { marketingWithdrawalUrl, registrationPageUrl, type TellDeps } from './tell-registrant.ts';
 
 /**
  * One run of the OpenDay state machine (docs/open-days.md, "The OpenDay state machine"): it reads the
@@ -18,8 +19,10 @@ import { registrationPageUrl, type TellDeps } from './tell-registrant.ts';
  * registration, and the progress moves on only after a page is done.
  */
 
-/** What emails a registrant (TellDeps), and the capture path and a time budget. */
+/** What emails a registrant (TellDeps), the suppression list, the capture path and a time budget. */
 export type RunOpenDayDeps = TellDeps & {
+  /** The letters' suppression list: the follow-up, marketing, skips an address on it, as a letter does. */
+  suppressions: Pick<SuppressionList, 'find'>;
   /** The web form's capture path, for the bank's own submissions (no per-client rate limit). */
   capture: (request: CaptureRequest) => Promise<CaptureAnswer>;
   /** How long one run works before it hands back to the state machine. */
@@ -78,13 +81,19 @@ export async function runOpenDay(
     if (now.getTime() < checkInEnds) return waitUntil(deps, checkInEnds);
     const page = await deps.openDays.registrations(openDayId, { limit: PAGE, ...after(progress) });
     let { leads, noShows } = progress;
+    const absent = page.registrations.filter((r) => r.status === 'confirmed' && !r.checkedIn);
+    // Read now, consistently: an address withdrawn from marketing a moment ago gets no follow-up.
+    const suppressed = absent.length
+      ? await deps.suppressions.find(absent.map((r) => r.emailHash))
+      : new Map();
     for (const registration of page.registrations) {
       if (registration.status !== 'confirmed') continue;
       if (registration.checkedIn) {
         await makeLead(deps, openDay, registration);
         leads++;
       } else {
-        await followUp(deps, openDay, registration);
+        // A no-show all the same; the follow-up, marketing, goes only to an address not on the list.
+        if (!suppressed.has(registration.emailHash)) await followUp(deps, openDay, registration);
         noShows++;
       }
     }
@@ -129,6 +138,7 @@ async function remind(deps: RunOpenDayDeps, openDay: OpenDay, registration: Regi
     openDay,
     registration,
     sender: senderOf(deps, registration),
+    marketingWithdrawal: await marketingWithdrawalUrl(deps, registration),
     now: deps.now(),
     links: { giveUp: await registrationPageUrl(deps, openDay, registration) },
     checkInCode: await signRegistrationToken(deps.keys, 'check_in', registration, openDay.endsAt),
@@ -143,6 +153,7 @@ async function followUp(deps: RunOpenDayDeps, openDay: OpenDay, registration: Re
     openDay,
     registration,
     sender: senderOf(deps, registration),
+    marketingWithdrawal: await marketingWithdrawalUrl(deps, registration),
     materials:
       'url' in materials
         ? materials
@@ -178,9 +189,10 @@ async function makeLead(deps: RunOpenDayDeps, openDay: OpenDay, registration: Re
     },
     idempotencyKey: `open-day-${registration.registrationId}`,
     // The bank's own submission: the consents are the registration's, whose evidence (time, address,
-    // browser) was kept when the person registered.
+    // browser) was kept when the person registered; recorded again now, they would read as given today,
+    // after a withdrawal made since.
     clientAddress: 'open-day',
-    userAgent: 'Attract OpenDay run',
+    consentsOnRecord: true,
   });
   if (answer.kind !== 'accepted') {
     throw new Error(`Open day ${openDay.openDayId}: an attendee's lead was refused (${answer.kind})`);

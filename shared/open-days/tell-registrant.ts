@@ -1,4 +1,5 @@
 import type { Keys } from '../access/keys.ts';
+import { signWithdrawalToken, withdrawalUrl } from '../consents/withdrawal-link.ts';
 import { sendClaimed } from '../leads/notify-manager.ts';
 import type { Email, Mail, Managers } from '../leads/ports.ts';
 import { templatesFor } from '../templates/render.ts';
@@ -62,6 +63,21 @@ export async function registrationPageUrl(
   return `${deps.apiUrl.replace(/\/+$/, '')}/v1/open-day-registrations/${token}`;
 }
 
+/**
+ * The person's link to withdraw marketing consent, in every email's footer (docs/consents.md, "Which
+ * emails carry which link"): marketing only, the consent a registrant may take back without their seat.
+ */
+export async function marketingWithdrawalUrl(
+  deps: Pick<TellDeps, 'keys' | 'apiUrl'>,
+  registration: Registration,
+): Promise<string> {
+  const token = await signWithdrawalToken(deps.keys, {
+    emailHash: registration.emailHash,
+    scope: 'marketing',
+  });
+  return withdrawalUrl(deps.apiUrl, token);
+}
+
 async function emailOf(
   deps: TellDeps,
   openDay: OpenDay,
@@ -72,7 +88,13 @@ async function emailOf(
     name: templatesFor(registration.language).catalog.openDayEmail.organizer,
     email: deps.senderEmail,
   };
-  const base = { openDay, registration, sender, now: deps.now() };
+  const base = {
+    openDay,
+    registration,
+    sender,
+    now: deps.now(),
+    marketingWithdrawal: await marketingWithdrawalUrl(deps, registration),
+  };
   const page = await registrationPageUrl(deps, openDay, registration);
   switch (notice.kind) {
     case 'confirmed': {

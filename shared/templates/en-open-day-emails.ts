@@ -25,6 +25,9 @@ export const enOpenDayEmails = {
     /** Who the emails and invites come from (the invite's ORGANIZER name). */
     organizer: 'The bank: open days',
     signOff: 'Kind regards, {sender}',
+    withdrawMarketing:
+      "Emails about your registration will still come. To stop the bank's letters with offers: {link}",
+    withdrawMarketingLink: 'unsubscribe from offers',
     confirmed: {
       subject: 'You are registered: {title}',
       intro: 'Your seat is booked: we look forward to seeing you at the open day "{title}".',

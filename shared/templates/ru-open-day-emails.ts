@@ -26,6 +26,10 @@ export const ruOpenDayEmails = {
     /** Who the emails and invites come from (the invite's ORGANIZER name). */
     organizer: 'Банк: дни открытых дверей',
     signOff: 'С уважением, {sender}',
+    /** Every email's footer: the signed link withdrawing marketing consent (docs/consents.md). */
+    withdrawMarketing:
+      'Письма о вашей регистрации будут приходить по-прежнему. Чтобы не получать от банка писем с предложениями: {link}',
+    withdrawMarketingLink: 'отказаться от предложений',
     confirmed: {
       subject: 'Вы зарегистрированы: {title}',
       intro: 'Место за вами: ждём вас на дне открытых дверей «{title}».',

@@ -78,6 +78,15 @@ const suppressionsOf = (campaignId: string) =>
     { '#latest': 'latest', '#source': 'source' },
   );
 
+/** A person's consent history as a compliance officer reads it, newest first. */
+const historyOf = async (email: string) => {
+  const read = await call('GET', `/v1/consents?email=${encodeURIComponent(email)}`, {
+    token: tokens()['oleg.compliance'] ?? '',
+  });
+  expect(read.status).toBe(200);
+  return read.body.entries as Record<string, unknown>[];
+};
+
 describe("a letter's links, end to end", () => {
   it('turns "request a call" into a lead credited to the letter, routed to a manager of the region', async () => {
     const [pm] = await unitOf(REGION, 1);
@@ -112,9 +121,24 @@ describe("a letter's links, end to end", () => {
     expect(refused.body).toContain('data-path="company.inn"');
     expect(refused.body).toContain('data-path="consents"');
 
-    const sent = await call('POST', path, { ...form({ ...fields, consent: 'on' }), from });
+    const userAgent = `Mozilla/5.0 (letter-e2e ${randomUUID()})`;
+    const filled = form({ ...fields, consent: 'on' });
+    const sent = await call('POST', path, {
+      ...filled,
+      headers: { ...filled.headers, 'user-agent': userAgent },
+      from,
+    });
     expect(sent.status).toBe(200);
     expect(sent.body).toContain('Спасибо! Заявка принята');
+    // The consent's evidence has the browser's user agent and address, as the web form's has.
+    expect((await historyOf(prospect.contact.email))[0]).toMatchObject({
+      action: 'given',
+      purpose: 'personal_data_processing',
+      textVersion: 'pd-letter-2026-01',
+      channel: 'letter',
+      ip: from,
+      userAgent,
+    });
     const [stored] = await eventually(async () => {
       const found = await itemsWhere(
         '#type = :lead AND attribution.campaignId = :campaign',
@@ -185,15 +209,31 @@ describe("a letter's links, end to end", () => {
     expect(await call('POST', path, form({ other: 'field' }))).toMatchObject({ status: 400 });
     expect(await suppressionsOf(campaignId)).toEqual([]);
 
+    expect(await historyOf(prospect.contact.email)).toEqual([]);
+
     // The one-click POST as a mail provider sends it: at once, no confirmation asked.
-    const done = await call('POST', path, form({ 'List-Unsubscribe': 'One-Click' }));
+    const oneClick = form({ 'List-Unsubscribe': 'One-Click' });
+    const provider = { ...oneClick.headers, 'user-agent': 'Mail provider one-click' };
+    const done = await call('POST', path, { ...oneClick, headers: provider });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Банк больше не будет писать вам на этот адрес');
     const [suppressed] = await suppressionsOf(campaignId);
     expect(suppressed).toMatchObject({ latest: { reason: 'unsubscribed', source: `${campaignId}#1` } });
     expect(String(suppressed?.pk)).toMatch(/^SUPPRESSED#[0-9a-f]{64}$/);
+    // It is a withdrawal of marketing consent, in the person's history, naming the letter.
+    const withdrawn = {
+      action: 'withdrawn',
+      purpose: 'marketing',
+      channel: 'letter_unsubscribe',
+      campaignId,
+      step: 1,
+      userAgent: 'Mail provider one-click',
+    };
+    expect(await historyOf(prospect.contact.email)).toEqual([expect.objectContaining(withdrawn)]);
 
     expect((await call('POST', path, form({ 'List-Unsubscribe': 'One-Click' }))).status).toBe(200);
     expect(await suppressionsOf(campaignId)).toHaveLength(1);
+    // A second click records nothing new.
+    expect(await historyOf(prospect.contact.email)).toEqual([expect.objectContaining(withdrawn)]);
   });
 });

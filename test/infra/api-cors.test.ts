@@ -60,14 +60,15 @@ describe('the HTTP API answers browsers from the configured origins only', () =>
   });
 });
 
-const captureVariables = (template: Template) => {
-  const [capture] = Object.values(
+const variablesOf = (template: Template, description: string) => {
+  const [fn] = Object.values(
     template.findResources('AWS::Lambda::Function', {
-      Properties: { Description: Match.stringLikeRegexp('^POST /v1/leads') },
+      Properties: { Description: Match.stringLikeRegexp(description) },
     }),
   );
-  return capture?.Properties.Environment.Variables as Record<string, unknown>;
+  return fn?.Properties.Environment.Variables as Record<string, unknown>;
 };
+const captureVariables = (template: Template) => variablesOf(template, '^POST /v1/leads');
 
 describe('X-Forwarded-For is believed only from proxies the bank configured', () => {
   it('gives CaptureLead no trusted proxies by default, so the header is never read', () => {
@@ -79,6 +80,17 @@ describe('X-Forwarded-For is believed only from proxies the bank configured', ()
       contextFromEnvironment({ ATTRACT_TRUSTED_PROXIES: '10.0.0.0/8,192.0.2.10' }),
     );
     expect(captureVariables(template)).toMatchObject({ ATTRACT_TRUSTED_PROXIES: '10.0.0.0/8,192.0.2.10' });
+  });
+
+  it("passes them to each function that keeps a client's address with consent evidence or a withdrawal", () => {
+    const template = statelessWith({ 'attract:trustedProxies': '10.0.0.0/8' });
+    for (const description of [
+      '^POST /v1/open-days/\\{id\\}/registrations',
+      '^GET and POST /v1/consents/withdraw/',
+      '^GET and POST /v1/unsubscribe/',
+    ]) {
+      expect(variablesOf(template, description)).toMatchObject({ ATTRACT_TRUSTED_PROXIES: '10.0.0.0/8' });
+    }
   });
 
   it('refuses to synthesize with a proxy that is not an address or CIDR block', () => {

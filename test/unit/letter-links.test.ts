@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { type ConsentEvidence, USER_AGENT_LIMIT } from '#shared/consents/evidence.ts';
 import { signInvitation } from '#shared/leads/invitation.ts';
 import { renderResponsePage, renderUnsubscribePage } from '#shared/letters/letter-pages.ts';
 import { openLetterResponse, type ResponseForm, respondToLetter } from '#shared/letters/respond-to-letter.ts';
@@ -8,6 +10,7 @@ import { openUnsubscribeLink, unsubscribeByLink } from '#shared/letters/unsubscr
 import { type Prospect, ProspectFields, toProspect } from '#shared/prospects/prospect.ts';
 import { captureDepsOf, TEST_KEYS } from './support/capture.ts';
 import { InMemoryBank, testClock } from './support/in-memory.ts';
+import { InMemoryConsents } from './support/in-memory-consents.ts';
 import { InMemorySuppression } from './support/in-memory-suppression.ts';
 
 const CAMPAIGN = '3f2b9c1e-5d1a-4c9e-9a57-0c1f2e3d4b5a';
@@ -169,6 +172,32 @@ describe("a letter's response link", () => {
     expect(bank.enquiryItems.get(lead?.leadId ?? '')).toHaveLength(1);
   });
 
+  it("keeps the consent's evidence with the client's address and user agent, as the web form's", async () => {
+    const { deps, token } = await lettered();
+    const kept: ConsentEvidence[] = [];
+    const leads = deps.leads;
+    const observed = {
+      ...deps,
+      leads: Object.assign(Object.create(leads), {
+        capture: (newLead: Parameters<typeof leads.capture>[0]) => {
+          kept.push(...(newLead.evidence ?? []));
+          return leads.capture(newLead);
+        },
+      }),
+    };
+    const userAgent = `Mozilla/5.0 (Letter) ${'x'.repeat(300)}`;
+    await respondToLetter(observed, token, filled(), { ...from, userAgent });
+    expect(kept).toEqual([
+      expect.objectContaining({
+        action: 'given',
+        purpose: 'personal_data_processing',
+        textVersion: 'pd-letter-2026-01',
+        channel: 'letter',
+        client: { ip: from.clientAddress, userAgent: userAgent.slice(0, USER_AGENT_LIMIT) },
+      }),
+    ]);
+  });
+
   it('shows the form again with the fields at fault, keeping what was typed, and stores nothing', async () => {
     const { deps, token, bank } = await lettered();
     const page = await respondToLetter(
@@ -202,9 +231,12 @@ describe("a letter's unsubscribe link", () => {
   async function linked() {
     const clock = testClock();
     const suppressions = new InMemorySuppression();
+    const history = new InMemoryConsents();
     const token = await signUnsubscribeToken(TEST_KEYS, { addressHash, campaignId: CAMPAIGN, step: 1 });
-    return { deps: { keys: TEST_KEYS, suppressions, now: clock.now }, suppressions, token, clock };
+    const deps = { keys: TEST_KEYS, history, suppressions, now: clock.now, newId: randomUUID };
+    return { deps, suppressions, history, token, clock };
   }
+  const client = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (letter)' };
 
   it('asks first on GET, in the reader language, changing nothing', async () => {
     const { deps, suppressions, token } = await linked();
@@ -218,30 +250,58 @@ describe("a letter's unsubscribe link", () => {
 
   it('suppresses the address at once on the one-click POST, marked with the campaign and step; a repeat is fine', async () => {
     const { deps, suppressions, token, clock } = await linked();
-    const done = renderUnsubscribePage(await unsubscribeByLink(deps, token, { oneClick: true }, 'ru'));
+    const done = renderUnsubscribePage(
+      await unsubscribeByLink(deps, token, { oneClick: true, client }, 'ru'),
+    );
     expect(done.status).toBe(200);
     expect(done.html).toContain('Банк больше не будет писать вам');
     const first = { reason: 'unsubscribed', at: clock.now().toISOString(), source: `${CAMPAIGN}#1` };
     expect(suppressions.list.get(addressHash)).toEqual({ addressHash, first, latest: first });
     clock.advance(60_000);
-    expect(await unsubscribeByLink(deps, token, { oneClick: true }, 'ru')).toEqual({
+    expect(await unsubscribeByLink(deps, token, { oneClick: true, client }, 'ru')).toEqual({
       kind: 'done',
       locale: 'ru',
     });
     expect(suppressions.list.get(addressHash)?.first).toEqual(first);
   });
 
+  it("records the withdrawal of marketing in the person's history, naming the letter, once however often it is pressed", async () => {
+    const { deps, history, token, clock } = await linked();
+    const at = clock.now().toISOString();
+    await unsubscribeByLink(deps, token, { oneClick: true, client }, 'en');
+    clock.advance(60_000);
+    await unsubscribeByLink(deps, token, { oneClick: true, client: { ip: '198.51.100.1' } }, 'ru');
+    const { entries } = await history.history(addressHash, { limit: 10 });
+    expect(entries).toEqual([
+      {
+        evidenceId: expect.stringMatching(/:marketing$/),
+        emailHash: addressHash,
+        action: 'withdrawn',
+        purpose: 'marketing',
+        at,
+        channel: 'letter_unsubscribe',
+        client,
+        subject: { campaignId: CAMPAIGN, step: 1 },
+      },
+    ]);
+  });
+
   it('changes nothing for a forged or altered token, or a POST without One-Click', async () => {
-    const { deps, suppressions, token } = await linked();
+    const { deps, suppressions, history, token } = await linked();
     const [header, , signature] = token.split('.');
     const other = Buffer.from(JSON.stringify({ a: 'A'.repeat(43), c: CAMPAIGN, s: 1 })).toString('base64url');
     for (const bad of [`${header}.${other}.${signature}`, `${token.slice(0, -2)}AA`, 'not-a-token']) {
-      const page = renderUnsubscribePage(await unsubscribeByLink(deps, bad, { oneClick: true }, 'ru'));
+      const page = renderUnsubscribePage(
+        await unsubscribeByLink(deps, bad, { oneClick: true, client }, 'ru'),
+      );
       expect(page.status).toBe(403);
       expect(page.html).toContain('Ссылка недействительна.');
     }
-    const asked = renderUnsubscribePage(await unsubscribeByLink(deps, token, { oneClick: false }, 'ru'));
+    const asked = renderUnsubscribePage(
+      await unsubscribeByLink(deps, token, { oneClick: false, client }, 'ru'),
+    );
     expect(asked.status).toBe(400);
     expect(suppressions.list.size).toBe(0);
+    expect(history.records.size).toBe(0);
   });
 });

@@ -14,7 +14,15 @@ import {
 } from '#shared/open-days/registrant-email.ts';
 import { catalogs } from '#shared/templates/catalog.ts';
 import type { Locale } from '#shared/templates/locale.ts';
-import { anOpenDay, aRegistration, expectWellFormed, now, parsed, sender } from './support/open-days.ts';
+import {
+  anOpenDay,
+  aRegistration,
+  expectWellFormed,
+  marketingWithdrawal,
+  now,
+  parsed,
+  sender,
+} from './support/open-days.ts';
 
 const invite = (email: Email) => {
   expect(email.attachments).toHaveLength(1);
@@ -39,6 +47,7 @@ describe("an open day's registrant emails", () => {
         openDay,
         registration,
         sender,
+        marketingWithdrawal,
         now,
         hosts: ['Ирина Иванова', 'Пётр Сидоров'],
         links,
@@ -80,6 +89,7 @@ describe("an open day's registrant emails", () => {
       openDay: anOpenDay(),
       registration: aRegistration({ language, status: 'waitlisted' }),
       sender,
+      marketingWithdrawal,
       links: { leave: links.leave },
     });
     expect(email.text).toContain(e.kept);
@@ -99,6 +109,7 @@ describe("an open day's registrant emails", () => {
         }),
         registration: aRegistration({ language, status: 'offered', offerUntil: '2026-12-05T15:00:00.000Z' }),
         sender,
+        marketingWithdrawal,
         links: { take: 'https://api.bank.example/r/take', giveUp: links.giveUp },
       });
       expect(email.text).toMatch(
@@ -112,6 +123,7 @@ describe("an open day's registrant emails", () => {
           openDay: anOpenDay(),
           registration: aRegistration({ status: 'offered' }),
           sender,
+          marketingWithdrawal,
           links: { take: 'https://x.example/t', giveUp: links.giveUp },
         }),
       ).toThrow(/offer runs out/);
@@ -128,6 +140,7 @@ describe("an open day's registrant emails", () => {
         openDay,
         registration,
         sender,
+        marketingWithdrawal,
         now,
         cause: 'by_registrant',
         heldSeat: true,
@@ -143,12 +156,20 @@ describe("an open day's registrant emails", () => {
         openDay,
         registration,
         sender,
+        marketingWithdrawal,
         now,
         cause: 'by_registrant',
         heldSeat: false,
       });
       expect(leftTheLine.attachments).toBeUndefined();
-      const ranOut = cancelled({ openDay, registration, sender, now, cause: 'offer_expired' });
+      const ranOut = cancelled({
+        openDay,
+        registration,
+        sender,
+        marketingWithdrawal,
+        now,
+        cause: 'offer_expired',
+      });
       expect(ranOut.text).not.toBe(byThem.text);
       expect(ranOut.attachments).toBeUndefined();
       expect(ranOut.text).not.toContain(e.invite.cancel);
@@ -161,6 +182,7 @@ describe("an open day's registrant emails", () => {
       openDay: anOpenDay({}, 1),
       registration: aRegistration({ language }),
       sender,
+      marketingWithdrawal,
       now,
       links,
     };
@@ -183,7 +205,7 @@ describe("an open day's registrant emails", () => {
       const elsewhere = { venue: { kind: 'online' as const, url: 'https://meet.bank.example/od-1' } };
       const registration = aRegistration({ language });
       const told = (after: OpenDay, who = registration) =>
-        changed({ openDay: after, before, registration: who, sender, now, links });
+        changed({ openDay: after, before, registration: who, sender, marketingWithdrawal, now, links });
 
       const moved = told(anOpenDay(later, 2));
       expect(moved.text).toContain(e.changed.moved.split('{title}')[0]);
@@ -221,6 +243,7 @@ describe("an open day's registrant emails", () => {
       openDay,
       registration: aRegistration({ language }),
       sender,
+      marketingWithdrawal,
       now,
       heldSeat: true,
     });
@@ -230,7 +253,8 @@ describe("an open day's registrant emails", () => {
     expect(Number(event.sequence)).toBe(3);
     const waiting = aRegistration({ language, status: 'waitlisted' });
     expect(
-      openDayCancelled({ openDay, registration: waiting, sender, now, heldSeat: false }).attachments,
+      openDayCancelled({ openDay, registration: waiting, sender, marketingWithdrawal, now, heldSeat: false })
+        .attachments,
     ).toBeUndefined();
   });
 
@@ -242,6 +266,7 @@ describe("an open day's registrant emails", () => {
         openDay: anOpenDay(),
         registration: aRegistration({ language }),
         sender,
+        marketingWithdrawal,
         hosts: [{ name: 'Ирина Иванова', email: 'irina.ivanova@bank.example' }, { name: 'Пётр Сидоров' }],
       };
       const byLink = noShowFollowUp({ ...input, materials: { url: 'https://bank.example/od-1/slides.pdf' } });
@@ -252,6 +277,36 @@ describe("an open day's registrant emails", () => {
       const asText = noShowFollowUp({ ...input, materials: { text: 'Тарифы: <b>скидка</b>\n\nКонтакты' } });
       expect(asText.html).toContain('<p>Тарифы: &lt;b&gt;скидка&lt;/b&gt;</p>');
       expect(asText.html).toContain('<p>Контакты</p>');
+    },
+  );
+
+  it.each(LOCALES)(
+    'end every email (%s) with the link to withdraw marketing consent; only the follow-up, marketing, also has it as List-Unsubscribe',
+    (language) => {
+      const e = catalogs[language].openDayEmail;
+      const registration = aRegistration({ language });
+      const base = { openDay: anOpenDay(), registration, sender, marketingWithdrawal, now };
+      const followUp = noShowFollowUp({ ...base, materials: { text: 'Слайды' }, hosts: [] });
+      const emails = [
+        confirmed({ ...base, hosts: [], links, checkInCode: 'K7Q' }),
+        waitlisted({ ...base, registration: aRegistration({ language, status: 'waitlisted' }), links }),
+        cancelled({ ...base, cause: 'offer_expired' }),
+        reminder({ ...base, links, checkInCode: 'K7Q' }),
+        openDayCancelled({ ...base, heldSeat: true }),
+        changed({ ...base, before: anOpenDay({ startsAt: '2026-12-10T09:00:00+03:00' }), links }),
+        followUp,
+      ];
+      const footer = e.withdrawMarketing.replace('{link}', marketingWithdrawal);
+      const anchor = `<a href="${marketingWithdrawal.replace('&', '&amp;')}">${e.withdrawMarketingLink}</a>`;
+      for (const email of emails) {
+        expect(email.text.endsWith(footer)).toBe(true);
+        expect(email.html).toContain(anchor);
+      }
+      expect(followUp.headers).toEqual({
+        'List-Unsubscribe': `<${marketingWithdrawal}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
+      for (const email of emails.slice(0, -1)) expect(email.headers).toBeUndefined();
     },
   );
 
@@ -269,6 +324,7 @@ describe("an open day's registrant emails", () => {
       openDay,
       registration,
       sender: { name: 'Банк <b>', email: 'open-days@bank.example' },
+      marketingWithdrawal,
       now,
       hosts: ['<u>Ирина</u>'],
       links: { giveUp: 'https://api.bank.example/r?a="><script>' },
@@ -294,6 +350,7 @@ describe("an open day's registrant emails", () => {
         openDay: anOpenDay(),
         registration: aRegistration({ status: 'cancelled' }),
         sender,
+        marketingWithdrawal,
         now,
         links,
         checkInCode: 'K7Q',

@@ -9,6 +9,8 @@ import { TEST_KEYS } from './capture.ts';
 export const AT = '2026-11-01T09:00:00.000Z';
 export const now = new Date('2026-11-20T12:30:00.000Z');
 export const sender = { name: 'Банк: дни открытых дверей', email: 'open-days@bank.example' };
+/** The person's link to withdraw marketing consent, which every registrant email's footer carries. */
+export const marketingWithdrawal = 'https://api.bank.example/v1/consents/withdraw/a.b.c?x=1&y=2';
 
 /** An open day as a campaign manager writes it (10:00 Moscow time, with its offset), read by the schema. */
 export function anOpenDay(more: Partial<OpenDayInput> = {}, sequence = 0): OpenDay {
