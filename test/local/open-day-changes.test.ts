@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keys } from '#shared/access/keys.ts';
 import { Directory } from '#shared/adapters/directory.ts';
+import { SuppressionStore } from '#shared/adapters/suppression-store.ts';
 import type { Email, Mail } from '#shared/leads/ports.ts';
 import { cancelOpenDay, changeOpenDay } from '#shared/open-days/change-open-day.ts';
 import { OpenDayInvalid } from '#shared/open-days/keep-open-days.ts';
@@ -50,6 +51,7 @@ function world() {
     // The OpenDay run before the open day: it only waits (no attendee is captured yet).
     runDeps: {
       ...tellDeps,
+      suppressions: new SuppressionStore(local.table.documentClient, local.table.tableName),
       capture: async () => {
         throw new Error('Nobody attended yet');
       },
