@@ -9,8 +9,9 @@ import type { Email, EmailAttachment, Mail } from '../leads/ports.ts';
 const sesAttachment = (file: EmailAttachment): Attachment => ({
   FileName: file.fileName,
   ContentType: file.contentType,
-  RawContent: new TextEncoder().encode(file.content),
-  ContentDisposition: 'ATTACHMENT',
+  RawContent: typeof file.content === 'string' ? new TextEncoder().encode(file.content) : file.content,
+  ContentDisposition: file.inline ? 'INLINE' : 'ATTACHMENT',
+  ...(file.inline ? { ContentId: file.inline.contentId } : {}),
   ContentTransferEncoding: 'BASE64',
 });
 

@@ -301,8 +301,16 @@ export type Email = {
   attachments?: EmailAttachment[];
 };
 
-/** A text file attached to an email: its name, its media type (with parameters), and its content. */
-export type EmailAttachment = { fileName: string; contentType: string; content: string };
+/**
+ * A file that goes with an email: its name, its media type (with parameters), and its content (text, or
+ * bytes for an image). An inline one is shown in the HTML where `cid:<contentId>` names it.
+ */
+export type EmailAttachment = {
+  fileName: string;
+  contentType: string;
+  content: string | Uint8Array;
+  inline?: { contentId: string };
+};
 
 export interface Mail {
   /** Sends the email and answers the provider's message id. */

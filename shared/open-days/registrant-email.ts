@@ -1,4 +1,4 @@
-import type { Email } from '../leads/ports.ts';
+import type { Email, EmailAttachment } from '../leads/ports.ts';
 import { unsubscribeHeaders } from '../letters/unsubscribe.ts';
 import { type Fact, factsHtml, factsText, htmlDocument, paragraph } from '../templates/email.ts';
 import { escapeHtml, markup, type Templates, templatesFor } from '../templates/render.ts';
@@ -33,6 +33,8 @@ export type ConfirmedEmail = WithInvite & {
   links: { giveUp: string };
   /** The signed code staff check people in by, shown as text to show at the door. */
   checkInCode: string;
+  /** The same code as a QR code (PNG) the door's staff scan: shown in the HTML, attached inline. */
+  checkInImage?: Uint8Array;
 };
 export type WaitlistedEmail = Registrant & { links: { leave: string } };
 export type OfferedEmail = Registrant & { links: { take: string; giveUp: string } };
@@ -46,7 +48,11 @@ export type CancelledEmail = WithInvite &
     /** An offer that ran out never became a calendar entry: the invite comes with the confirmation. */
     | { cause: 'offer_expired' }
   );
-export type ReminderEmail = WithInvite & { links: { giveUp: string }; checkInCode: string };
+export type ReminderEmail = WithInvite & {
+  links: { giveUp: string };
+  checkInCode: string;
+  checkInImage?: Uint8Array;
+};
 export type ChangedEmail = WithInvite & {
   /** The open day as the registrant last heard of it, to say what changed. */
   before: OpenDayVersion;
@@ -62,8 +68,8 @@ export type NoShowFollowUpEmail = Registrant & {
   hosts: readonly Host[];
 };
 
-/** One piece of an email, as HTML and as plain text. */
-type Part = { html: string; text: string };
+/** One piece of an email, as HTML and as plain text, and any file its HTML shows. */
+type Part = { html: string; text: string; files?: EmailAttachment[] };
 
 const say = (text: string): Part => ({ html: paragraph(text), text });
 
@@ -132,18 +138,21 @@ function registrantEmail(
     subject,
     html: htmlDocument(t.locale, all.map((p) => p.html).join('\n')),
     text: all.map((p) => p.text).join('\n\n'),
-    ...(invite
-      ? {
-          attachments: [
+    ...withAttachments([
+      ...all.flatMap((p) => p.files ?? []),
+      ...(invite
+        ? [
             inviteAttachment(
               openDayInvite(openDay, registration, invite.method, { organizer: sender, now: invite.now }),
               invite.method,
             ),
-          ],
-        }
-      : {}),
+          ]
+        : []),
+    ]),
   };
 }
+
+const withAttachments = (files: EmailAttachment[]) => (files.length ? { attachments: files } : {});
 
 const setUp = ({ openDay, registration }: Registrant) => {
   const t = templatesFor(registration.language);
@@ -153,10 +162,30 @@ const setUp = ({ openDay, registration }: Registrant) => {
 const giveUpPart = (t: Templates, url: string): Part =>
   linked(t, t.catalog.openDayEmail.giveUp, t.catalog.openDayEmail.giveUpLink, url);
 
-const checkInPart = (t: Templates, code: string): Part => ({
-  html: `<p>${t.html(t.catalog.openDayEmail.checkIn, { code: markup(`<strong><code>${escapeHtml(code)}</code></strong>`) })}</p>`,
-  text: t.text(t.catalog.openDayEmail.checkIn, { code }),
-});
+/** The content id the HTML shows the check-in QR code by. */
+export const CHECK_IN_IMAGE_ID = 'check-in-code';
+
+/**
+ * The check-in code: as text (to read out, or in a plain-text mail client), and, when there is its image,
+ * as a QR code for the door's scanner, attached inline (email clients block remote images, not inline ones).
+ */
+const checkInPart = (t: Templates, code: string, image?: Uint8Array): Part => {
+  const e = t.catalog.openDayEmail;
+  const asText = `<p>${t.html(e.checkIn, { code: markup(`<strong><code>${escapeHtml(code)}</code></strong>`) })}</p>`;
+  if (!image) return { html: asText, text: t.text(e.checkIn, { code }) };
+  return {
+    html: `<p>${t.html(e.checkInQr, {})}</p>\n<p><img src="cid:${CHECK_IN_IMAGE_ID}" alt="${escapeHtml(e.checkInQrAlt)}" width="240" height="240"></p>\n${asText}`,
+    text: t.text(e.checkIn, { code }),
+    files: [
+      {
+        fileName: 'check-in.png',
+        contentType: 'image/png',
+        content: image,
+        inline: { contentId: CHECK_IN_IMAGE_ID },
+      },
+    ],
+  };
+};
 
 /** A seat is theirs: the details, the check-in code, the invite, and how to give the seat up. */
 export function confirmed(input: ConfirmedEmail): Email {
@@ -169,7 +198,7 @@ export function confirmed(input: ConfirmedEmail): Email {
       say(t.text(e.confirmed.intro, { title })),
       ...about(t, input.openDay, input.hosts),
       ...paragraphs(inLanguage(input.openDay.description, t.locale)),
-      checkInPart(t, input.checkInCode),
+      checkInPart(t, input.checkInCode, input.checkInImage),
       say(e.invite.request),
       giveUpPart(t, input.links.giveUp),
     ],
@@ -231,7 +260,7 @@ export function reminder(input: ReminderEmail): Email {
     [
       say(t.text(e.reminder.intro, { title, start })),
       ...about(t, input.openDay),
-      checkInPart(t, input.checkInCode),
+      checkInPart(t, input.checkInCode, input.checkInImage),
       say(e.invite.request),
       giveUpPart(t, input.links.giveUp),
     ],

@@ -6,8 +6,7 @@ import type { SuppressionList } from '../letters/ports.ts';
 import { templatesFor } from '../templates/render.ts';
 import type { OpenDay, OpenDayProgress, Registration } from './open-day.ts';
 import { noShowFollowUp, reminder } from './registrant-email.ts';
-import { signRegistrationToken } from './registration-link.ts';
-import { marketingWithdrawalUrl, registrationPageUrl, type TellDeps } from './tell-registrant.ts';
+import { checkInOf, marketingWithdrawalUrl, registrationPageUrl, type TellDeps } from './tell-registrant.ts';
 
 /**
  * One run of the OpenDay state machine (docs/open-days.md, "The OpenDay state machine"): it reads the
@@ -141,7 +140,7 @@ async function remind(deps: RunOpenDayDeps, openDay: OpenDay, registration: Regi
     marketingWithdrawal: await marketingWithdrawalUrl(deps, registration),
     now: deps.now(),
     links: { giveUp: await registrationPageUrl(deps, openDay, registration) },
-    checkInCode: await signRegistrationToken(deps.keys, 'check_in', registration, openDay.endsAt),
+    ...(await checkInOf(deps, openDay, registration)),
   });
   await sendOnce(deps, openDay, registration, 'reminder', email);
 }

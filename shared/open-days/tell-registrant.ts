@@ -3,6 +3,7 @@ import { signWithdrawalToken, withdrawalUrl } from '../consents/withdrawal-link.
 import { sendClaimed } from '../leads/notify-manager.ts';
 import type { Email, Mail, Managers } from '../leads/ports.ts';
 import { templatesFor } from '../templates/render.ts';
+import { checkInImage } from './check-in-image.ts';
 import type { OpenDay, RegistrantNotice, Registration } from './open-day.ts';
 import type { OpenDays } from './ports.ts';
 import { cancelled, changed, confirmed, offered, openDayCancelled, waitlisted } from './registrant-email.ts';
@@ -51,6 +52,16 @@ export async function tellRegistrant(deps: TellDeps, openDayId: string, emailHas
   const sent = await sendClaimed(deps, claim, () => email);
   await deps.openDays.noticeSent(openDayId, emailHash, notice, openDay.sequence);
   return sent.kind === 'sent' ? 'sent' : 'already_sent';
+}
+
+/** The registration's check-in code, signed for the open day, and its QR code for the door's scanner. */
+export async function checkInOf(
+  deps: Pick<TellDeps, 'keys'>,
+  openDay: OpenDay,
+  registration: Registration,
+): Promise<{ checkInCode: string; checkInImage: Uint8Array }> {
+  const checkInCode = await signRegistrationToken(deps.keys, 'check_in', registration, openDay.endsAt);
+  return { checkInCode, checkInImage: await checkInImage(checkInCode) };
 }
 
 /** The page every link of the registrant's emails opens: the registration, and what they may do with it. */
@@ -103,7 +114,7 @@ async function emailOf(
         ...base,
         hosts: hosts.flatMap((host) => (host ? [host.name] : [])),
         links: { giveUp: page },
-        checkInCode: await signRegistrationToken(deps.keys, 'check_in', registration, openDay.endsAt),
+        ...(await checkInOf(deps, openDay, registration)),
       });
     }
     case 'waitlisted':

@@ -22,6 +22,8 @@ export const enOpenDayEmails = {
     giveUp: 'If you cannot come, free your seat for someone else: {link}',
     giveUpLink: 'give up my seat',
     checkIn: 'Your check-in code: {code}. Show it at the door.',
+    checkInQr: "Show this QR code at the door: the bank's staff will scan it.",
+    checkInQrAlt: 'Check-in QR code',
     /** Who the emails and invites come from (the invite's ORGANIZER name). */
     organizer: 'The bank: open days',
     signOff: 'Kind regards, {sender}',

@@ -23,6 +23,8 @@ export const ruOpenDayEmails = {
     giveUp: 'Если не сможете прийти, освободите место для других: {link}',
     giveUpLink: 'отказаться от участия',
     checkIn: 'Ваш код для входа: {code}. Покажите его на входе.',
+    checkInQr: 'Покажите этот QR-код на входе: сотрудник банка отсканирует его.',
+    checkInQrAlt: 'QR-код для входа',
     /** Who the emails and invites come from (the invite's ORGANIZER name). */
     organizer: 'Банк: дни открытых дверей',
     signOff: 'С уважением, {sender}',

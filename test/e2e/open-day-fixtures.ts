@@ -48,7 +48,14 @@ export function aGuest(name: string, email = `guest-${randomUUID().slice(0, 8)}@
   };
 }
 
-type Stored = { to: string[]; subject: string; text: string; invite?: string };
+type Stored = {
+  to: string[];
+  subject: string;
+  text: string;
+  invite?: string;
+  /** The check-in QR code shown inline (`cid:check-in-code`), as the PNG's bytes. */
+  checkInImage?: Uint8Array;
+};
 
 /** The mail one address got, oldest first, each with its calendar invite decoded. */
 export async function mailTo(address: string): Promise<Stored[]> {
@@ -57,18 +64,22 @@ export async function mailTo(address: string): Promise<Stored[]> {
       subject: string;
       destination: { to: string[] };
       body: { text?: string };
-      attachments?: { content: string; filename?: string }[];
+      attachments?: { content: string; filename?: string; contentId?: string; contentDisposition?: string }[];
     }[];
   };
   return store.emails
     .filter((e) => e.destination.to.includes(address))
     .map((e) => {
       const ics = e.attachments?.find((a) => a.filename === 'invite.ics');
+      const qr = e.attachments?.find(
+        (a) => a.contentId === 'check-in-code' && a.contentDisposition === 'INLINE',
+      );
       return {
         to: e.destination.to,
         subject: e.subject,
         text: e.body.text ?? '',
         ...(ics ? { invite: Buffer.from(ics.content, 'base64').toString('utf8') } : {}),
+        ...(qr ? { checkInImage: Buffer.from(qr.content, 'base64') } : {}),
       };
     });
 }

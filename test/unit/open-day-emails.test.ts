@@ -27,7 +27,7 @@ import {
 const invite = (email: Email) => {
   expect(email.attachments).toHaveLength(1);
   const [file] = email.attachments ?? [];
-  return { file, ...parsed(file?.content ?? '') };
+  return { file, ...parsed(String(file?.content ?? '')) };
 };
 
 const LOCALES: Locale[] = ['ru', 'en'];
@@ -339,7 +339,7 @@ describe("an open day's registrant emails", () => {
     expect(email.html).toContain('<strong><code>&lt;code&gt;</code></strong>');
     expect(email.subject).toContain(hostile);
     expect(email.text).toContain('<i>Ольга</i> "Оля"');
-    const ics = email.attachments?.[0]?.content ?? '';
+    const ics = String(email.attachments?.[0]?.content ?? '');
     expectWellFormed(ics);
     expect(parsed(ics).event.summary).toBe(hostile);
   });

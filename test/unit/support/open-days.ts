@@ -1,4 +1,6 @@
+import jsqr from 'jsqr';
 import ical, { type VEvent } from 'node-ical';
+import { PNG } from 'pngjs';
 import { expect } from 'vitest';
 import { addressHashOf } from '#shared/letters/unsubscribe.ts';
 import { type OpenDay, OpenDayInput, type Registration } from '#shared/open-days/open-day.ts';
@@ -112,3 +114,10 @@ export const theRegistration = (more: Partial<Registration> = {}): Registration 
     company: { name: 'ООО «Ромашка»', inn: '7707083893' },
     ...more,
   });
+
+/** What a door's scanner reads from the image: the PNG decoded, then the QR code read by a real decoder. */
+export function scanned(image: Uint8Array): string | undefined {
+  const png = PNG.sync.read(Buffer.from(image));
+  // The package is CommonJS and its types say `default`: it exports the decoder as both.
+  return jsqr.default(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
