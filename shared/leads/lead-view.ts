@@ -78,6 +78,14 @@ export const LeadAttribution = z
       .optional()
       .meta({ description: 'The existing client whose referral code the prospect came with' }),
     utm: LeadSource.shape.utm,
+    referrer: z
+      .string()
+      .optional()
+      .meta({ description: 'The page the visitor came from: origin and path, no query or fragment' }),
+    landingPage: z
+      .string()
+      .optional()
+      .meta({ description: "The bank's page the form sat on: origin and path, no query or fragment" }),
     ignored: z
       .array(
         z.discriminatedUnion('claim', [
