@@ -11,6 +11,7 @@ import {
   type NewLead,
   type PageCursor,
 } from '../leads/ports.ts';
+import { type Touch, touchOrder } from '../leads/touch.ts';
 import { campaignResponsePut } from './campaign-response-store.ts';
 import { consentEvidenceItems } from './consent-store.ts';
 import {
@@ -30,6 +31,12 @@ function enquiryKeyOf(cursor: PageCursor): string {
   const sk = Buffer.from(cursor, 'base64url').toString();
   if (!/^ENQUIRY#\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9a-f-]{36}$/.test(sk)) throw new InvalidPageCursor(cursor);
   return sk;
+}
+
+/** The last touch as stored, without its ordering key. */
+export function lastTouchOf(item: Record<string, unknown>): Touch {
+  const { touchOrder: _order, ...touch } = withoutKeys<Touch & { touchOrder?: string }>(item);
+  return touch;
 }
 
 /** Conditions under which a uniqueness claim may be (re)taken: nobody holds it, or its window has passed. */
@@ -97,6 +104,7 @@ export abstract class CaptureStore extends TableAdapter {
   async addEnquiry({
     enquiry,
     entry,
+    touch,
     idempotency,
     limit,
     response,
@@ -110,7 +118,7 @@ export abstract class CaptureStore extends TableAdapter {
       if (replay && Number(replay.expiresAt) >= now) return this.replayOf(replay, idempotency);
     }
     if (!(await this.countEnquiry(leadId, limit))) return { outcome: 'limit_reached', leadId };
-    const items: TransactItems = [
+    const items = (withTouch: boolean): TransactItems => [
       {
         Put: {
           TableName: this.tableName,
@@ -126,12 +134,33 @@ export abstract class CaptureStore extends TableAdapter {
       ...(idempotency ? [this.idempotencyPut(idempotency, leadId, now)] : []),
       ...(response ? [campaignResponsePut(this.tableName, response)] : []),
       ...consentEvidenceItems(this.tableName, evidence),
+      // Last: whether a later touch was recorded meanwhile is read from the last reason.
+      ...(withTouch ? [this.lastTouchPut(leadId, touch)] : []),
     ];
-    const cancelled = await transact(this.client, items);
+    let cancelled = await transact(this.client, items(true));
     if (!cancelled) return { outcome: 'added', leadId };
     const replay = idempotency && (await this.heldClaim(cancelled[2], keys.idempotency(idempotency.key)));
     if (replay && idempotency) return this.replayOf(replay, idempotency);
+    // A concurrent enquiry recorded a later touch: this one is kept, and the last touch stays the later.
+    if (cancelled.at(-1)?.code === 'ConditionalCheckFailed') {
+      cancelled = await transact(this.client, items(false));
+      if (!cancelled) return { outcome: 'added', leadId };
+      const again = idempotency && (await this.heldClaim(cancelled[2], keys.idempotency(idempotency.key)));
+      if (again && idempotency) return this.replayOf(again, idempotency);
+    }
     throw new Error('Enquiry was cancelled without a held idempotency claim');
+  }
+
+  /** The lead's last touch, replaced only by a later one (touchOrder): never moved back. */
+  private lastTouchPut(leadId: string, touch: Touch) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.lastTouch(leadId), type: 'LastTouch', touchOrder: touchOrder(touch), ...touch },
+        ConditionExpression: 'attribute_not_exists(pk) OR touchOrder < :order',
+        ExpressionAttributeValues: { ':order': touchOrder(touch) },
+      },
+    };
   }
 
   /** Takes one of the lead's enquiry places, only while fewer than `limit` are taken. */

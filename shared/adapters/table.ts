@@ -26,6 +26,8 @@ export const keys = {
     sk: `${ENQUIRY_PREFIX}${at}#${enquiryId}`,
   }),
   enquiryCount: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'ENQUIRIES' }),
+  /** The lead's last touch: after `LEAD` in its partition, so the lead's own read finds it. */
+  lastTouch: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TOUCH#LAST' }),
   notification: (leadId: string, notice: string) => ({
     pk: `LEAD#${leadId}`,
     sk: `NOTIFICATION#${notice}`,

@@ -14,6 +14,7 @@ import {
   LeadSubmission,
 } from './lead-submission.ts';
 import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
+import { enquiryTouchOf } from './touch.ts';
 
 export type CaptureDeps = {
   leads: Pick<Leads, 'capture' | 'get' | 'addEnquiry'>;
@@ -136,6 +137,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   const added = await deps.leads.addEnquiry({
     enquiry,
     entry: enquiryEntry(enquiry),
+    touch: enquiryTouchOf(enquiry),
     evidence: evidenceOf({ leadId: first.leadId, enquiryId: enquiry.enquiryId }),
     ...(idempotency ? { idempotency } : {}),
     // The answer belongs to the lead that holds the company.

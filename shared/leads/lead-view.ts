@@ -20,6 +20,7 @@ import type { LeadRecord } from './ports.ts';
 import { LEAD_CLASSES } from './scoring.ts';
 import { ScoringConfig } from './scoring-config.ts';
 import { timelineText } from './timeline-text.ts';
+import { firstTouchOf, type Touch } from './touch.ts';
 
 const Timestamp = z.iso.datetime();
 
@@ -107,6 +108,25 @@ export const LeadAttribution = z
     description: 'How the lead reached the bank, established by the bank, never by the form',
   });
 
+/** One time the prospect reached the bank: shared/leads/touch.ts. Like UTM values, it decides nothing. */
+export const LeadTouch = z
+  .strictObject({
+    at: Timestamp,
+    channel: LeadAttribution.shape.channel,
+    campaignId: LeadAttribution.shape.campaignId,
+    utm: LeadAttribution.shape.utm,
+    referrer: LeadAttribution.shape.referrer,
+    landingPage: LeadAttribution.shape.landingPage,
+    enquiryId: z
+      .uuid()
+      .optional()
+      .meta({ description: 'The later enquiry that made it; none for the first' }),
+  })
+  .meta({
+    id: 'LeadTouch',
+    description: 'One time the prospect reached the bank, as the bank attributed it',
+  });
+
 /**
  * What `GET /v1/leads/{leadId}` answers: the published schema and the type `leadView()` must return, so
  * the two cannot drift. The submitted parts are the submission's own schemas.
@@ -180,6 +200,13 @@ export const LeadView = z
     attribution: LeadAttribution,
     consents: LeadSubmission.shape.consents,
     touchCount: z.number().int().min(0).meta({ description: 'Later enquiries kept on this lead' }),
+    firstTouch: LeadTouch.meta({
+      description: 'What the lead was captured with (its attribution, which never changes), and when',
+    }),
+    lastTouch: LeadTouch.meta({
+      description:
+        'The latest time the prospect came back (a later enquiry), or the first touch while they have not',
+    }),
     timeline: z.array(LeadTimelineEntry).meta({ description: 'The first page of the history, oldest first' }),
     timelineNext: z
       .string()
@@ -267,7 +294,7 @@ export const enquiryView = (enquiry: Enquiry): z.input<typeof EnquiryView> => ({
 export const TIMELINE_PAGE = 50;
 
 /** A lead with its stored timeline entries, as people read it: in order, with the derived first entry. */
-export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
+export function leadRecordOf(lead: Lead, entries: TimelineEntry[], lastTouch?: Touch): LeadRecord {
   // Steps can land within one millisecond; the intake order breaks such ties.
   const timeline = [...entries].sort(
     (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
@@ -282,6 +309,7 @@ export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
     lead,
     timeline: [received, ...timeline],
     touchCount: timeline.filter((e) => e.kind === 'touch').length,
+    ...(lastTouch ? { lastTouch } : {}),
   };
 }
 
@@ -301,6 +329,7 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it, in the reader's language. */
 export function leadView(record: LeadRecord, t: Templates): z.input<typeof LeadView> {
   const { lead, touchCount } = record;
+  const firstTouch = firstTouchOf(lead);
   const first = timelinePage(record, { limit: TIMELINE_PAGE }, t);
   return {
     leadId: lead.leadId,
@@ -320,6 +349,8 @@ export function leadView(record: LeadRecord, t: Templates): z.input<typeof LeadV
     attribution: lead.attribution,
     consents: lead.consents,
     touchCount,
+    firstTouch,
+    lastTouch: record.lastTouch ?? firstTouch,
     timeline: first?.entries ?? [],
     timelineNext: first?.next ?? null,
   };

@@ -69,6 +69,14 @@ describe("attribution is the bank's", () => {
     expect(enquiries.map((e) => e.attribution)).toEqual([
       { channel: 'web', referrer: 'https://vk.com/bank', landingPage: 'https://bank.example/credit' },
     ]);
+    // The prospect came back: the lead's last touch is the enquiry's.
+    expect((await bank.leads.read(lead.leadId))?.lastTouch).toEqual({
+      at: enquiries[0]?.receivedAt,
+      channel: 'web',
+      referrer: 'https://vk.com/bank',
+      landingPage: 'https://bank.example/credit',
+      enquiryId: enquiries[0]?.enquiryId,
+    });
   });
 
   it('refuses a form that names its own channel, so a stranger cannot buy points', async () => {

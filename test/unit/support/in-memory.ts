@@ -14,6 +14,7 @@ import type {
   Referrer,
   Referrers,
 } from '#shared/leads/ports.ts';
+import type { Touch } from '#shared/leads/touch.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 
 import { copy, InMemoryLeads } from './in-memory-leads.ts';
@@ -46,6 +47,7 @@ export class InMemoryBank {
   readonly notificationItems = new Map<string, NotificationItem>();
   readonly referralCodes = new Map<string, Referrer>();
   readonly enquiryItems = new Map<string, Enquiry[]>();
+  readonly lastTouches = new Map<string, Touch>();
 
   readonly leads: Leads = new InMemoryLeads(this);
   readonly managers: Managers = {

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
-import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
+import type {
+  Client,
+  Clients,
+  Leads,
+  Managers,
+  NewEnquiry,
+  NewLead,
+  Notifications,
+} from '#shared/leads/ports.ts';
+import { enquiryTouchOf } from '#shared/leads/touch.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 import { aManager, anAssignment, aRouting, byRotation } from './managers.ts';
 
@@ -72,6 +81,17 @@ export function newLeadOf(lead: Lead, extra: Partial<NewLead> = {}): NewLead {
   };
 }
 
+/** A later enquiry to keep, with its timeline entry and touch as capture makes them. */
+export function newEnquiryOf(enquiry: Enquiry, extra: Partial<NewEnquiry> = {}): NewEnquiry {
+  return {
+    enquiry,
+    entry: entry('touch', enquiry.receivedAt),
+    touch: enquiryTouchOf(enquiry),
+    limit: 10,
+    ...extra,
+  };
+}
+
 /** The contract every implementation of the lead ports keeps: the in-memory one and the DynamoDB one. */
 export function portsContract(name: string, setup: () => PortsUnderTest) {
   describe(`the lead ports' contract: ${name}`, () => {
@@ -120,16 +140,15 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       const enquiry = (minute: number) => anEnquiry(lead, at(minute));
       for (const minute of [1, 2, 3]) {
         const e = enquiry(minute);
-        expect(
-          await ports.leads.addEnquiry({ enquiry: e, entry: entry('touch', e.receivedAt), limit: 3 }),
-        ).toEqual({
+        expect(await ports.leads.addEnquiry(newEnquiryOf(e, { limit: 3 }))).toEqual({
           outcome: 'added',
           leadId: lead.leadId,
         });
       }
-      expect(
-        await ports.leads.addEnquiry({ enquiry: enquiry(4), entry: entry('touch', at(4)), limit: 3 }),
-      ).toEqual({ outcome: 'limit_reached', leadId: lead.leadId });
+      expect(await ports.leads.addEnquiry(newEnquiryOf(enquiry(4), { limit: 3 }))).toEqual({
+        outcome: 'limit_reached',
+        leadId: lead.leadId,
+      });
 
       const first = await ports.leads.enquiries(lead.leadId, { size: 2 });
       expect(first.enquiries.map((e) => e.receivedAt)).toEqual([at(1), at(2)]);
@@ -149,16 +168,47 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       const lead = await stored(ports);
       const idempotency = { key: `key-${randomUUID()}`, fingerprint: 'enquiry-1', until: at(60) };
       const add = (fingerprint: string, minute: number) =>
-        ports.leads.addEnquiry({
-          enquiry: anEnquiry(lead, at(minute)),
-          entry: entry('touch', at(minute)),
-          idempotency: { ...idempotency, fingerprint },
-          limit: 10,
-        });
+        ports.leads.addEnquiry(
+          newEnquiryOf(anEnquiry(lead, at(minute)), { idempotency: { ...idempotency, fingerprint } }),
+        );
       expect(await add('enquiry-1', 1)).toEqual({ outcome: 'added', leadId: lead.leadId });
       expect(await add('enquiry-1', 2)).toEqual({ outcome: 'replayed', leadId: lead.leadId });
       expect(await add('other', 3)).toEqual({ outcome: 'idempotency_conflict' });
       expect((await ports.leads.enquiries(lead.leadId, { size: 10 })).enquiries).toHaveLength(1);
+      // The replay moved nothing: the last touch is the first enquiry's.
+      expect((await ports.leads.read(lead.leadId))?.lastTouch?.at).toBe(at(1));
+    });
+
+    it("keeps the latest enquiry's touch as the last touch, whatever order the writes land in", async () => {
+      const ports = setup();
+      const lead = await stored(ports);
+      expect((await ports.leads.read(lead.leadId))?.lastTouch).toBeUndefined();
+      const touched = (minute: number, source: string) => ({
+        ...anEnquiry(lead, at(minute)),
+        attribution: { channel: 'web' as const, utm: { source }, landingPage: 'https://bank.example/sme' },
+      });
+      const later = touched(5, 'yandex');
+      expect(await ports.leads.addEnquiry(newEnquiryOf(later))).toEqual({
+        outcome: 'added',
+        leadId: lead.leadId,
+      });
+      // An earlier enquiry whose write lands late is kept, but the last touch stays the later one.
+      expect(await ports.leads.addEnquiry(newEnquiryOf(touched(3, 'vk')))).toEqual({
+        outcome: 'added',
+        leadId: lead.leadId,
+      });
+      const read = await ports.leads.read(lead.leadId);
+      expect(read?.touchCount).toBe(2);
+      expect(read?.lastTouch).toEqual({
+        at: at(5),
+        channel: 'web',
+        utm: { source: 'yandex' },
+        landingPage: 'https://bank.example/sme',
+        enquiryId: later.enquiryId,
+      });
+      const latest = touched(7, 'google');
+      await ports.leads.addEnquiry(newEnquiryOf(latest));
+      expect((await ports.leads.read(lead.leadId))?.lastTouch?.enquiryId).toBe(latest.enquiryId);
     });
 
     it('takes a uniqueness claim again once its window has passed', async () => {
