@@ -170,7 +170,8 @@ export class AttractStatelessStack extends Stack {
       consentWithdrawalLink: consents.withdrawalLink,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
-        description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',
+        description:
+          "GET /openapi.json and /v1/embed.js: the API's description (from the route table and zod schemas) and the bank site's form script",
       }),
     });
   }

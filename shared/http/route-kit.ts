@@ -38,7 +38,7 @@ export type Answer = {
   readonly schema: z.ZodType;
   readonly headers?: z.ZodObject;
   /** The body's media type when it is not JSON. */
-  readonly mediaType?: 'text/csv' | 'text/html';
+  readonly mediaType?: 'text/csv' | 'text/html' | 'text/javascript';
 };
 
 export type ApiRoute = {

@@ -143,6 +143,21 @@ export const API_ROUTES = {
     function: 'describeApi',
     responses: { 200: { description: 'The OpenAPI 3.1 document', schema: ApiDescription } },
   },
+  embedScript: {
+    method: 'GET',
+    path: '/v1/embed.js',
+    access: 'public',
+    summary:
+      "The script the bank's site includes to post its forms here, with the page's UTM values, referrer and landing page (docs/web-forms.md)",
+    function: 'describeApi',
+    responses: {
+      200: {
+        description: 'The script (cached for 5 minutes)',
+        schema: z.string(),
+        mediaType: 'text/javascript',
+      },
+    },
+  },
 } as const satisfies Record<string, ApiRoute>;
 
 export type OperationId = keyof typeof API_ROUTES;
