@@ -28,6 +28,7 @@ export const ROUTE_FUNCTIONS = [
   'openDayRegistrations',
   'keepConsents',
   'consentWithdrawalLink',
+  'keepAdSpend',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

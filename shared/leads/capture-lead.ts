@@ -1,4 +1,5 @@
 import type { Keys } from '../access/keys.ts';
+import { leadSourceCountOf } from '../ad-spend/ad-spend.ts';
 import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
 import type { ConsentTexts } from '../consents/ports.ts';
 import { addressHashOf } from '../letters/unsubscribe.ts';
@@ -118,6 +119,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
       channel: request.channel,
       client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
     });
+  const sourceCount = leadSourceCountOf(attribution, receivedAt);
   const result = await deps.leads.capture({
     lead,
     evidence: evidenceOf({ leadId: lead.leadId }),
@@ -125,6 +127,8 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),
     ...(response ? { response } : {}),
+    // Counted only if the lead is new: the count is written with it, or not at all.
+    ...(sourceCount ? { sourceCount } : {}),
   });
   if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };
   if (result.outcome !== 'held') return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };

@@ -1,4 +1,5 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
+import type { LeadSourceCount } from '../ad-spend/ad-spend.ts';
 import type { ConsentEvidence } from '../consents/evidence.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
@@ -34,6 +35,8 @@ export type NewLead = {
   response?: CampaignResponse;
   /** The evidence of the form's consents (shared/consents/evidence.ts): kept with the lead, in the same transaction. */
   evidence?: readonly ConsentEvidence[];
+  /** Where the new lead is counted for cost per lead (its first touch's UTM source and month), in the same transaction. */
+  sourceCount?: LeadSourceCount;
 };
 
 /**
