@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
-import type {
-  Client,
-  Clients,
-  Leads,
-  Managers,
-  NewEnquiry,
-  NewLead,
-  Notifications,
-} from '#shared/leads/ports.ts';
-import { enquiryTouchOf } from '#shared/leads/touch.ts';
+import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 import { aManager, anAssignment, aRouting, byRotation } from './managers.ts';
+import { newEnquiryOf } from './new-enquiry.ts';
 
 export { aManager, aRouting, byRotation };
 
@@ -77,17 +69,6 @@ export function newLeadOf(lead: Lead, extra: Partial<NewLead> = {}): NewLead {
       { kind: 'inn', value: lead.company.inn },
     ],
     duplicateUntil: addDays(lead.receivedAt, 30),
-    ...extra,
-  };
-}
-
-/** A later enquiry to keep, with its timeline entry and touch as capture makes them. */
-export function newEnquiryOf(enquiry: Enquiry, extra: Partial<NewEnquiry> = {}): NewEnquiry {
-  return {
-    enquiry,
-    entry: entry('touch', enquiry.receivedAt),
-    touch: enquiryTouchOf(enquiry),
-    limit: 10,
     ...extra,
   };
 }
@@ -177,38 +158,6 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       expect((await ports.leads.enquiries(lead.leadId, { size: 10 })).enquiries).toHaveLength(1);
       // The replay moved nothing: the last touch is the first enquiry's.
       expect((await ports.leads.read(lead.leadId))?.lastTouch?.at).toBe(at(1));
-    });
-
-    it("keeps the latest enquiry's touch as the last touch, whatever order the writes land in", async () => {
-      const ports = setup();
-      const lead = await stored(ports);
-      expect((await ports.leads.read(lead.leadId))?.lastTouch).toBeUndefined();
-      const touched = (minute: number, source: string) => ({
-        ...anEnquiry(lead, at(minute)),
-        attribution: { channel: 'web' as const, utm: { source }, landingPage: 'https://bank.example/sme' },
-      });
-      const later = touched(5, 'yandex');
-      expect(await ports.leads.addEnquiry(newEnquiryOf(later))).toEqual({
-        outcome: 'added',
-        leadId: lead.leadId,
-      });
-      // An earlier enquiry whose write lands late is kept, but the last touch stays the later one.
-      expect(await ports.leads.addEnquiry(newEnquiryOf(touched(3, 'vk')))).toEqual({
-        outcome: 'added',
-        leadId: lead.leadId,
-      });
-      const read = await ports.leads.read(lead.leadId);
-      expect(read?.touchCount).toBe(2);
-      expect(read?.lastTouch).toEqual({
-        at: at(5),
-        channel: 'web',
-        utm: { source: 'yandex' },
-        landingPage: 'https://bank.example/sme',
-        enquiryId: later.enquiryId,
-      });
-      const latest = touched(7, 'google');
-      await ports.leads.addEnquiry(newEnquiryOf(latest));
-      expect((await ports.leads.read(lead.leadId))?.lastTouch?.enquiryId).toBe(latest.enquiryId);
     });
 
     it('takes a uniqueness claim again once its window has passed', async () => {
