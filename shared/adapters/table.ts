@@ -143,7 +143,7 @@ export const LEAD_SOURCES_PREFIX = 'LEAD_SOURCES#';
 export const AD_SPEND_PREFIX = 'AD_SPEND#';
 
 /** How many items one source's monthly lead counter is spread over, so a busy source's leads do not queue. */
-export const LEAD_SOURCE_SHARDS = 4;
+export const LEAD_SOURCE_SHARDS = 16;
 
 /** UTM values are free text: in a key they are a hash (the item holds them as attributes). */
 function sourceKeyOf(key: { source: string; medium?: string; campaign?: string }): string {

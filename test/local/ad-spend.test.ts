@@ -46,7 +46,7 @@ const submit = async (body: Record<string, unknown>) => {
 describe('advertising spend and cost per lead, on DynamoDB Local', () => {
   it("counts new leads in the capture's transaction, concurrently and exactly, never an enquiry", async () => {
     const cpc = { utm: { source: 'Yandex', medium: 'cpc', campaign: 'sme-autumn' } };
-    const firsts = Array.from({ length: 24 }, () => demoEnquiry({ source: cpc }));
+    const firsts = Array.from({ length: 48 }, () => demoEnquiry({ source: cpc }));
     const answers = await Promise.all(firsts.map(submit));
     expect(answers.every((a) => a.outcome === 'created')).toBe(true);
     // A returning company is an enquiry: its lead was counted when it came first.
@@ -58,7 +58,7 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
     const counts = await spends.leadCountsOf('2026-11');
     expect(counts.sort((a, b) => a.source.localeCompare(b.source))).toEqual([
       { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 1 },
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: 'sme-autumn', leads: 24 },
+      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: 'sme-autumn', leads: 48 },
     ]);
     expect(await spends.leadCountsOf('2026-10')).toEqual([]);
   });
@@ -103,8 +103,8 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
         medium: 'cpc',
         campaign: null,
         spendKopecks: 60_000_00,
-        leads: 24,
-        costPerLeadKopecks: 2_500_00,
+        leads: 48,
+        costPerLeadKopecks: 1_250_00,
       },
     ]);
   });
