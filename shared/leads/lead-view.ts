@@ -124,7 +124,8 @@ export const LeadTouch = z
   })
   .meta({
     id: 'LeadTouch',
-    description: 'One time the prospect reached the bank, as the bank attributed it',
+    description:
+      'One time the prospect reached the bank, as the bank attributed it. `firstTouch`: what the lead was captured with (its attribution, which never changes); `lastTouch`: the latest later enquiry, or the first touch while the prospect has not come back',
   });
 
 /**
@@ -200,13 +201,9 @@ export const LeadView = z
     attribution: LeadAttribution,
     consents: LeadSubmission.shape.consents,
     touchCount: z.number().int().min(0).meta({ description: 'Later enquiries kept on this lead' }),
-    firstTouch: LeadTouch.meta({
-      description: 'What the lead was captured with (its attribution, which never changes), and when',
-    }),
-    lastTouch: LeadTouch.meta({
-      description:
-        'The latest time the prospect came back (a later enquiry), or the first touch while they have not',
-    }),
+    // The shared component, not a copy per field: what each one is, the component's description says.
+    firstTouch: LeadTouch,
+    lastTouch: LeadTouch,
     timeline: z.array(LeadTimelineEntry).meta({ description: 'The first page of the history, oldest first' }),
     timelineNext: z
       .string()
