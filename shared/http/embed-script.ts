@@ -97,9 +97,10 @@ const SOURCE = String.raw`(function () {
     return body;
   }
 
-  function textsOf(form) {
+  /** The page's language: the form's data-language, else <html lang>; Russian unless it is English. */
+  function languageOf(form) {
     var language = form.dataset.language || document.documentElement.lang || 'ru';
-    return /^en\b/i.test(language) ? TEXTS.en : TEXTS.ru;
+    return /^en\b/i.test(language) ? 'en' : 'ru';
   }
 
   function outcomeOf(form) {
@@ -178,17 +179,21 @@ const SOURCE = String.raw`(function () {
     });
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      var texts = textsOf(form);
-      var route =
-        form.dataset.attractForm === 'open-day'
-          ? 'open-days/' + encodeURIComponent(form.dataset.openDayId || '') + '/registrations'
-          : 'leads';
+      var language = languageOf(form);
+      var texts = TEXTS[language];
+      var openDay = form.dataset.attractForm === 'open-day';
+      var route = openDay
+        ? 'open-days/' + encodeURIComponent(form.dataset.openDayId || '') + '/registrations'
+        : 'leads';
+      var body = bodyOf(form);
+      // A registrant's emails come in the page's language, unless the form asks.
+      if (openDay && !body.language) body.language = language;
       clearErrors(form);
       show(form, 'sending', texts.sending);
       fetch(new URL(route, api), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify(bodyOf(form)),
+        body: JSON.stringify(body),
       })
         .then(function (response) {
           return response.json().then(
