@@ -11,6 +11,7 @@ import { LEAD_EVENT_SOURCE } from '#events/lead-events.ts';
 import { ENV } from '#shared/environment.ts';
 import { apiRoutes } from '#shared/http/routes.ts';
 import type { DeploymentConfig } from './config.ts';
+import { AdSpend } from './constructs/ad-spend.ts';
 import { AttractApi } from './constructs/attract-api.ts';
 import { AttractFunction } from './constructs/attract-function.ts';
 import { CampaignSending } from './constructs/campaign-sending.ts';
@@ -127,6 +128,8 @@ export class AttractStatelessStack extends Stack {
       ...(config.trustedProxies ? { trustedProxies: config.trustedProxies } : {}),
     });
 
+    const adSpend = new AdSpend(this, 'AdSpend', { table });
+
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
@@ -169,9 +172,11 @@ export class AttractStatelessStack extends Stack {
       openDayRegistrations: openDays.registrations,
       keepConsents: consents.keepConsents,
       consentWithdrawalLink: consents.withdrawalLink,
+      keepAdSpend: adSpend.keepAdSpend,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
-        description: 'GET /openapi.json: the OpenAPI document generated from the route table and zod schemas',
+        description:
+          "GET /openapi.json and /v1/embed.js: the API's description (from the route table and zod schemas) and the bank site's form script",
       }),
     });
   }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LeadSourceCount } from '../ad-spend/ad-spend.ts';
 import type { DuplicateKey, Enquiry } from '../leads/lead.ts';
 import {
   type CaptureResult,
@@ -11,12 +12,14 @@ import {
   type NewLead,
   type PageCursor,
 } from '../leads/ports.ts';
+import { type Touch, touchOrder } from '../leads/touch.ts';
 import { campaignResponsePut } from './campaign-response-store.ts';
 import { consentEvidenceItems } from './consent-store.ts';
 import {
   ENQUIRY_PREFIX,
   epochSeconds,
   keys,
+  LEAD_SOURCE_SHARDS,
   PENDING_INTAKE_INDEX,
   TableAdapter,
   type TransactItems,
@@ -30,6 +33,12 @@ function enquiryKeyOf(cursor: PageCursor): string {
   const sk = Buffer.from(cursor, 'base64url').toString();
   if (!/^ENQUIRY#\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9a-f-]{36}$/.test(sk)) throw new InvalidPageCursor(cursor);
   return sk;
+}
+
+/** The last touch as stored, without its ordering key. */
+export function lastTouchOf(item: Record<string, unknown>): Touch {
+  const { touchOrder: _order, ...touch } = withoutKeys<Touch & { touchOrder?: string }>(item);
+  return touch;
 }
 
 /** Conditions under which a uniqueness claim may be (re)taken: nobody holds it, or its window has passed. */
@@ -67,6 +76,7 @@ export abstract class CaptureStore extends TableAdapter {
       ),
       ...(args.response ? [campaignResponsePut(this.tableName, args.response)] : []),
       ...consentEvidenceItems(this.tableName, args.evidence ?? []),
+      ...(args.sourceCount ? [this.sourceCountAdd(args.sourceCount, lead.leadId)] : []),
       // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];
@@ -97,6 +107,7 @@ export abstract class CaptureStore extends TableAdapter {
   async addEnquiry({
     enquiry,
     entry,
+    touch,
     idempotency,
     limit,
     response,
@@ -110,7 +121,7 @@ export abstract class CaptureStore extends TableAdapter {
       if (replay && Number(replay.expiresAt) >= now) return this.replayOf(replay, idempotency);
     }
     if (!(await this.countEnquiry(leadId, limit))) return { outcome: 'limit_reached', leadId };
-    const items: TransactItems = [
+    const items = (withTouch: boolean): TransactItems => [
       {
         Put: {
           TableName: this.tableName,
@@ -126,12 +137,63 @@ export abstract class CaptureStore extends TableAdapter {
       ...(idempotency ? [this.idempotencyPut(idempotency, leadId, now)] : []),
       ...(response ? [campaignResponsePut(this.tableName, response)] : []),
       ...consentEvidenceItems(this.tableName, evidence),
+      // Last: whether a later touch was recorded meanwhile is read from the last reason.
+      ...(withTouch ? [this.lastTouchPut(leadId, touch)] : []),
     ];
-    const cancelled = await transact(this.client, items);
+    let cancelled = await transact(this.client, items(true));
     if (!cancelled) return { outcome: 'added', leadId };
     const replay = idempotency && (await this.heldClaim(cancelled[2], keys.idempotency(idempotency.key)));
     if (replay && idempotency) return this.replayOf(replay, idempotency);
+    // A concurrent enquiry recorded a later touch: this one is kept, and the last touch stays the later.
+    if (cancelled.at(-1)?.code === 'ConditionalCheckFailed') {
+      cancelled = await transact(this.client, items(false));
+      if (!cancelled) return { outcome: 'added', leadId };
+      const again = idempotency && (await this.heldClaim(cancelled[2], keys.idempotency(idempotency.key)));
+      if (again && idempotency) return this.replayOf(again, idempotency);
+    }
     throw new Error('Enquiry was cancelled without a held idempotency claim');
+  }
+
+  /** One more new lead on its source's counter for the month, on the shard the lead id picks. */
+  private sourceCountAdd(count: LeadSourceCount, leadId: string) {
+    const shard = Number.parseInt(leadId.slice(-1), 16) % LEAD_SOURCE_SHARDS || 0;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.leadSourceCount(count, shard),
+        UpdateExpression:
+          'ADD #leads :one SET #type = :type, #month = :month, #source = :source, #medium = :medium, #campaign = :campaign',
+        // Every name aliased: several (source, month) are DynamoDB's reserved words.
+        ExpressionAttributeNames: {
+          '#leads': 'leads',
+          '#type': 'type',
+          '#month': 'month',
+          '#source': 'source',
+          '#medium': 'medium',
+          '#campaign': 'campaign',
+        },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':type': 'LeadSourceCount',
+          ':month': count.month,
+          ':source': count.source,
+          ':medium': count.medium,
+          ':campaign': count.campaign,
+        },
+      },
+    };
+  }
+
+  /** The lead's last touch, replaced only by a later one (touchOrder): never moved back. */
+  private lastTouchPut(leadId: string, touch: Touch) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.lastTouch(leadId), type: 'LastTouch', touchOrder: touchOrder(touch), ...touch },
+        ConditionExpression: 'attribute_not_exists(pk) OR touchOrder < :order',
+        ExpressionAttributeValues: { ':order': touchOrder(touch) },
+      },
+    };
   }
 
   /** Takes one of the lead's enquiry places, only while fewer than `limit` are taken. */

@@ -13,6 +13,7 @@ import type { LeadClass, Score } from '../leads/scoring.ts';
 import { slaBreachOf } from '../leads/unit-overview.ts';
 import { pauseAfter } from '../managers/acceptance-sla.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
+import { lastTouchOf } from './capture-store.ts';
 import { LeadNotStored, LeadSteps, OPEN_ASSIGNMENT, onList, UNASSIGNED } from './lead-steps.ts';
 import { keys, PENDING_INTAKE_INDEX, WORK_INDEX, withoutKeys } from './table.ts';
 
@@ -72,7 +73,8 @@ export class LeadStore extends LeadSteps implements Leads {
     const entries = items
       .filter((item) => String(item.sk).startsWith('TIMELINE#'))
       .map((item) => withoutKeys<TimelineEntry>(item));
-    return leadRecordOf(withoutKeys<Lead>(leadItem), entries);
+    const touchItem = items.find((item) => item.sk === keys.lastTouch(leadId).sk);
+    return leadRecordOf(withoutKeys<Lead>(leadItem), entries, touchItem && lastTouchOf(touchItem));
   }
 
   async recordExistingClient(

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { LeadSourceCount, SpendBody } from '../ad-spend/ad-spend.ts';
 import { type DuplicateKey, sha256, type TimelineEntry } from '../leads/lead.ts';
 import type { SlaBreach } from '../leads/unit-overview.ts';
 
@@ -26,6 +27,21 @@ export const keys = {
     sk: `${ENQUIRY_PREFIX}${at}#${enquiryId}`,
   }),
   enquiryCount: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'ENQUIRIES' }),
+  /**
+   * A shard of the counter of a month's new leads from one UTM source, medium and campaign: a month's
+   * counters are one partition, which the cost-per-lead report reads whole (docs/web-forms.md).
+   */
+  leadSourceCount: (count: LeadSourceCount, shard: number) => ({
+    pk: `${LEAD_SOURCES_PREFIX}${count.month}`,
+    sk: `${sourceKeyOf(count)}#${shard}`,
+  }),
+  /** A source's (medium's, campaign's) recorded spend in a month; a month's spends are one partition. */
+  adSpend: (spend: Pick<SpendBody, 'month' | 'source' | 'medium' | 'campaign'>) => ({
+    pk: `${AD_SPEND_PREFIX}${spend.month}`,
+    sk: sourceKeyOf(spend),
+  }),
+  /** The lead's last touch: after `LEAD` in its partition, so the lead's own read finds it. */
+  lastTouch: (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TOUCH#LAST' }),
   notification: (leadId: string, notice: string) => ({
     pk: `LEAD#${leadId}`,
     sk: `NOTIFICATION#${notice}`,
@@ -129,6 +145,17 @@ export const keys = {
     sk: `${MEMBER_PREFIX}${prospectId}`,
   }),
 } as const;
+
+export const LEAD_SOURCES_PREFIX = 'LEAD_SOURCES#';
+export const AD_SPEND_PREFIX = 'AD_SPEND#';
+
+/** How many items one source's monthly lead counter is spread over, so a busy source's leads do not queue. */
+export const LEAD_SOURCE_SHARDS = 16;
+
+/** UTM values are free text: in a key they are a hash (the item holds them as attributes). */
+function sourceKeyOf(key: { source: string; medium?: string; campaign?: string }): string {
+  return sha256(JSON.stringify([key.source, key.medium ?? '', key.campaign ?? ''])).slice(0, 32);
+}
 
 /** An open day's waitlist sorts by registration time under this prefix. */
 export const WAITLIST_PREFIX = 'WAITLIST#';

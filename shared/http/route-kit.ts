@@ -28,6 +28,7 @@ export const ROUTE_FUNCTIONS = [
   'openDayRegistrations',
   'keepConsents',
   'consentWithdrawalLink',
+  'keepAdSpend',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
@@ -38,7 +39,7 @@ export type Answer = {
   readonly schema: z.ZodType;
   readonly headers?: z.ZodObject;
   /** The body's media type when it is not JSON. */
-  readonly mediaType?: 'text/csv' | 'text/html';
+  readonly mediaType?: 'text/csv' | 'text/html' | 'text/javascript';
 };
 
 export type ApiRoute = {

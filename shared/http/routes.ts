@@ -3,6 +3,7 @@ import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
+import { AD_SPEND_ROUTES } from './ad-spend-routes.ts';
 import { AUDIENCE_ROUTES } from './audience-routes.ts';
 import { CAMPAIGN_ROUTES } from './campaign-routes.ts';
 import { CONSENT_ROUTES } from './consent-routes.ts';
@@ -135,6 +136,7 @@ export const API_ROUTES = {
   ...IMPORT_ROUTES,
   ...OPEN_DAY_ROUTES,
   ...CONSENT_ROUTES,
+  ...AD_SPEND_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',
@@ -142,6 +144,21 @@ export const API_ROUTES = {
     summary: 'This description of the API',
     function: 'describeApi',
     responses: { 200: { description: 'The OpenAPI 3.1 document', schema: ApiDescription } },
+  },
+  embedScript: {
+    method: 'GET',
+    path: '/v1/embed.js',
+    access: 'public',
+    summary:
+      "The script the bank's site includes to post its forms here, with the page's UTM values, referrer and landing page (docs/web-forms.md)",
+    function: 'describeApi',
+    responses: {
+      200: {
+        description: 'The script (cached for 5 minutes)',
+        schema: z.string(),
+        mediaType: 'text/javascript',
+      },
+    },
   },
 } as const satisfies Record<string, ApiRoute>;
 

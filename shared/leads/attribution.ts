@@ -25,6 +25,9 @@ export type Attribution = {
   /** The existing client whose referral code the prospect came with. */
   referral?: { code: string; clientId: string; managerId: string };
   utm?: NonNullable<LeadSubmission['source']['utm']>;
+  /** Where the visitor came from, and the bank's page the form sat on: origin and path only, for analytics. */
+  referrer?: string;
+  landingPage?: string;
   ignored?: IgnoredClaim[];
 };
 
@@ -42,7 +45,12 @@ export async function attribute(
 ): Promise<Attribution> {
   const { source } = submission;
   const ignored: IgnoredClaim[] = [];
-  const attribution: Attribution = { channel: routeChannel, ...(source.utm ? { utm: source.utm } : {}) };
+  const attribution: Attribution = {
+    channel: routeChannel,
+    ...(source.utm ? { utm: source.utm } : {}),
+    ...(source.referrer ? { referrer: source.referrer } : {}),
+    ...(source.landingPage ? { landingPage: source.landingPage } : {}),
+  };
 
   if (source.referralCode) {
     const referrer = await deps.referrers.byCode(source.referralCode);

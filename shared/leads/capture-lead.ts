@@ -1,4 +1,5 @@
 import type { Keys } from '../access/keys.ts';
+import { leadSourceCountOf } from '../ad-spend/ad-spend.ts';
 import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
 import type { ConsentTexts } from '../consents/ports.ts';
 import { addressHashOf } from '../letters/unsubscribe.ts';
@@ -14,6 +15,7 @@ import {
   LeadSubmission,
 } from './lead-submission.ts';
 import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
+import { enquiryTouchOf } from './touch.ts';
 
 export type CaptureDeps = {
   leads: Pick<Leads, 'capture' | 'get' | 'addEnquiry'>;
@@ -124,6 +126,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
           channel: request.channel,
           client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
         });
+  const sourceCount = leadSourceCountOf(attribution, receivedAt);
   const result = await deps.leads.capture({
     lead,
     evidence: evidenceOf({ leadId: lead.leadId }),
@@ -131,6 +134,8 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     duplicateUntil: addDays(receivedAt, deps.duplicateWindowDays),
     ...(idempotency ? { idempotency } : {}),
     ...(response ? { response } : {}),
+    // Counted only if the lead is new: the count is written with it, or not at all.
+    ...(sourceCount ? { sourceCount } : {}),
   });
   if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };
   if (result.outcome !== 'held') return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };
@@ -143,6 +148,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
   const added = await deps.leads.addEnquiry({
     enquiry,
     entry: enquiryEntry(enquiry),
+    touch: enquiryTouchOf(enquiry),
     evidence: evidenceOf({ leadId: first.leadId, enquiryId: enquiry.enquiryId }),
     ...(idempotency ? { idempotency } : {}),
     // The answer belongs to the lead that holds the company.

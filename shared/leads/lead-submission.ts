@@ -102,7 +102,27 @@ export const Consent = z
 const utmValue = z.string().max(200).optional();
 
 /**
- * What the form may say about how the prospect came: UTM values, and the codes its link carried. The
+ * A page address as the bank keeps it: its origin and path only. A query string or a fragment may carry a
+ * person's data (an address in `?email=`, a token after `#`), and what the bank learns from a page is
+ * which page it was.
+ */
+export const originAndPath = (url: string): string => {
+  // Checks go on after a failed one: what is no address is left for the refusal to name.
+  const parsed = URL.parse(url);
+  return parsed ? `${parsed.origin}${parsed.pathname}` : url;
+};
+
+const pageAddress = (description: string) =>
+  z
+    .url({ protocol: /^https?$/, normalize: true })
+    .max(2048)
+    .overwrite(originAndPath)
+    .optional()
+    .meta({ description });
+
+/**
+ * What the form may say about how the prospect came: UTM values, the page it came from and the page the
+ * form sat on, and the codes its link carried. The
  * channel, campaign and referrer are the bank's to establish from those codes (shared/leads/attribution.ts):
  * a stranger's form cannot name them.
  */
@@ -118,6 +138,12 @@ export const LeadSource = z
       })
       .optional()
       .meta({ description: 'UTM values from the page address, kept for analytics; they decide nothing' }),
+    referrer: pageAddress(
+      'The page the visitor came from (`document.referrer`): http(s), up to 2048 characters; kept as origin and path, its query and fragment dropped',
+    ),
+    landingPage: pageAddress(
+      "The bank's page the form sits on (`location.href`): http(s), up to 2048 characters; kept as origin and path, its query and fragment dropped",
+    ),
     referralCode: z
       .string()
       .trim()

@@ -20,6 +20,7 @@ import type { LeadRecord } from './ports.ts';
 import { LEAD_CLASSES } from './scoring.ts';
 import { ScoringConfig } from './scoring-config.ts';
 import { timelineText } from './timeline-text.ts';
+import { firstTouchOf, type Touch } from './touch.ts';
 
 const Timestamp = z.iso.datetime();
 
@@ -78,6 +79,14 @@ export const LeadAttribution = z
       .optional()
       .meta({ description: 'The existing client whose referral code the prospect came with' }),
     utm: LeadSource.shape.utm,
+    referrer: z
+      .string()
+      .optional()
+      .meta({ description: 'The page the visitor came from: origin and path, no query or fragment' }),
+    landingPage: z
+      .string()
+      .optional()
+      .meta({ description: "The bank's page the form sat on: origin and path, no query or fragment" }),
     ignored: z
       .array(
         z.discriminatedUnion('claim', [
@@ -97,6 +106,26 @@ export const LeadAttribution = z
   .meta({
     id: 'LeadAttribution',
     description: 'How the lead reached the bank, established by the bank, never by the form',
+  });
+
+/** One time the prospect reached the bank: shared/leads/touch.ts. Like UTM values, it decides nothing. */
+export const LeadTouch = z
+  .strictObject({
+    at: Timestamp,
+    channel: LeadAttribution.shape.channel,
+    campaignId: LeadAttribution.shape.campaignId,
+    utm: LeadAttribution.shape.utm,
+    referrer: LeadAttribution.shape.referrer,
+    landingPage: LeadAttribution.shape.landingPage,
+    enquiryId: z
+      .uuid()
+      .optional()
+      .meta({ description: 'The later enquiry that made it; none for the first' }),
+  })
+  .meta({
+    id: 'LeadTouch',
+    description:
+      'One time the prospect reached the bank, as the bank attributed it. `firstTouch`: what the lead was captured with (its attribution, which never changes); `lastTouch`: the latest later enquiry, or the first touch while the prospect has not come back',
   });
 
 /**
@@ -172,6 +201,9 @@ export const LeadView = z
     attribution: LeadAttribution,
     consents: LeadSubmission.shape.consents,
     touchCount: z.number().int().min(0).meta({ description: 'Later enquiries kept on this lead' }),
+    // The shared component, not a copy per field: what each one is, the component's description says.
+    firstTouch: LeadTouch,
+    lastTouch: LeadTouch,
     timeline: z.array(LeadTimelineEntry).meta({ description: 'The first page of the history, oldest first' }),
     timelineNext: z
       .string()
@@ -259,7 +291,7 @@ export const enquiryView = (enquiry: Enquiry): z.input<typeof EnquiryView> => ({
 export const TIMELINE_PAGE = 50;
 
 /** A lead with its stored timeline entries, as people read it: in order, with the derived first entry. */
-export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
+export function leadRecordOf(lead: Lead, entries: TimelineEntry[], lastTouch?: Touch): LeadRecord {
   // Steps can land within one millisecond; the intake order breaks such ties.
   const timeline = [...entries].sort(
     (a, b) => a.at.localeCompare(b.at) || TIMELINE_KINDS.indexOf(a.kind) - TIMELINE_KINDS.indexOf(b.kind),
@@ -274,6 +306,7 @@ export function leadRecordOf(lead: Lead, entries: TimelineEntry[]): LeadRecord {
     lead,
     timeline: [received, ...timeline],
     touchCount: timeline.filter((e) => e.kind === 'touch').length,
+    ...(lastTouch ? { lastTouch } : {}),
   };
 }
 
@@ -293,6 +326,7 @@ export function canReadLead(viewer: StaffMember, record: LeadRecord): boolean {
 /** What `GET /v1/leads/{leadId}` answers: the lead's state and the reasons behind it, in the reader's language. */
 export function leadView(record: LeadRecord, t: Templates): z.input<typeof LeadView> {
   const { lead, touchCount } = record;
+  const firstTouch = firstTouchOf(lead);
   const first = timelinePage(record, { limit: TIMELINE_PAGE }, t);
   return {
     leadId: lead.leadId,
@@ -312,6 +346,8 @@ export function leadView(record: LeadRecord, t: Templates): z.input<typeof LeadV
     attribution: lead.attribution,
     consents: lead.consents,
     touchCount,
+    firstTouch,
+    lastTouch: record.lastTouch ?? firstTouch,
     timeline: first?.entries ?? [],
     timelineNext: first?.next ?? null,
   };

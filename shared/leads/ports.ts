@@ -1,4 +1,5 @@
 import type { LeadEventDetail, LeadEventType } from '#events/lead-events.ts';
+import type { LeadSourceCount } from '../ad-spend/ad-spend.ts';
 import type { ConsentEvidence } from '../consents/evidence.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
@@ -13,6 +14,7 @@ import type {
   TimelineEntry,
 } from './lead.ts';
 import type { LeadClass, Score } from './scoring.ts';
+import type { Touch } from './touch.ts';
 
 /**
  * The ports of the lead-intake core, in the bank's words. Use cases depend on these; the adapters in
@@ -33,6 +35,8 @@ export type NewLead = {
   response?: CampaignResponse;
   /** The evidence of the form's consents (shared/consents/evidence.ts): kept with the lead, in the same transaction. */
   evidence?: readonly ConsentEvidence[];
+  /** Where the new lead is counted for cost per lead (its first touch's UTM source and month), in the same transaction. */
+  sourceCount?: LeadSourceCount;
 };
 
 /**
@@ -51,6 +55,8 @@ export type CaptureResult =
 export type NewEnquiry = {
   enquiry: Enquiry;
   entry: TimelineEntry;
+  /** The enquiry's touch: recorded as the lead's last touch in the same transaction, unless a later one is. */
+  touch: Touch;
   idempotency?: IdempotencyClaim;
   limit: number;
   response?: CampaignResponse;
@@ -66,7 +72,13 @@ export type EnquiryResult =
 export type EnquiriesPage = { enquiries: Enquiry[]; after?: PageCursor };
 
 /** A lead as people read it: the item, its timeline, and how often the prospect came back (derived). */
-export type LeadRecord = { lead: Lead; timeline: TimelineEntry[]; touchCount: number };
+export type LeadRecord = {
+  lead: Lead;
+  timeline: TimelineEntry[];
+  touchCount: number;
+  /** The latest later enquiry's touch; none while the prospect has not come back. */
+  lastTouch?: Touch;
+};
 
 /** Where a page stopped; opaque to the core, handed back to read the next page. */
 export type PageCursor = string;

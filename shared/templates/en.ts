@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.ts';
 import { enCampaignTeam } from './en-campaign-team.ts';
 import { enConsentPages } from './en-consent-pages.ts';
+import { enEmbedForm } from './en-embed-form.ts';
 import { enLetterPages } from './en-letter-pages.ts';
 import { enOpenDayEmails } from './en-open-day-emails.ts';
 import { enOpenDayPage } from './en-open-day-page.ts';
@@ -319,4 +320,5 @@ export const en: Catalog = {
   ...enOpenDayEmails,
   ...enOpenDayPage,
   ...enConsentPages,
+  ...enEmbedForm,
 };

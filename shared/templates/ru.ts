@@ -1,6 +1,7 @@
 import type { CatalogShape } from './catalog.ts';
 import { ruCampaignTeam } from './ru-campaign-team.ts';
 import { ruConsentPages } from './ru-consent-pages.ts';
+import { ruEmbedForm } from './ru-embed-form.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
 import { ruOpenDayEmails } from './ru-open-day-emails.ts';
 import { ruOpenDayPage } from './ru-open-day-page.ts';
@@ -339,4 +340,5 @@ export const ru = {
   ...ruOpenDayEmails,
   ...ruOpenDayPage,
   ...ruConsentPages,
+  ...ruEmbedForm,
 } satisfies CatalogShape;

@@ -90,18 +90,56 @@ describe("attribution is the bank's, end to end", () => {
 
 describe('no enquiry is discarded, end to end', () => {
   it("keeps a later enquiry from another person at the company and tells the lead's manager", async () => {
-    const first = enquiry();
+    const first = enquiry({
+      source: {
+        utm: { source: 'yandex', medium: 'cpc' },
+        referrer: 'https://yandex.ru/search/?text=romashka%40mail.example',
+        landingPage: 'https://bank.example/sme/credit?utm_source=yandex',
+      },
+    });
     const lead = await submitAndRead(first);
     expect(lead.assignedManager?.managerId).toBeDefined();
+    const firstTouch = {
+      at: lead.receivedAt,
+      channel: 'web',
+      utm: { source: 'yandex', medium: 'cpc' },
+      referrer: 'https://yandex.ru/search/',
+      landingPage: 'https://bank.example/sme/credit',
+    };
+    expect(lead.firstTouch).toEqual(firstTouch);
+    expect(lead.lastTouch).toEqual(firstTouch);
 
     const later = enquiry({
       company: first.company,
       contact: { name: 'Ivan Orlov', email: `i.orlov.${Date.now()}@romashka.example`, position: 'CFO' },
       message: 'Second request: FX control for our import contracts.',
+      source: { utm: { source: 'vk' }, landingPage: 'https://bank.example/sme/fx#form' },
     });
-    const again = await call('POST', '/v1/leads', { body: later, from: clientAddress() });
+    const idempotencyKey = `e2e-touch-${Date.now()}`;
+    const again = await call('POST', '/v1/leads', {
+      body: later,
+      from: clientAddress(),
+      headers: { 'idempotency-key': idempotencyKey },
+    });
     expect(again.status).toBe(202);
     expect(again.body.leadId).toBe(lead.leadId);
+    const touched = await call('GET', `/v1/leads/${lead.leadId}`, { token: headToken() });
+    expect(touched.body.firstTouch).toEqual(firstTouch);
+    expect(touched.body.lastTouch).toMatchObject({
+      channel: 'web',
+      utm: { source: 'vk' },
+      landingPage: 'https://bank.example/sme/fx',
+      enquiryId: expect.any(String),
+    });
+    // The retried request replays: no second enquiry, and the last touch does not move.
+    const replay = await call('POST', '/v1/leads', {
+      body: later,
+      from: clientAddress(),
+      headers: { 'idempotency-key': idempotencyKey },
+    });
+    expect(replay.status).toBe(202);
+    const replayed = await call('GET', `/v1/leads/${lead.leadId}`, { token: headToken() });
+    expect(replayed.body.lastTouch).toEqual(touched.body.lastTouch);
 
     // The lead's own manager reads every contact who wrote, each in full.
     const managerToken = tokens()[lead.assignedManager.managerId] ?? '';

@@ -20,7 +20,7 @@ const functionNamed = (name: string) => {
   const fn = app.functions.find((f) =>
     f.logicalId
       .match(
-        /^(LeadIntake|ManagerUnit|CampaignSending|OpenDays|LetterCampaigns(?:Sending|Links|ProspectImports)?)(.*)/,
+        /^(LeadIntake|ManagerUnit|CampaignSending|OpenDays|AdSpend|LetterCampaigns(?:Sending|Links|ProspectImports)?)(.*)/,
       )?.[2]
       ?.startsWith(name),
   );
@@ -84,6 +84,19 @@ describe('least privilege for each function', () => {
     expect(await allowed('CaptureLead', 'states:StartExecution', app.stateMachines[0]?.arn ?? '')).toBe(
       false,
     );
+  });
+
+  it('lets the ad-spend function put a spend and read a month, never update, delete, scan or read the key', async () => {
+    for (const action of ['PutItem', 'Query']) {
+      expect(await allowed('KeepAdSpend', `dynamodb:${action}`, tableArn)).toBe(true);
+    }
+    for (const action of ['UpdateItem', 'GetItem', 'DeleteItem', 'Scan', 'BatchWriteItem']) {
+      expect(await allowed('KeepAdSpend', `dynamodb:${action}`, tableArn)).toBe(false);
+    }
+    const fn = functionNamed('KeepAdSpend');
+    expect(
+      statementsOf(fn.roleArn).some((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue')),
+    ).toBe(false);
   });
 
   it("lets a letter's unsubscribe link withdraw marketing as the withdrawal link does: mark the list, read the history, put its record", async () => {

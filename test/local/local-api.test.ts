@@ -139,14 +139,15 @@ describe('the local API in front of the synthesized routes', () => {
     });
   });
 
-  it('serves the example form, in Russian, posting the enquiry as the bank site would', async () => {
+  it('serves the example form, in Russian, posted by the embeddable script as the bank site would', async () => {
     const res = await fetch(`${base}/__local/example-form`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
     expect(html).toContain('<html lang="ru">');
     expect(html).toContain('Название компании');
-    expect(html).toContain('/v1/leads');
-    expect(html).toContain("'idempotency-key'");
+    expect(html).toContain('/v1/embed.js');
+    expect(html).toContain('data-attract-form="lead"');
+    expect(html).toContain('name="company.inn"');
   });
 });

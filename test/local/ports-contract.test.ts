@@ -6,6 +6,7 @@ import { NotificationStore } from '#shared/adapters/notification-store.ts';
 import { keys } from '#shared/adapters/table.ts';
 import { acceptanceContract } from '../unit/support/acceptance-contract.ts';
 import { type PortsUnderTest, portsContract } from '../unit/support/ports-contract.ts';
+import { touchContract } from '../unit/support/touch-contract.ts';
 import { startAttractTable } from './support/attract-table.ts';
 
 let table: Awaited<ReturnType<typeof startAttractTable>>;
@@ -41,4 +42,5 @@ const setup = (): PortsUnderTest => {
 };
 
 portsContract('DynamoDB adapters on DynamoDB Local', setup);
+touchContract('DynamoDB adapters on DynamoDB Local', setup);
 acceptanceContract('DynamoDB adapters on DynamoDB Local', setup);

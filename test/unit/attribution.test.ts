@@ -46,6 +46,39 @@ describe("attribution is the bank's", () => {
     });
   });
 
+  it('keeps the referrer and the landing page on the lead and on a later enquiry, origin and path only', async () => {
+    const { bank, submit } = await bankWithReferrer();
+    const first = demoEnquiry({
+      source: {
+        referrer: 'https://yandex.ru/search/?text=payroll',
+        landingPage: 'https://bank.example/sme?x=1',
+      },
+    });
+    const lead = await submit(first);
+    expect(lead.attribution).toEqual({
+      channel: 'web',
+      referrer: 'https://yandex.ru/search/',
+      landingPage: 'https://bank.example/sme',
+    });
+    await submit({
+      ...first,
+      contact: { name: 'Pavel Orlov', email: 'pavel@romashka.example' },
+      source: { referrer: 'https://vk.com/bank#wall', landingPage: 'https://bank.example/credit' },
+    });
+    const { enquiries } = await bank.leads.enquiries(lead.leadId, { size: 10 });
+    expect(enquiries.map((e) => e.attribution)).toEqual([
+      { channel: 'web', referrer: 'https://vk.com/bank', landingPage: 'https://bank.example/credit' },
+    ]);
+    // The prospect came back: the lead's last touch is the enquiry's.
+    expect((await bank.leads.read(lead.leadId))?.lastTouch).toEqual({
+      at: enquiries[0]?.receivedAt,
+      channel: 'web',
+      referrer: 'https://vk.com/bank',
+      landingPage: 'https://bank.example/credit',
+      enquiryId: enquiries[0]?.enquiryId,
+    });
+  });
+
   it('refuses a form that names its own channel, so a stranger cannot buy points', async () => {
     const { bank, clock } = await bankWithReferrer();
     const answer = await captureLead(captureDepsOf(bank, clock), {

@@ -127,6 +127,31 @@ describe('LeadSubmission', () => {
     expect(pathsOf({})).toEqual(['company', 'contact', 'products', 'consents']);
   });
 
+  it('keeps the referrer and the landing page as origin and path: a query or fragment may carry personal data', () => {
+    const lead = LeadSubmission.parse(
+      patched({
+        source: {
+          referrer: 'https://yandex.ru/search/?text=olga%40romashka.example#frag',
+          landingPage:
+            'https://user:secret@bank.example/sme/payroll?utm_source=yandex&email=olga@romashka.example',
+        },
+      }),
+    );
+    expect(lead.source.referrer).toBe('https://yandex.ru/search/');
+    expect(lead.source.landingPage).toBe('https://bank.example/sme/payroll');
+  });
+
+  it('refuses a referrer or landing page that is not an http(s) address, or is over 2048 characters', () => {
+    const long = `https://bank.example/${'a'.repeat(2048)}`;
+    expect(
+      pathsOf(patched({ source: { referrer: 'javascript:alert(1)', landingPage: 'file:///etc/passwd' } })),
+    ).toEqual(['source.referrer', 'source.landingPage']);
+    expect(pathsOf(patched({ source: { referrer: 'not an address', landingPage: long } }))).toEqual([
+      'source.referrer',
+      'source.landingPage',
+    ]);
+  });
+
   it('parses the honeypot field and flags any value in it', () => {
     expect(isHoneypotHit(LeadSubmission.parse({ ...valid(), fax: '' }))).toBe(false);
     expect(isHoneypotHit(LeadSubmission.parse({ ...valid(), fax: '+7 495 000-00-00' }))).toBe(true);

@@ -1,6 +1,7 @@
 import { acceptanceContract } from './support/acceptance-contract.ts';
 import { InMemoryBank } from './support/in-memory.ts';
 import { type PortsUnderTest, portsContract } from './support/ports-contract.ts';
+import { touchContract } from './support/touch-contract.ts';
 
 // The same contract runs against DynamoDB Local in test/local/ports-contract.test.ts.
 const setup = (): PortsUnderTest => {
@@ -17,4 +18,5 @@ const setup = (): PortsUnderTest => {
 };
 
 portsContract('in memory', setup);
+touchContract('in memory', setup);
 acceptanceContract('in memory', setup);

@@ -21,6 +21,7 @@ import type {
 } from '#shared/leads/ports.ts';
 import { InvalidPageCursor } from '#shared/leads/ports.ts';
 import type { LeadClass, Score } from '#shared/leads/scoring.ts';
+import { touchOrder } from '#shared/leads/touch.ts';
 import { pauseAfter } from '#shared/managers/acceptance-sla.ts';
 import type { Exclusion } from '#shared/managers/routing-policy.ts';
 import type { Claim, InMemoryBank } from './in-memory.ts';
@@ -53,6 +54,7 @@ export class InMemoryLeads implements Leads {
     if (!anyHeld && !this.bank.leadItems.has(lead.leadId)) {
       this.bank.leadItems.set(lead.leadId, copy(lead));
       this.bank.pending.set(lead.leadId, `${lead.receivedAt}#${lead.leadId}`);
+      if (args.sourceCount) this.bank.countLead(args.sourceCount);
       const until = seconds(args.duplicateUntil);
       for (const key of duplicateKeys) this.bank.claims.set(key, { leadId: lead.leadId, expiresAt: until });
       if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, lead.leadId);
@@ -70,7 +72,7 @@ export class InMemoryLeads implements Leads {
     return { outcome: 'held', leadId: first.leadId, matchedBy };
   }
 
-  async addEnquiry({ enquiry, entry, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
+  async addEnquiry({ enquiry, entry, touch, idempotency, limit }: NewEnquiry): Promise<EnquiryResult> {
     const now = seconds(enquiry.receivedAt);
     const idempotencyKey = idempotency && `idempotency#${idempotency.key}`;
     const claim = idempotencyKey ? this.bank.claims.get(idempotencyKey) : undefined;
@@ -79,6 +81,8 @@ export class InMemoryLeads implements Leads {
     if (kept.length >= limit) return { outcome: 'limit_reached', leadId: enquiry.leadId };
     this.bank.enquiryItems.set(enquiry.leadId, [...kept, copy(enquiry)]);
     this.bank.putEntry(enquiry.leadId, `touch#${entry.at}#${enquiry.enquiryId}`, entry);
+    const last = this.bank.lastTouches.get(enquiry.leadId);
+    if (!last || touchOrder(last) < touchOrder(touch)) this.bank.lastTouches.set(enquiry.leadId, copy(touch));
     if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, enquiry.leadId);
     return { outcome: 'added', leadId: enquiry.leadId };
   }
@@ -108,7 +112,8 @@ export class InMemoryLeads implements Leads {
   async read(leadId: string): Promise<LeadRecord | undefined> {
     const lead = this.bank.leadItems.get(leadId);
     if (!lead) return undefined;
-    return copy(leadRecordOf(lead, [...(this.bank.timelines.get(leadId)?.values() ?? [])]));
+    const timeline = [...(this.bank.timelines.get(leadId)?.values() ?? [])];
+    return copy(leadRecordOf(lead, timeline, this.bank.lastTouches.get(leadId)));
   }
 
   async recordExistingClient(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LEAD_EVENTS, type LeadEventDetail, type LeadEventType } from '#events/lead-events.ts';
+import type { LeadCount, LeadSourceCount } from '#shared/ad-spend/ad-spend.ts';
 import type { Enquiry, Lead, TimelineEntry } from '#shared/leads/lead.ts';
 import type {
   Client,
@@ -14,6 +15,7 @@ import type {
   Referrer,
   Referrers,
 } from '#shared/leads/ports.ts';
+import type { Touch } from '#shared/leads/touch.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 
 import { copy, InMemoryLeads } from './in-memory-leads.ts';
@@ -46,6 +48,14 @@ export class InMemoryBank {
   readonly notificationItems = new Map<string, NotificationItem>();
   readonly referralCodes = new Map<string, Referrer>();
   readonly enquiryItems = new Map<string, Enquiry[]>();
+  readonly lastTouches = new Map<string, Touch>();
+  /** The new leads counted per month, source, medium and campaign (shared/ad-spend). */
+  readonly leadCounts = new Map<string, LeadCount>();
+
+  countLead(count: LeadSourceCount): void {
+    const key = JSON.stringify([count.month, count.source, count.medium, count.campaign]);
+    this.leadCounts.set(key, { ...count, leads: (this.leadCounts.get(key)?.leads ?? 0) + 1 });
+  }
 
   readonly leads: Leads = new InMemoryLeads(this);
   readonly managers: Managers = {

@@ -4,6 +4,7 @@ import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/le
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
 import { aManager, anAssignment, aRouting, byRotation } from './managers.ts';
+import { newEnquiryOf } from './new-enquiry.ts';
 
 export { aManager, aRouting, byRotation };
 
@@ -120,16 +121,15 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       const enquiry = (minute: number) => anEnquiry(lead, at(minute));
       for (const minute of [1, 2, 3]) {
         const e = enquiry(minute);
-        expect(
-          await ports.leads.addEnquiry({ enquiry: e, entry: entry('touch', e.receivedAt), limit: 3 }),
-        ).toEqual({
+        expect(await ports.leads.addEnquiry(newEnquiryOf(e, { limit: 3 }))).toEqual({
           outcome: 'added',
           leadId: lead.leadId,
         });
       }
-      expect(
-        await ports.leads.addEnquiry({ enquiry: enquiry(4), entry: entry('touch', at(4)), limit: 3 }),
-      ).toEqual({ outcome: 'limit_reached', leadId: lead.leadId });
+      expect(await ports.leads.addEnquiry(newEnquiryOf(enquiry(4), { limit: 3 }))).toEqual({
+        outcome: 'limit_reached',
+        leadId: lead.leadId,
+      });
 
       const first = await ports.leads.enquiries(lead.leadId, { size: 2 });
       expect(first.enquiries.map((e) => e.receivedAt)).toEqual([at(1), at(2)]);
@@ -149,16 +149,15 @@ export function portsContract(name: string, setup: () => PortsUnderTest) {
       const lead = await stored(ports);
       const idempotency = { key: `key-${randomUUID()}`, fingerprint: 'enquiry-1', until: at(60) };
       const add = (fingerprint: string, minute: number) =>
-        ports.leads.addEnquiry({
-          enquiry: anEnquiry(lead, at(minute)),
-          entry: entry('touch', at(minute)),
-          idempotency: { ...idempotency, fingerprint },
-          limit: 10,
-        });
+        ports.leads.addEnquiry(
+          newEnquiryOf(anEnquiry(lead, at(minute)), { idempotency: { ...idempotency, fingerprint } }),
+        );
       expect(await add('enquiry-1', 1)).toEqual({ outcome: 'added', leadId: lead.leadId });
       expect(await add('enquiry-1', 2)).toEqual({ outcome: 'replayed', leadId: lead.leadId });
       expect(await add('other', 3)).toEqual({ outcome: 'idempotency_conflict' });
       expect((await ports.leads.enquiries(lead.leadId, { size: 10 })).enquiries).toHaveLength(1);
+      // The replay moved nothing: the last touch is the first enquiry's.
+      expect((await ports.leads.read(lead.leadId))?.lastTouch?.at).toBe(at(1));
     });
 
     it('takes a uniqueness claim again once its window has passed', async () => {

@@ -1,0 +1,10 @@
+import type { AdSpendDeps } from './ad-spend/keep-ad-spend.ts';
+import { AdSpendStore } from './adapters/ad-spend-store.ts';
+import { documentClient } from './clients/dynamodb.ts';
+import { setting } from './runtime.ts';
+
+/** Advertising spend and the lead counters, in the table. */
+export const adSpendDeps = (): AdSpendDeps => ({
+  spends: new AdSpendStore(documentClient(), setting('tableName')),
+  now: () => new Date(),
+});
