@@ -21,12 +21,13 @@ const checkInCode = (text: string) => {
 describe('an open day run end to end on the local runtime', () => {
   it('makes the attendee a lead routed to a personal manager, and writes to the no-show with the materials', async () => {
     const [pm] = await unitOf(REGION, 1);
-    // Starting in twenty seconds, over two seconds later, the check-in closing with it: the run follows up then.
+    // Starting in 35 seconds, over two seconds later, the check-in closing with it: the run follows up then.
+    // Registration stays open 30 seconds: room for the two registrations on a loaded machine.
     const { openDayId } = await planned({
       title: { ru: 'День открытых дверей: экспорт' },
-      startsAt: seconds(20),
-      endsAt: seconds(22),
-      registrationClosesAt: seconds(12),
+      startsAt: seconds(35),
+      endsAt: seconds(37),
+      registrationClosesAt: seconds(30),
       checkInMinutesAfterEnd: 0,
       capacity: 5,
       materials: { url: 'https://bank.example/open-days/export' },
