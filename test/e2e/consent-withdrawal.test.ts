@@ -3,11 +3,10 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, inject, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { call, clientAddress, eventually, headToken, tokens } from './client.ts';
-import { aGuest, planned } from './open-day-fixtures.ts';
+import { aboutToHappen, aGuest } from './open-day-fixtures.ts';
 
 /** The region this file owns: its guests' companies are of it (the run makes leads only of who came). */
 const REGION = '75';
-const seconds = (n: number) => new Date(Date.now() + n * 1000).toISOString();
 const inn = () => completeInn10(`${REGION}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
 const compliance = () => tokens()['oleg.compliance'] ?? '';
 
@@ -49,14 +48,8 @@ const historyOf = async (email: string) =>
 
 describe('consent withdrawal from an open day email, end to end', () => {
   it("records the registrant's withdrawal from the confirmation's footer once, and the no-show follow-up skips them at once", async () => {
-    // Starting in twenty seconds, over two seconds later, the check-in closing with it: the run follows up then.
-    const { openDayId } = await planned({
+    const { openDayId } = await aboutToHappen({
       title: { ru: 'День открытых дверей: отзыв согласия' },
-      startsAt: seconds(20),
-      endsAt: seconds(22),
-      registrationClosesAt: seconds(12),
-      checkInMinutesAfterEnd: 0,
-      capacity: 5,
       materials: { url: 'https://bank.example/open-days/consents' },
     });
     const tag = randomUUID().slice(0, 8);

@@ -38,6 +38,23 @@ export async function planned(changes: Record<string, unknown> = {}) {
   return created.body as { openDayId: string; endsAt: string; startsAt: string };
 }
 
+/**
+ * An open day about to happen, for the tests of its run: registration open 30 seconds (room for a few
+ * registrations on a loaded machine), starting 5 seconds later and over 2 seconds after that, the check-in
+ * closing with it, so the run follows up at once.
+ */
+export function aboutToHappen(changes: Record<string, unknown> = {}) {
+  const seconds = (n: number) => new Date(Date.now() + n * 1000).toISOString();
+  return planned({
+    startsAt: seconds(35),
+    endsAt: seconds(37),
+    registrationClosesAt: seconds(30),
+    checkInMinutesAfterEnd: 0,
+    capacity: 5,
+    ...changes,
+  });
+}
+
 /** The public form's body for a guest, at an address of their own. */
 export function aGuest(name: string, email = `guest-${randomUUID().slice(0, 8)}@firm.example`) {
   return {
