@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { call, eventually, leadAtRest, mailbox, tokens } from './client.ts';
+import { enquiryFrom, unitOf } from './regions.ts';
+
+/** This file's leads come from regions 60 and 61, which no demo manager and no other test covers. */
+const REGION = '60';
+
+const campaignManager = () => tokens()['anna.campaigns'] ?? '';
+const compliance = () => tokens()['oleg.compliance'] ?? '';
+
+/** A company from the region, met at an exhibition, as an acquisition manager records it. */
+function metAt(region: string, sourceName = 'Иннопром-2026') {
+  const { source: _web, ...enquiry } = enquiryFrom(region);
+  return {
+    ...enquiry,
+    consentRecord: { form: 'signed_paper', documentRef: `СГЛ-${Date.now()}` },
+    offline: { channel: 'exhibition', sourceName, costKopecks: 2_000_00 },
+  };
+}
+
+describe('leads met offline, end to end', () => {
+  it("routes an acquisition manager's lead to the region's PM, attributed by the bank, its consents recorded by them", async () => {
+    const [pm] = await unitOf(REGION, 1);
+    const body = metAt(REGION);
+    const submitted = await call('POST', '/v1/offline-leads', { token: campaignManager(), body });
+    expect(submitted.status).toBe(202);
+
+    const lead = await leadAtRest(submitted.body.leadId);
+    expect(lead.assignedManager.managerId).toBe(pm?.managerId);
+    expect(lead.attribution).toEqual({ channel: 'event' });
+    expect(lead.offline).toMatchObject({
+      channel: 'exhibition',
+      sourceName: 'Иннопром-2026',
+      costKopecks: 2_000_00,
+      consentRecord: body.consentRecord,
+    });
+    // The PM's address is theirs alone: the one email to it is this lead's.
+    const told = await eventually(
+      async () => (await mailbox()).find((m) => m.to.includes(pm?.email ?? '')),
+      "the PM's email",
+    );
+    expect(told.to).toEqual([pm?.email]);
+
+    // The person signed on paper: no browser's address, the staff member who recorded it instead.
+    const history = await call('GET', `/v1/consents?email=${encodeURIComponent(body.contact.email)}`, {
+      token: compliance(),
+    });
+    expect(history.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'given',
+        purpose: 'personal_data_processing',
+        channel: 'event',
+        by: lead.offline.recordedBy,
+        leadId: lead.leadId,
+      }),
+    ]);
+    expect(history.body.entries[0]).not.toHaveProperty('ip');
+  });
+
+  it('lets campaign managers alone record one, and names the fields at fault', async () => {
+    const body = metAt('61');
+    expect((await call('POST', '/v1/offline-leads', { body })).status).toBe(401);
+    const manager = tokens()['pm-ivanova'] ?? '';
+    expect((await call('POST', '/v1/offline-leads', { token: manager, body })).status).toBe(403);
+    const invalid = await call('POST', '/v1/offline-leads', {
+      token: campaignManager(),
+      body: { ...body, offline: { channel: 'golf', sourceName: 'Клуб' } },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['offline.channel']);
+  });
+});
