@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { LEAD_EVENTS } from '#events/lead-events.ts';
 import { call, eventually, leadAtRest, mailbox, tokens } from './client.ts';
 import { enquiryFrom, unitOf } from './regions.ts';
 
 /** This file's leads come from regions 60 and 61, which no demo manager and no other test covers. */
 const REGION = '60';
+
+type BusEvent = { 'detail-type': string; detail: { leadId?: string } };
 
 const campaignManager = () => tokens()['anna.campaigns'] ?? '';
 const compliance = () => tokens()['oleg.compliance'] ?? '';
@@ -40,6 +43,19 @@ describe('leads met offline, end to end', () => {
       "the PM's email",
     );
     expect(told.to).toEqual([pm?.email]);
+
+    // The bus announced it met offline: the channel and its cost, never the event's name or the person.
+    const added = await eventually(async () => {
+      const events = (await (await fetch(`${inject('events')}/events`)).json()) as BusEvent[];
+      return events.find((e) => e.detail.leadId === lead.leadId && e['detail-type'] === 'LeadAddedOffline');
+    }, 'LeadAddedOffline on the bus');
+    expect(LEAD_EVENTS.LeadAddedOffline.parse(added.detail)).toMatchObject({
+      offlineChannel: 'exhibition',
+      channel: 'event',
+      regionCode: REGION,
+      costKopecks: 2_000_00,
+    });
+    expect(JSON.stringify(added.detail)).not.toMatch(/Иннопром|@/);
 
     // The person signed on paper: no browser's address, the staff member who recorded it instead.
     const history = await call('GET', `/v1/consents?email=${encodeURIComponent(body.contact.email)}`, {
