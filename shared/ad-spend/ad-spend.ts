@@ -29,13 +29,34 @@ const SourceName = z
   .max(200)
   .meta({ description: 'The UTM value as the pages carry it (compared trimmed and lower-cased)' });
 
-/** What a campaign manager records: a source's spend in a month. The same key again replaces the amount. */
+/**
+ * What a cost was for: `advertising` (online: a UTM source's clicks and shows), `event` (a stand, a fee, a
+ * presentation: an offline channel), `referral_reward` (what the bank pays clients who recommend it; the
+ * reward ledger comes later and will record these itself).
+ */
+export const COST_KINDS = ['advertising', 'event', 'referral_reward'] as const;
+export type CostKind = (typeof COST_KINDS)[number];
+
+/**
+ * What a campaign manager records: a source's cost in a month. The same key again replaces the amount. A
+ * web source is its UTM values; an offline one its channel id with medium `offline` and the event's name
+ * as the campaign, the key its leads are counted under (docs/offline-leads.md).
+ */
 export const SpendBody = z
   .strictObject({
     month: Month,
-    source: SourceName.meta({ description: '`utm_source`, e.g. yandex, vk, google' }),
-    medium: SourceName.optional().meta({ description: '`utm_medium`; absent: the whole source' }),
-    campaign: SourceName.optional().meta({ description: '`utm_campaign`; absent: every campaign of it' }),
+    source: SourceName.meta({
+      description: '`utm_source` (e.g. yandex, vk, google), or an offline channel id (e.g. exhibition)',
+    }),
+    medium: SourceName.optional().meta({
+      description: '`utm_medium`, or `offline` for an offline channel; absent: the whole source',
+    }),
+    campaign: SourceName.optional().meta({
+      description: "`utm_campaign`, or an offline event's name; absent: every campaign of it",
+    }),
+    kind: z.enum(COST_KINDS).default('advertising').meta({
+      description: 'What the cost was for: `advertising` (the default), `event`, `referral_reward`',
+    }),
     amountKopecks: z
       .int()
       .min(0)
@@ -54,6 +75,7 @@ export const SpendView = z
     source: z.string(),
     medium: z.string().nullable(),
     campaign: z.string().nullable(),
+    kind: z.enum(COST_KINDS),
     amountKopecks: z.int(),
     recordedBy: z.string(),
     recordedAt: z.iso.datetime(),
@@ -74,6 +96,8 @@ export const spendView = (spend: Spend): z.input<typeof SpendView> => ({
   source: spend.source,
   medium: spend.medium ?? null,
   campaign: spend.campaign ?? null,
+  // Spends recorded before kinds were all advertising.
+  kind: spend.kind ?? 'advertising',
   amountKopecks: spend.amountKopecks,
   recordedBy: spend.recordedBy,
   recordedAt: spend.recordedAt,
@@ -147,8 +171,11 @@ export function leadSourceCountOf(
   };
 }
 
-/** The leads one source, medium and campaign brought in a month (the shards of its counter added up). */
-export type LeadCount = LeadSourceCount & { leads: number };
+/**
+ * The leads one source, medium and campaign brought in a month, and how many of them have converted since
+ * (the shards of its counter added up).
+ */
+export type LeadCount = LeadSourceCount & { leads: number; conversions: number };
 
 export const CostReportRow = z
   .strictObject({
@@ -156,6 +183,7 @@ export const CostReportRow = z
     source: z.string(),
     medium: z.string().nullable().meta({ description: "The spend's medium; null: the whole source" }),
     campaign: z.string().nullable().meta({ description: "The spend's campaign; null: every campaign" }),
+    kind: z.enum(COST_KINDS).nullable().meta({ description: 'What the spend was for; null: no spend' }),
     spendKopecks: z
       .int()
       .nullable()
@@ -167,6 +195,12 @@ export const CostReportRow = z
       .int()
       .nullable()
       .meta({ description: 'The spend over the leads, rounded to a kopeck; null without spend or leads' }),
+    conversions: z.int().meta({
+      description: "Of those leads, the ones converted since (a manager's `converted` outcome), whenever",
+    }),
+    costPerConversionKopecks: z.int().nullable().meta({
+      description: 'The spend over the conversions, rounded to a kopeck; null without spend or conversions',
+    }),
   })
   .meta({ id: 'CostPerLeadRow' });
 
@@ -188,31 +222,44 @@ const matches = (spend: SpendBody, count: LeadCount) =>
  */
 export function costRowsOf(month: string, spends: SpendBody[], counts: LeadCount[]): CostReportRow[] {
   const rows: CostReportRow[] = spends.map((spend) => {
-    const leads = counts.filter((c) => matches(spend, c)).reduce((sum, c) => sum + c.leads, 0);
+    const matched = counts.filter((c) => matches(spend, c));
+    const leads = matched.reduce((sum, c) => sum + c.leads, 0);
+    const conversions = matched.reduce((sum, c) => sum + c.conversions, 0);
     return {
       month,
       source: spend.source,
       medium: spend.medium ?? null,
       campaign: spend.campaign ?? null,
+      kind: spend.kind ?? 'advertising',
       spendKopecks: spend.amountKopecks,
       leads,
       costPerLeadKopecks: leads > 0 ? Math.round(spend.amountKopecks / leads) : null,
+      conversions,
+      costPerConversionKopecks: conversions > 0 ? Math.round(spend.amountKopecks / conversions) : null,
     };
   });
   const spent = new Set(spends.map((s) => s.source));
-  const unspent = new Map<string, number>();
+  const unspent = new Map<string, { leads: number; conversions: number }>();
   for (const count of counts) {
-    if (!spent.has(count.source)) unspent.set(count.source, (unspent.get(count.source) ?? 0) + count.leads);
+    if (spent.has(count.source)) continue;
+    const sum = unspent.get(count.source) ?? { leads: 0, conversions: 0 };
+    unspent.set(count.source, {
+      leads: sum.leads + count.leads,
+      conversions: sum.conversions + count.conversions,
+    });
   }
-  for (const [source, leads] of unspent) {
+  for (const [source, { leads, conversions }] of unspent) {
     rows.push({
       month,
       source,
       medium: null,
       campaign: null,
+      kind: null,
       spendKopecks: null,
       leads,
       costPerLeadKopecks: null,
+      conversions,
+      costPerConversionKopecks: null,
     });
   }
   const order = (r: CostReportRow) => `${r.source}\u0000${r.medium ?? ''}\u0000${r.campaign ?? ''}`;

@@ -1,5 +1,5 @@
 import type { Keys } from '../access/keys.ts';
-import { leadSourceCountOf } from '../ad-spend/ad-spend.ts';
+import { sourceCountOf } from '../ad-spend/source-count.ts';
 import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
 import type { ConsentTexts } from '../consents/ports.ts';
 import { addressHashOf } from '../letters/unsubscribe.ts';
@@ -14,7 +14,7 @@ import {
   isHoneypotHit,
   LeadSubmission,
 } from './lead-submission.ts';
-import { type OfflineOrigin, offlineSourceCountOf } from './offline-lead.ts';
+import type { OfflineOrigin } from './offline-lead.ts';
 import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
 import { enquiryTouchOf } from './touch.ts';
 
@@ -138,9 +138,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
             : { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
           ...(request.offline ? { by: request.offline.recordedBy } : {}),
         });
-  const sourceCount = request.offline
-    ? offlineSourceCountOf(request.offline, receivedAt)
-    : leadSourceCountOf(attribution, receivedAt);
+  const sourceCount = sourceCountOf(lead);
   const result = await deps.leads.capture({
     lead,
     evidence: evidenceOf({ leadId: lead.leadId }),

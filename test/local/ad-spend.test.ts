@@ -57,8 +57,15 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
 
     const counts = await spends.leadCountsOf('2026-11');
     expect(counts.sort((a, b) => a.source.localeCompare(b.source))).toEqual([
-      { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 1 },
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: 'sme-autumn', leads: 48 },
+      { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 1, conversions: 0 },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: 'sme-autumn',
+        leads: 48,
+        conversions: 0,
+      },
     ]);
     expect(await spends.leadCountsOf('2026-10')).toEqual([]);
   });
@@ -93,18 +100,24 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
         source: 'vk',
         medium: null,
         campaign: 'winter',
+        kind: 'advertising',
         spendKopecks: 5_000_00,
         leads: 0,
         costPerLeadKopecks: null,
+        conversions: 0,
+        costPerConversionKopecks: null,
       },
       {
         month: '2026-11',
         source: 'yandex',
         medium: 'cpc',
         campaign: null,
+        kind: 'advertising',
         spendKopecks: 60_000_00,
         leads: 48,
         costPerLeadKopecks: 1_250_00,
+        conversions: 0,
+        costPerConversionKopecks: null,
       },
     ]);
   });

@@ -14,7 +14,8 @@ export class InMemoryAdSpends implements AdSpends {
   async record(spend: Spend): Promise<{ action: 'created' | 'updated' | 'unchanged'; spend: Spend }> {
     const key = JSON.stringify([spend.month, spend.source, spend.medium ?? '', spend.campaign ?? '']);
     const stored = this.spends.get(key);
-    if (stored?.amountKopecks === spend.amountKopecks) return { action: 'unchanged', spend: copy(stored) };
+    if (stored?.amountKopecks === spend.amountKopecks && stored.kind === spend.kind)
+      return { action: 'unchanged', spend: copy(stored) };
     this.spends.set(key, copy(spend));
     return { action: stored ? 'updated' : 'created', spend };
   }

@@ -1,3 +1,4 @@
+import type { LeadSourceCount } from '#shared/ad-spend/ad-spend.ts';
 import type {
   Assignment,
   Lead,
@@ -252,6 +253,7 @@ export class InMemoryLeads implements Leads {
     assignment: Assignment,
     outcome: LeadOutcome,
     entry: TimelineEntry,
+    conversion?: LeadSourceCount,
   ): Promise<'recorded' | 'not_open'> {
     const lead = this.stored(leadId);
     const held = lead.assignment?.assignmentId === assignment.assignmentId && lead.assignment.acceptedAt;
@@ -261,6 +263,7 @@ export class InMemoryLeads implements Leads {
       throw new Error(`Capacity of ${assignment.managerId} could not be given back`);
     }
     manager.activeLeads -= 1;
+    if (conversion) this.bank.countConversion(conversion);
     this.change(leadId, entry.kind, entry, (stored) => ({ ...stored, status: outcome.kind, outcome }));
     return 'recorded';
   }

@@ -54,7 +54,14 @@ export class InMemoryBank {
 
   countLead(count: LeadSourceCount): void {
     const key = JSON.stringify([count.month, count.source, count.medium, count.campaign]);
-    this.leadCounts.set(key, { ...count, leads: (this.leadCounts.get(key)?.leads ?? 0) + 1 });
+    const was = this.leadCounts.get(key);
+    this.leadCounts.set(key, { ...count, leads: (was?.leads ?? 0) + 1, conversions: was?.conversions ?? 0 });
+  }
+
+  countConversion(count: LeadSourceCount): void {
+    const key = JSON.stringify([count.month, count.source, count.medium, count.campaign]);
+    const was = this.leadCounts.get(key);
+    this.leadCounts.set(key, { ...count, leads: was?.leads ?? 0, conversions: (was?.conversions ?? 0) + 1 });
   }
 
   readonly leads: Leads = new InMemoryLeads(this);
