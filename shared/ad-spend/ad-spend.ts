@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { Attribution } from '../leads/attribution.ts';
 
@@ -65,6 +66,13 @@ export const SpendBody = z
   })
   .meta({ id: 'AdSpendBody', description: "A source's advertising spend in a month" });
 export type SpendBody = z.output<typeof SpendBody>;
+
+/** A cost's key (source, medium, campaign) as 32 hex characters: how events name it without its words. */
+export const costKeyOf = (key: Pick<SpendBody, 'source' | 'medium' | 'campaign'>): string =>
+  createHash('sha256')
+    .update(JSON.stringify([key.source, key.medium ?? '', key.campaign ?? '']))
+    .digest('hex')
+    .slice(0, 32);
 
 /** A recorded spend: the body's key and amount, and who recorded it when. */
 export type Spend = SpendBody & { recordedBy: string; recordedAt: string };

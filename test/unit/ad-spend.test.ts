@@ -13,7 +13,7 @@ import { captureLead } from '#shared/leads/capture-lead.ts';
 import { formatIssues } from '#shared/leads/lead-submission.ts';
 import { captureDepsOf } from './support/capture.ts';
 import { InMemoryBank, testClock } from './support/in-memory.ts';
-import { InMemoryAdSpends } from './support/in-memory-ad-spend.ts';
+import { InMemoryAdSpends, RecordedCostEvents } from './support/in-memory-ad-spend.ts';
 
 const pathsOf = (schema: typeof SpendBody | typeof CostReportQuery, value: unknown) => {
   const parsed = schema.safeParse(value);
@@ -131,7 +131,7 @@ describe('advertising spend and cost per lead: recorded and reported', () => {
     const bank = new InMemoryBank();
     const clock = testClock('2026-11-23T10:00:00.000Z');
     const capture = captureDepsOf(bank, clock);
-    const deps = { spends: new InMemoryAdSpends(bank), now: clock.now };
+    const deps = { spends: new InMemoryAdSpends(bank), events: new RecordedCostEvents(), now: clock.now };
     const submit = async (body: Record<string, unknown>, idempotencyKey?: string) => {
       const answer = await captureLead(capture, {
         channel: 'web',

@@ -10,7 +10,7 @@ import { ROUND_THE_CLOCK } from '#shared/managers/roster.ts';
 import { routingPolicy } from '#shared/managers/routing-config.ts';
 import { captureDepsOf } from './support/capture.ts';
 import { InMemoryAnswers, InMemoryBank, RecordedEvents, testClock } from './support/in-memory.ts';
-import { InMemoryAdSpends } from './support/in-memory-ad-spend.ts';
+import { InMemoryAdSpends, RecordedCostEvents } from './support/in-memory-ad-spend.ts';
 import { aManager } from './support/ports-contract.ts';
 
 /** Leads met at one exhibition, each taken by a manager who records how it ended. */
@@ -43,7 +43,7 @@ async function exhibition() {
     await decideOnLead(decide, manager, answer.leadId, { action: 'accept' });
     return { leadId: answer.leadId, manager };
   };
-  const spends = { spends: new InMemoryAdSpends(bank), now: clock.now };
+  const spends = { spends: new InMemoryAdSpends(bank), events: new RecordedCostEvents(), now: clock.now };
   return { bank, decide, met, spends };
 }
 
@@ -78,6 +78,18 @@ describe('cost per lead and per converted client, across channels', () => {
       amountKopecks: 90_000_00,
     };
     expect(await recordSpend(spends, 'anna', stand)).toMatchObject({ action: 'created' });
+    // Announced by its key's hash, kind and channel: never the event's name, which stays in the table.
+    expect(spends.events.published).toEqual([
+      {
+        type: 'CostRecorded',
+        detail: expect.objectContaining({
+          kind: 'event',
+          offlineChannel: 'exhibition',
+          amountKopecks: 90_000_00,
+        }),
+      },
+    ]);
+    expect(JSON.stringify(spends.events.published)).not.toMatch(/иннопром/i);
     expect(await costPerLead(spends, { from: '2026-11', to: '2026-11', source: 'exhibition' })).toEqual([
       {
         month: '2026-11',
