@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { LEAD_EVENTS } from '#events/lead-events.ts';
+import { moscowMonthOf } from '#shared/ad-spend/ad-spend.ts';
 import { call, eventually, leadAtRest, mailbox, tokens } from './client.ts';
 import { enquiryFrom, unitOf } from './regions.ts';
 
@@ -24,7 +26,9 @@ function metAt(region: string, sourceName = 'Иннопром-2026') {
 describe('leads met offline, end to end', () => {
   it("routes an acquisition manager's lead to the region's PM, attributed by the bank, its consents recorded by them", async () => {
     const [pm] = await unitOf(REGION, 1);
-    const body = metAt(REGION);
+    // An exhibition of this run's own: its counters are this test's alone.
+    const sourceName = `Иннопром-${randomUUID().slice(0, 8)}`;
+    const body = metAt(REGION, sourceName);
     const submitted = await call('POST', '/v1/offline-leads', { token: campaignManager(), body });
     expect(submitted.status).toBe(202);
 
@@ -33,7 +37,7 @@ describe('leads met offline, end to end', () => {
     expect(lead.attribution).toEqual({ channel: 'event' });
     expect(lead.offline).toMatchObject({
       channel: 'exhibition',
-      sourceName: 'Иннопром-2026',
+      sourceName,
       costKopecks: 2_000_00,
       consentRecord: body.consentRecord,
     });
@@ -71,6 +75,37 @@ describe('leads met offline, end to end', () => {
       }),
     ]);
     expect(history.body.entries[0]).not.toHaveProperty('ip');
+
+    // The PM wins the company: the stand's cost is set against the lead and the client it became.
+    const leadPath = `/v1/leads/${lead.leadId}`;
+    const token = pm?.token ?? '';
+    expect((await call('POST', `${leadPath}/decision`, { token, body: { action: 'accept' } })).status).toBe(
+      200,
+    );
+    const won = await call('POST', `${leadPath}/outcome`, {
+      token,
+      body: { outcome: 'converted', products: ['payroll'] },
+    });
+    expect(won.status).toBe(200);
+    const month = moscowMonthOf(lead.receivedAt);
+    const stand = { month, source: 'exhibition', medium: 'offline', campaign: sourceName, kind: 'event' };
+    const cost = await call('PUT', '/v1/ad-spend', {
+      token: campaignManager(),
+      body: { ...stand, amountKopecks: 50_000_00 },
+    });
+    expect(cost.status).toBe(200);
+    const report = await call('GET', `/v1/cost-per-lead?from=${month}&to=${month}&source=exhibition`, {
+      token: campaignManager(),
+    });
+    expect(report.body.rows).toContainEqual({
+      ...stand,
+      campaign: sourceName.toLowerCase(),
+      spendKopecks: 50_000_00,
+      leads: 1,
+      costPerLeadKopecks: 50_000_00,
+      conversions: 1,
+      costPerConversionKopecks: 50_000_00,
+    });
   });
 
   it('lets campaign managers alone record one, and names the fields at fault', async () => {
