@@ -180,10 +180,10 @@ export function leadSourceCountOf(
 }
 
 /**
- * The leads one source, medium and campaign brought in a month, and how many of them have converted since
- * (the shards of its counter added up).
+ * The leads one source, medium and campaign brought in a month, how many of them have converted since, and
+ * what meeting them cost one by one (an offline lead's own cost) (the shards of its counter added up).
  */
-export type LeadCount = LeadSourceCount & { leads: number; conversions: number };
+export type LeadCount = LeadSourceCount & { leads: number; conversions: number; leadCostsKopecks: number };
 
 export const CostReportRow = z
   .strictObject({
@@ -199,15 +199,19 @@ export const CostReportRow = z
     leads: z
       .int()
       .meta({ description: 'New leads whose first touch had this source (medium, campaign) that month' }),
-    costPerLeadKopecks: z
-      .int()
-      .nullable()
-      .meta({ description: 'The spend over the leads, rounded to a kopeck; null without spend or leads' }),
+    leadCostsKopecks: z.int().meta({
+      description: "The leads' own costs as recorded with each (an offline lead's `costKopecks`), added up",
+    }),
+    costPerLeadKopecks: z.int().nullable().meta({
+      description:
+        "The spend and the leads' own costs over the leads, rounded to a kopeck; null without leads or any cost",
+    }),
     conversions: z.int().meta({
       description: "Of those leads, the ones converted since (a manager's `converted` outcome), whenever",
     }),
     costPerConversionKopecks: z.int().nullable().meta({
-      description: 'The spend over the conversions, rounded to a kopeck; null without spend or conversions',
+      description:
+        "The spend and the leads' own costs over the conversions, rounded to a kopeck; null without conversions or any cost",
     }),
   })
   .meta({ id: 'CostPerLeadRow' });
@@ -233,6 +237,8 @@ export function costRowsOf(month: string, spends: SpendBody[], counts: LeadCount
     const matched = counts.filter((c) => matches(spend, c));
     const leads = matched.reduce((sum, c) => sum + c.leads, 0);
     const conversions = matched.reduce((sum, c) => sum + c.conversions, 0);
+    const leadCostsKopecks = matched.reduce((sum, c) => sum + c.leadCostsKopecks, 0);
+    const cost = spend.amountKopecks + leadCostsKopecks;
     return {
       month,
       source: spend.source,
@@ -241,22 +247,26 @@ export function costRowsOf(month: string, spends: SpendBody[], counts: LeadCount
       kind: spend.kind ?? 'advertising',
       spendKopecks: spend.amountKopecks,
       leads,
-      costPerLeadKopecks: leads > 0 ? Math.round(spend.amountKopecks / leads) : null,
+      leadCostsKopecks,
+      costPerLeadKopecks: leads > 0 ? Math.round(cost / leads) : null,
       conversions,
-      costPerConversionKopecks: conversions > 0 ? Math.round(spend.amountKopecks / conversions) : null,
+      costPerConversionKopecks: conversions > 0 ? Math.round(cost / conversions) : null,
     };
   });
   const spent = new Set(spends.map((s) => s.source));
-  const unspent = new Map<string, { leads: number; conversions: number }>();
+  const unspent = new Map<string, { leads: number; conversions: number; leadCostsKopecks: number }>();
   for (const count of counts) {
     if (spent.has(count.source)) continue;
-    const sum = unspent.get(count.source) ?? { leads: 0, conversions: 0 };
+    const sum = unspent.get(count.source) ?? { leads: 0, conversions: 0, leadCostsKopecks: 0 };
     unspent.set(count.source, {
       leads: sum.leads + count.leads,
       conversions: sum.conversions + count.conversions,
+      leadCostsKopecks: sum.leadCostsKopecks + count.leadCostsKopecks,
     });
   }
-  for (const [source, { leads, conversions }] of unspent) {
+  // No spend recorded: the leads' own costs, if any, are the whole cost.
+  const per = (cost: number, n: number) => (cost > 0 && n > 0 ? Math.round(cost / n) : null);
+  for (const [source, { leads, conversions, leadCostsKopecks }] of unspent) {
     rows.push({
       month,
       source,
@@ -265,9 +275,10 @@ export function costRowsOf(month: string, spends: SpendBody[], counts: LeadCount
       kind: null,
       spendKopecks: null,
       leads,
-      costPerLeadKopecks: null,
+      leadCostsKopecks,
+      costPerLeadKopecks: per(leadCostsKopecks, leads),
       conversions,
-      costPerConversionKopecks: null,
+      costPerConversionKopecks: per(leadCostsKopecks, conversions),
     });
   }
   const order = (r: CostReportRow) => `${r.source}\u0000${r.medium ?? ''}\u0000${r.campaign ?? ''}`;

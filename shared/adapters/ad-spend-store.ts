@@ -56,6 +56,7 @@ export class AdSpendStore extends TableAdapter implements AdSpends {
         // A shard holds what it was added to: no lead yet, or no conversion yet, is no attribute.
         leads: (sum?.leads ?? 0) + Number(count.leads ?? 0),
         conversions: (sum?.conversions ?? 0) + Number(count.conversions ?? 0),
+        leadCostsKopecks: (sum?.leadCostsKopecks ?? 0) + Number(count.leadCostsKopecks ?? 0),
       });
     }
     return [...counts.values()];

@@ -75,7 +75,9 @@ export abstract class CaptureStore extends TableAdapter {
       ),
       ...(args.response ? [campaignResponsePut(this.tableName, args.response)] : []),
       ...consentEvidenceItems(this.tableName, args.evidence ?? []),
-      ...(args.sourceCount ? [sourceCountAdd(this.tableName, args.sourceCount, lead.leadId, 'leads')] : []),
+      ...(args.sourceCount
+        ? [sourceCountAdd(this.tableName, args.sourceCount, lead.leadId, 'leads', lead.offline?.costKopecks)]
+        : []),
       // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];

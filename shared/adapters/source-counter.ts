@@ -3,22 +3,26 @@ import { keys, LEAD_SOURCE_SHARDS } from './table.ts';
 
 /**
  * One more on a source's counter for the month, on the shard the lead id picks: `leads` in the capture's
- * transaction (a new lead), `conversions` in the outcome's (the lead converted). No condition: the
- * transaction it rides in is what makes it count once.
+ * transaction (a new lead, with what meeting it cost, if anything: `leadCostsKopecks`), `conversions` in
+ * the outcome's (the lead converted). No condition: the transaction it rides in makes it count once.
  */
 export function sourceCountAdd(
   tableName: string,
   count: LeadSourceCount,
   leadId: string,
   counter: 'leads' | 'conversions',
+  leadCostKopecks = 0,
 ) {
+  const cost =
+    leadCostKopecks > 0
+      ? { names: { '#cost': 'leadCostsKopecks' }, values: { ':cost': leadCostKopecks } }
+      : undefined;
   const shard = Number.parseInt(leadId.slice(-1), 16) % LEAD_SOURCE_SHARDS || 0;
   return {
     Update: {
       TableName: tableName,
       Key: keys.leadSourceCount(count, shard),
-      UpdateExpression:
-        'ADD #counter :one SET #type = :type, #month = :month, #source = :source, #medium = :medium, #campaign = :campaign',
+      UpdateExpression: `ADD #counter :one${cost ? ', #cost :cost' : ''} SET #type = :type, #month = :month, #source = :source, #medium = :medium, #campaign = :campaign`,
       // Every name aliased: several (source, month) are DynamoDB's reserved words.
       ExpressionAttributeNames: {
         '#counter': counter,
@@ -27,6 +31,7 @@ export function sourceCountAdd(
         '#source': 'source',
         '#medium': 'medium',
         '#campaign': 'campaign',
+        ...cost?.names,
       },
       ExpressionAttributeValues: {
         ':one': 1,
@@ -35,6 +40,7 @@ export function sourceCountAdd(
         ':source': count.source,
         ':medium': count.medium,
         ':campaign': count.campaign,
+        ...cost?.values,
       },
     },
   };

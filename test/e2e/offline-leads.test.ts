@@ -102,9 +102,11 @@ describe('leads met offline, end to end', () => {
       campaign: sourceName.toLowerCase(),
       spendKopecks: 50_000_00,
       leads: 1,
-      costPerLeadKopecks: 50_000_00,
+      // The stand, and what meeting this company cost on top.
+      leadCostsKopecks: 2_000_00,
+      costPerLeadKopecks: 52_000_00,
       conversions: 1,
-      costPerConversionKopecks: 50_000_00,
+      costPerConversionKopecks: 52_000_00,
     });
   });
 

@@ -58,7 +58,15 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
 
     const counts = await spends.leadCountsOf('2026-11');
     expect(counts.sort((a, b) => a.source.localeCompare(b.source))).toEqual([
-      { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 1, conversions: 0 },
+      {
+        month: '2026-11',
+        source: 'vk',
+        medium: '',
+        campaign: '',
+        leads: 1,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
       {
         month: '2026-11',
         source: 'yandex',
@@ -108,6 +116,7 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
         kind: 'advertising',
         spendKopecks: 5_000_00,
         leads: 0,
+        leadCostsKopecks: 0,
         costPerLeadKopecks: null,
         conversions: 0,
         costPerConversionKopecks: null,
@@ -120,6 +129,7 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
         kind: 'advertising',
         spendKopecks: 60_000_00,
         leads: 48,
+        leadCostsKopecks: 0,
         costPerLeadKopecks: 1_250_00,
         conversions: 0,
         costPerConversionKopecks: null,

@@ -73,10 +73,42 @@ describe('advertising spend and cost per lead: the rules', () => {
 
   it('sets each spend against the leads its key matches, and lists sources that brought leads for free', () => {
     const counts = [
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: 'sme', leads: 3, conversions: 1 },
-      { month: '2026-11', source: 'yandex', medium: 'display', campaign: '', leads: 1, conversions: 1 },
-      { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 2, conversions: 0 },
-      { month: '2026-11', source: 'partner-blog', medium: '', campaign: '', leads: 4, conversions: 2 },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: 'sme',
+        leads: 3,
+        conversions: 1,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'display',
+        campaign: '',
+        leads: 1,
+        conversions: 1,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'vk',
+        medium: '',
+        campaign: '',
+        leads: 2,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'partner-blog',
+        medium: '',
+        campaign: '',
+        leads: 4,
+        conversions: 2,
+        leadCostsKopecks: 0,
+      },
     ];
     const spends = [
       { month: '2026-11', source: 'yandex', kind: 'advertising' as const, amountKopecks: 100_000 },
@@ -121,6 +153,7 @@ const row = (
   kind: spendKopecks === null ? null : 'advertising',
   spendKopecks,
   leads,
+  leadCostsKopecks: 0,
   costPerLeadKopecks,
   conversions,
   costPerConversionKopecks,
@@ -155,7 +188,15 @@ describe('advertising spend and cost per lead: recorded and reported', () => {
     await submit(demoEnquiry({ source: yandex }));
     await submit(demoEnquiry({ source: {} }));
     expect(await deps.spends.leadCountsOf('2026-11')).toEqual([
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: '', leads: 2, conversions: 0 },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: '',
+        leads: 2,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
     ]);
   });
 

@@ -33,7 +33,8 @@ async function exhibition() {
       body: {
         ...enquiry,
         consentRecord: { form: 'signed_paper', documentRef: 'СГЛ-1' },
-        offline: { channel: 'exhibition', sourceName: 'Иннопром-2026' },
+        // Each company's own cost: the meeting room booked for it.
+        offline: { channel: 'exhibition', sourceName: 'Иннопром-2026', costKopecks: 10_000_00 },
       },
     });
     if (answer.kind !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(answer)}`);
@@ -48,6 +49,23 @@ async function exhibition() {
 }
 
 describe('cost per lead and per converted client, across channels', () => {
+  it("reports the leads' own costs alone where no spend was recorded", async () => {
+    const { met, spends } = await exhibition();
+    await met();
+    await met();
+    expect(await costPerLead(spends, { from: '2026-11', to: '2026-11' })).toEqual([
+      expect.objectContaining({
+        source: 'exhibition',
+        spendKopecks: null,
+        leads: 2,
+        leadCostsKopecks: 20_000_00,
+        costPerLeadKopecks: 10_000_00,
+        conversions: 0,
+        costPerConversionKopecks: null,
+      }),
+    ]);
+  });
+
   it("counts a conversion once, on the counter its lead was counted on, in the outcome's write", async () => {
     const { decide, met, spends } = await exhibition();
     const [won, lost, open] = [await met(), await met(), await met()];
@@ -66,6 +84,7 @@ describe('cost per lead and per converted client, across channels', () => {
         campaign: 'иннопром-2026',
         leads: 3,
         conversions: 1,
+        leadCostsKopecks: 30_000_00,
       },
     ]);
     // The stand's cost, recorded under the event: cost per lead and per converted client.
@@ -99,9 +118,11 @@ describe('cost per lead and per converted client, across channels', () => {
         kind: 'event',
         spendKopecks: 90_000_00,
         leads: 3,
-        costPerLeadKopecks: 30_000_00,
+        leadCostsKopecks: 30_000_00,
+        // The stand and the rooms: 120,000 roubles over three leads, and over the one client they made.
+        costPerLeadKopecks: 40_000_00,
         conversions: 1,
-        costPerConversionKopecks: 90_000_00,
+        costPerConversionKopecks: 120_000_00,
       },
     ]);
   });

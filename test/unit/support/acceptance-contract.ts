@@ -158,7 +158,7 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
       expect(await record()).toBe('not_open');
       const counts = await ports.spends.leadCountsOf('2026-11');
       expect(counts.filter((c) => c.campaign === lead.leadId)).toEqual([
-        { ...counter, leads: 0, conversions: 1 },
+        { ...counter, leads: 0, conversions: 1, leadCostsKopecks: 0 },
       ]);
     });
 
