@@ -74,6 +74,7 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
         campaign: 'sme-autumn',
         leads: 48,
         conversions: 0,
+        leadCostsKopecks: 0,
       },
     ]);
     expect(await spends.leadCountsOf('2026-10')).toEqual([]);
