@@ -71,6 +71,31 @@ export const LeadCaptured = z
   .refine(idOf('LeadCaptured'), idIssue('LeadCaptured', '<leadId>:LeadCaptured'))
   .meta({ id: 'LeadCaptured' });
 
+/**
+ * A lead an acquisition manager met offline (POST /v1/offline-leads), beside its LeadCaptured: the
+ * configured channel and the configuration that held it, and what meeting the company cost. The event's
+ * or source's name stays on the lead (it may name a person: a personal contact's dinner), and so does who
+ * recorded it.
+ */
+export const LeadAddedOffline = z
+  .object({
+    ...envelope,
+    offlineChannel: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9_]{1,49}$/,
+        'an offline channel id (shared/leads/config/offline-channels.v1.json)',
+      ),
+    /** The offline channels configuration whose list holds the channel. */
+    configVersion: ConfigVersion,
+    /** The attribution channel the lead is scored and reported under. */
+    channel: z.enum(CHANNELS),
+    regionCode: z.string().regex(/^\d{2}$/),
+    costKopecks: z.int().min(0).optional(),
+  })
+  .refine(idOf('LeadAddedOffline'), idIssue('LeadAddedOffline', '<leadId>:LeadAddedOffline'))
+  .meta({ id: 'LeadAddedOffline' });
+
 export const LeadScored = z
   .object({
     ...envelope,
@@ -184,6 +209,7 @@ export const LeadLost = z
 
 export const LEAD_EVENTS = {
   LeadCaptured,
+  LeadAddedOffline,
   LeadScored,
   LeadAssigned,
   LeadAccepted,

@@ -128,7 +128,7 @@ export class AttractStatelessStack extends Stack {
       ...(config.trustedProxies ? { trustedProxies: config.trustedProxies } : {}),
     });
 
-    const adSpend = new AdSpend(this, 'AdSpend', { table });
+    const adSpend = new AdSpend(this, 'AdSpend', { table, bus });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,

@@ -4,6 +4,7 @@ import { keyMaterial } from '#shared/adapters/secrets.ts';
 import { letterResponseDeps } from '#shared/composition-letters.ts';
 import { type ApiEvent, apiHandler, HttpError, parseJsonBody, reply } from '#shared/http/api.ts';
 import { letterResponse } from '#shared/http/letter-response.ts';
+import { offlineLead } from '#shared/http/offline-lead.ts';
 import { API_ROUTES } from '#shared/http/routes.ts';
 import { captureLead } from '#shared/leads/capture-lead.ts';
 import { logger, optionalSetting } from '#shared/runtime.ts';
@@ -17,10 +18,12 @@ const clientOf = (event: ApiEvent) =>
 
 /**
  * POST /v1/leads (public): a web form's enquiry. 202 with the lead id; a later enquiry about the same
- * company answers its lead's id. /v1/letters/respond/{token}: a letter's "request a call", the same path.
+ * company answers its lead's id. /v1/letters/respond/{token}: a letter's "request a call", the same path;
+ * POST /v1/offline-leads (campaign managers): a lead met offline, the same path again.
  */
 export const handler = apiHandler(async (event) => {
   if (event.routeKey.includes('/v1/letters/respond/')) return letterResponse(deps, event, clientOf(event));
+  if (event.routeKey === 'POST /v1/offline-leads') return offlineLead(deps, event);
   const answer = await captureLead(deps, {
     // The route decides the channel: this is the public web form.
     channel: 'web',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { Attribution } from '../leads/attribution.ts';
 
@@ -29,13 +30,34 @@ const SourceName = z
   .max(200)
   .meta({ description: 'The UTM value as the pages carry it (compared trimmed and lower-cased)' });
 
-/** What a campaign manager records: a source's spend in a month. The same key again replaces the amount. */
+/**
+ * What a cost was for: `advertising` (online: a UTM source's clicks and shows), `event` (a stand, a fee, a
+ * presentation: an offline channel), `referral_reward` (what the bank pays clients who recommend it; the
+ * reward ledger comes later and will record these itself).
+ */
+export const COST_KINDS = ['advertising', 'event', 'referral_reward'] as const;
+export type CostKind = (typeof COST_KINDS)[number];
+
+/**
+ * What a campaign manager records: a source's cost in a month. The same key again replaces the amount. A
+ * web source is its UTM values; an offline one its channel id with medium `offline` and the event's name
+ * as the campaign, the key its leads are counted under (docs/offline-leads.md).
+ */
 export const SpendBody = z
   .strictObject({
     month: Month,
-    source: SourceName.meta({ description: '`utm_source`, e.g. yandex, vk, google' }),
-    medium: SourceName.optional().meta({ description: '`utm_medium`; absent: the whole source' }),
-    campaign: SourceName.optional().meta({ description: '`utm_campaign`; absent: every campaign of it' }),
+    source: SourceName.meta({
+      description: '`utm_source` (e.g. yandex, vk, google), or an offline channel id (e.g. exhibition)',
+    }),
+    medium: SourceName.optional().meta({
+      description: '`utm_medium`, or `offline` for an offline channel; absent: the whole source',
+    }),
+    campaign: SourceName.optional().meta({
+      description: "`utm_campaign`, or an offline event's name; absent: every campaign of it",
+    }),
+    kind: z.enum(COST_KINDS).default('advertising').meta({
+      description: 'What the cost was for: `advertising` (the default), `event`, `referral_reward`',
+    }),
     amountKopecks: z
       .int()
       .min(0)
@@ -44,6 +66,13 @@ export const SpendBody = z
   })
   .meta({ id: 'AdSpendBody', description: "A source's advertising spend in a month" });
 export type SpendBody = z.output<typeof SpendBody>;
+
+/** A cost's key (source, medium, campaign) as 32 hex characters: how events name it without its words. */
+export const costKeyOf = (key: Pick<SpendBody, 'source' | 'medium' | 'campaign'>): string =>
+  createHash('sha256')
+    .update(JSON.stringify([key.source, key.medium ?? '', key.campaign ?? '']))
+    .digest('hex')
+    .slice(0, 32);
 
 /** A recorded spend: the body's key and amount, and who recorded it when. */
 export type Spend = SpendBody & { recordedBy: string; recordedAt: string };
@@ -54,6 +83,7 @@ export const SpendView = z
     source: z.string(),
     medium: z.string().nullable(),
     campaign: z.string().nullable(),
+    kind: z.enum(COST_KINDS),
     amountKopecks: z.int(),
     recordedBy: z.string(),
     recordedAt: z.iso.datetime(),
@@ -74,6 +104,8 @@ export const spendView = (spend: Spend): z.input<typeof SpendView> => ({
   source: spend.source,
   medium: spend.medium ?? null,
   campaign: spend.campaign ?? null,
+  // Spends recorded before kinds were all advertising.
+  kind: spend.kind ?? 'advertising',
   amountKopecks: spend.amountKopecks,
   recordedBy: spend.recordedBy,
   recordedAt: spend.recordedAt,
@@ -147,8 +179,11 @@ export function leadSourceCountOf(
   };
 }
 
-/** The leads one source, medium and campaign brought in a month (the shards of its counter added up). */
-export type LeadCount = LeadSourceCount & { leads: number };
+/**
+ * The leads one source, medium and campaign brought in a month, how many of them have converted since, and
+ * what meeting them cost one by one (an offline lead's own cost) (the shards of its counter added up).
+ */
+export type LeadCount = LeadSourceCount & { leads: number; conversions: number; leadCostsKopecks: number };
 
 export const CostReportRow = z
   .strictObject({
@@ -156,6 +191,7 @@ export const CostReportRow = z
     source: z.string(),
     medium: z.string().nullable().meta({ description: "The spend's medium; null: the whole source" }),
     campaign: z.string().nullable().meta({ description: "The spend's campaign; null: every campaign" }),
+    kind: z.enum(COST_KINDS).nullable().meta({ description: 'What the spend was for; null: no spend' }),
     spendKopecks: z
       .int()
       .nullable()
@@ -163,10 +199,20 @@ export const CostReportRow = z
     leads: z
       .int()
       .meta({ description: 'New leads whose first touch had this source (medium, campaign) that month' }),
-    costPerLeadKopecks: z
-      .int()
-      .nullable()
-      .meta({ description: 'The spend over the leads, rounded to a kopeck; null without spend or leads' }),
+    leadCostsKopecks: z.int().meta({
+      description: "The leads' own costs as recorded with each (an offline lead's `costKopecks`), added up",
+    }),
+    costPerLeadKopecks: z.int().nullable().meta({
+      description:
+        "The spend and the leads' own costs over the leads, rounded to a kopeck; null without leads or any cost",
+    }),
+    conversions: z.int().meta({
+      description: "Of those leads, the ones converted since (a manager's `converted` outcome), whenever",
+    }),
+    costPerConversionKopecks: z.int().nullable().meta({
+      description:
+        "The spend and the leads' own costs over the conversions, rounded to a kopeck; null without conversions or any cost",
+    }),
   })
   .meta({ id: 'CostPerLeadRow' });
 
@@ -188,31 +234,51 @@ const matches = (spend: SpendBody, count: LeadCount) =>
  */
 export function costRowsOf(month: string, spends: SpendBody[], counts: LeadCount[]): CostReportRow[] {
   const rows: CostReportRow[] = spends.map((spend) => {
-    const leads = counts.filter((c) => matches(spend, c)).reduce((sum, c) => sum + c.leads, 0);
+    const matched = counts.filter((c) => matches(spend, c));
+    const leads = matched.reduce((sum, c) => sum + c.leads, 0);
+    const conversions = matched.reduce((sum, c) => sum + c.conversions, 0);
+    const leadCostsKopecks = matched.reduce((sum, c) => sum + c.leadCostsKopecks, 0);
+    const cost = spend.amountKopecks + leadCostsKopecks;
     return {
       month,
       source: spend.source,
       medium: spend.medium ?? null,
       campaign: spend.campaign ?? null,
+      kind: spend.kind ?? 'advertising',
       spendKopecks: spend.amountKopecks,
       leads,
-      costPerLeadKopecks: leads > 0 ? Math.round(spend.amountKopecks / leads) : null,
+      leadCostsKopecks,
+      costPerLeadKopecks: leads > 0 ? Math.round(cost / leads) : null,
+      conversions,
+      costPerConversionKopecks: conversions > 0 ? Math.round(cost / conversions) : null,
     };
   });
   const spent = new Set(spends.map((s) => s.source));
-  const unspent = new Map<string, number>();
+  const unspent = new Map<string, { leads: number; conversions: number; leadCostsKopecks: number }>();
   for (const count of counts) {
-    if (!spent.has(count.source)) unspent.set(count.source, (unspent.get(count.source) ?? 0) + count.leads);
+    if (spent.has(count.source)) continue;
+    const sum = unspent.get(count.source) ?? { leads: 0, conversions: 0, leadCostsKopecks: 0 };
+    unspent.set(count.source, {
+      leads: sum.leads + count.leads,
+      conversions: sum.conversions + count.conversions,
+      leadCostsKopecks: sum.leadCostsKopecks + count.leadCostsKopecks,
+    });
   }
-  for (const [source, leads] of unspent) {
+  // No spend recorded: the leads' own costs, if any, are the whole cost.
+  const per = (cost: number, n: number) => (cost > 0 && n > 0 ? Math.round(cost / n) : null);
+  for (const [source, { leads, conversions, leadCostsKopecks }] of unspent) {
     rows.push({
       month,
       source,
       medium: null,
       campaign: null,
+      kind: null,
       spendKopecks: null,
       leads,
-      costPerLeadKopecks: null,
+      leadCostsKopecks,
+      costPerLeadKopecks: per(leadCostsKopecks, leads),
+      conversions,
+      costPerConversionKopecks: per(leadCostsKopecks, conversions),
     });
   }
   const order = (r: CostReportRow) => `${r.source}\u0000${r.medium ?? ''}\u0000${r.campaign ?? ''}`;

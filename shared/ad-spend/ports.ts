@@ -1,3 +1,4 @@
+import type { CostEventDetail, CostEventType } from '#events/cost-events.ts';
 import type { LeadCount, Spend } from './ad-spend.ts';
 
 /**
@@ -14,4 +15,9 @@ export interface AdSpends {
   spendsOf(month: string): Promise<Spend[]>;
   /** The month's new leads by source, medium and campaign. */
   leadCountsOf(month: string): Promise<LeadCount[]>;
+}
+
+/** Cost events on the bus (shared/adapters/event-publisher.ts), each checked against its contract. */
+export interface CostEvents {
+  publish<T extends CostEventType>(type: T, detail: CostEventDetail<T>): Promise<void>;
 }

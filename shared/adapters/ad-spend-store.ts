@@ -16,9 +16,10 @@ export class AdSpendStore extends TableAdapter implements AdSpends {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.adSpend(spend), type: 'AdSpend', ...spend },
-          // The same amount again writes nothing: who recorded it, and when, stay the first's.
-          ConditionExpression: 'attribute_not_exists(pk) OR amountKopecks <> :amount',
-          ExpressionAttributeValues: { ':amount': spend.amountKopecks },
+          // The same amount and kind again write nothing: who recorded it, and when, stay the first's.
+          ConditionExpression: 'attribute_not_exists(pk) OR amountKopecks <> :amount OR #kind <> :kind',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':amount': spend.amountKopecks, ':kind': spend.kind },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -50,7 +51,13 @@ export class AdSpendStore extends TableAdapter implements AdSpends {
       const [key] = String(item.sk).split('#');
       const count = withoutKeys<LeadCount>(item);
       const sum = counts.get(key ?? '');
-      counts.set(key ?? '', { ...count, leads: (sum?.leads ?? 0) + Number(count.leads) });
+      counts.set(key ?? '', {
+        ...count,
+        // A shard holds what it was added to: no lead yet, or no conversion yet, is no attribute.
+        leads: (sum?.leads ?? 0) + Number(count.leads ?? 0),
+        conversions: (sum?.conversions ?? 0) + Number(count.conversions ?? 0),
+        leadCostsKopecks: (sum?.leadCostsKopecks ?? 0) + Number(count.leadCostsKopecks ?? 0),
+      });
     }
     return [...counts.values()];
   }

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LeadSourceCount } from '../ad-spend/ad-spend.ts';
 import type { DuplicateKey, Enquiry } from '../leads/lead.ts';
 import {
   type CaptureResult,
@@ -15,11 +14,11 @@ import {
 import { type Touch, touchOrder } from '../leads/touch.ts';
 import { campaignResponsePut } from './campaign-response-store.ts';
 import { consentEvidenceItems } from './consent-store.ts';
+import { sourceCountAdd } from './source-counter.ts';
 import {
   ENQUIRY_PREFIX,
   epochSeconds,
   keys,
-  LEAD_SOURCE_SHARDS,
   PENDING_INTAKE_INDEX,
   TableAdapter,
   type TransactItems,
@@ -76,7 +75,9 @@ export abstract class CaptureStore extends TableAdapter {
       ),
       ...(args.response ? [campaignResponsePut(this.tableName, args.response)] : []),
       ...consentEvidenceItems(this.tableName, args.evidence ?? []),
-      ...(args.sourceCount ? [this.sourceCountAdd(args.sourceCount, lead.leadId)] : []),
+      ...(args.sourceCount
+        ? [sourceCountAdd(this.tableName, args.sourceCount, lead.leadId, 'leads', lead.offline?.costKopecks)]
+        : []),
       // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];
@@ -152,36 +153,6 @@ export abstract class CaptureStore extends TableAdapter {
       if (again && idempotency) return this.replayOf(again, idempotency);
     }
     throw new Error('Enquiry was cancelled without a held idempotency claim');
-  }
-
-  /** One more new lead on its source's counter for the month, on the shard the lead id picks. */
-  private sourceCountAdd(count: LeadSourceCount, leadId: string) {
-    const shard = Number.parseInt(leadId.slice(-1), 16) % LEAD_SOURCE_SHARDS || 0;
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.leadSourceCount(count, shard),
-        UpdateExpression:
-          'ADD #leads :one SET #type = :type, #month = :month, #source = :source, #medium = :medium, #campaign = :campaign',
-        // Every name aliased: several (source, month) are DynamoDB's reserved words.
-        ExpressionAttributeNames: {
-          '#leads': 'leads',
-          '#type': 'type',
-          '#month': 'month',
-          '#source': 'source',
-          '#medium': 'medium',
-          '#campaign': 'campaign',
-        },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':type': 'LeadSourceCount',
-          ':month': count.month,
-          ':source': count.source,
-          ':medium': count.medium,
-          ':campaign': count.campaign,
-        },
-      },
-    };
   }
 
   /** The lead's last touch, replaced only by a later one (touchOrder): never moved back. */

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LeadSourceCount } from '../ad-spend/ad-spend.ts';
 import type {
   Assignment,
   Lead,
@@ -15,6 +16,7 @@ import { pauseAfter } from '../managers/acceptance-sla.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
 import { lastTouchOf } from './capture-store.ts';
 import { LeadNotStored, LeadSteps, OPEN_ASSIGNMENT, onList, UNASSIGNED } from './lead-steps.ts';
+import { sourceCountAdd } from './source-counter.ts';
 import { keys, PENDING_INTAKE_INDEX, WORK_INDEX, withoutKeys } from './table.ts';
 
 /** Leads and their timelines in the Attract table: captures (CaptureStore), intake steps and reads. */
@@ -247,6 +249,7 @@ export class LeadStore extends LeadSteps implements Leads {
     assignment: Assignment,
     outcome: LeadOutcome,
     entry: TimelineEntry,
+    conversion?: LeadSourceCount,
   ): Promise<'recorded' | 'not_open'> {
     const cancelled = await this.step(leadId, {
       set: {
@@ -258,7 +261,11 @@ export class LeadStore extends LeadSteps implements Leads {
         'assignment.assignmentId = :assignmentId AND attribute_exists(assignment.acceptedAt) AND attribute_not_exists(outcome)',
       values: { ':assignmentId': assignment.assignmentId },
       entry,
-      alongside: [this.releaseCapacity(assignment.managerId)],
+      alongside: [
+        this.releaseCapacity(assignment.managerId),
+        // Counted with the outcome or not at all: the lead's condition makes it once.
+        ...(conversion ? [sourceCountAdd(this.tableName, conversion, leadId, 'conversions')] : []),
+      ],
     });
     if (!cancelled) return 'recorded';
     if (cancelled[0]?.code === 'ConditionalCheckFailed')

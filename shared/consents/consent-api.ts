@@ -84,7 +84,10 @@ const HistoryEntry = z
       .optional()
       .meta({ description: 'The campaign of the letter whose unsubscribe link withdrew it' }),
     step: z.int().min(1).optional().meta({ description: "That letter's step" }),
-    by: z.string().optional().meta({ description: 'The compliance officer who recorded a withdrawal' }),
+    by: z.string().optional().meta({
+      description:
+        "The member of staff who recorded it: a compliance officer's withdrawal, consents given offline",
+    }),
   })
   .meta({ id: 'ConsentEvidence', description: 'A consent given, refused or withdrawn, as recorded' });
 

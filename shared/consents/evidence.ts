@@ -107,6 +107,8 @@ export function consentEvidence(args: {
   at: string;
   channel: EvidenceChannel;
   client: EvidenceClient;
+  /** The member of staff who recorded consents given offline (an acquisition manager's lead). */
+  by?: string;
 }): ConsentEvidence[] {
   const { subject } = args;
   const of = subject.enquiryId ?? subject.registrationId ?? subject.leadId;
@@ -125,6 +127,7 @@ export function consentEvidence(args: {
       channel: args.channel,
       client: withoutEmpty(args.client),
       subject: args.subject,
+      ...(args.by ? { by: args.by } : {}),
     };
   });
 }

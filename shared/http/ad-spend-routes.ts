@@ -11,7 +11,7 @@ export const AD_SPEND_ROUTES = {
     path: '/v1/ad-spend',
     access: 'staff',
     summary:
-      "Set a UTM source's (medium's, campaign's) advertising spend in a month; the same key again replaces the amount (campaign manager)",
+      "Set a source's (medium's, campaign's) cost in a month: a UTM source's advertising, an offline channel's event, a referral reward; the same key again replaces the amount (campaign manager)",
     function: 'keepAdSpend',
     request: { body: SpendBody },
     responses: {
@@ -27,7 +27,7 @@ export const AD_SPEND_ROUTES = {
     path: '/v1/cost-per-lead',
     access: 'staff',
     summary:
-      'Spend, new leads and cost per lead by UTM source and month, at most 12 months (campaign manager, head of unit)',
+      'Spend, new leads, conversions, cost per lead and per converted client by source (UTM or offline channel) and month, at most 12 months (campaign manager, head of unit)',
     function: 'keepAdSpend',
     request: { query: CostReportQuery },
     responses: {

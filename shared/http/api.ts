@@ -113,15 +113,23 @@ export function pathOf<S extends z.ZodType>(schema: S, event: ApiEvent, notFound
   return parsed.data;
 }
 
+/** Sets `event.staff` from the authorizer's claims, or refuses: 401 without them, 403 for another role. */
+export function admitStaff(
+  event: ApiEvent,
+  allowed: readonly Role[],
+  message = 'Your role does not allow this',
+) {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims) throw new HttpError(401, 'unauthorized', 'Sign in to use this route');
+  const staff = staffMemberFromClaims(claims);
+  if (!staff.roles.some((role) => allowed.includes(role))) throw new HttpError(403, 'forbidden', message);
+  event.staff = staff;
+  return staff;
+}
+
 export const staffOnly = (allowed: readonly Role[]): MiddlewareObj<ApiEvent, ApiResult> => ({
   before: async ({ event }) => {
-    const claims = event.requestContext.authorizer?.jwt?.claims;
-    if (!claims) throw new HttpError(401, 'unauthorized', 'Sign in to use this route');
-    const staff = staffMemberFromClaims(claims);
-    if (!staff.roles.some((role) => allowed.includes(role))) {
-      throw new HttpError(403, 'forbidden', 'Your role does not allow this');
-    }
-    event.staff = staff;
+    admitStaff(event, allowed);
   },
 });
 

@@ -3,6 +3,7 @@ import { LeadReadsPage, LeadReadsQuery } from '../access/lead-reads.ts';
 import { InvitationRequest, IssuedInvitation } from '../leads/invitation.ts';
 import { IDEMPOTENCY_KEY, PublishedLeadSubmission } from '../leads/lead-submission.ts';
 import { LeadAccepted, LeadEnquiriesPage, LeadTimelinePage, LeadView } from '../leads/lead-view.ts';
+import { OfflineLeadBody } from '../leads/offline-lead.ts';
 import { AD_SPEND_ROUTES } from './ad-spend-routes.ts';
 import { AUDIENCE_ROUTES } from './audience-routes.ts';
 import { CAMPAIGN_ROUTES } from './campaign-routes.ts';
@@ -64,6 +65,34 @@ export const API_ROUTES = {
             .meta({ description: 'Seconds until this client may submit again' }),
         }),
       ),
+    },
+  },
+  submitOfflineLead: {
+    method: 'POST',
+    path: '/v1/offline-leads',
+    access: 'staff',
+    summary:
+      "Record a lead met offline (conference, exhibition, personal contact, association...): the web form's dedupe, scoring and routing (campaign manager)",
+    function: 'captureLead',
+    request: {
+      headers: z.object({
+        'idempotency-key': z.string().regex(IDEMPOTENCY_KEY).optional().meta({
+          description: 'Replays the first answer for 24 hours; the same key with another body is a 409',
+        }),
+      }),
+      body: OfflineLeadBody,
+    },
+    responses: {
+      202: {
+        description: 'Accepted; a company the bank already has a lead for gets an enquiry on it, its leadId',
+        schema: LeadAccepted,
+      },
+      400: failure('Invalid fields (an unconfigured channel at `offline.channel`); `issues` name them'),
+      403: failure('Only campaign managers record offline leads'),
+      409: failure('This Idempotency-Key was used for a different request'),
+      413: failure('The body is over 16 KB'),
+      415: failure('The body is not application/json'),
+      429: failure('Many recent enquiries about this company (`too_many_enquiries`: the bank has them all)'),
     },
   },
   readLead: {

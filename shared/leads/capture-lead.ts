@@ -1,5 +1,5 @@
 import type { Keys } from '../access/keys.ts';
-import { leadSourceCountOf } from '../ad-spend/ad-spend.ts';
+import { sourceCountOf } from '../ad-spend/source-count.ts';
 import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
 import type { ConsentTexts } from '../consents/ports.ts';
 import { addressHashOf } from '../letters/unsubscribe.ts';
@@ -14,6 +14,7 @@ import {
   isHoneypotHit,
   LeadSubmission,
 } from './lead-submission.ts';
+import type { OfflineOrigin } from './offline-lead.ts';
 import type { IdempotencyClaim, Leads, RateLimiter, Referrers } from './ports.ts';
 import { enquiryTouchOf } from './touch.ts';
 
@@ -45,6 +46,11 @@ export type CaptureRequest = {
    * own submission of an attendee): none is recorded again, so a withdrawal since stays the latest word.
    */
   consentsOnRecord?: boolean;
+  /**
+   * A lead an acquisition manager met offline (POST /v1/offline-leads): kept on the lead, counted under its
+   * channel and event, and its consents' evidence names who recorded them, not a browser's address.
+   */
+  offline?: OfflineOrigin;
 };
 
 export type CaptureAnswer =
@@ -101,11 +107,13 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     ...fields,
     attribution,
     regionCode: regionCodeOfInn(submission.company.inn),
+    ...(request.offline ? { offline: request.offline } : {}),
   };
   const idempotency: IdempotencyClaim | undefined = request.idempotencyKey
     ? {
         key: request.idempotencyKey,
-        fingerprint: sha256(JSON.stringify(request.body)),
+        // An offline lead's origin is part of the request: the same key for another event is a conflict.
+        fingerprint: sha256(JSON.stringify(request.offline ? [request.body, request.offline] : request.body)),
         until: new Date(now.getTime() + IDEMPOTENCY_HOURS * 3_600_000).toISOString(),
       }
     : undefined;
@@ -124,9 +132,13 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
           subject,
           at: receivedAt,
           channel: request.channel,
-          client: { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
+          // Met offline: the address is the staff member's, not the person's; who recorded it is kept.
+          client: request.offline
+            ? {}
+            : { ip: request.clientAddress, userAgent: userAgentOf(request.userAgent) },
+          ...(request.offline ? { by: request.offline.recordedBy } : {}),
         });
-  const sourceCount = leadSourceCountOf(attribution, receivedAt);
+  const sourceCount = sourceCountOf(lead);
   const result = await deps.leads.capture({
     lead,
     evidence: evidenceOf({ leadId: lead.leadId }),

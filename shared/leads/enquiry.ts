@@ -55,6 +55,7 @@ export function enquiryOf(
     ...(submitted.message !== undefined ? { message: submitted.message } : {}),
     consents: submitted.consents,
     attribution: submitted.attribution,
+    ...(submitted.offline ? { offline: submitted.offline } : {}),
     matchedBy,
     signals: enquirySignals(first, submitted),
   };

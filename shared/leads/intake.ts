@@ -73,6 +73,19 @@ export async function enrichLead(deps: IntakeDeps, lead: Lead): Promise<Enrichme
     ...(lead.company.industry ? { industry: lead.company.industry } : {}),
     existingClient: Boolean(client),
   });
+  if (lead.offline) {
+    await deps.events.publish('LeadAddedOffline', {
+      eventId: leadEventId(leadId, 'LeadAddedOffline'),
+      version: 1,
+      leadId,
+      occurredAt: lead.receivedAt,
+      offlineChannel: lead.offline.channel,
+      configVersion: lead.offline.configVersion,
+      channel: lead.attribution.channel,
+      regionCode: lead.regionCode,
+      ...(lead.offline.costKopecks !== undefined ? { costKopecks: lead.offline.costKopecks } : {}),
+    });
+  }
   return { regionCode: lead.regionCode, ...(existingClient ? { existingClient } : {}) };
 }
 

@@ -16,6 +16,7 @@ import {
   type TimelineEntry,
 } from './lead.ts';
 import { CHANNELS, LeadSource, LeadSubmission } from './lead-submission.ts';
+import { OfflineOriginView, offlineOriginView } from './offline-lead.ts';
 import type { LeadRecord } from './ports.ts';
 import { LEAD_CLASSES } from './scoring.ts';
 import { ScoringConfig } from './scoring-config.ts';
@@ -199,6 +200,7 @@ export const LeadView = z
     products: LeadSubmission.shape.products,
     message: LeadSubmission.shape.message.unwrap().nullable(),
     attribution: LeadAttribution,
+    offline: OfflineOriginView.nullable().meta({ description: 'Set for a lead met offline' }),
     consents: LeadSubmission.shape.consents,
     touchCount: z.number().int().min(0).meta({ description: 'Later enquiries kept on this lead' }),
     // The shared component, not a copy per field: what each one is, the component's description says.
@@ -344,6 +346,7 @@ export function leadView(record: LeadRecord, t: Templates): z.input<typeof LeadV
     products: lead.products,
     message: lead.message ?? null,
     attribution: lead.attribution,
+    offline: lead.offline ? offlineOriginView(lead.offline) : null,
     consents: lead.consents,
     touchCount,
     firstTouch,

@@ -9,6 +9,7 @@ export type { RoutingRecord };
 
 import type { Attribution } from './attribution.ts';
 import type { LeadSubmission } from './lead-submission.ts';
+import type { OfflineOrigin } from './offline-lead.ts';
 import type { LeadClass, Score } from './scoring.ts';
 
 /** Where a lead is in its intake. */
@@ -70,6 +71,8 @@ export type Submitted = {
   consents: LeadSubmission['consents'];
   /** Established by the bank at capture, never taken from the form (shared/leads/attribution.ts). */
   attribution: Attribution;
+  /** A lead an acquisition manager met offline: the configured channel, the event, its cost, who recorded it. */
+  offline?: OfflineOrigin;
 };
 
 /** A prospect that showed interest through a channel, as stored: its first enquiry, and where it stands. */

@@ -191,6 +191,8 @@ export interface Leads {
     assignment: Assignment,
     outcome: LeadOutcome,
     entry: TimelineEntry,
+    /** A conversion's counter (shared/ad-spend/source-count.ts), added to in the same write. */
+    conversion?: LeadSourceCount,
   ): Promise<'recorded' | 'not_open'>;
   /** Offered to enough managers: the head of unit takes the lead, unless a manager has it meanwhile. */
   markEscalated(

@@ -1,4 +1,5 @@
 import { leadEventId } from '#events/lead-events.ts';
+import { sourceCountOf } from '../ad-spend/source-count.ts';
 import { outcomesConfig } from '../managers/outcomes.ts';
 import type { DecisionDeps, DecisionRefusal } from './decide-on-lead.ts';
 import type { LeadOutcome, LeadStatus } from './lead.ts';
@@ -46,12 +47,19 @@ export async function recordOutcome(
           at,
           by: manager.userId,
         };
-  const written = await deps.leads.recordOutcome(leadId, assignment, stored, {
-    at,
-    kind: stored.kind,
-    // The manager's own words stay on the lead (they may name people); events carry the code only.
-    details: { managerId, ...stored },
-  });
+  const conversion = stored.kind === 'converted' ? sourceCountOf(lead) : undefined;
+  const written = await deps.leads.recordOutcome(
+    leadId,
+    assignment,
+    stored,
+    {
+      at,
+      kind: stored.kind,
+      // The manager's own words stay on the lead (they may name people); events carry the code only.
+      details: { managerId, ...stored },
+    },
+    conversion,
+  );
   if (written === 'not_open') return { ok: false, refusal: 'decided' };
   if (stored.kind === 'converted') {
     await deps.events.publish('LeadConverted', {

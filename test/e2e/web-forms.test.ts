@@ -54,9 +54,13 @@ describe('advertising spend and cost per lead, end to end', () => {
           source,
           medium: null,
           campaign: null,
+          kind: 'advertising',
           spendKopecks: 3_000_00,
           leads: 2,
+          leadCostsKopecks: 0,
           costPerLeadKopecks: 1_500_00,
+          conversions: 0,
+          costPerConversionKopecks: null,
         },
       ],
     });

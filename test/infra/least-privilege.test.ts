@@ -159,7 +159,7 @@ describe('least privilege for each function', () => {
     expect(await allowed('ListLeadReads', 'dynamodb:Query', tableArn)).toBe(true);
     expect(await allowed('ListLeadReads', 'dynamodb:PutItem', tableArn)).toBe(false);
     const bus = `arn:aws:events:eu-central-1:${LOCAL_ACCOUNT}:event-bus/attract`;
-    for (const name of ['AssessLead', 'AssignManager']) {
+    for (const name of ['AssessLead', 'AssignManager', 'KeepAdSpend']) {
       expect(await allowed(name, 'events:PutEvents', bus)).toBe(true);
     }
     for (const name of ['NotifyManager', 'CaptureLead', 'RecordIntakeFailure']) {

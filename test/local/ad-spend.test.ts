@@ -9,6 +9,7 @@ import { LeadStore } from '#shared/adapters/lead-store.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
 import { type CaptureDeps, captureLead } from '#shared/leads/capture-lead.ts';
 import { MAX_ENQUIRIES_PER_LEAD } from '#shared/leads/enquiry.ts';
+import { RecordedCostEvents } from '../unit/support/in-memory-ad-spend.ts';
 import { startAttractTable } from './support/attract-table.ts';
 import { campaignKeys } from './support/campaign-world.ts';
 
@@ -57,14 +58,31 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
 
     const counts = await spends.leadCountsOf('2026-11');
     expect(counts.sort((a, b) => a.source.localeCompare(b.source))).toEqual([
-      { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 1 },
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: 'sme-autumn', leads: 48 },
+      {
+        month: '2026-11',
+        source: 'vk',
+        medium: '',
+        campaign: '',
+        leads: 1,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: 'sme-autumn',
+        leads: 48,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
     ]);
     expect(await spends.leadCountsOf('2026-10')).toEqual([]);
   });
 
   it('records a spend once under its key, corrects it, and reports cost per lead from the counters', async () => {
-    const deps = { spends, now: () => new Date('2026-12-01T09:00:00.000Z') };
+    const events = new RecordedCostEvents();
+    const deps = { spends, events, now: () => new Date('2026-12-01T09:00:00.000Z') };
     const body = { month: '2026-11', source: 'yandex', medium: 'cpc', amountKopecks: 48_000_00 };
     expect(await recordSpend(deps, 'anna', body)).toMatchObject({ action: 'created' });
     const again = await recordSpend(
@@ -77,6 +95,9 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
       action: 'unchanged',
       spend: { recordedBy: 'anna', recordedAt: '2026-12-01T09:00:00.000Z' },
     });
+    // Announced again from what is stored, under the same id: a consumer drops the repeat.
+    const [first, retried] = events.published.map((e) => e.detail);
+    expect(retried).toEqual(first);
     expect(await recordSpend(deps, 'anna', { ...body, amountKopecks: 60_000_00 })).toMatchObject({
       action: 'updated',
     });
@@ -93,18 +114,26 @@ describe('advertising spend and cost per lead, on DynamoDB Local', () => {
         source: 'vk',
         medium: null,
         campaign: 'winter',
+        kind: 'advertising',
         spendKopecks: 5_000_00,
         leads: 0,
+        leadCostsKopecks: 0,
         costPerLeadKopecks: null,
+        conversions: 0,
+        costPerConversionKopecks: null,
       },
       {
         month: '2026-11',
         source: 'yandex',
         medium: 'cpc',
         campaign: null,
+        kind: 'advertising',
         spendKopecks: 60_000_00,
         leads: 48,
+        leadCostsKopecks: 0,
         costPerLeadKopecks: 1_250_00,
+        conversions: 0,
+        costPerConversionKopecks: null,
       },
     ]);
   });

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
+import { AdSpendStore } from '#shared/adapters/ad-spend-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { LeadStore } from '#shared/adapters/lead-store.ts';
 import { NotificationStore } from '#shared/adapters/notification-store.ts';
@@ -23,6 +24,7 @@ const setup = (): PortsUnderTest => {
   const directory = new Directory(documentClient, tableName);
   return {
     leads: new LeadStore(documentClient, tableName),
+    spends: new AdSpendStore(documentClient, tableName),
     managers: directory,
     clients: directory,
     notifications: new NotificationStore(documentClient, tableName),

@@ -13,7 +13,7 @@ import { captureLead } from '#shared/leads/capture-lead.ts';
 import { formatIssues } from '#shared/leads/lead-submission.ts';
 import { captureDepsOf } from './support/capture.ts';
 import { InMemoryBank, testClock } from './support/in-memory.ts';
-import { InMemoryAdSpends } from './support/in-memory-ad-spend.ts';
+import { InMemoryAdSpends, RecordedCostEvents } from './support/in-memory-ad-spend.ts';
 
 const pathsOf = (schema: typeof SpendBody | typeof CostReportQuery, value: unknown) => {
   const parsed = schema.safeParse(value);
@@ -49,8 +49,12 @@ describe('advertising spend and cost per lead: the rules', () => {
     expect(SpendBody.parse({ month: '2026-11', source: ' Yandex', amountKopecks: 1_250_000_00 })).toEqual({
       month: '2026-11',
       source: 'yandex',
+      kind: 'advertising',
       amountKopecks: 125_000_000,
     });
+    expect(pathsOf(SpendBody, { month: '2026-11', source: 'vk', kind: 'bribe', amountKopecks: 1 })).toEqual([
+      'kind',
+    ]);
     expect(
       pathsOf(SpendBody, { month: '2026-13', source: '', amountKopecks: 10.5, currency: 'RUB' }),
     ).toEqual(['month', 'source', 'amountKopecks', 'currency']);
@@ -69,21 +73,65 @@ describe('advertising spend and cost per lead: the rules', () => {
 
   it('sets each spend against the leads its key matches, and lists sources that brought leads for free', () => {
     const counts = [
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: 'sme', leads: 3 },
-      { month: '2026-11', source: 'yandex', medium: 'display', campaign: '', leads: 1 },
-      { month: '2026-11', source: 'vk', medium: '', campaign: '', leads: 2 },
-      { month: '2026-11', source: 'partner-blog', medium: '', campaign: '', leads: 4 },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: 'sme',
+        leads: 3,
+        conversions: 1,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'display',
+        campaign: '',
+        leads: 1,
+        conversions: 1,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'vk',
+        medium: '',
+        campaign: '',
+        leads: 2,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
+      {
+        month: '2026-11',
+        source: 'partner-blog',
+        medium: '',
+        campaign: '',
+        leads: 4,
+        conversions: 2,
+        leadCostsKopecks: 0,
+      },
     ];
     const spends = [
-      { month: '2026-11', source: 'yandex', amountKopecks: 100_000 },
-      { month: '2026-11', source: 'yandex', medium: 'cpc', amountKopecks: 90_000 },
-      { month: '2026-11', source: 'vk', campaign: 'winter', amountKopecks: 50_000 },
+      { month: '2026-11', source: 'yandex', kind: 'advertising' as const, amountKopecks: 100_000 },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        kind: 'advertising' as const,
+        amountKopecks: 90_000,
+      },
+      {
+        month: '2026-11',
+        source: 'vk',
+        campaign: 'winter',
+        kind: 'advertising' as const,
+        amountKopecks: 50_000,
+      },
     ];
     expect(costRowsOf('2026-11', spends, counts)).toEqual([
-      row('partner-blog', null, null, null, 4, null),
+      row('partner-blog', null, null, null, 4, null, 2, null),
       row('vk', null, 'winter', 50_000, 0, null),
-      row('yandex', null, null, 100_000, 4, 25_000),
-      row('yandex', 'cpc', null, 90_000, 3, 30_000),
+      row('yandex', null, null, 100_000, 4, 25_000, 2, 50_000),
+      row('yandex', 'cpc', null, 90_000, 3, 30_000, 1, 90_000),
     ]);
   });
 });
@@ -95,14 +143,28 @@ const row = (
   spendKopecks: number | null,
   leads: number,
   costPerLeadKopecks: number | null,
-) => ({ month: '2026-11', source, medium, campaign, spendKopecks, leads, costPerLeadKopecks });
+  conversions = 0,
+  costPerConversionKopecks: number | null = null,
+) => ({
+  month: '2026-11',
+  source,
+  medium,
+  campaign,
+  kind: spendKopecks === null ? null : 'advertising',
+  spendKopecks,
+  leads,
+  leadCostsKopecks: 0,
+  costPerLeadKopecks,
+  conversions,
+  costPerConversionKopecks,
+});
 
 describe('advertising spend and cost per lead: recorded and reported', () => {
   const world = () => {
     const bank = new InMemoryBank();
     const clock = testClock('2026-11-23T10:00:00.000Z');
     const capture = captureDepsOf(bank, clock);
-    const deps = { spends: new InMemoryAdSpends(bank), now: clock.now };
+    const deps = { spends: new InMemoryAdSpends(bank), events: new RecordedCostEvents(), now: clock.now };
     const submit = async (body: Record<string, unknown>, idempotencyKey?: string) => {
       const answer = await captureLead(capture, {
         channel: 'web',
@@ -126,7 +188,15 @@ describe('advertising spend and cost per lead: recorded and reported', () => {
     await submit(demoEnquiry({ source: yandex }));
     await submit(demoEnquiry({ source: {} }));
     expect(await deps.spends.leadCountsOf('2026-11')).toEqual([
-      { month: '2026-11', source: 'yandex', medium: 'cpc', campaign: '', leads: 2 },
+      {
+        month: '2026-11',
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: '',
+        leads: 2,
+        conversions: 0,
+        leadCostsKopecks: 0,
+      },
     ]);
   });
 

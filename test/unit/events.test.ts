@@ -15,6 +15,7 @@ const NEW_TYPES: LeadEventType[] = [
   'LeadEscalated',
   'LeadConverted',
   'LeadLost',
+  'LeadAddedOffline',
 ];
 
 type JsonSchema = {

@@ -1,5 +1,6 @@
 import { acceptanceContract } from './support/acceptance-contract.ts';
 import { InMemoryBank } from './support/in-memory.ts';
+import { InMemoryAdSpends } from './support/in-memory-ad-spend.ts';
 import { type PortsUnderTest, portsContract } from './support/ports-contract.ts';
 import { touchContract } from './support/touch-contract.ts';
 
@@ -8,6 +9,7 @@ const setup = (): PortsUnderTest => {
   const bank = new InMemoryBank();
   return {
     leads: bank.leads,
+    spends: new InMemoryAdSpends(bank),
     managers: bank.managers,
     clients: bank.clients,
     notifications: bank.notifications,

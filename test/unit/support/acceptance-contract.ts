@@ -147,6 +147,21 @@ export function acceptanceContract(name: string, setup: () => PortsUnderTest) {
       expect(stored).toMatchObject({ status: 'converted', outcome: converted, assignment: { acceptedAt } });
     });
 
+    it("adds a conversion to its lead's counter with the outcome, once, whatever the retries", async () => {
+      const { ports, lead, assignment } = await offered();
+      await ports.leads.acceptAssignment(lead.leadId, assignment, T0, entry('accepted'));
+      const counter = { month: '2026-11', source: 'exhibition', medium: 'offline', campaign: lead.leadId };
+      const converted = { kind: 'converted' as const, products: ['credit' as const], at: T0, by: 'user-1' };
+      const record = () =>
+        ports.leads.recordOutcome(lead.leadId, assignment, converted, entry('converted'), counter);
+      expect(await record()).toBe('recorded');
+      expect(await record()).toBe('not_open');
+      const counts = await ports.spends.leadCountsOf('2026-11');
+      expect(counts.filter((c) => c.campaign === lead.leadId)).toEqual([
+        { ...counter, leads: 0, conversions: 1, leadCostsKopecks: 0 },
+      ]);
+    });
+
     it('moves a held lead to another manager once, offered or accepted, never after its outcome', async () => {
       const { ports, lead, manager, assignment, load } = await offered();
       const next = aManager({ managerId: 'pm-next', activeLeads: 0, capacity: 0 });

@@ -1,3 +1,4 @@
+import type { LeadSourceCount } from '#shared/ad-spend/ad-spend.ts';
 import type {
   Assignment,
   Lead,
@@ -54,7 +55,7 @@ export class InMemoryLeads implements Leads {
     if (!anyHeld && !this.bank.leadItems.has(lead.leadId)) {
       this.bank.leadItems.set(lead.leadId, copy(lead));
       this.bank.pending.set(lead.leadId, `${lead.receivedAt}#${lead.leadId}`);
-      if (args.sourceCount) this.bank.countLead(args.sourceCount);
+      if (args.sourceCount) this.bank.countLead(args.sourceCount, lead.offline?.costKopecks);
       const until = seconds(args.duplicateUntil);
       for (const key of duplicateKeys) this.bank.claims.set(key, { leadId: lead.leadId, expiresAt: until });
       if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, lead.leadId);
@@ -252,6 +253,7 @@ export class InMemoryLeads implements Leads {
     assignment: Assignment,
     outcome: LeadOutcome,
     entry: TimelineEntry,
+    conversion?: LeadSourceCount,
   ): Promise<'recorded' | 'not_open'> {
     const lead = this.stored(leadId);
     const held = lead.assignment?.assignmentId === assignment.assignmentId && lead.assignment.acceptedAt;
@@ -261,6 +263,7 @@ export class InMemoryLeads implements Leads {
       throw new Error(`Capacity of ${assignment.managerId} could not be given back`);
     }
     manager.activeLeads -= 1;
+    if (conversion) this.bank.countConversion(conversion);
     this.change(leadId, entry.kind, entry, (stored) => ({ ...stored, status: outcome.kind, outcome }));
     return 'recorded';
   }

@@ -52,9 +52,26 @@ export class InMemoryBank {
   /** The new leads counted per month, source, medium and campaign (shared/ad-spend). */
   readonly leadCounts = new Map<string, LeadCount>();
 
-  countLead(count: LeadSourceCount): void {
+  countLead(count: LeadSourceCount, costKopecks = 0): void {
     const key = JSON.stringify([count.month, count.source, count.medium, count.campaign]);
-    this.leadCounts.set(key, { ...count, leads: (this.leadCounts.get(key)?.leads ?? 0) + 1 });
+    const was = this.leadCounts.get(key);
+    this.leadCounts.set(key, {
+      ...count,
+      leads: (was?.leads ?? 0) + 1,
+      conversions: was?.conversions ?? 0,
+      leadCostsKopecks: (was?.leadCostsKopecks ?? 0) + costKopecks,
+    });
+  }
+
+  countConversion(count: LeadSourceCount): void {
+    const key = JSON.stringify([count.month, count.source, count.medium, count.campaign]);
+    const was = this.leadCounts.get(key);
+    this.leadCounts.set(key, {
+      ...count,
+      leads: was?.leads ?? 0,
+      conversions: (was?.conversions ?? 0) + 1,
+      leadCostsKopecks: was?.leadCostsKopecks ?? 0,
+    });
   }
 
   readonly leads: Leads = new InMemoryLeads(this);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { AdSpends } from '#shared/ad-spend/ports.ts';
 import { addDays, type Enquiry, type Lead, type TimelineEntry } from '#shared/leads/lead.ts';
 import type { Client, Clients, Leads, Managers, NewLead, Notifications } from '#shared/leads/ports.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
@@ -11,6 +12,8 @@ export { aManager, aRouting, byRotation };
 /** What a contract run needs: the ports under test, and a way to seed and inspect the directory. */
 export type PortsUnderTest = {
   leads: Leads;
+  /** The lead counters a conversion adds to (shared/ad-spend). */
+  spends: AdSpends;
   managers: Managers;
   clients: Clients;
   notifications: Notifications;
