@@ -15,6 +15,7 @@ import {
 import { type Touch, touchOrder } from '../leads/touch.ts';
 import { campaignResponsePut } from './campaign-response-store.ts';
 import { consentEvidenceItems } from './consent-store.ts';
+import { referralItems } from './referral-store.ts';
 import {
   ENQUIRY_PREFIX,
   epochSeconds,
@@ -77,6 +78,7 @@ export abstract class CaptureStore extends TableAdapter {
       ...(args.response ? [campaignResponsePut(this.tableName, args.response)] : []),
       ...consentEvidenceItems(this.tableName, args.evidence ?? []),
       ...(args.sourceCount ? [this.sourceCountAdd(args.sourceCount, lead.leadId)] : []),
+      ...(args.referral ? referralItems(this.tableName, args.referral, now) : []),
       // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];

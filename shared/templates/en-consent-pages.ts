@@ -8,6 +8,8 @@ export const enConsentPages: typeof ruConsentPages = {
       personal_data_processing: 'Withdraw your consent to the processing of your personal data?',
       marketing: "Withdraw your consent to receiving the bank's letters with offers?",
       partner_sharing: "Withdraw your consent to sharing your data with the bank's partners?",
+      referrer_notice:
+        'Withdraw your consent to the client who recommended the bank being told that your company became a client?',
       all: "Withdraw every consent you gave the bank: to processing your personal data, to letters with offers and to sharing your data with the bank's partners?",
     },
     button: 'Withdraw consent',
