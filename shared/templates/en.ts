@@ -5,6 +5,7 @@ import { enEmbedForm } from './en-embed-form.ts';
 import { enLetterPages } from './en-letter-pages.ts';
 import { enOpenDayEmails } from './en-open-day-emails.ts';
 import { enOpenDayPage } from './en-open-day-page.ts';
+import { enReferrals } from './en-referrals.ts';
 
 /** English, for managers who read it better: typed as the Russian catalog, so no key can be missing. */
 export const en: Catalog = {
@@ -321,4 +322,5 @@ export const en: Catalog = {
   ...enOpenDayPage,
   ...enConsentPages,
   ...enEmbedForm,
+  ...enReferrals,
 };

@@ -5,6 +5,7 @@ import { ruEmbedForm } from './ru-embed-form.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
 import { ruOpenDayEmails } from './ru-open-day-emails.ts';
 import { ruOpenDayPage } from './ru-open-day-page.ts';
+import { ruReferrals } from './ru-referrals.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
 export const ru = {
@@ -341,4 +342,5 @@ export const ru = {
   ...ruOpenDayPage,
   ...ruConsentPages,
   ...ruEmbedForm,
+  ...ruReferrals,
 } satisfies CatalogShape;
