@@ -134,6 +134,9 @@ export class AttractStatelessStack extends Stack {
       table,
       keySecret,
       landingPage: config.referralLandingPage,
+      bus,
+      operations,
+      senderEmail: config.senderEmail,
     });
 
     const api = new AttractApi(this, 'Api', {
@@ -154,7 +157,9 @@ export class AttractStatelessStack extends Stack {
     // So does the campaign team's email, to read, resume or cancel the campaign.
     campaigns.notifyCampaignTeam.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     // The referrer's status links are on this API.
-    referrals.keepReferrals.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    for (const fn of [referrals.keepReferrals, referrals.recordConversion]) {
+      fn.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    }
     // Registrants' emails link to their registration's page on this API.
     for (const fn of [openDays.registrations, openDays.sweep, openDays.openDayRun.run]) {
       fn.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);

@@ -156,6 +156,11 @@ export const en: Catalog = {
         "The PM unit's mailbox was told by email again, marked as a possible repeat, that the lead waits for the head of unit ({cause})",
     },
     converted: 'The company became a client, products: {products}; recorded by personal manager {managerId}',
+    referrer_notified: {
+      sent: 'Client {clientId}, who recommended the bank, was emailed that the company became a client',
+      possibleRepeat:
+        'Client {clientId}, who recommended the bank, was emailed again, marked as a possible repeat',
+    },
     lost: 'Lost: {reason}; recorded by personal manager {managerId}',
     enquiry_notified: {
       sent: 'Personal manager {managerId} told of a later enquiry by email',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { completeInn10 } from '#shared/leads/inn.ts';
 import { ru } from '#shared/templates/ru.ts';
-import { call, clientAddress, directory, leadAtRest, tokens } from './client.ts';
+import { call, clientAddress, directory, eventually, leadAtRest, mailbox, tokens } from './client.ts';
 import { submitThroughEmbeddedForm } from './embed-page.ts';
 import { enquiryFrom, unitOf } from './regions.ts';
 
@@ -95,6 +95,32 @@ describe('the referral programme, end to end', () => {
     expect(page.body).not.toContain(prospect.contact.email);
     const forged = await call('GET', `${new URL(statusLink).pathname.slice(0, -3)}abc`);
     expect(forged.status).toBe(403);
+
+    // The PM wins the company: the referrer, who consented, is told in its language, with the company's name.
+    const accepted = await call('POST', `/v1/leads/${lead.leadId}/decision`, {
+      token: referrersPm.token,
+      body: { action: 'accept' },
+    });
+    expect(accepted.status).toBe(200);
+    const converted = await call('POST', `/v1/leads/${lead.leadId}/outcome`, {
+      token: referrersPm.token,
+      body: { outcome: 'converted', products: ['settlement_account'] },
+    });
+    expect(converted.status).toBe(200);
+    const told = await eventually(
+      async () =>
+        (await mailbox()).find(
+          (m) => m.to.includes('cfo@sever.example') && m.text.includes(prospect.company.name),
+        ),
+      "the referrer's email",
+    );
+    expect(told.subject).toBe(ru.referralConvertedEmail.subject);
+    expect(told.text).not.toContain(prospect.contact.email);
+    const after = await call('GET', new URL(statusLink).pathname);
+    expect(after.body).toContain(ru.referralStatusPage.status.converted);
+    const [kept] = (await call('GET', `/v1/referral-codes/${code}/referrals`, { token: campaigns() })).body
+      .referrals;
+    expect(kept.status).toBe('converted');
   });
 
   it("flags a prospect from the referrer's email domain for review, ignores an unknown code, and takes a deactivated code for nobody", async () => {

@@ -64,6 +64,7 @@ describe('the key secret (AttractKeys)', () => {
     /^OpenDaysRunRunOpenDay/,
     /^OpenDaysSweepOpenDays/,
     /^ReferralsKeepReferrals/,
+    /^ReferralsRecordReferralConversion/,
     /^ReferralsReferralStatusLink/,
   ];
 
