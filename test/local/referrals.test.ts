@@ -4,6 +4,7 @@ import { demoEnquiry, publishDemoConsentTexts } from '#local/demo-data.ts';
 import { ConsentStore } from '#shared/adapters/consent-store.ts';
 import { Directory } from '#shared/adapters/directory.ts';
 import { LeadStore } from '#shared/adapters/lead-store.ts';
+import { NotificationStore } from '#shared/adapters/notification-store.ts';
 import { DynamoRateLimiter } from '#shared/adapters/rate-limiter.ts';
 import { ReferralStore } from '#shared/adapters/referral-store.ts';
 import { type CaptureDeps, captureLead } from '#shared/leads/capture-lead.ts';
@@ -16,8 +17,10 @@ import {
   referralsOfCode,
   reviewReferral,
 } from '#shared/referrals/programme.ts';
+import { type ConversionDeps, recordReferralConversion } from '#shared/referrals/record-conversion.ts';
 import { referralRules } from '#shared/referrals/rules.ts';
 import { openStatusPage } from '#shared/referrals/status-page.ts';
+import { InMemoryMail } from '../unit/support/in-memory.ts';
 import { startAttractTable } from './support/attract-table.ts';
 import { campaignKeys } from './support/campaign-world.ts';
 
@@ -163,5 +166,54 @@ describe('the referral programme, on DynamoDB Local', () => {
       // The company did not agree to its referrer being told: its conversion is not shown.
       rows: [{ companyName: body.company.name, status: 'referred' }],
     });
+  });
+
+  it('tells the referrer of a conversion once, only with both consents and no flag holding the referral', async () => {
+    const client = await aClient();
+    const issued = await issueReferralCode(programme, 'anna', {
+      clientInn: client.inn,
+      notices: { email: 'cfo@sever.example', language: 'en', consentedAt: '2026-11-30T09:00:00Z' },
+    });
+    if (!('code' in issued)) throw new Error('not issued');
+    const { code } = issued.code;
+    const mail = new InMemoryMail();
+    const deps: ConversionDeps = {
+      leads: captureDeps.leads,
+      book,
+      notifications: new NotificationStore(table.documentClient, table.tableName),
+      mail,
+      keys: campaignKeys,
+      now: clock,
+      apiUrl: 'https://api.bank.example',
+    };
+    const converted = (leadId: string) =>
+      recordReferralConversion(deps, { leadId, occurredAt: clock().toISOString() });
+    const agreed = [
+      { purpose: 'personal_data_processing', granted: true, textVersion: 'pd-2026-01' },
+      { purpose: 'referrer_notice', granted: true, textVersion: 'rn-2026-01' },
+    ];
+
+    const silent = await submit(demoEnquiry({ source: { referralCode: code } }));
+    expect(await converted(silent)).toEqual({ kind: 'not_told', why: 'not_agreed' });
+    const sameDomain = demoEnquiry({ source: { referralCode: code }, consents: agreed });
+    const flagged = await submit({
+      ...sameDomain,
+      contact: { ...sameDomain.contact, email: 'x@sever.example' },
+    });
+    expect(await converted(flagged)).toEqual({ kind: 'not_told', why: 'held_for_review' });
+    expect(mail.sent).toHaveLength(0);
+
+    // The next day: the code's daily bound (2 here) would flag a third referral of the day as farming.
+    now += DAY_MS;
+    const body = demoEnquiry({ source: { referralCode: code }, consents: agreed });
+    const told = await submit(body);
+    expect(await converted(told)).toMatchObject({ kind: 'sent' });
+    expect(await converted(told)).toMatchObject({ kind: 'already_sent' });
+    expect(mail.sent.map((m) => [m.to, m.subject])).toEqual([
+      ['cfo@sever.example', "A company you recommended became the bank's client"],
+    ]);
+    expect(mail.sent[0]?.text).toContain(body.company.name);
+    expect(mail.sent[0]?.text).not.toContain(body.contact.email);
+    expect((await book.referral(client.clientId, told))?.convertedAt).toBeDefined();
   });
 });
