@@ -87,6 +87,11 @@ export const DeploymentConfig = z.object({
    */
   campaignMailbox: z.email().default('campaigns@bank.example'),
   campaignMailboxLanguage: z.enum(LOCALES).default('ru'),
+  /**
+   * The bank's page a referral link opens (docs/referrals.md): the page holds the lead form with the
+   * embeddable script, which reads the code from the link's `ref` parameter.
+   */
+  referralLandingPage: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000/__local/example-form'),
   /** Leads escalated to the head of unit within an hour that raise the "waiting list grows" alarm. */
   waitingLeadsAlarmPerHour: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Where operational alarms are emailed; none when empty. */
@@ -121,6 +126,7 @@ export const CONTEXT_KEYS: Record<keyof DeploymentConfig, string> = {
   campaignMailbox: 'attract:campaignMailbox',
   campaignMailboxLanguage: 'attract:campaignMailboxLanguage',
   waitingLeadsAlarmPerHour: 'attract:waitingLeadsAlarmPerHour',
+  referralLandingPage: 'attract:referralLandingPage',
 };
 
 export function readDeploymentConfig(scope: Construct): DeploymentConfig {

@@ -21,6 +21,7 @@ import { LetterCampaigns } from './constructs/letter-campaigns.ts';
 import { ManagerUnit } from './constructs/manager-unit.ts';
 import { OpenDays } from './constructs/open-days.ts';
 import { Operations } from './constructs/operations.ts';
+import { Referrals } from './constructs/referrals.ts';
 import { IMPORTS_BUCKET_ARN_EXPORT } from './stateful-stack.ts';
 
 export interface AttractStatelessStackProps extends StackProps {
@@ -129,6 +130,14 @@ export class AttractStatelessStack extends Stack {
     });
 
     const adSpend = new AdSpend(this, 'AdSpend', { table, bus });
+    const referrals = new Referrals(this, 'Referrals', {
+      table,
+      keySecret,
+      landingPage: config.referralLandingPage,
+      bus,
+      operations,
+      senderEmail: config.senderEmail,
+    });
 
     const api = new AttractApi(this, 'Api', {
       userPool: props.userPool,
@@ -147,6 +156,10 @@ export class AttractStatelessStack extends Stack {
     managerUnit.notifyHeadOfUnit.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
     // So does the campaign team's email, to read, resume or cancel the campaign.
     campaigns.notifyCampaignTeam.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    // The referrer's status links are on this API.
+    for (const fn of [referrals.keepReferrals, referrals.recordConversion]) {
+      fn.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
+    }
     // Registrants' emails link to their registration's page on this API.
     for (const fn of [openDays.registrations, openDays.sweep, openDays.openDayRun.run]) {
       fn.addEnvironment(ENV.apiUrl, api.httpApi.apiEndpoint);
@@ -173,6 +186,8 @@ export class AttractStatelessStack extends Stack {
       keepConsents: consents.keepConsents,
       consentWithdrawalLink: consents.withdrawalLink,
       keepAdSpend: adSpend.keepAdSpend,
+      keepReferrals: referrals.keepReferrals,
+      referralStatusLink: referrals.statusLink,
       describeApi: new AttractFunction(this, 'DescribeApi', {
         entry: 'functions/api/openapi.ts',
         description:

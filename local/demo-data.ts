@@ -148,6 +148,14 @@ const DEMO_CONSENT_WORDING: ConsentTextInput[] = [
       en: 'I agree to the bank sharing my contact details with its partners so that they can make my company an offer.',
     },
   },
+  {
+    purpose: 'referrer_notice',
+    version: 'rn-2026-01',
+    texts: {
+      ru: 'Я согласен(на), чтобы клиент банка, порекомендовавший его моей компании, узнал название моей компании и то, что она стала клиентом банка.',
+      en: "I agree that the bank's client who recommended the bank to my company may learn my company's name and that it became the bank's client.",
+    },
+  },
 ];
 
 const PUBLISHED_AT = new Date('2026-01-01T00:00:00.000Z');

@@ -24,6 +24,8 @@ export const ENV = {
   /** The bucket prospect import files are uploaded to, and the job that imports them. */
   importsBucketName: 'ATTRACT_IMPORTS_BUCKET_NAME',
   prospectImportStateMachineArn: 'ATTRACT_PROSPECT_IMPORT_STATE_MACHINE_ARN',
+  /** The bank's page a referral link opens, with the code in `ref`. */
+  referralLandingPage: 'ATTRACT_REFERRAL_LANDING_PAGE',
   /** The API's own address, which links in emails lead back to. */
   apiUrl: 'ATTRACT_API_URL',
   /** The SES configuration set letters are sent with, so SES publishes their events (infra/constructs/letter-sending.ts). */

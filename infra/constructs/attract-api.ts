@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   type CfnStage,
   CorsHttpMethod,
@@ -40,6 +40,7 @@ export const API_CORS = {
 export class AttractApi extends Construct {
   readonly httpApi: HttpApi;
   private readonly staffAuthorizer: IHttpRouteAuthorizer;
+  private readonly integrations = new Map<IFunction, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: AttractApiProps) {
     super(scope, id);
@@ -97,7 +98,7 @@ export class AttractApi extends Construct {
     for (const route of this.httpApi.addRoutes({
       path,
       methods: [method],
-      integration: this.integration(method, path, fn),
+      integration: this.integration(fn),
     })) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
@@ -111,12 +112,21 @@ export class AttractApi extends Construct {
     this.httpApi.addRoutes({
       path,
       methods: [method],
-      integration: this.integration(method, path, fn),
+      integration: this.integration(fn),
       authorizer: this.staffAuthorizer,
     });
   }
 
-  private integration(method: HttpMethod, path: string, fn: IFunction): HttpLambdaIntegration {
-    return new HttpLambdaIntegration(`${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, fn);
+  /**
+   * One integration per function, shared by its routes (each route still grants its own invoke permission):
+   * an integration per route would spend a resource of the stack's 500 on every route.
+   */
+  private integration(fn: IFunction): HttpLambdaIntegration {
+    let integration = this.integrations.get(fn);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${Names.nodeUniqueId(fn.node)}Integration`, fn);
+      this.integrations.set(fn, integration);
+    }
+    return integration;
   }
 }

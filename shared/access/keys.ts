@@ -11,6 +11,7 @@ export const KEY_PURPOSES = [
   'letter_unsubscribe',
   'open_day_registration',
   'consent_withdrawal',
+  'referral_status',
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
@@ -19,14 +20,16 @@ export type KeyPurpose = (typeof KEY_PURPOSES)[number];
  * campaign manager who can issue invitations cannot sign a decision on a lead, nor the other way round; a
  * letter's unsubscribe token has its own (shared/letters/unsubscribe.ts), and so do an open day's
  * registration links and check-in codes (shared/open-days/registration-link.ts), and a person's link to
- * withdraw a consent (shared/consents/withdrawal-link.ts).
+ * withdraw a consent (shared/consents/withdrawal-link.ts), and a referrer's status page
+ * (shared/referrals/status-link.ts).
  */
 export type SigningPurpose =
   | 'invitation_link'
   | 'manager_decision_link'
   | 'letter_unsubscribe'
   | 'open_day_registration'
-  | 'consent_withdrawal';
+  | 'consent_withdrawal'
+  | 'referral_status';
 
 /** Purposes whose key makes a keyed hash (HMAC-SHA256). */
 export type HashPurpose = Exclude<KeyPurpose, SigningPurpose>;

@@ -14,6 +14,7 @@ import {
 import { type Touch, touchOrder } from '../leads/touch.ts';
 import { campaignResponsePut } from './campaign-response-store.ts';
 import { consentEvidenceItems } from './consent-store.ts';
+import { referralItems } from './referral-store.ts';
 import { sourceCountAdd } from './source-counter.ts';
 import {
   ENQUIRY_PREFIX,
@@ -78,6 +79,7 @@ export abstract class CaptureStore extends TableAdapter {
       ...(args.sourceCount
         ? [sourceCountAdd(this.tableName, args.sourceCount, lead.leadId, 'leads', lead.offline?.costKopecks)]
         : []),
+      ...(args.referral ? referralItems(this.tableName, args.referral, now) : []),
       // Last: a cancellation's last reason is the Idempotency-Key's.
       ...(idempotency ? [this.idempotencyPut(idempotency, lead.leadId, now)] : []),
     ];

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Client, Clients, Managers, Referrer, Referrers } from '../leads/ports.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import { getAll } from './batch.ts';
-import { keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
+import { epochSeconds, keys, MANAGERS_INDEX, TableAdapter, withoutKeys } from './table.ts';
 
 export type { Client } from '../leads/ports.ts';
 
@@ -32,6 +32,26 @@ export class Directory extends TableAdapter implements Managers, Clients, Referr
       new GetCommand({ TableName: this.tableName, Key: keys.referralCode(code) }),
     );
     return Item ? withoutKeys<Referrer>(Item) : undefined;
+  }
+
+  async firstReferralOf(
+    innHash: string,
+    at: string,
+  ): Promise<{ leadId: string; clientId: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.referredCompany(innHash), ConsistentRead: true }),
+    );
+    // A converted referral's claim has no end; any other ends with its window.
+    if (!Item || (Item.expiresAt !== undefined && Number(Item.expiresAt) < epochSeconds(at)))
+      return undefined;
+    return { leadId: String(Item.leadId), clientId: String(Item.clientId) };
+  }
+
+  async leadsOnDay(code: string, day: string): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.referralDay(code, day) }),
+    );
+    return Number(Item?.leads ?? 0);
   }
 
   async get(managerId: string): Promise<PersonalManager | undefined> {

@@ -54,6 +54,14 @@ export const keys = {
   }),
   client: (inn: string) => ({ pk: `CLIENT#${inn}`, sk: 'CLIENT' }),
   referralCode: (code: string) => ({ pk: `REFERRAL_CODE#${code}`, sk: 'REFERRAL_CODE' }),
+  /** The referred leads a code brought on a day (UTC): the farming rule's count. */
+  referralDay: (code: string, day: string) => ({ pk: `REFERRAL_CODE#${code}`, sk: `DAY#${day}` }),
+  /** A client's one code in the programme, in the partition of its referrals. */
+  referrerCode: (clientId: string) => ({ pk: `REFERRER#${clientId}`, sk: 'CODE' }),
+  /** One referred lead under its referrer: a reward is keyed by it (docs/referrals.md). */
+  referral: (clientId: string, leadId: string) => ({ pk: `REFERRER#${clientId}`, sk: `REFERRAL#${leadId}` }),
+  /** A company's claim on the first valid code it came with, by the keyed hash of its INN. */
+  referredCompany: (innHash: string) => ({ pk: `REFERRED#${innHash}`, sk: 'CLAIM' }),
   leadRead: (leadId: string, at: string, requestId: string) => ({
     pk: `READS#${leadId}`,
     sk: `${at}#${requestId}`,

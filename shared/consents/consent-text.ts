@@ -9,8 +9,16 @@ import * as z from 'zod';
  * purpose, and the personal-data text is never bundled with the marketing or partner-sharing one.
  */
 
-/** What a person may consent to: processing of their personal data, marketing emails, sharing with partners. */
-export const CONSENT_PURPOSES = ['personal_data_processing', 'marketing', 'partner_sharing'] as const;
+/**
+ * What a person may consent to: processing of their personal data, marketing emails, sharing with partners,
+ * and (a referred company) that the client who recommended the bank is told the company became a client.
+ */
+export const CONSENT_PURPOSES = [
+  'personal_data_processing',
+  'marketing',
+  'partner_sharing',
+  'referrer_notice',
+] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
 /** A version id: lower-case letters, digits and dashes, e.g. `pd-2026-01`. */

@@ -11,7 +11,8 @@ import { ru } from '../templates/ru.ts';
  * Fields are named by their place in the JSON body (`company.inn`, `contact.email`); checkboxes sharing a
  * name make a list (`products`); a consent is a checkbox `data-consent="<purpose>"` whose value is the
  * text version. To the fields it adds `source`: the page address's UTM values, `document.referrer` and the
- * page itself as the landing page, both as origin and path only (the API drops the rest anyway). It posts
+ * page itself as the landing page, both as origin and path only (the API drops the rest anyway), and the
+ * referral code of a referral link (`ref`; a `source.referralCode` field of the form wins). It posts
  * JSON to the API the script came from, and shows the answer, or marks the fields the API names. No
  * framework, and nothing the visitor or the API wrote goes into HTML: texts are set as text.
  */
@@ -51,6 +52,9 @@ const SOURCE = String.raw`(function () {
     if (referrer) source.referrer = referrer;
     var landing = page(location.href);
     if (landing) source.landingPage = landing;
+    // A referral link is the bank's landing page with the client's code in ref (docs/referrals.md).
+    var ref = params.get('ref');
+    if (ref && /^[A-Za-z0-9_-]{4,64}$/.test(ref)) source.referralCode = ref;
     return source;
   }
 

@@ -42,6 +42,10 @@ export const ERROR_CODES = [
   'other_open_day',
   // A consent text's version id names another text already (shared/consents/consent-text.ts).
   'version_taken',
+  // The referral programme (shared/referrals/programme.ts): no client of the INN; a review with nothing to do.
+  'not_a_client',
+  'not_flagged',
+  'already_reviewed',
   'unauthorized',
   'forbidden',
   'not_found',

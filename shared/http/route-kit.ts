@@ -29,6 +29,8 @@ export const ROUTE_FUNCTIONS = [
   'keepConsents',
   'consentWithdrawalLink',
   'keepAdSpend',
+  'keepReferrals',
+  'referralStatusLink',
   'describeApi',
 ] as const;
 export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];

@@ -12,6 +12,7 @@ import { IMPORT_ROUTES } from './import-routes.ts';
 import { LETTER_ROUTES } from './letter-routes.ts';
 import { OFFER_ROUTES } from './offer-routes.ts';
 import { OPEN_DAY_ROUTES } from './open-day-routes.ts';
+import { REFERRAL_ROUTES } from './referral-routes.ts';
 import {
   ApiDescription,
   type ApiRoute,
@@ -166,6 +167,7 @@ export const API_ROUTES = {
   ...OPEN_DAY_ROUTES,
   ...CONSENT_ROUTES,
   ...AD_SPEND_ROUTES,
+  ...REFERRAL_ROUTES,
   describeApi: {
     method: 'GET',
     path: '/openapi.json',

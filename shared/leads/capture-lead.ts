@@ -3,6 +3,8 @@ import { sourceCountOf } from '../ad-spend/source-count.ts';
 import { checkConsents, consentEvidence, userAgentOf, versionsOf } from '../consents/evidence.ts';
 import type { ConsentTexts } from '../consents/ports.ts';
 import { addressHashOf } from '../letters/unsubscribe.ts';
+import { referralWriteOf } from '../referrals/referral.ts';
+import { type ReferralRules, referralRules } from '../referrals/rules.ts';
 import { attribute } from './attribution.ts';
 import { enquiryEntry, enquiryOf } from './enquiry.ts';
 import { regionCodeOfInn } from './inn.ts';
@@ -31,6 +33,8 @@ export type CaptureDeps = {
   newId: () => string;
   /** How many later enquiries one lead keeps (MAX_ENQUIRIES_PER_LEAD, smaller in tests). */
   enquiryLimit: number;
+  /** The referral programme's rules (shared/referrals/config); tests tune them. */
+  referralRules?: ReferralRules;
 };
 
 /** `channel` is the route's: the public web form is `web`, whatever its body says. */
@@ -139,6 +143,7 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
           ...(request.offline ? { by: request.offline.recordedBy } : {}),
         });
   const sourceCount = sourceCountOf(lead);
+  const referral = referralWriteOf(deps.keys, lead, deps.referralRules ?? referralRules);
   const result = await deps.leads.capture({
     lead,
     evidence: evidenceOf({ leadId: lead.leadId }),
@@ -148,6 +153,8 @@ export async function captureLead(deps: CaptureDeps, request: CaptureRequest): P
     ...(response ? { response } : {}),
     // Counted only if the lead is new: the count is written with it, or not at all.
     ...(sourceCount ? { sourceCount } : {}),
+    // The referral a valid code made: kept with the lead, or not at all (docs/referrals.md).
+    ...(referral ? { referral } : {}),
   });
   if (result.outcome === 'idempotency_conflict') return { kind: 'idempotency_conflict' };
   if (result.outcome !== 'held') return { kind: 'accepted', leadId: result.leadId, outcome: result.outcome };

@@ -4,6 +4,7 @@ import type { StaffMember } from '../access/roles.ts';
 import { DUE_BASES } from '../managers/acceptance-sla.ts';
 import { SEGMENTS } from '../managers/roster.ts';
 import { RoutingRecord } from '../managers/routing-policy.ts';
+import { REFERRAL_FLAGS } from '../referrals/referral.ts';
 import type { Templates } from '../templates/render.ts';
 import { REFERRAL_REFUSALS } from './attribution.ts';
 import { INVITATION_REFUSALS } from './invitation.ts';
@@ -76,7 +77,15 @@ export const LeadAttribution = z
       .optional()
       .meta({ description: 'The prospect a signed letter or invitation was addressed to' }),
     referral: z
-      .strictObject({ code: z.string(), clientId: z.string(), managerId: z.string() })
+      .strictObject({
+        code: z.string(),
+        clientId: z.string(),
+        managerId: z.string(),
+        flags: z
+          .array(z.enum(REFERRAL_FLAGS))
+          .optional()
+          .meta({ description: 'Why the referral is held for review (docs/referrals.md)' }),
+      })
       .optional()
       .meta({ description: 'The existing client whose referral code the prospect came with' }),
     utm: LeadSource.shape.utm,

@@ -115,6 +115,8 @@ export const TIMELINE_KINDS = [
   /** The PM unit's mailbox was told that the lead waits for its head. */
   'head_of_unit_notified',
   'converted',
+  /** The client who recommended the company was told it became a client (docs/referrals.md). */
+  'referrer_notified',
   'lost',
   'enquiry_notified',
   'intake_failed',

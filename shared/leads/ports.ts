@@ -3,6 +3,7 @@ import type { LeadSourceCount } from '../ad-spend/ad-spend.ts';
 import type { ConsentEvidence } from '../consents/evidence.ts';
 import type { PersonalManager } from '../managers/roster.ts';
 import type { Exclusion } from '../managers/routing-policy.ts';
+import type { ReferralWrite } from '../referrals/referral.ts';
 import type {
   Assignment,
   DuplicateKey,
@@ -37,6 +38,8 @@ export type NewLead = {
   evidence?: readonly ConsentEvidence[];
   /** Where the new lead is counted for cost per lead (its first touch's UTM source and month), in the same transaction. */
   sourceCount?: LeadSourceCount;
+  /** The referral a valid code made (shared/referrals/referral.ts), with its claim and count: in the same transaction. */
+  referral?: ReferralWrite;
 };
 
 /**
@@ -258,11 +261,27 @@ export interface Clients {
   clientsAmong(inns: readonly string[]): Promise<Set<string>>;
 }
 
-/** An existing client's referral code: whose it is, and whether the client is in the programme now. */
-export type Referrer = { code: string; clientId: string; inn: string; managerId: string; active: boolean };
+/**
+ * An existing client's referral code: whose it is, and whether the client is in the programme now; the
+ * INNs of the client's company group and its email domain, which the attribution rules compare a prospect
+ * with (shared/referrals/, docs/referrals.md).
+ */
+export type Referrer = {
+  code: string;
+  clientId: string;
+  inn: string;
+  managerId: string;
+  active: boolean;
+  groupInns?: string[];
+  emailDomain?: string;
+};
 
 export interface Referrers {
   byCode(code: string): Promise<Referrer | undefined>;
+  /** The referral a company's first valid code made, while its window lasts (by the keyed hash of its INN). */
+  firstReferralOf(innHash: string, at: string): Promise<{ leadId: string; clientId: string } | undefined>;
+  /** How many referred leads a code brought on a day (UTC, `YYYY-MM-DD`). */
+  leadsOnDay(code: string, day: string): Promise<number>;
 }
 
 /**

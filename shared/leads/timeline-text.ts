@@ -157,6 +157,12 @@ const TEXTS: Record<TimelineKind, Render> = {
       products: f.list(t.catalog.labels.product, 'products'),
       managerId: f.raw('managerId'),
     }),
+  referrer_notified: (t, f) => {
+    const { referrer_notified: notified } = t.catalog.timeline;
+    return t.text(f.flag('possibleRepeat') ? notified.possibleRepeat : notified.sent, {
+      clientId: f.raw('clientId'),
+    });
+  },
   lost: (t, f) =>
     t.text(t.catalog.timeline.lost, { reason: f.reason('lost'), managerId: f.raw('managerId') }),
   enquiry_notified: (t, f) => {

@@ -8,7 +8,9 @@ export const enConsentPages: typeof ruConsentPages = {
       personal_data_processing: 'Withdraw your consent to the processing of your personal data?',
       marketing: "Withdraw your consent to receiving the bank's letters with offers?",
       partner_sharing: "Withdraw your consent to sharing your data with the bank's partners?",
-      all: "Withdraw every consent you gave the bank: to processing your personal data, to letters with offers and to sharing your data with the bank's partners?",
+      referrer_notice:
+        'Withdraw your consent to the client who recommended the bank being told that your company became a client?',
+      all: "Withdraw every consent you gave the bank: to processing your personal data, to letters with offers, to sharing your data with the bank's partners and to telling the client who recommended the bank?",
     },
     button: 'Withdraw consent',
     done: 'Done: your consent was withdrawn on {date}. If it covered letters, the bank will not write to this address with offers again.',

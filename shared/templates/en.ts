@@ -5,6 +5,7 @@ import { enEmbedForm } from './en-embed-form.ts';
 import { enLetterPages } from './en-letter-pages.ts';
 import { enOpenDayEmails } from './en-open-day-emails.ts';
 import { enOpenDayPage } from './en-open-day-page.ts';
+import { enReferrals } from './en-referrals.ts';
 
 /** English, for managers who read it better: typed as the Russian catalog, so no key can be missing. */
 export const en: Catalog = {
@@ -155,6 +156,11 @@ export const en: Catalog = {
         "The PM unit's mailbox was told by email again, marked as a possible repeat, that the lead waits for the head of unit ({cause})",
     },
     converted: 'The company became a client, products: {products}; recorded by personal manager {managerId}',
+    referrer_notified: {
+      sent: 'Client {clientId}, who recommended the bank, was emailed that the company became a client',
+      possibleRepeat:
+        'Client {clientId}, who recommended the bank, was emailed again, marked as a possible repeat',
+    },
     lost: 'Lost: {reason}; recorded by personal manager {managerId}',
     enquiry_notified: {
       sent: 'Personal manager {managerId} told of a later enquiry by email',
@@ -321,4 +327,5 @@ export const en: Catalog = {
   ...enOpenDayPage,
   ...enConsentPages,
   ...enEmbedForm,
+  ...enReferrals,
 };

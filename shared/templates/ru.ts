@@ -5,6 +5,7 @@ import { ruEmbedForm } from './ru-embed-form.ts';
 import { ruLetterPages } from './ru-letter-pages.ts';
 import { ruOpenDayEmails } from './ru-open-day-emails.ts';
 import { ruOpenDayPage } from './ru-open-day-page.ts';
+import { ruReferrals } from './ru-referrals.ts';
 
 /** Russian, the default: the source every other language must match key for key. Wording after shared/seeds. */
 export const ru = {
@@ -172,6 +173,11 @@ export const ru = {
     },
     converted:
       'Компания стала клиентом банка, продукты: {products}; результат внёс персональный менеджер {managerId}',
+    referrer_notified: {
+      sent: 'Клиенту {clientId}, порекомендовавшему банк, отправлено письмо: компания стала клиентом',
+      possibleRepeat:
+        'Клиенту {clientId}, порекомендовавшему банк, снова отправлено письмо с пометкой «возможно, повторно»',
+    },
     lost: 'Лид потерян: {reason}; результат внёс персональный менеджер {managerId}',
     enquiry_notified: {
       sent: 'Персональному менеджеру {managerId} отправлено письмо о новом обращении по лиду',
@@ -341,4 +347,5 @@ export const ru = {
   ...ruOpenDayPage,
   ...ruConsentPages,
   ...ruEmbedForm,
+  ...ruReferrals,
 } satisfies CatalogShape;

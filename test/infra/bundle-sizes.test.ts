@@ -74,6 +74,7 @@ describe('bundle sizes, as the bench reports them', () => {
       'functions/open-days/registrations.ts',
       'functions/open-days/run-open-day.ts',
       'functions/open-days/sweep-open-days.ts',
+      'functions/referrals/record-referral-conversion.ts',
     ]);
     for (const b of bundles) {
       const clients = b.packages.filter((p) => p.startsWith('@aws-sdk/client-'));

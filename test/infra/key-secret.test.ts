@@ -44,7 +44,8 @@ describe('the key secret (AttractKeys)', () => {
   // addresses for the last-contacted filter (freezing and preview); RunProspectImport keys prospect ids;
   // SendLetters signs each letter's links; the open days' functions sign and check registration links and
   // check-in codes (KeepOpenDays checks the codes scanned at the door); KeepConsents hashes the email whose
-  // history a compliance officer reads or withdraws, and WithdrawalLink checks a signed withdrawal link.
+  // history a compliance officer reads or withdraws, and WithdrawalLink checks a signed withdrawal link;
+  // KeepReferrals signs a referrer's status link, ReferralStatusLink checks it.
   const KEY_READERS = [
     /^CampaignSendingSendLetters/,
     /^ConsentsKeepConsents/,
@@ -62,6 +63,9 @@ describe('the key secret (AttractKeys)', () => {
     /^OpenDaysOpenDayRegistrations/,
     /^OpenDaysRunRunOpenDay/,
     /^OpenDaysSweepOpenDays/,
+    /^ReferralsKeepReferrals/,
+    /^ReferralsRecordReferralConversion/,
+    /^ReferralsReferralStatusLink/,
   ];
 
   it('gives the functions that hash or sign its ARN, through the stateful stack export, and no other function', () => {

@@ -204,7 +204,12 @@ describe('withdrawing a consent', () => {
       channel: 'withdrawal_link',
       client: {},
     });
-    expect(all.withdrawn.sort()).toEqual(['marketing', 'partner_sharing', 'personal_data_processing']);
+    expect(all.withdrawn.sort()).toEqual([
+      'marketing',
+      'partner_sharing',
+      'personal_data_processing',
+      'referrer_notice',
+    ]);
     expect(all.suppressed).toBe(true);
   });
 });

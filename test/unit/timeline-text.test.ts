@@ -174,6 +174,18 @@ const CASES: Record<TimelineKind, Record<string, Case>> = {
       en: "The PM unit's mailbox was told by email again, marked as a possible repeat, that the lead waits for the head of unit (offers exhausted)",
     },
   },
+  referrer_notified: {
+    sent: {
+      details: { clientId: 'client-sever', ...sent },
+      ru: 'Клиенту client-sever, порекомендовавшему банк, отправлено письмо: компания стала клиентом',
+      en: 'Client client-sever, who recommended the bank, was emailed that the company became a client',
+    },
+    'possibly repeated': {
+      details: { clientId: 'client-sever', ...repeated },
+      ru: 'Клиенту client-sever, порекомендовавшему банк, снова отправлено письмо с пометкой «возможно, повторно»',
+      en: 'Client client-sever, who recommended the bank, was emailed again, marked as a possible repeat',
+    },
+  },
   converted: {
     products: {
       details: { managerId: 'pm-petrov', kind: 'converted', products: ['settlement_account', 'payroll'] },

@@ -56,6 +56,7 @@ export class InMemoryLeads implements Leads {
       this.bank.leadItems.set(lead.leadId, copy(lead));
       this.bank.pending.set(lead.leadId, `${lead.receivedAt}#${lead.leadId}`);
       if (args.sourceCount) this.bank.countLead(args.sourceCount, lead.offline?.costKopecks);
+      if (args.referral) this.bank.keepReferral(args.referral);
       const until = seconds(args.duplicateUntil);
       for (const key of duplicateKeys) this.bank.claims.set(key, { leadId: lead.leadId, expiresAt: until });
       if (idempotency && idempotencyKey) this.takeIdempotency(idempotencyKey, idempotency, lead.leadId);

@@ -17,6 +17,7 @@ import type {
 } from '#shared/leads/ports.ts';
 import type { Touch } from '#shared/leads/touch.ts';
 import type { PersonalManager } from '#shared/managers/roster.ts';
+import type { Referral, ReferralWrite } from '#shared/referrals/referral.ts';
 
 import { copy, InMemoryLeads } from './in-memory-leads.ts';
 
@@ -83,7 +84,33 @@ export class InMemoryBank {
     findByInn: async (inn) => copy(this.clientItems.get(inn)),
     clientsAmong: async (inns) => new Set(inns.filter((inn) => this.clientItems.has(inn))),
   };
-  readonly referrers: Referrers = { byCode: async (code) => copy(this.referralCodes.get(code)) };
+  /** The referral programme's items: referrals by `<clientId>#<leadId>`, claims by INN hash, counts by `<code>#<day>`. */
+  readonly referrals = new Map<string, Referral>();
+  readonly referredClaims = new Map<string, { leadId: string; clientId: string; expiresAt?: number }>();
+  readonly referralDays = new Map<string, number>();
+  readonly referrers: Referrers = {
+    byCode: async (code) => copy(this.referralCodes.get(code)),
+    firstReferralOf: async (innHash, at) => {
+      const claim = this.referredClaims.get(innHash);
+      if (!claim || (claim.expiresAt !== undefined && claim.expiresAt < Date.parse(at) / 1000))
+        return undefined;
+      return { leadId: claim.leadId, clientId: claim.clientId };
+    },
+    leadsOnDay: async (code, day) => this.referralDays.get(`${code}#${day}`) ?? 0,
+  };
+
+  /** What the capture's transaction writes with a referred lead (shared/adapters/referral-store.ts). */
+  keepReferral(write: ReferralWrite): void {
+    const { referral } = write;
+    this.referrals.set(`${referral.clientId}#${referral.leadId}`, copy(referral));
+    this.referredClaims.set(write.innHash, {
+      leadId: referral.leadId,
+      clientId: referral.clientId,
+      expiresAt: Date.parse(write.claimUntil) / 1000,
+    });
+    const day = `${referral.code}#${write.day}`;
+    this.referralDays.set(day, (this.referralDays.get(day) ?? 0) + 1);
+  }
   readonly notifications: Notifications = new InMemoryNotifications(this);
 
   async putManager(manager: PersonalManager): Promise<void> {
