@@ -85,7 +85,7 @@ describe('the OpenDay run on DynamoDB Local', () => {
     ).toISOString();
     expect(await runOpenDay(deps, openDayId)).toEqual({ outcome: 'wait', until: checkInEnds });
     expect(sent.map((e) => e.to).sort()).toEqual([came.contact.email, stayedAway.contact.email].sort());
-    expect(sent[0]?.attachments?.[0]?.fileName).toBe('invite.ics');
+    expect(sent[0]?.attachments?.map((file) => file.fileName)).toEqual(['check-in.png', 'invite.ics']);
     // A redelivered run reminds nobody twice.
     expect(await runOpenDay(deps, openDayId)).toEqual({ outcome: 'wait', until: checkInEnds });
     expect(sent).toHaveLength(2);
